@@ -1,0 +1,24 @@
+/* err.c: the one strerror for the project's error codes. */
+#include "err.h"
+
+const char *
+isa_strerror(int err)
+{
+	switch (err) {
+	case ISA_OK: return "success";
+	case ISA_ERR_NOMEM: return "out of memory";
+	case ISA_ERR_IO: return "input/output error";
+	case ISA_ERR_PARSE: return "malformed input";
+	case ISA_ERR_PERM: return "file is readable by group or others";
+	case ISA_ERR_NOTFOUND: return "not found";
+	case ISA_ERR_EXISTS: return "already exists";
+	case ISA_ERR_RANGE: return "value out of range";
+	case ISA_ERR_CRYPTO: return "cryptographic operation failed";
+	case ISA_ERR_BUSY: return "in use by another process";
+	case ISA_ERR_CONFIG: return "configuration error";
+	case ISA_ERR_INVAL: return "invalid argument";
+	case ISA_ERR_TIMEOUT: return "timed out";
+	case ISA_ERR_PROTO: return "protocol error";
+	}
+	return "unknown error";
+}
