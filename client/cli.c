@@ -1,0 +1,125 @@
+/* cli.c: what every isa subcommand shares: exit codes, options, talking to isad. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "client/cli.h"
+#include "client/conf.h"
+#include "client/conn.h"
+#include "common/err.h"
+#include "proto/envelope.h"
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("isa: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool
+cli_parse_common(int argc, char **argv, bool json_ok, cli_common_t *o,
+    const char *usage)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			o->config = argv[++i];
+		else if (json_ok && strcmp(argv[i], "--json") == 0)
+			o->json = true;
+		else {
+			cli_error("unknown argument \"%s\"", argv[i]);
+			fprintf(stderr, "usage: %s\n", usage);
+			return false;
+		}
+	}
+	return true;
+}
+
+int
+cli_status_exit(Isa__Status s)
+{
+	switch (s) {
+	case ISA__STATUS__OK: return EXIT_OK;
+	case ISA__STATUS__NOT_FOUND:
+	case ISA__STATUS__GONE: return EXIT_NOTFOUND;
+	case ISA__STATUS__DENIED: return EXIT_DENIED;
+	case ISA__STATUS__UNAUTHENTICATED:
+	case ISA__STATUS__UNAVAILABLE: return EXIT_UNREACHABLE;
+	default: return EXIT_ERROR;
+	}
+}
+
+static const char *
+status_word(Isa__Status s)
+{
+	switch (s) {
+	case ISA__STATUS__NOT_FOUND: return "not found";
+	case ISA__STATUS__GONE: return "gone";
+	case ISA__STATUS__DENIED: return "denied";
+	case ISA__STATUS__UNAUTHENTICATED: return "not authenticated";
+	case ISA__STATUS__UNAVAILABLE: return "unavailable";
+	case ISA__STATUS__BAD_REQUEST: return "bad request";
+	case ISA__STATUS__CONFLICT: return "conflict";
+	case ISA__STATUS__TOO_LARGE: return "too large";
+	default: return "error";
+	}
+}
+
+int
+cli_call(const cli_common_t *o, Isa__Envelope *req, Isa__Envelope **resp)
+{
+	client_conf_t conf;
+	isa_conn_t *c = NULL;
+	char err[512];
+	int rc, code;
+
+	*resp = NULL;
+	if ((rc = client_conf_load(o->config, &conf, err, sizeof(err))) != 0) {
+		cli_error("%s", err);
+		return EXIT_ERROR;
+	}
+	if ((rc = isa_conn_open(&conf, &c, err, sizeof(err))) != 0) {
+		cli_error("%s", err);
+		client_conf_free(&conf);
+		return EXIT_ERROR;
+	}
+	rc = isa_conn_call(c, req, resp, err, sizeof(err));
+	isa_conn_close(c);
+	client_conf_free(&conf);
+	if (rc != 0) {
+		cli_error("%s", err);
+		return rc == ISA_ERR_TIMEOUT ? EXIT_UNREACHABLE : EXIT_ERROR;
+	}
+	if ((*resp)->status == ISA__STATUS__OK)
+		return EXIT_OK;
+	code = cli_status_exit((*resp)->status);
+	cli_error("%s: %s", status_word((*resp)->status),
+	    (*resp)->message[0] != '\0' ? (*resp)->message :
+	    "isad gave no reason");
+	envelope_free(*resp);
+	*resp = NULL;
+	return code;
+}
+
+void
+cli_json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}

@@ -1,0 +1,8 @@
+/* commands.h: the isa subcommands; each takes argv from its own name on and returns an exit code. */
+#ifndef ISA_CLIENT_COMMANDS_H
+#define ISA_CLIENT_COMMANDS_H
+
+int cmd_keygen(int argc, char **argv);
+int cmd_whoami(int argc, char **argv);
+
+#endif

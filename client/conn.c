@@ -1,0 +1,234 @@
+/* conn.c: the client library: one CURVE connection to isad, requests and replies. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "client/conn.h"
+#include "common/err.h"
+#include "common/wipe.h"
+#include "proto/envelope.h"
+#include "proto/keyfile.h"
+
+struct isa_conn {
+	const client_conf_t *conf;
+	void *ctx;
+	void *sock;
+	void *mon;
+	char pub[KEYFILE_Z85_LEN + 1];
+	/* What the monitor has seen, to say why no answer came. */
+	int connected;
+	int retried;
+	int handshake_ok;
+	int auth_failed;
+	int proto_failed;
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+isa_conn_open(const client_conf_t *conf, isa_conn_t **out, char *err,
+    size_t errlen)
+{
+	char sec[KEYFILE_Z85_LEN + 1], monep[64];
+	isa_conn_t *c;
+	int linger = 0, rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return ISA_ERR_NOMEM;
+	c->conf = conf;
+	rc = keyfile_read(conf->key_file, c->pub, sec, err, errlen);
+	if (rc != 0)
+		goto fail;
+	rc = ISA_ERR_IO;
+	if ((c->ctx = zmq_ctx_new()) == NULL ||
+	    (c->sock = zmq_socket(c->ctx, ZMQ_DEALER)) == NULL)
+		goto zfail;
+	snprintf(monep, sizeof(monep), "inproc://isa-monitor-%p", (void *)c);
+	/* libzmq keeps its own copy of the secret key: ours is wiped now. */
+	if (zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, conf->server_key,
+	    KEYFILE_Z85_LEN) != 0 ||
+	    zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, c->pub,
+	    KEYFILE_Z85_LEN) != 0 ||
+	    zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, sec,
+	    KEYFILE_Z85_LEN) != 0 ||
+	    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof(linger)) != 0 ||
+	    zmq_socket_monitor(c->sock, monep, ZMQ_EVENT_ALL) != 0 ||
+	    (c->mon = zmq_socket(c->ctx, ZMQ_PAIR)) == NULL ||
+	    zmq_setsockopt(c->mon, ZMQ_LINGER, &linger, sizeof(linger)) != 0 ||
+	    zmq_connect(c->mon, monep) != 0)
+		goto zfail;
+	if (zmq_connect(c->sock, conf->server) != 0) {
+		snprintf(err, errlen, "cannot connect to \"%s\" (server in %s): "
+		    "%s", conf->server, conf->path, zmq_strerror(errno));
+		rc = ISA_ERR_CONFIG;
+		goto fail;
+	}
+	isa_wipe(sec, sizeof(sec));
+	*out = c;
+	return 0;
+zfail:
+	snprintf(err, errlen, "cannot set up the connection: %s",
+	    zmq_strerror(errno));
+fail:
+	isa_wipe(sec, sizeof(sec));
+	isa_conn_close(c);
+	return rc;
+}
+
+/* Read one monitor event and remember what it tells. */
+static void
+conn_monitor_event(isa_conn_t *c)
+{
+	zmq_msg_t m;
+	uint16_t ev = 0;
+	int more;
+
+	zmq_msg_init(&m);
+	if (zmq_msg_recv(&m, c->mon, ZMQ_DONTWAIT) < 0) {
+		zmq_msg_close(&m);
+		return;
+	}
+	if (zmq_msg_size(&m) >= 6)
+		memcpy(&ev, zmq_msg_data(&m), sizeof(ev));
+	more = zmq_msg_more(&m);
+	zmq_msg_close(&m);
+	while (more) {	/* the endpoint frame */
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, c->mon, 0) < 0)
+			more = 0;
+		else
+			more = zmq_msg_more(&m);
+		zmq_msg_close(&m);
+	}
+	switch (ev) {
+	case ZMQ_EVENT_CONNECTED: c->connected = 1; break;
+	case ZMQ_EVENT_CONNECT_RETRIED: c->retried = 1; break;
+	case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: c->handshake_ok = 1; break;
+	case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: c->auth_failed = 1; break;
+	case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+	case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: c->proto_failed = 1; break;
+	default: break;
+	}
+}
+
+/* Say what most probably kept the answer away. */
+static void
+conn_explain(const isa_conn_t *c, char *err, size_t errlen)
+{
+	const client_conf_t *f = c->conf;
+
+	if (c->auth_failed)
+		snprintf(err, errlen, "isad refused your key %s: it is not "
+		    "enrolled, or your account is disabled; ask the operator "
+		    "(give them your user.pub)", c->pub);
+	else if (c->handshake_ok)
+		snprintf(err, errlen, "isad at %s did not answer within %d ms; "
+		    "try again, and tell the operator if it goes on",
+		    f->server, f->timeout_ms);
+	else if (c->connected || c->proto_failed)
+		snprintf(err, errlen, "the secure handshake with %s failed: "
+		    "server_key in %s is probably not this server's key "
+		    "(compare it with the last line of `isad init`)",
+		    f->server, f->path);
+	else
+		snprintf(err, errlen, "cannot reach isad at %s: nothing "
+		    "answered within %d ms; is isad running, and is \"server\" "
+		    "in %s right?", f->server, f->timeout_ms, f->path);
+}
+
+int
+isa_conn_call(isa_conn_t *c, Isa__Envelope *req, Isa__Envelope **resp,
+    char *err, size_t errlen)
+{
+	int64_t deadline = now_ms() + c->conf->timeout_ms;
+	uint64_t id;
+	uint8_t *buf = NULL;
+	size_t len;
+	int rc;
+
+	*resp = NULL;
+	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+		id = (uint64_t)now_ms();
+	req->request_id = id;
+	if (envelope_encode(req, &buf, &len) != 0)
+		return ISA_ERR_NOMEM;
+	/* A DEALER queues the message until the handshake is done. */
+	rc = zmq_send(c->sock, buf, len, ZMQ_DONTWAIT);
+	free(buf);
+	if (rc < 0 && errno != EAGAIN) {
+		snprintf(err, errlen, "cannot send to isad: %s",
+		    zmq_strerror(errno));
+		return ISA_ERR_TIMEOUT;
+	}
+	for (;;) {
+		int64_t left = deadline - now_ms();
+		zmq_pollitem_t items[] = {
+			{ c->sock, 0, ZMQ_POLLIN, 0 },
+			{ c->mon, 0, ZMQ_POLLIN, 0 },
+		};
+
+		if (left <= 0 || c->auth_failed || c->proto_failed)
+			break;
+		if (zmq_poll(items, 2, (long)left) < 0 && errno != EINTR)
+			break;
+		if (items[1].revents & ZMQ_POLLIN)
+			conn_monitor_event(c);
+		if (items[0].revents & ZMQ_POLLIN) {
+			zmq_msg_t m;
+			char derr[256];
+
+			zmq_msg_init(&m);
+			if (zmq_msg_recv(&m, c->sock, 0) < 0) {
+				zmq_msg_close(&m);
+				continue;
+			}
+			rc = zmq_msg_more(&m) ? ISA_ERR_PROTO :
+			    envelope_decode(zmq_msg_data(&m), zmq_msg_size(&m),
+			    ENVELOPE_REPLY, resp, derr, sizeof(derr));
+			zmq_msg_close(&m);
+			if (rc != 0) {
+				snprintf(err, errlen, "isad sent a reply this "
+				    "isa cannot read (%s): are both the same "
+				    "version?", rc == ISA_ERR_PROTO ?
+				    "extra frames" : derr);
+				return ISA_ERR_PROTO;
+			}
+			if ((*resp)->request_id == id)
+				return 0;
+			envelope_free(*resp);	/* a stale reply: not ours */
+			*resp = NULL;
+		}
+	}
+	conn_explain(c, err, errlen);
+	return ISA_ERR_TIMEOUT;
+}
+
+void
+isa_conn_close(isa_conn_t *c)
+{
+	if (c == NULL)
+		return;
+	if (c->sock != NULL) {
+		zmq_socket_monitor(c->sock, NULL, 0);
+		zmq_close(c->sock);
+	}
+	if (c->mon != NULL)
+		zmq_close(c->mon);
+	if (c->ctx != NULL)
+		zmq_ctx_term(c->ctx);
+	isa_wipe(c, sizeof(*c));
+	free(c);
+}

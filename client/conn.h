@@ -1,0 +1,37 @@
+/* conn.h: the client library: one CURVE connection to isad, requests and replies. */
+#ifndef ISA_CLIENT_CONN_H
+#define ISA_CLIENT_CONN_H
+
+#include <stddef.h>
+
+#include "client/conf.h"
+#include "proto/isa.pb-c.h"
+
+typedef struct isa_conn isa_conn_t;
+
+/*
+ * Set up a connection to conf->server as the user whose key pair is in
+ * conf->key_file (which must be 0600).  Connecting happens in the
+ * background; the first call waits for it.  Returns 0 and *out, or
+ * ISA_ERR_* with one line in err (a key file fault names the file).
+ */
+__attribute__((warn_unused_result))
+int isa_conn_open(const client_conf_t *conf, isa_conn_t **out, char *err,
+    size_t errlen);
+
+/*
+ * Send req (its request id and version are set here) and wait for its
+ * reply, at most conf->timeout_ms.  On 0, *resp is the decoded reply (free
+ * with envelope_free), whatever its status.  On failure err holds a sentence
+ * saying what probably happened (nothing listening, key refused, wrong
+ * server key, no answer) and the return is ISA_ERR_TIMEOUT (cannot reach or
+ * not authenticated), ISA_ERR_PROTO (a malformed reply) or ISA_ERR_NOMEM.
+ */
+__attribute__((warn_unused_result))
+int isa_conn_call(isa_conn_t *c, Isa__Envelope *req, Isa__Envelope **resp,
+    char *err, size_t errlen);
+
+/* Close at once (no linger) and free; NULL accepted. */
+void isa_conn_close(isa_conn_t *c);
+
+#endif

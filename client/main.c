@@ -1,0 +1,52 @@
+/* main.c: isa's command line: one table dispatches and makes the usage text (wg.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/cli.h"
+#include "client/commands.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *args;
+	const char *help;
+} commands[] = {
+	{ "keygen", cmd_keygen, "--out DIR", "make your CURVE key pair; "
+	    "prints the public key" },
+	{ "whoami", cmd_whoami, "[--json]", "who isad says you are" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: isa COMMAND [options]\n\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  isa %-7s %-12s %s\n", commands[i].name,
+		    commands[i].args, commands[i].help);
+	fprintf(out, "\nCommands that talk to isad take --config FILE (else "
+	    "$ISA_CONFIG, else ~/.config/isa/client.conf).\n"
+	    "Exit: 0 ok, 1 error, 2 usage, 3 not found, 4 denied, "
+	    "5 cannot connect or not authenticated, 6 verification failed.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown command \"%s\"", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

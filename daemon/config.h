@@ -1,0 +1,39 @@
+/* config.h: isad.conf, read with libconfig (DESIGN §11). */
+#ifndef ISA_DAEMON_CONFIG_H
+#define ISA_DAEMON_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	char *path;		/* isad.conf itself, as given */
+	char *listen;		/* a ZeroMQ endpoint: "tcp://127.0.0.1:7450" */
+	char *data_dir;		/* absolute, or relative to the process cwd */
+	char *policy;		/* resolved against isad.conf's directory */
+	char *origin;		/* first line of every audit checkpoint */
+	char *accreditation;	/* "OFFICIAL", "OFFICIAL-SENSITIVE" or "SECRET" */
+	char *master_key;	/* resolved against data_dir */
+	int64_t chunk;
+	int64_t max_message;
+	int64_t max_document;
+	int64_t checkpoint_ms;
+	int64_t checkpoint_records;
+	int64_t map_size;
+	int64_t handshake_ms;	/* how long a connection may take to handshake */
+} isad_config_t;
+
+/*
+ * Read isad.conf at path into *cfg.  Relative `policy` is resolved against
+ * the directory of path, `data_dir` too, `master_key` against data_dir.
+ * Unknown settings, wrong types and out-of-range values are errors.  On
+ * failure err (errlen bytes) holds "FILE:LINE: fault" and ISA_ERR_NOTFOUND,
+ * ISA_ERR_IO or ISA_ERR_CONFIG is returned; *cfg then needs no freeing.
+ */
+__attribute__((warn_unused_result))
+int isad_config_load(const char *path, isad_config_t *cfg, char *err,
+    size_t errlen);
+
+/* Free what isad_config_load allocated in cfg; safe on a zeroed cfg. */
+void isad_config_free(isad_config_t *cfg);
+
+#endif

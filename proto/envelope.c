@@ -1,0 +1,74 @@
+/* envelope.c: encoding and checked decoding of the Envelope in frame 0. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/err.h"
+#include "proto/envelope.h"
+
+int
+envelope_decode(const uint8_t *buf, size_t len, envelope_kind_t kind,
+    Isa__Envelope **out, char *err, size_t errlen)
+{
+	Isa__Envelope *env;
+
+	*out = NULL;
+	env = isa__envelope__unpack(NULL, len, buf);
+	if (env == NULL) {
+		snprintf(err, errlen, "the envelope is not a well-formed "
+		    "protobuf message");
+		return ISA_ERR_PARSE;
+	}
+	if (env->version != ISA_PROTOCOL_VERSION) {
+		snprintf(err, errlen, "protocol version %u is not supported; "
+		    "this end speaks version %u: upgrade isa or isad",
+		    env->version, ISA_PROTOCOL_VERSION);
+		isa__envelope__free_unpacked(env, NULL);
+		return ISA_ERR_PARSE;
+	}
+	if (kind == ENVELOPE_REPLY &&
+	    env->status == ISA__STATUS__STATUS_UNSPECIFIED) {
+		snprintf(err, errlen, "the reply has no status");
+		isa__envelope__free_unpacked(env, NULL);
+		return ISA_ERR_PARSE;
+	}
+	if (env->body_case == ISA__ENVELOPE__BODY__NOT_SET &&
+	    (kind == ENVELOPE_REQUEST || env->status == ISA__STATUS__OK)) {
+		snprintf(err, errlen, "the envelope has no body, or one this "
+		    "version does not know");
+		isa__envelope__free_unpacked(env, NULL);
+		return ISA_ERR_PARSE;
+	}
+	*out = env;
+	return 0;
+}
+
+void
+envelope_free(Isa__Envelope *env)
+{
+	if (env != NULL)
+		isa__envelope__free_unpacked(env, NULL);
+}
+
+int
+envelope_encode(Isa__Envelope *env, uint8_t **buf, size_t *len)
+{
+	size_t n;
+
+	env->version = ISA_PROTOCOL_VERSION;
+	n = isa__envelope__get_packed_size(env);
+	/* malloc(0) may return NULL: always ask for at least one byte. */
+	*buf = malloc(n > 0 ? n : 1);
+	if (*buf == NULL)
+		return ISA_ERR_NOMEM;
+	*len = isa__envelope__pack(env, *buf);
+	return 0;
+}
+
+const char *
+envelope_status_name(Isa__Status s)
+{
+	const ProtobufCEnumValue *v =
+	    protobuf_c_enum_descriptor_get_value(&isa__status__descriptor, s);
+
+	return v != NULL ? v->name : "UNKNOWN";
+}

@@ -1,0 +1,226 @@
+/* keyfile.c: CURVE key files: generating, writing (secret 0600) and strictly reading them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "common/err.h"
+#include "common/wipe.h"
+#include "proto/keyfile.h"
+
+#define KEYFILE_MAX 4096	/* a key file is a few lines: refuse more */
+
+int
+keyfile_generate(char *pub, char *sec)
+{
+	if (zmq_curve_keypair(pub, sec) != 0)
+		return ISA_ERR_CRYPTO;
+	return 0;
+}
+
+int
+keyfile_z85_valid(const char *s)
+{
+	uint8_t raw[32];
+	int ok;
+
+	if (strlen(s) != KEYFILE_Z85_LEN)
+		return 0;
+	ok = zmq_z85_decode(raw, s) != NULL;
+	isa_wipe(raw, sizeof(raw));
+	return ok;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+keyfile_write(const char *path, const char *pub, const char *sec)
+{
+	char buf[256];
+	int fd, n, rc = ISA_ERR_IO;
+
+	if (sec != NULL)
+		n = snprintf(buf, sizeof(buf), "# isa CURVE key pair (Z85). "
+		    "Secret: keep this file mode 0600.\npublic-key = \"%s\";\n"
+		    "secret-key = \"%s\";\n", pub, sec);
+	else
+		n = snprintf(buf, sizeof(buf), "# isa CURVE public key (Z85)."
+		    "\npublic-key = \"%s\";\n", pub);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    sec != NULL ? 0600 : 0644);
+	if (fd < 0) {
+		rc = errno == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
+		goto out;
+	}
+	if (write_all(fd, buf, (size_t)n) != 0 || fsync(fd) != 0) {
+		int saved = errno;
+
+		close(fd);
+		unlink(path);
+		errno = saved;
+		goto out;
+	}
+	rc = close(fd) == 0 ? 0 : ISA_ERR_IO;
+out:
+	isa_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+/* Match `name = "VALUE";` (the semicolon optional) at line; copy VALUE. */
+static int
+parse_line(const char *line, const char *name, char *value)
+{
+	size_t nl = strlen(name);
+	const char *p = line, *q;
+
+	if (strncmp(p, name, nl) != 0)
+		return 0;
+	p += nl;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p++ != '=')
+		return -1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p++ != '"')
+		return -1;
+	q = strchr(p, '"');
+	if (q == NULL || q - p != KEYFILE_Z85_LEN)
+		return -1;
+	memcpy(value, p, KEYFILE_Z85_LEN);
+	value[KEYFILE_Z85_LEN] = '\0';
+	for (q++; *q == ' ' || *q == '\t' || *q == ';'; q++)
+		;
+	if (*q != '\0' && *q != '#')
+		return -1;
+	return keyfile_z85_valid(value) ? 1 : -1;
+}
+
+static int
+read_file(const char *path, int need_private, char *buf, size_t cap,
+    size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open key file: %s", path,
+		    strerror(errno));
+		return errno == ENOENT ? ISA_ERR_NOTFOUND : ISA_ERR_IO;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular key file", path);
+		close(fd);
+		return ISA_ERR_IO;
+	}
+	if (need_private && (st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s: secret key file is readable by "
+		    "group or others (mode %04o); run: chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		close(fd);
+		return ISA_ERR_PERM;
+	}
+	while ((n = read(fd, buf + got, cap - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (n < 0 || got == cap - 1) {
+		snprintf(err, errlen, "%s: %s", path, n < 0 ? strerror(errno) :
+		    "too large to be a key file");
+		return n < 0 ? ISA_ERR_IO : ISA_ERR_PARSE;
+	}
+	buf[got] = '\0';
+	*len = got;
+	return 0;
+}
+
+int
+keyfile_read(const char *path, char *pub, char *sec, char *err,
+    size_t errlen)
+{
+	char buf[KEYFILE_MAX], derived[KEYFILE_Z85_LEN + 1];
+	char *line, *save = NULL;
+	size_t len;
+	int rc, lineno = 0, have_pub = 0, have_sec = 0;
+
+	pub[0] = '\0';
+	if (sec != NULL)
+		sec[0] = '\0';
+	rc = read_file(path, sec != NULL, buf, sizeof(buf), &len, err, errlen);
+	if (rc != 0)
+		goto out;
+	rc = ISA_ERR_PARSE;
+	/* strtok_r skips empty lines, so count them from the buffer. */
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		int r;
+
+		lineno = 1;
+		for (const char *c = buf; c < line; c++)
+			lineno += *c == '\n' || *c == '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0' || *line == '#' || *line == '\r')
+			continue;
+		if ((r = parse_line(line, "public-key", pub)) == 1 &&
+		    !have_pub) {
+			have_pub = 1;
+			continue;
+		}
+		if (r == 0 && (r = parse_line(line, "secret-key",
+		    derived)) == 1 && !have_sec) {
+			have_sec = 1;
+			if (sec != NULL)
+				memcpy(sec, derived, sizeof(derived));
+			isa_wipe(derived, sizeof(derived));
+			continue;
+		}
+		snprintf(err, errlen, "%s:%d: expected public-key = \"...\"; "
+		    "or secret-key = \"...\"; with a 40-character Z85 key, "
+		    "once each", path, lineno);
+		goto out;
+	}
+	if (!have_pub || (sec != NULL && !have_sec)) {
+		snprintf(err, errlen, "%s: no %s key in this file", path,
+		    have_pub ? "secret" : "public");
+		goto out;
+	}
+	if (sec != NULL) {
+		if (zmq_curve_public(derived, sec) != 0 ||
+		    !isa_ct_equal(derived, pub, KEYFILE_Z85_LEN)) {
+			snprintf(err, errlen, "%s: the public key does not "
+			    "belong to the secret key", path);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	isa_wipe(buf, sizeof(buf));
+	isa_wipe(derived, sizeof(derived));
+	if (rc != 0) {
+		isa_wipe(pub, KEYFILE_Z85_LEN + 1);
+		if (sec != NULL)
+			isa_wipe(sec, KEYFILE_Z85_LEN + 1);
+	}
+	return rc;
+}

@@ -1,0 +1,104 @@
+/* harness.h: a real deployment for integration tests: temp dir, free loopback port, real isad, real isa. */
+#ifndef ISA_TESTS_HARNESS_H
+#define ISA_TESTS_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct harness harness_t;
+
+/* What one run of a program printed and how it ended. */
+typedef struct {
+	int status;	/* exit code, or 128 + signal */
+	char *out;	/* stdout, NUL-terminated (malloc'd) */
+	char *err;	/* stderr, NUL-terminated (malloc'd) */
+} h_result_t;
+
+/*
+ * A new deployment in a fresh temp dir: a free loopback port, isad.conf, and
+ * `isad init` run (the server key recorded).  Agencies hcc, ctpse and police
+ * exist.  Fails the test (cmocka) on any error.  Binaries come from
+ * $ISAD_BIN and $ISA_BIN.
+ */
+harness_t *h_new(void);
+
+/*
+ * Enrol a user: `isa keygen` into DIR/users/ID, a client.conf beside it, and
+ * an entry in policy.conf (written by h_write_policy / h_start).  extra is
+ * further libconfig settings for the user entry, e.g.
+ * "roles = [\"admin\"]; enabled = false;", or NULL.
+ */
+void h_user(harness_t *h, const char *id, const char *agency,
+    const char *clearance, const char *extra);
+
+/* Change an enrolled user's policy entry (same key); h_write_policy or
+ * h_reload_policy makes it real. */
+void h_user_update(harness_t *h, const char *id, const char *agency,
+    const char *clearance, const char *extra);
+
+/* Add raw text to the end of policy.conf (groups, caveats...). */
+void h_policy_extra(harness_t *h, const char *text);
+
+/* Write policy.conf from what h holds. */
+void h_write_policy(harness_t *h);
+
+/* Write policy.conf and start isad; wait until it says it is ready
+ * (READY=1 on $NOTIFY_SOCKET).  Fails the test if it exits instead. */
+void h_start(harness_t *h);
+
+/* Start isad without waiting; returns its pid (for tests of refusals). */
+pid_t h_spawn_isad(harness_t *h, const char *subcmd);
+
+/* Send SIGHUP and wait until isad says it is ready again. */
+void h_reload(harness_t *h);
+
+/* SIGTERM and wait; returns isad's exit status. */
+int h_stop(harness_t *h);
+
+/* Run `isa ARGS... --config USER's client.conf` (user NULL: no --config). */
+h_result_t h_isa(harness_t *h, const char *user, const char *const *args);
+
+/* Run any program with args (argv[0] = path), with cwd unchanged. */
+h_result_t h_run(const char *const *argv);
+
+void h_result_free(h_result_t *r);
+
+/* Paths and facts of the deployment (owned by h). */
+const char *h_dir(const harness_t *h);
+const char *h_endpoint(const harness_t *h);	/* tcp://127.0.0.1:PORT */
+int h_port(const harness_t *h);
+const char *h_server_key(const harness_t *h);
+const char *h_isad_conf(const harness_t *h);
+const char *h_policy_conf(const harness_t *h);
+const char *h_data_dir(const harness_t *h);
+const char *h_client_conf(harness_t *h, const char *user); /* static buf */
+const char *h_user_dir(harness_t *h, const char *user);	/* static buf */
+const char *h_user_pub(harness_t *h, const char *user);
+pid_t h_isad_pid(const harness_t *h);
+
+/* isad's stderr so far (malloc'd). */
+char *h_isad_log(harness_t *h);
+
+/* Write text to path (mode). */
+void h_write_file(const char *path, const char *text, int mode);
+
+/* The last non-empty line of s, in a static buffer. */
+const char *h_last_line(const char *s);
+
+/* Stop isad if running (SIGKILL after a grace period) and remove the dir. */
+void h_free(harness_t *h);
+
+#endif
+
+/* A raw ZeroMQ DEALER on ctx, connected to isad with CURVE as user (NULL:
+ * a fresh key nobody enrolled).  For tests that must send what isa never
+ * would. */
+void *h_dealer(harness_t *h, void *ctx, const char *user);
+
+/* Send one frame of len bytes (more: ZMQ_SNDMORE first); 0 or -1. */
+int h_send(void *sock, const void *buf, size_t len, int more);
+
+/* Wait up to ms for one frame; returns its size (copied to buf, at most
+ * cap), or -1 on timeout. */
+int h_recv(void *sock, void *buf, size_t cap, int ms);
