@@ -12,6 +12,28 @@
 #include "common/wipe.h"
 #include "proto/keyfile.h"
 
+/* mkdir -p, each directory it creates mode 0700. */
+static int
+mkdirs(const char *dir)
+{
+	char path[4096];
+
+	if (strlen(dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(path, dir);
+	for (char *p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 int
 cmd_keygen(int argc, char **argv)
 {
@@ -34,7 +56,7 @@ cmd_keygen(int argc, char **argv)
 		fprintf(stderr, "usage: isa keygen --out DIR\n");
 		return EXIT_USAGE;
 	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+	if (mkdirs(dir) != 0) {
 		cli_error("cannot create %s: %s", dir, strerror(errno));
 		return EXIT_ERROR;
 	}

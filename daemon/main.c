@@ -53,7 +53,8 @@ cmd_init(const isad_config_t *cfg)
 	return 0;
 }
 
-static void
+/* Print "; ROLE a, b" for the users of agency with role; returns how many. */
+static int
 print_role(const policy_t *p, const char *agency, unsigned role,
     const char *name)
 {
@@ -71,6 +72,7 @@ print_role(const policy_t *p, const char *agency, unsigned role,
 	}
 	if (!first)
 		printf(";");
+	return !first;
 }
 
 static int
@@ -102,10 +104,13 @@ cmd_check(const isad_config_t *cfg)
 	for (size_t a = 0; a < policy_agency_count(p); a++) {
 		const char *id = policy_agency_id_at(p, a);
 
+		int any = 0;
+
 		printf("  %s (%s):", id, policy_agency_name_at(p, a));
 		for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++)
-			print_role(p, id, roles[r].bit, roles[r].name);
-		printf("\n");
+			any += print_role(p, id, roles[r].bit, roles[r].name);
+		printf("%s\n", any ? "" : " no admin, chair, auditor or "
+		    "approver");
 	}
 	policy_unref(p);
 	return 0;

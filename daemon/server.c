@@ -31,6 +31,7 @@ typedef struct {
 	int sigfd;
 	int lockfd;
 	char server_pub[KEYFILE_Z85_LEN + 1];
+	char endpoint[256];	/* what we are bound to */
 } server_t;
 
 static int
@@ -193,6 +194,7 @@ server_open_router(server_t *s)
 	char sec[KEYFILE_Z85_LEN + 1], err[512], *keypath = NULL;
 	int one = 1, linger = 1000, hs = (int)s->cfg->handshake_ms, rc = -1;
 	int64_t maxmsg = s->cfg->max_message;
+	size_t epl;
 
 	if (datadir_path(s->cfg->data_dir, "server.key", &keypath) != 0)
 		return -1;
@@ -219,6 +221,10 @@ server_open_router(server_t *s)
 		    zmq_strerror(errno));
 		goto out;
 	}
+	/* With a wildcard port ("tcp://127.0.0.1:*") this is the real one. */
+	epl = sizeof(s->endpoint);
+	if (zmq_getsockopt(s->router, ZMQ_LAST_ENDPOINT, s->endpoint, &epl))
+		snprintf(s->endpoint, sizeof(s->endpoint), "%s", s->cfg->listen);
 	rc = 0;
 out:
 	isa_wipe(sec, sizeof(sec));
@@ -281,7 +287,7 @@ server_run(const isad_config_t *cfg)
 
 	if (server_setup(&s) != 0)
 		goto out;
-	log_info("serving on %s; server key %s", cfg->listen, s.server_pub);
+	log_info("serving on %s; server key %s", s.endpoint, s.server_pub);
 	(void)notify_send("READY=1");
 	while (!stop) {
 		zmq_pollitem_t items[] = {

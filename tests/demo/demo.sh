@@ -1,0 +1,106 @@
+#!/bin/sh
+# demo.sh ISAD ISA: a throw-away deployment on loopback, showing the board's
+# users authenticating and a stranger's key refused.  `make demo` runs it on
+# the release build; ctest runs it on the sanitizer build, so it stays true.
+set -eu
+
+ISAD=$(realpath "$1")
+ISA=$(realpath "$2")
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/isa-demo-XXXXXX")
+PID=""
+
+cleanup() {
+	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID" 2>/dev/null || true
+	fi
+	rm -rf "$DIR"
+}
+trap cleanup EXIT INT TERM
+
+step() { printf '\n== %s\n' "$*"; }
+show() {	# print a command as typed, then run it
+	printf '$ %s\n' "$*" | sed "s|$DIR|\$DEMO|g; s|$ISAD|isad|; s|$ISA|isa|"
+	"$@" 2>&1
+}
+fail() { echo "demo: FAILED: $*" >&2; exit 1; }
+
+cd "$DIR"
+step "The operator writes isad.conf (a free loopback port) and initialises the data dir"
+cat > isad.conf <<CONF
+listen   = "tcp://127.0.0.1:*";
+data_dir = "data";
+policy   = "policy.conf";
+origin   = "demo.hppb.example.org/isa";
+CONF
+show "$ISAD" init --config isad.conf | tee init.out
+SERVER_KEY=$(tail -n 1 init.out)
+
+step "Each user makes a key pair; the operator enrols the public halves"
+for u in board-admin ctp-analyst council-lead uni-contact stranger; do
+	show "$ISA" keygen --out "users/$u" > "users-$u.out" 2>&1 || fail "keygen $u"
+	tail -n 1 "users-$u.out" | sed "s/^/  $u: /"
+done
+key() { tail -n 1 "users-$1.out"; }
+
+cat > policy.conf <<POLICY
+caveats  = ( { name = "PERSONAL-DATA"; requires = "safeguarding"; } );
+agencies = ( { id = "hcc";   name = "Hampshire County Council"; },
+             { id = "ctpse"; name = "Counter Terrorism Policing South East"; },
+             { id = "police"; name = "Hampshire Constabulary"; },
+             { id = "uow";   name = "University of Winchester"; } );
+users = (
+  { id = "board-admin";  name = "Board Administrator"; agency = "hcc"; clearance = "SC";
+    roles = [ "admin" ]; key = "$(key board-admin)"; },
+  { id = "ctp-analyst";  name = "CT Policing Analyst"; agency = "ctpse"; clearance = "SC";
+    roles = [ "approver" ]; key = "$(key ctp-analyst)"; },
+  { id = "council-lead"; name = "Council Prevent Lead"; agency = "hcc"; clearance = "BPSS";
+    attributes = [ "safeguarding" ]; key = "$(key council-lead)"; },
+  { id = "uni-contact";  name = "University Prevent Contact"; agency = "uow"; clearance = "NONE";
+    key = "$(key uni-contact)"; }
+);
+groups = ( { id = "ppb"; members = [ "agency:hcc", "agency:ctpse", "agency:police", "user:uni-contact" ]; } );
+POLICY
+show "$ISAD" check --config isad.conf
+
+step "isad starts (foreground under systemd; here in the background)"
+"$ISAD" --config isad.conf 2> isad.log &
+PID=$!
+i=0
+until grep -q "serving on" isad.log; do	# readiness: its own log line
+	kill -0 "$PID" 2>/dev/null || { cat isad.log; fail "isad exited"; }
+	i=$((i + 1)); [ $i -lt 300 ] || fail "isad not ready"
+	sleep 0.1
+done
+ENDPOINT=$(sed -n 's/.*serving on \(tcp:[^;]*\);.*/\1/p' isad.log)
+echo "isad is serving on $ENDPOINT"
+for u in board-admin ctp-analyst council-lead uni-contact stranger; do
+	cat > "users/$u/client.conf" <<CC
+server = "$ENDPOINT";
+server_key = "$SERVER_KEY";
+key_file = "user.key";
+timeout_ms = 5000;
+CC
+done
+
+step "Board users authenticate with their own keys: isad says who they are"
+for u in board-admin ctp-analyst council-lead; do
+	show "$ISA" whoami --config "users/$u/client.conf" || fail "whoami $u"
+done
+show "$ISA" whoami --json --config users/uni-contact/client.conf || fail "whoami --json"
+
+step "A key nobody enrolled is refused at the handshake (exit 5)"
+set +e
+show "$ISA" whoami --config users/stranger/client.conf
+rc=$?
+set -e
+[ $rc -eq 5 ] || fail "stranger got exit $rc, not 5"
+echo "(exit $rc)"
+grep "refused handshake" isad.log | sed 's/^/isad log: /'
+
+step "The operator stops isad cleanly"
+kill -TERM "$PID"
+wait "$PID" || fail "isad did not exit 0"
+PID=""
+tail -n 1 isad.log | sed 's/^/isad log: /'
+echo
+echo "demo: OK"
