@@ -219,6 +219,41 @@ test_broken_client_conf(void **state)
 	h_result_free(&r);
 }
 
+/* --config, else $ISA_CONFIG, else ~/.config/isa/client.conf. */
+static void
+test_client_conf_lookup_order(void **state)
+{
+	harness_t *h = *state;
+	char home[600], dir[700], cmd[2000];
+	h_result_t r;
+
+	h_start(h);
+	setenv("ISA_CONFIG", h_client_conf(h, "council-lead"), 1);
+	r = h_run(ARGS(getenv("ISA_BIN"), "whoami"));
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "user:       council-lead"));
+	h_result_free(&r);
+	/* --config wins over $ISA_CONFIG */
+	r = h_isa(h, "board-admin", ARGS("whoami"));
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "user:       board-admin"));
+	h_result_free(&r);
+	unsetenv("ISA_CONFIG");
+
+	/* HOME: copy board-admin's files into ~/.config/isa */
+	snprintf(home, sizeof(home), "%s/home", h_dir(h));
+	snprintf(dir, sizeof(dir), "%s/.config/isa", home);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s && cp -p %s/user.key %s/ && "
+	    "cp %s %s/client.conf", dir, h_user_dir(h, "board-admin"), dir,
+	    h_client_conf(h, "board-admin"), dir);
+	assert_int_equal(system(cmd), 0);
+	setenv("HOME", home, 1);
+	r = h_run(ARGS(getenv("ISA_BIN"), "whoami"));
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "user:       board-admin"));
+	h_result_free(&r);
+}
+
 static void
 test_init_refuses_non_empty_data_dir(void **state)
 {
@@ -284,6 +319,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_init_refuses_non_empty_data_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_conf_lookup_order,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_keygen_refuses_to_overwrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup,
