@@ -334,6 +334,12 @@ valid_attribute(const char *s)
 	return valid_id(s) && strchr(s, '@') == NULL;
 }
 
+static const char *
+name_of(const struct policy *p, size_t i)
+{
+	return p->caveats[i].name;
+}
+
 static int
 load_caveats(struct loader *L, const config_setting_t *root)
 {
@@ -387,6 +393,17 @@ load_caveats(struct loader *L, const config_setting_t *root)
 		if (strcmp(name, "UK-EYES-ONLY") == 0)
 			p->ukeo = i;
 		p->n_caveats++;
+	}
+	/* The marking line prints caveats by name: sort once, here. */
+	for (j = 0; j < p->n_caveats; j++) {
+		size_t k = j;
+
+		while (k > 0 && strcmp(p->caveats[p->caveat_order[k - 1]].name,
+		    name_of(p, j)) > 0) {
+			p->caveat_order[k] = p->caveat_order[k - 1];
+			k--;
+		}
+		p->caveat_order[k] = (uint8_t)j;
 	}
 	return 0;
 }

@@ -66,6 +66,7 @@ struct policy {
 
 	struct policy_caveat *caveats;
 	size_t n_caveats;
+	uint8_t caveat_order[POLICY_MAX_CAVEATS];	/* caveat indices by name */
 	struct policy_agency *agencies;
 	struct policy_agency **agencies_by_id;
 	size_t n_agencies;
