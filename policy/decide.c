@@ -408,6 +408,36 @@ policy_doc_dummy(policy_doc_t *out, const char *id)
 	out->state = DOC_ACTIVE;
 }
 
+int
+policy_doc_resolve(const policy_t *p, const policy_doc_names_t *in,
+    policy_principal_t *access, size_t access_cap, policy_doc_t *out)
+{
+	uint32_t ag;
+	size_t i;
+
+	if (in->n_access > access_cap) {
+		policy_doc_dummy(out, in->id);
+		return ISA_ERR_RANGE;
+	}
+	memset(out, 0, sizeof(*out));
+	out->id = in->id;
+	out->marking = in->marking;
+	out->caveats_unknown = policy_caveats_resolve(p, in->caveats,
+	    in->n_caveats, &out->marking.caveats) != 0;
+	out->originator = in->originator != NULL &&
+	    policy_agency_resolve(p, in->originator, &ag) == 0 ? (int32_t)ag : -1;
+	out->author = in->author ? policy_user_by_id(p, in->author) : NULL;
+	out->ingested_by = in->ingested_by ?
+	    policy_user_by_id(p, in->ingested_by) : NULL;
+	for (i = 0; i < in->n_access; i++)
+		if (policy_principal_resolve(p, in->access[i], &access[i]) != 0)
+			access[i].kind = PRINCIPAL_NONE;
+	out->access = access;
+	out->n_access = in->n_access;
+	out->state = in->state;
+	return 0;
+}
+
 void
 policy_request_dummy(policy_request_t *out, const char *id)
 {

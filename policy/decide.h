@@ -201,6 +201,36 @@ void policy_doc_dummy(policy_doc_t *out, const char *id);
 /* The same for a request id that does not exist (exists is false). */
 void policy_request_dummy(policy_request_t *out, const char *id);
 
+/* A stored document by name, as the daemon keeps it (ids and names, so
+ * that a reload cannot make an index point elsewhere). */
+typedef struct {
+	const char *id;			/* the id as the request named it */
+	marking_t marking;		/* caveats ignored: taken from caveats below */
+	const char *const *caveats;	/* caveat names */
+	size_t n_caveats;
+	const char *originator;		/* agency id */
+	const char *author;		/* user id, or NULL for none */
+	const char *ingested_by;	/* user id */
+	const char *const *access;	/* principals: "user:ID", "agency:ID", "group:ID", "all" */
+	size_t n_access;
+	doc_state_t state;
+} policy_doc_names_t;
+
+/*
+ * Resolve in against p into *out, failing closed: a caveat p no longer
+ * defines sets caveats_unknown (nobody may read the document); an agency p
+ * no longer has leaves originator -1 (nobody holds originator powers); a
+ * user p no longer has leaves author or ingested_by NULL; a principal p no
+ * longer has becomes PRINCIPAL_NONE (matches nobody).  The principals are
+ * written to access (access_cap entries, owned by the caller, which must
+ * outlive *out); out keeps in's id pointer.  O(n log n) string work: do it
+ * once per request, outside the decision.  Returns 0, or ISA_ERR_RANGE
+ * when in->n_access > access_cap (*out is then a document nobody may know).
+ */
+__attribute__((warn_unused_result))
+int policy_doc_resolve(const policy_t *p, const policy_doc_names_t *in,
+    policy_principal_t *access, size_t access_cap, policy_doc_t *out);
+
 /* Stable names: "permit", "deny", "not_found", "gone", "bad_request",
  * "conflict", "unauthenticated"; the reason codes above; "get", "info", ...
  * for actions.  Never NULL. */

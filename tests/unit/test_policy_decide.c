@@ -887,6 +887,63 @@ test_subject_from_other_policy(void **state)
 	policy_unref(other);
 }
 
+/* Stored names resolve, failing closed for whatever a reload removed. */
+static void
+test_doc_resolve(void **state)
+{
+	static const char *const cavs[] = { "PERSONAL-DATA" };
+	static const char *const gone_cavs[] = { "PERSONAL-DATA", "NATO" };
+	static const char *const acc[] = { "group:ppb", "group:removed", "all" };
+	policy_doc_names_t in = {
+		.id = ID, .caveats = cavs, .n_caveats = 1, .originator = "ctpse",
+		.author = "ctp-analyst", .ingested_by = "ctp-analyst",
+		.access = acc, .n_access = 3, .state = DOC_ACTIVE,
+	};
+	policy_principal_t slots[3];
+	policy_doc_t doc;
+	policy_decision_t d;
+
+	(void)state;
+	in.marking.classification = CLASSIFICATION_OFFICIAL_SENSITIVE;
+	in.marking.caveats = UINT64_MAX;	/* ignored: names decide */
+	assert_int_equal(policy_doc_resolve(pol, &in, slots, 3, &doc), 0);
+	assert_true(doc.marking.caveats == PD);
+	assert_false(doc.caveats_unknown);
+	assert_int_equal(doc.n_access, 3);
+	assert_int_equal(slots[0].kind, PRINCIPAL_GROUP);
+	assert_int_equal(slots[1].kind, PRINCIPAL_NONE);
+	assert_int_equal(slots[2].kind, PRINCIPAL_ALL);
+	assert_ptr_equal(doc.author, user("ctp-analyst"));
+	assert_int_equal(policy_decide(pol, user("council-lead"), A(GET), &doc,
+	    NULL, NOW, &d), POLICY_PERMIT);
+
+	/* A caveat the policy lost: nobody reads, not even the author. */
+	in.caveats = gone_cavs;
+	in.n_caveats = 2;
+	assert_int_equal(policy_doc_resolve(pol, &in, slots, 3, &doc), 0);
+	assert_true(doc.caveats_unknown);
+	assert_int_equal(policy_decide(pol, user("ctp-analyst"), A(GET), &doc,
+	    NULL, NOW, &d), POLICY_DENY);
+	assert_int_equal(d.reason, POLICY_REASON_CAVEAT);
+
+	/* An agency and an author the policy lost: no originator powers. */
+	in.caveats = cavs;
+	in.n_caveats = 1;
+	in.originator = "disbanded";
+	in.author = "left-the-service";
+	assert_int_equal(policy_doc_resolve(pol, &in, slots, 3, &doc), 0);
+	assert_int_equal(doc.originator, -1);
+	assert_null(doc.author);
+	assert_int_equal(policy_decide(pol, user("ctp-approver"), A(RECALL), &doc,
+	    NULL, NOW, &d), POLICY_NOT_FOUND);
+
+	/* Too many principals for the caller's slots: a document nobody knows. */
+	assert_int_equal(policy_doc_resolve(pol, &in, slots, 2, &doc),
+	    ISA_ERR_RANGE);
+	assert_int_equal(policy_decide(pol, user("ctp-analyst"), A(GET), &doc,
+	    NULL, NOW, &d), POLICY_NOT_FOUND);
+}
+
 static void
 test_names(void **state)
 {
@@ -915,6 +972,7 @@ main(void)
 		cmocka_unit_test(test_not_found_every_action),
 		cmocka_unit_test(test_expiry_boundary),
 		cmocka_unit_test(test_subject_from_other_policy),
+		cmocka_unit_test(test_doc_resolve),
 		cmocka_unit_test(test_names),
 	};
 
