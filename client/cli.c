@@ -70,6 +70,39 @@ status_word(Isa__Status s)
 }
 
 int
+cli_connect(const cli_common_t *o, client_conf_t *conf, isa_conn_t **c)
+{
+	char err[512];
+
+	*c = NULL;
+	if (client_conf_load(o->config, conf, err, sizeof(err)) != 0) {
+		cli_error("%s", err);
+		return EXIT_ERROR;
+	}
+	if (isa_conn_open(conf, c, err, sizeof(err)) != 0) {
+		cli_error("%s", err);
+		client_conf_free(conf);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+void
+cli_disconnect(client_conf_t *conf, isa_conn_t *c)
+{
+	isa_conn_close(c);
+	client_conf_free(conf);
+}
+
+int
+cli_reply_error(const Isa__Envelope *resp)
+{
+	cli_error("%s: %s", status_word(resp->status),
+	    resp->message[0] != '\0' ? resp->message : "isad gave no reason");
+	return cli_status_exit(resp->status);
+}
+
+int
 cli_call(const cli_common_t *o, Isa__Envelope *req, Isa__Envelope **resp)
 {
 	client_conf_t conf;
@@ -78,28 +111,17 @@ cli_call(const cli_common_t *o, Isa__Envelope *req, Isa__Envelope **resp)
 	int rc, code;
 
 	*resp = NULL;
-	if ((rc = client_conf_load(o->config, &conf, err, sizeof(err))) != 0) {
-		cli_error("%s", err);
-		return EXIT_ERROR;
-	}
-	if ((rc = isa_conn_open(&conf, &c, err, sizeof(err))) != 0) {
-		cli_error("%s", err);
-		client_conf_free(&conf);
-		return EXIT_ERROR;
-	}
+	if ((code = cli_connect(o, &conf, &c)) != EXIT_OK)
+		return code;
 	rc = isa_conn_call(c, req, resp, err, sizeof(err));
-	isa_conn_close(c);
-	client_conf_free(&conf);
+	cli_disconnect(&conf, c);
 	if (rc != 0) {
 		cli_error("%s", err);
 		return rc == ISA_ERR_TIMEOUT ? EXIT_UNREACHABLE : EXIT_ERROR;
 	}
 	if ((*resp)->status == ISA__STATUS__OK)
 		return EXIT_OK;
-	code = cli_status_exit((*resp)->status);
-	cli_error("%s: %s", status_word((*resp)->status),
-	    (*resp)->message[0] != '\0' ? (*resp)->message :
-	    "isad gave no reason");
+	code = cli_reply_error(*resp);
 	envelope_free(*resp);
 	*resp = NULL;
 	return code;

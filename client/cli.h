@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "client/conf.h"
+#include "client/conn.h"
 #include "proto/isa.pb-c.h"
 
 /* Exit codes (DESIGN §10). */
@@ -38,6 +40,17 @@ bool cli_parse_common(int argc, char **argv, bool json_ok, cli_common_t *o,
  * returns the exit code for what went wrong, including a non-OK status.
  */
 int cli_call(const cli_common_t *o, Isa__Envelope *req, Isa__Envelope **resp);
+
+/*
+ * For commands that hold a connection (transfers): load client.conf per o
+ * and connect.  Returns EXIT_OK with *conf and *c set (free with
+ * cli_disconnect), or prints the error and returns its exit code.
+ */
+int cli_connect(const cli_common_t *o, client_conf_t *conf, isa_conn_t **c);
+void cli_disconnect(client_conf_t *conf, isa_conn_t *c);
+
+/* Print a non-OK reply as one line and return its exit code. */
+int cli_reply_error(const Isa__Envelope *resp);
 
 /* The exit code for a status from isad. */
 int cli_status_exit(Isa__Status s);

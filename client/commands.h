@@ -4,5 +4,9 @@
 
 int cmd_keygen(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
+int cmd_put(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 #endif

@@ -26,6 +26,9 @@ struct isa_conn {
 	int handshake_ok;
 	int auth_failed;
 	int proto_failed;
+	uint64_t next_id;	/* request ids: random start, then counting */
+	zmq_msg_t data;		/* the last reply's content frame */
+	int has_data;
 };
 
 static int64_t
@@ -65,6 +68,8 @@ isa_conn_open(const client_conf_t *conf, isa_conn_t **out, char *err,
 	    zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, sec,
 	    KEYFILE_Z85_LEN) != 0 ||
 	    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof(linger)) != 0 ||
+	    zmq_setsockopt(c->sock, ZMQ_SNDTIMEO, &conf->timeout_ms,
+	    sizeof(conf->timeout_ms)) != 0 ||
 	    zmq_socket_monitor(c->sock, monep, ZMQ_EVENT_ALL) != 0 ||
 	    (c->mon = zmq_socket(c->ctx, ZMQ_PAIR)) == NULL ||
 	    zmq_setsockopt(c->mon, ZMQ_LINGER, &linger, sizeof(linger)) != 0 ||
@@ -150,28 +155,49 @@ conn_explain(const isa_conn_t *c, char *err, size_t errlen)
 }
 
 int
-isa_conn_call(isa_conn_t *c, Isa__Envelope *req, Isa__Envelope **resp,
-    char *err, size_t errlen)
+isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
+    size_t len, uint64_t *id, char *err, size_t errlen)
+{
+	uint8_t *buf = NULL;
+	size_t blen;
+	int rc;
+
+	if (c->next_id == 0 &&
+	    getrandom(&c->next_id, sizeof(c->next_id), 0) != sizeof(c->next_id))
+		c->next_id = (uint64_t)now_ms();
+	req->request_id = ++c->next_id;
+	if (id != NULL)
+		*id = req->request_id;
+	if (envelope_encode(req, &buf, &blen) != 0)
+		return ISA_ERR_NOMEM;
+	/* A DEALER queues the message until the handshake is done; it blocks
+	 * only when its high-water mark is reached, bounded by the timeout. */
+	rc = zmq_send(c->sock, buf, blen, data != NULL ? ZMQ_SNDMORE : 0);
+	free(buf);
+	if (rc >= 0 && data != NULL)
+		rc = zmq_send(c->sock, data, len, 0);
+	if (rc < 0) {
+		conn_explain(c, err, errlen);
+		return ISA_ERR_TIMEOUT;
+	}
+	return 0;
+}
+
+int
+isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
+    size_t *len, char *err, size_t errlen)
 {
 	int64_t deadline = now_ms() + c->conf->timeout_ms;
-	uint64_t id;
-	uint8_t *buf = NULL;
-	size_t len;
 	int rc;
 
 	*resp = NULL;
-	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-		id = (uint64_t)now_ms();
-	req->request_id = id;
-	if (envelope_encode(req, &buf, &len) != 0)
-		return ISA_ERR_NOMEM;
-	/* A DEALER queues the message until the handshake is done. */
-	rc = zmq_send(c->sock, buf, len, ZMQ_DONTWAIT);
-	free(buf);
-	if (rc < 0 && errno != EAGAIN) {
-		snprintf(err, errlen, "cannot send to isad: %s",
-		    zmq_strerror(errno));
-		return ISA_ERR_TIMEOUT;
+	if (data != NULL)
+		*data = NULL;
+	if (len != NULL)
+		*len = 0;
+	if (c->has_data) {
+		zmq_msg_close(&c->data);
+		c->has_data = 0;
 	}
 	for (;;) {
 		int64_t left = deadline - now_ms();
@@ -189,31 +215,63 @@ isa_conn_call(isa_conn_t *c, Isa__Envelope *req, Isa__Envelope **resp,
 		if (items[0].revents & ZMQ_POLLIN) {
 			zmq_msg_t m;
 			char derr[256];
+			int more;
 
 			zmq_msg_init(&m);
 			if (zmq_msg_recv(&m, c->sock, 0) < 0) {
 				zmq_msg_close(&m);
 				continue;
 			}
-			rc = zmq_msg_more(&m) ? ISA_ERR_PROTO :
-			    envelope_decode(zmq_msg_data(&m), zmq_msg_size(&m),
+			rc = envelope_decode(zmq_msg_data(&m), zmq_msg_size(&m),
 			    ENVELOPE_REPLY, resp, derr, sizeof(derr));
+			more = zmq_msg_more(&m);
 			zmq_msg_close(&m);
+			if (more) {
+				zmq_msg_init(&c->data);
+				if (zmq_msg_recv(&c->data, c->sock, 0) < 0 ||
+				    zmq_msg_more(&c->data)) {
+					zmq_msg_close(&c->data);
+					rc = ISA_ERR_PROTO;
+					snprintf(derr, sizeof(derr), "extra frames");
+				} else
+					c->has_data = 1;
+			}
 			if (rc != 0) {
+				envelope_free(*resp);
+				*resp = NULL;
 				snprintf(err, errlen, "isad sent a reply this "
 				    "isa cannot read (%s): are both the same "
-				    "version?", rc == ISA_ERR_PROTO ?
-				    "extra frames" : derr);
+				    "version?", derr);
 				return ISA_ERR_PROTO;
 			}
-			if ((*resp)->request_id == id)
-				return 0;
-			envelope_free(*resp);	/* a stale reply: not ours */
-			*resp = NULL;
+			if (c->has_data && data != NULL) {
+				*data = zmq_msg_data(&c->data);
+				*len = zmq_msg_size(&c->data);
+			}
+			return 0;
 		}
 	}
 	conn_explain(c, err, errlen);
 	return ISA_ERR_TIMEOUT;
+}
+
+int
+isa_conn_call(isa_conn_t *c, Isa__Envelope *req, Isa__Envelope **resp,
+    char *err, size_t errlen)
+{
+	uint64_t id;
+	int rc;
+
+	if ((rc = isa_conn_send(c, req, NULL, 0, &id, err, errlen)) != 0)
+		return rc;
+	for (;;) {
+		if ((rc = isa_conn_recv(c, resp, NULL, NULL, err, errlen)) != 0)
+			return rc;
+		if ((*resp)->request_id == id)
+			return 0;
+		envelope_free(*resp);	/* a stale reply: not ours */
+		*resp = NULL;
+	}
 }
 
 void
@@ -221,6 +279,8 @@ isa_conn_close(isa_conn_t *c)
 {
 	if (c == NULL)
 		return;
+	if (c->has_data)
+		zmq_msg_close(&c->data);
 	if (c->sock != NULL) {
 		zmq_socket_monitor(c->sock, NULL, 0);
 		zmq_close(c->sock);

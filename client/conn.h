@@ -3,6 +3,7 @@
 #define ISA_CLIENT_CONN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "client/conf.h"
 #include "proto/isa.pb-c.h"
@@ -30,6 +31,26 @@ int isa_conn_open(const client_conf_t *conf, isa_conn_t **out, char *err,
 __attribute__((warn_unused_result))
 int isa_conn_call(isa_conn_t *c, Isa__Envelope *req, Isa__Envelope **resp,
     char *err, size_t errlen);
+
+/*
+ * Pipelining, for transfers: send req with a new request id (returned in
+ * *id when not NULL) and, when data is not NULL, a content frame of len
+ * bytes.  Returns 0, or ISA_ERR_TIMEOUT with a sentence in err.
+ */
+__attribute__((warn_unused_result))
+int isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
+    size_t len, uint64_t *id, char *err, size_t errlen);
+
+/*
+ * Wait (at most conf->timeout_ms) for the next reply, whatever its request
+ * id.  On 0, *resp is the reply (free with envelope_free) and, when it
+ * carried a content frame, *data and *len point at it: valid until the next
+ * isa_conn_recv or isa_conn_close (else *data is NULL).  Errors as for
+ * isa_conn_call.
+ */
+__attribute__((warn_unused_result))
+int isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
+    size_t *len, char *err, size_t errlen);
 
 /* Close at once (no linger) and free; NULL accepted. */
 void isa_conn_close(isa_conn_t *c);

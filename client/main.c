@@ -14,6 +14,12 @@ static const struct {
 	{ "keygen", cmd_keygen, "--out DIR", "make your CURVE key pair; "
 	    "prints the public key" },
 	{ "whoami", cmd_whoami, "[--json]", "who isad says you are" },
+	{ "put", cmd_put, "FILE --title T --class C --to P ...",
+	    "store a document; prints its id" },
+	{ "get", cmd_get, "ID [-o FILE|-] [--force]",
+	    "fetch a document; its marking goes to stderr" },
+	{ "ls", cmd_ls, "[--json]", "the documents you may read" },
+	{ "info", cmd_info, "ID [--json]", "one document's description" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -23,7 +29,7 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: isa COMMAND [options]\n\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  isa %-7s %-12s %s\n", commands[i].name,
+		fprintf(out, "  isa %-7s %-36s %s\n", commands[i].name,
 		    commands[i].args, commands[i].help);
 	fprintf(out, "\nCommands that talk to isad take --config FILE (else "
 	    "$ISA_CONFIG, else ~/.config/isa/client.conf).\n"

@@ -19,6 +19,8 @@ isa_strerror(int err)
 	case ISA_ERR_INVAL: return "invalid argument";
 	case ISA_ERR_TIMEOUT: return "timed out";
 	case ISA_ERR_PROTO: return "protocol error";
+	case ISA_ERR_FULL: return "the store is full";
+	case ISA_ERR_SCHEMA: return "written by a newer version of isad";
 	}
 	return "unknown error";
 }

@@ -22,6 +22,8 @@ enum isa_err {
 	ISA_ERR_INVAL = -11,	/* an invalid argument */
 	ISA_ERR_TIMEOUT = -12,	/* no answer in time */
 	ISA_ERR_PROTO = -13,	/* the peer broke the protocol */
+	ISA_ERR_FULL = -14,	/* the store (LMDB map) or the disk is full */
+	ISA_ERR_SCHEMA = -15,	/* data written by a newer version */
 };
 
 /* A static, human sentence for err; never NULL. */

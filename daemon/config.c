@@ -33,13 +33,16 @@ static const struct int_setting int_settings[] = {
 	    INT64_C(1) << 46 },
 	{ NULL, "handshake_ms", offsetof(isad_config_t, handshake_ms), 100,
 	    600000 },
+	{ "limits", "transfer_timeout_ms",
+	    offsetof(isad_config_t, transfer_timeout_ms), 100, 3600000 },
+	{ NULL, "workers", offsetof(isad_config_t, workers), 1, 64 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",
     "origin", "limits", "audit", "accreditation", "map_size", "master_key",
-    "handshake_ms", NULL };
+    "handshake_ms", "workers", "master_passphrase_file", NULL };
 static const char *const limits_names[] = { "chunk", "max_message",
-    "max_document", NULL };
+    "max_document", "transfer_timeout_ms", NULL };
 static const char *const audit_names[] = { "checkpoint_ms",
     "checkpoint_records", NULL };
 
@@ -227,6 +230,8 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	cfg->checkpoint_records = 1000;
 	cfg->map_size = INT64_C(17179869184);
 	cfg->handshake_ms = 10000;
+	cfg->transfer_timeout_ms = 60000;
+	cfg->workers = 4;
 
 	if ((rc = paths_read_file(path, 1 << 20, &text)) != 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path,
@@ -264,6 +269,13 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	    err, errlen)) != 0 ||
 	    (rc = paths_join(cfg->data_dir, tmp, &cfg->master_key)) != 0 ||
 	    (rc = get_ints(&cf, cfg, path, text, err, errlen)) != 0)
+		goto fail;
+	free(tmp);
+	tmp = NULL;
+	if (config_lookup(&cf, "master_passphrase_file") != NULL &&
+	    ((rc = get_string(&cf, "master_passphrase_file", 1, NULL, &tmp,
+	    path, err, errlen)) != 0 ||
+	    (rc = paths_resolve(path, tmp, &cfg->passphrase_file)) != 0))
 		goto fail;
 	free(tmp);
 	tmp = NULL;
@@ -314,5 +326,6 @@ isad_config_free(isad_config_t *cfg)
 	free(cfg->origin);
 	free(cfg->accreditation);
 	free(cfg->master_key);
+	free(cfg->passphrase_file);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -13,6 +13,7 @@ typedef struct {
 	char *origin;		/* first line of every audit checkpoint */
 	char *accreditation;	/* "OFFICIAL", "OFFICIAL-SENSITIVE" or "SECRET" */
 	char *master_key;	/* resolved against data_dir */
+	char *passphrase_file;	/* master_passphrase_file, or NULL */
 	int64_t chunk;
 	int64_t max_message;
 	int64_t max_document;
@@ -20,6 +21,8 @@ typedef struct {
 	int64_t checkpoint_records;
 	int64_t map_size;
 	int64_t handshake_ms;	/* how long a connection may take to handshake */
+	int64_t transfer_timeout_ms; /* an idle upload or download is dropped */
+	int64_t workers;	/* worker threads */
 } isad_config_t;
 
 /*

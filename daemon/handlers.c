@@ -1,78 +1,139 @@
-/* handlers.c: one function per request body: what isad answers. */
+/* handlers.c: what isad answers, one function per request body, run by a worker. */
 #include <string.h>
 
+#include "daemon/docs.h"
 #include "daemon/handlers.h"
+#include "daemon/transfer.h"
 
 #define ISA_VERSION_STRING "isa 0.1.0"
 
-void
-handlers_error(Isa__Envelope *resp, Isa__Status status, char *msg)
+static void
+handle_ping(job_t *j)
 {
-	resp->status = status;
-	resp->message = msg;
-	resp->body_case = ISA__ENVELOPE__BODY__NOT_SET;
+	Isa__Pong *p = job_alloc(j, sizeof(*p));
+
+	isa__pong__init(p);
+	p->server_version = job_strdup(j, ISA_VERSION_STRING);
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_PONG;
+	j->resp.pong = p;
 }
 
 static void
-handle_ping(Isa__Envelope *resp, handler_resp_t *hr)
+handle_whoami(job_t *j)
 {
-	isa__pong__init(&hr->pong);
-	hr->pong.server_version = (char *)ISA_VERSION_STRING;
-	resp->status = ISA__STATUS__OK;
-	resp->body_case = ISA__ENVELOPE__BODY_PONG;
-	resp->pong = &hr->pong;
-}
-
-static void
-handle_whoami(const handler_ctx_t *ctx, Isa__Envelope *resp,
-    handler_resp_t *hr)
-{
-	static const struct { unsigned bit; const char *name; } roles[] = {
-		{ ROLE_ADMIN, "admin" }, { ROLE_CHAIR, "chair" },
-		{ ROLE_AUDITOR, "auditor" }, { ROLE_APPROVER, "approver" },
-	};
-	Isa__WhoAmIResponse *w = &hr->whoami;
+	static const unsigned roles[] = { ROLE_ADMIN, ROLE_CHAIR, ROLE_AUDITOR,
+	    ROLE_APPROVER };
+	Isa__WhoAmIResponse *w = job_alloc(j, sizeof(*w));
 	policy_user_view_t v;
 
-	policy_user_view(ctx->policy, ctx->user, ctx->now, &v);
+	policy_user_view(j->policy, j->subject, j->now, &v);
 	isa__who_am_iresponse__init(w);
-	/* protobuf-c only reads these while packing: the casts drop const for
-	 * its API, nothing writes through them. */
-	w->id = (char *)v.id;
-	w->name = (char *)v.name;
-	w->agency = (char *)v.agency;
-	w->agency_name = (char *)v.agency_name;
-	w->clearance = (char *)policy_clearance_name(v.clearance);
-	w->effective_clearance = (char *)policy_clearance_name(v.effective);
-	w->clearance_expires = (char *)(v.clearance_expires != NULL ?
+	w->id = job_strdup(j, v.id);
+	w->name = job_strdup(j, v.name);
+	w->agency = job_strdup(j, v.agency);
+	w->agency_name = job_strdup(j, v.agency_name);
+	w->clearance = job_strdup(j, policy_clearance_name(v.clearance));
+	w->effective_clearance = job_strdup(j,
+	    policy_clearance_name(v.effective));
+	w->clearance_expires = job_strdup(j, v.clearance_expires != NULL ?
 	    v.clearance_expires : "");
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (v.roles & roles[i].bit)
-			hr->roles[w->n_roles++] = (char *)roles[i].name;
-	w->roles = hr->roles;
-	w->n_attributes = v.n_attributes;
-	w->attributes = (char **)(uintptr_t)v.attributes;
-	resp->status = ISA__STATUS__OK;
-	resp->body_case = ISA__ENVELOPE__BODY_WHOAMI_REPLY;
-	resp->whoami_reply = w;
+	w->roles = job_alloc(j, sizeof(char *) * 4);
+	for (size_t i = 0; i < 4; i++)
+		if (v.roles & roles[i])
+			w->roles[w->n_roles++] = job_strdup(j,
+			    policy_role_name(roles[i]));
+	w->attributes = job_alloc(j, sizeof(char *) * (v.n_attributes + 1));
+	for (size_t i = 0; i < v.n_attributes; i++)
+		w->attributes[w->n_attributes++] = job_strdup(j,
+		    v.attributes[i]);
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_WHOAMI_REPLY;
+	j->resp.whoami_reply = w;
+}
+
+int
+handlers_route(const job_t *j)
+{
+	const ProtobufCBinaryData *t = NULL;
+
+	switch (j->req->body_case) {
+	case ISA__ENVELOPE__BODY_PUT_CHUNK:
+		t = &j->req->put_chunk->transfer;
+		break;
+	case ISA__ENVELOPE__BODY_PUT_END:
+		t = &j->req->put_end->transfer;
+		break;
+	case ISA__ENVELOPE__BODY_GET_CHUNK:
+		t = &j->req->get_chunk->transfer;
+		break;
+	case ISA__ENVELOPE__BODY_TRANSFER_END:
+		t = &j->req->transfer_end->transfer;
+		break;
+	default:
+		return -1;
+	}
+	return t->len == TRANSFER_ID_LEN ? t->data[0] : -1;
 }
 
 void
-handlers_dispatch(const handler_ctx_t *ctx, const Isa__Envelope *req,
-    Isa__Envelope *resp, handler_resp_t *hr)
+handlers_dispatch(worker_ctx_t *w, job_t *j)
 {
-	memset(hr, 0, sizeof(*hr));
-	resp->request_id = req->request_id;
-	switch (req->body_case) {
+	j->resp.request_id = j->req->request_id;
+	/* Content frames belong to uploaded chunks only. */
+	if (j->has_content &&
+	    j->req->body_case != ISA__ENVELOPE__BODY_PUT_CHUNK) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "only an upload chunk "
+		    "carries a content frame");
+		return;
+	}
+	switch (j->req->body_case) {
 	case ISA__ENVELOPE__BODY_PING:
-		handle_ping(resp, hr);
+		handle_ping(j);
 		break;
 	case ISA__ENVELOPE__BODY_WHOAMI:
-		handle_whoami(ctx, resp, hr);
+		handle_whoami(j);
+		break;
+	case ISA__ENVELOPE__BODY_PUT_BEGIN:
+		docs_put_begin(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_PUT_CHUNK:
+		docs_put_chunk(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_PUT_END:
+		docs_put_end(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_GET_BEGIN:
+		docs_get_begin(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_GET_CHUNK:
+		docs_get_chunk(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_TRANSFER_END:
+		docs_transfer_end(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_LIST:
+		docs_list(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_INFO:
+		docs_info(w, j);
 		break;
 	default:
-		handlers_error(resp, ISA__STATUS__BAD_REQUEST,
-		    (char *)"this request is not one a client may send");
+		job_error(j, ISA__STATUS__BAD_REQUEST, "this request is not "
+		    "one a client may send");
 		break;
 	}
+}
+
+void
+handlers_expire(worker_ctx_t *w)
+{
+	transfers_expire(w->transfers, w->env->cfg->transfer_timeout_ms,
+	    docs_transfer_expired, w);
+}
+
+void
+handlers_drop_transfers(worker_ctx_t *w)
+{
+	transfers_expire(w->transfers, -1, docs_transfer_expired, w);
 }

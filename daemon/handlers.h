@@ -1,43 +1,26 @@
-/* handlers.h: one function per request body: what isad answers. */
+/* handlers.h: what isad answers, one function per request body, run by a worker. */
 #ifndef ISA_DAEMON_HANDLERS_H
 #define ISA_DAEMON_HANDLERS_H
 
-#include <stdint.h>
-
-#include "policy/policy.h"
-#include "proto/isa.pb-c.h"
+#include "daemon/job.h"
+#include "daemon/worker.h"
 
 /*
- * What a handler needs, all borrowed for the length of one request: the
- * policy in force when the request arrived and the user the ZAP User-Id
- * named (enabled: the caller checked).
+ * Answer j: fill j->resp (and j->out for content), or, when the request
+ * changes state, also set j->op.apply for the writer; the worker then
+ * submits it and the reply leaves only after the change is durable.
+ * j->subject is enrolled and enabled in j->policy.
  */
-typedef struct {
-	const policy_t *policy;
-	const policy_user_t *user;
-	int64_t now;		/* Unix seconds */
-} handler_ctx_t;
+void handlers_dispatch(worker_ctx_t *w, job_t *j);
 
-/*
- * Scratch memory a response points into, freed by handler_resp_release
- * after the response is encoded.
- */
-typedef struct {
-	Isa__Pong pong;
-	Isa__WhoAmIResponse whoami;
-	char *roles[4];
-} handler_resp_t;
+/* The worker that must handle j: the one holding the transfer it names,
+ * else any (-1). */
+int handlers_route(const job_t *j);
 
-/*
- * Answer req into resp (an initialised envelope): sets status, message and
- * body.  resp points into hr and into the policy of ctx, so it must be
- * encoded before either goes away.
- */
-void handlers_dispatch(const handler_ctx_t *ctx, const Isa__Envelope *req,
-    Isa__Envelope *resp, handler_resp_t *hr);
+/* Drop this worker's idle transfers (limits.transfer_timeout_ms). */
+void handlers_expire(worker_ctx_t *w);
 
-/* Set resp to an error status with a message (a copy is not made: msg must
- * outlive the encoding; static strings or a caller buffer). */
-void handlers_error(Isa__Envelope *resp, Isa__Status status, char *msg);
+/* Drop all of this worker's transfers (stopping). */
+void handlers_drop_transfers(worker_ctx_t *w);
 
 #endif

@@ -8,7 +8,9 @@
 #include "common/log.h"
 #include "common/wipe.h"
 #include "daemon/config.h"
+#include "daemon/crypto.h"
 #include "daemon/datadir.h"
+#include "daemon/passphrase.h"
 #include "daemon/server.h"
 #include "policy/policy.h"
 #include "proto/keyfile.h"
@@ -21,6 +23,35 @@ usage(FILE *out)
 	    "       isad       --config isad.conf   serve (foreground)\n"
 	    "       isad check --config isad.conf   validate isad.conf and "
 	    "policy.conf, print a summary\n");
+}
+
+/* The master key (KEK), wrapped by the passphrase if one is configured. */
+static int
+init_master_key(const isad_config_t *cfg)
+{
+	char err[512], pass[PASSPHRASE_MAX];
+	crypto_kek_t *kek = NULL;
+	size_t plen = 0;
+	int rc;
+
+	if (crypto_init() != 0) {
+		log_warnx("cannot initialise libgcrypt");
+		return -1;
+	}
+	rc = passphrase_get(cfg->passphrase_file, pass, &plen, err,
+	    sizeof(err));
+	if (rc == 0)
+		rc = crypto_kek_create(cfg->master_key, plen ? pass : NULL,
+		    plen, &kek, err, sizeof(err));
+	isa_wipe(pass, sizeof(pass));
+	crypto_kek_free(kek);
+	if (rc != 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	printf("master key written to %s (mode 0600%s)\n", cfg->master_key,
+	    plen ? ", wrapped by the passphrase" : "");
+	return 0;
 }
 
 static int
@@ -42,6 +73,10 @@ cmd_init(const isad_config_t *cfg)
 	isa_wipe(sec, sizeof(sec));
 	if (rc != 0) {
 		log_warn("cannot write %s", path);
+		free(path);
+		return 1;
+	}
+	if (init_master_key(cfg) != 0) {
 		free(path);
 		return 1;
 	}

@@ -15,13 +15,22 @@
 #include "daemon/current.h"
 #include "daemon/datadir.h"
 #include "daemon/handlers.h"
+#include "daemon/job.h"
+#include "daemon/queue.h"
+#include "daemon/store.h"
+#include "daemon/worker.h"
+#include "daemon/writer.h"
+#include "daemon/crypto.h"
+#include "daemon/docs.h"
 #include "daemon/notify.h"
+#include "daemon/passphrase.h"
+#include "policy/marking.h"
 #include "daemon/server.h"
 #include "daemon/zap.h"
 #include "proto/envelope.h"
 #include "proto/keyfile.h"
 
-#define MAX_FRAMES 2	/* routing id, envelope: content frames come later */
+#define MAX_FRAMES 3	/* routing id, envelope, one content frame */
 
 typedef struct {
 	const isad_config_t *cfg;
@@ -32,6 +41,13 @@ typedef struct {
 	int lockfd;
 	char server_pub[KEYFILE_Z85_LEN + 1];
 	char endpoint[256];	/* what we are bound to */
+	crypto_kek_t *kek;
+	store_t *store;
+	writer_t *writer;
+	workers_t *workers;
+	queue_t *results;
+	worker_env_t env;
+	unsigned next_worker;
 } server_t;
 
 static int
@@ -55,74 +71,113 @@ server_load_policy(const isad_config_t *cfg, int reload)
 	return 0;
 }
 
+/* Encode j's reply and send it, with its content frame, to its peer. */
 static void
-send_reply(server_t *s, zmq_msg_t *rid, Isa__Envelope *resp)
+server_send(server_t *s, job_t *j)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
 
-	if (envelope_encode(resp, &buf, &len) != 0) {
+	if (j->resp.status == ISA__STATUS__STATUS_UNSPECIFIED)
+		job_error(j, ISA__STATUS__INTERNAL, "isad gave no answer: "
+		    "this is a bug; tell the operator");
+	if (envelope_encode(&j->resp, &buf, &len) != 0) {
 		log_warnx("out of memory encoding a reply");
 		return;
 	}
-	if (zmq_msg_send(rid, s->router, ZMQ_SNDMORE) < 0 ||
-	    zmq_send(s->router, buf, len, 0) < 0)
+	if (zmq_send(s->router, j->rid, j->rid_len, ZMQ_SNDMORE) < 0 ||
+	    zmq_send(s->router, buf, len, j->has_out ? ZMQ_SNDMORE : 0) < 0 ||
+	    (j->has_out && zmq_msg_send(&j->out, s->router, 0) < 0))
 		log_debug("reply not sent: %s", zmq_strerror(errno));
 	free(buf);
 }
 
-/* Judge and answer one message: frames f[0] routing id, f[1] envelope. */
+/* Judge one message: frames f[0] routing id, f[1] envelope, f[2] content.
+ * Answers at once when it can; otherwise hands a job to a worker. */
 static void
 server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 {
-	Isa__Envelope resp = ISA__ENVELOPE__INIT, *req = NULL;
-	handler_resp_t hr;
-	handler_ctx_t hctx;
-	policy_t *p = NULL;
+	job_t *j = job_new(zmq_msg_data(&f[0]), zmq_msg_size(&f[0]));
 	const char *uid;
 	char err[256];
+	int route;
 
+	if (j == NULL) {
+		log_warnx("out of memory: a request was dropped");
+		return;
+	}
+	j->results = s->results;
+	j->now = (int64_t)time(NULL);
 	uid = nframes >= 2 ? zmq_msg_gets(&f[1], "User-Id") : NULL;
-	p = current_policy_get();
+	j->policy = current_policy_get();
 	/* Identity comes from the ZAP User-Id alone; the user is looked up
 	 * in the policy in force at every request. */
-	hctx.user = uid != NULL && p != NULL ? policy_user_by_id(p, uid) : NULL;
-	if (hctx.user != NULL) {
+	if (uid != NULL && j->policy != NULL && strlen(uid) < sizeof(j->user)) {
 		policy_user_view_t v;
 
-		policy_user_view(p, hctx.user, 0, &v);
-		if (!v.enabled)
-			hctx.user = NULL;
+		strcpy(j->user, uid);
+		j->subject = policy_user_by_id(j->policy, uid);
+		if (j->subject != NULL) {
+			policy_user_view(j->policy, j->subject, j->now, &v);
+			if (!v.enabled)
+				j->subject = NULL;
+		}
 	}
-	if (hctx.user == NULL) {
+	if (j->subject == NULL) {
 		log_notice("request from %s refused: no longer enrolled or "
 		    "disabled", uid != NULL ? uid : "an unknown peer");
-		handlers_error(&resp, ISA__STATUS__UNAUTHENTICATED, (char *)
-		    "your key is no longer enrolled or your account is "
-		    "disabled: ask the operator");
+		job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is no "
+		    "longer enrolled or your account is disabled: ask the "
+		    "operator");
 		goto reply;
 	}
-	if (too_many || nframes != 2) {
-		handlers_error(&resp, ISA__STATUS__BAD_REQUEST, (char *)
-		    "a request is one envelope frame: this one had more");
+	if (too_many || nframes < 2) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "a request is one "
+		    "envelope frame and at most one content frame");
 		goto reply;
 	}
 	if (envelope_decode(zmq_msg_data(&f[1]), zmq_msg_size(&f[1]),
-	    ENVELOPE_REQUEST, &req,
-	    err, sizeof(err)) != 0) {
+	    ENVELOPE_REQUEST, &j->req, err, sizeof(err)) != 0) {
 		log_notice("bad request from %s: %s", uid, err);
-		handlers_error(&resp, ISA__STATUS__BAD_REQUEST, err);
+		job_error(j, ISA__STATUS__BAD_REQUEST, "%s", err);
 		goto reply;
 	}
-	hctx.policy = p;
-	hctx.now = (int64_t)time(NULL);
-	handlers_dispatch(&hctx, req, &resp, &hr);
-	log_debug("request %llu from %s: %s", (unsigned long long)
-	    req->request_id, uid, envelope_status_name(resp.status));
+	if (nframes == 3) {
+		zmq_msg_init(&j->content);
+		zmq_msg_move(&j->content, &f[2]);
+		j->has_content = true;
+	}
+	route = handlers_route(j);
+	workers_submit(s->workers, j, route >= 0 ? (unsigned)route :
+	    s->next_worker++);
+	return;
 reply:
-	send_reply(s, &f[0], &resp);
-	envelope_free(req);
-	policy_unref(p);
+	server_send(s, j);
+	job_free(j);
+}
+
+/* Finished jobs: a failed write becomes UNAVAILABLE; then reply. */
+static void
+server_results(server_t *s)
+{
+	job_t *j;
+
+	queue_fd_clear(s->results);
+	while ((j = queue_pop(s->results, 0)) != NULL) {
+		if (j->op.apply != NULL && j->op.rc != 0)
+			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could not "
+			    "record this (%s): nothing was changed; try again "
+			    "later, and tell the operator if it goes on",
+			    isa_strerror(j->op.rc));
+		if (j->after != NULL)
+			j->after(j);
+		if (j->req != NULL)
+			log_debug("request %llu from %s: %s",
+			    (unsigned long long)j->req->request_id, j->user,
+			    envelope_status_name(j->resp.status));
+		server_send(s, j);
+		job_free(j);
+	}
 }
 
 /* Receive one whole message: at most MAX_FRAMES kept, the rest drained. */
@@ -158,7 +213,10 @@ server_drain(server_t *s)
 	zmq_msg_t f[MAX_FRAMES];
 	int n, too_many;
 
-	while (server_recv(s, f, &n, &too_many) == 0) {
+	/* A bounded burst, so that results and signals are not starved. */
+	for (int burst = 0; burst < 256; burst++) {
+		if (server_recv(s, f, &n, &too_many) != 0)
+			break;
 		server_handle(s, f, n, too_many);
 		for (int i = 0; i < n; i++)
 			zmq_msg_close(&f[i]);
@@ -232,6 +290,56 @@ out:
 	return rc;
 }
 
+/* The master key, the store and the threads that use them. */
+static int
+server_open_store(server_t *s)
+{
+	char err[512], pass[PASSPHRASE_MAX];
+	size_t plen = 0;
+	int rc;
+
+	if (crypto_init() != 0) {
+		log_warnx("cannot initialise libgcrypt");
+		return -1;
+	}
+	rc = passphrase_get(s->cfg->passphrase_file, pass, &plen, err,
+	    sizeof(err));
+	if (rc == 0)
+		rc = crypto_kek_load(s->cfg->master_key, plen ? pass : NULL,
+		    plen, &s->kek, err, sizeof(err));
+	isa_wipe(pass, sizeof(pass));
+	if (rc != 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (policy_classification_parse(s->cfg->accreditation,
+	    &s->env.accreditation) != 0)
+		return -1;	/* isad_config_load checked it */
+	if (store_open(s->cfg->data_dir, s->cfg->map_size, &s->store, err,
+	    sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	if ((rc = docs_sweep_orphans(s->store)) > 0)
+		log_info("deleted the chunks of %d upload(s) cut off before "
+		    "they ended", rc);
+	else if (rc < 0)
+		log_warnx("cannot sweep unfinished uploads yet: %s",
+		    isa_strerror(rc));
+	if ((s->writer = writer_start(s->store)) == NULL ||
+	    (s->results = queue_new(true)) == NULL)
+		return -1;
+	s->env.cfg = s->cfg;
+	s->env.store = s->store;
+	s->env.writer = s->writer;
+	s->env.kek = s->kek;
+	s->env.results = s->results;
+	if ((s->workers = workers_start((unsigned)s->cfg->workers, &s->env))
+	    == NULL)
+		return -1;
+	return 0;
+}
+
 static int
 server_setup(server_t *s)
 {
@@ -254,7 +362,7 @@ server_setup(server_t *s)
 		log_warnx("%s", err);
 		return -1;
 	}
-	if (server_load_policy(s->cfg, 0) != 0)
+	if (server_load_policy(s->cfg, 0) != 0 || server_open_store(s) != 0)
 		return -1;
 	if ((s->ctx = zmq_ctx_new()) == NULL ||
 	    (s->zap = zap_start(s->ctx)) == NULL)
@@ -265,6 +373,17 @@ server_setup(server_t *s)
 static void
 server_teardown(server_t *s)
 {
+	/* In-flight work finishes and its commits land; the replies go out
+	 * while the socket still lingers. */
+	workers_stop(s->workers);
+	writer_stop(s->writer);
+	if (s->results != NULL) {
+		if (s->router != NULL)
+			server_results(s);
+		queue_free(s->results);
+	}
+	store_close(s->store);
+	crypto_kek_free(s->kek);
 	if (s->router != NULL)
 		zmq_close(s->router);
 	if (s->ctx != NULL) {
@@ -293,9 +412,10 @@ server_run(const isad_config_t *cfg)
 		zmq_pollitem_t items[] = {
 			{ s.router, 0, ZMQ_POLLIN, 0 },
 			{ NULL, s.sigfd, ZMQ_POLLIN, 0 },
+			{ NULL, queue_fd(s.results), ZMQ_POLLIN, 0 },
 		};
 
-		if (zmq_poll(items, 2, -1) < 0) {
+		if (zmq_poll(items, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warnx("poll: %s", zmq_strerror(errno));
@@ -303,6 +423,8 @@ server_run(const isad_config_t *cfg)
 		}
 		if (items[0].revents & ZMQ_POLLIN)
 			server_drain(&s);
+		if (items[2].revents & ZMQ_POLLIN)
+			server_results(&s);
 		if (items[1].revents & ZMQ_POLLIN)
 			stop = server_signal(&s);
 	}

@@ -185,12 +185,37 @@ h_kill_all(void)
 			kill(h_live[i]->isad, SIGKILL);
 }
 
+static void
+h_write_conf(harness_t *h, const char *extra)
+{
+	char conf[2048];
+
+	snprintf(conf, sizeof(conf),
+	    "listen = \"%s\";\ndata_dir = \"data\";\npolicy = \"policy.conf\";\n"
+	    "origin = \"test.example.org/isa\";\n"
+	    "handshake_ms = 2000;\n%s\n", h->endpoint,
+	    extra != NULL ? extra :
+	    "limits = { max_message = 1048576; chunk = 262144; };");
+	h_write_file(h->isad_conf, conf, 0644);
+}
+
+void
+h_set_conf(harness_t *h, const char *extra)
+{
+	h_write_conf(h, extra);
+}
+
 harness_t *
 h_new(void)
 {
+	return h_new_conf(NULL);
+}
+
+harness_t *
+h_new_conf(const char *extra)
+{
 	static int registered;
 	harness_t *h = calloc(1, sizeof(*h));
-	char conf[1024];
 	const char *argv[5];
 	h_result_t r;
 
@@ -217,12 +242,7 @@ h_new(void)
 	snprintf(h->data_dir, sizeof(h->data_dir), "%s/data", h->dir);
 	snprintf(h->notify_path, sizeof(h->notify_path), "%s/notify", h->dir);
 	snprintf(h->log_path, sizeof(h->log_path), "%s/isad.log", h->dir);
-	snprintf(conf, sizeof(conf),
-	    "listen = \"%s\";\ndata_dir = \"data\";\npolicy = \"policy.conf\";\n"
-	    "origin = \"test.example.org/isa\";\n"
-	    "limits = { max_message = 1048576; chunk = 262144; };\n"
-	    "handshake_ms = 2000;\n", h->endpoint);
-	h_write_file(h->isad_conf, conf, 0644);
+	h_write_conf(h, extra);
 	argv[0] = env_or("ISAD_BIN", "isad");
 	argv[1] = "init";
 	argv[2] = "--config";
@@ -349,7 +369,8 @@ h_write_policy(harness_t *h)
 	    "  { id = \"hcc\"; name = \"Hampshire County Council\"; },\n"
 	    "  { id = \"ctpse\"; name = \"Counter Terrorism Policing South "
 	    "East\"; },\n"
-	    "  { id = \"police\"; name = \"Hampshire Constabulary\"; }\n);\n"
+	    "  { id = \"police\"; name = \"Hampshire Constabulary\"; },\n"
+	    "  { id = \"uow\"; name = \"University of Winchester\"; }\n);\n"
 	    "users = (\n");
 	for (int i = 0; i < h->nusers; i++)
 		p += sprintf(p, "  %s%s\n", h->users[i].entry,

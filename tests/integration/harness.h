@@ -23,6 +23,13 @@ typedef struct {
  */
 harness_t *h_new(void);
 
+/* As h_new, with extra isad.conf settings instead of the default limits
+ * (limits = { max_message = 1048576; chunk = 262144; };). */
+harness_t *h_new_conf(const char *extra);
+
+/* Rewrite isad.conf with other extra settings (takes effect at restart). */
+void h_set_conf(harness_t *h, const char *extra);
+
 /*
  * Enrol a user: `isa keygen` into DIR/users/ID, a client.conf beside it, and
  * an entry in policy.conf (written by h_write_policy / h_start).  extra is

@@ -48,7 +48,7 @@ test_check_prints_summary(void **state)
 	h_result_t r = isad(*state, "check");
 
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, "3 agencies, 2 users (2 enabled)"));
+	assert_non_null(strstr(r.out, "4 agencies, 2 users (2 enabled)"));
 	assert_non_null(strstr(r.out, "hcc (Hampshire County Council): admin "
 	    "board-admin; chair council-lead; approver council-lead;"));
 	h_result_free(&r);

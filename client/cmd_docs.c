@@ -1,0 +1,216 @@
+/* cmd_docs.c: `isa ls` and `isa info ID`: what the caller may read, and one document's description. */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/cli.h"
+#include "client/commands.h"
+#include "proto/envelope.h"
+#include "proto/sha256.h"
+
+/* A field for a tab-separated line: control characters become spaces. */
+static void
+print_field(const char *s)
+{
+	for (; *s != '\0'; s++)
+		putchar((unsigned char)*s < 0x20 ? ' ' : *s);
+}
+
+static void
+json_field(const char *name, const char *value, bool first)
+{
+	printf("%s\"%s\":", first ? "" : ",", name);
+	cli_json_str(stdout, value);
+}
+
+int
+cmd_ls(int argc, char **argv)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r = NULL;
+	Isa__ListRequest lr = ISA__LIST_REQUEST__INIT;
+	client_conf_t conf;
+	isa_conn_t *c = NULL;
+	cli_common_t o;
+	char after[64] = "", err[512];
+	int code;
+
+	if (!cli_parse_common(argc, argv, true, &o,
+	    "isa ls [--json] [--config FILE]"))
+		return EXIT_USAGE;
+	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK)
+		return code;
+	req.body_case = ISA__ENVELOPE__BODY_LIST;
+	req.list = &lr;
+	for (;;) {
+		const Isa__ListReply *l;
+
+		lr.after = after;
+		if (isa_conn_call(c, &req, &r, err, sizeof(err)) != 0) {
+			cli_error("%s", err);
+			code = EXIT_UNREACHABLE;
+			break;
+		}
+		if (r->status != ISA__STATUS__OK ||
+		    r->body_case != ISA__ENVELOPE__BODY_LIST_REPLY) {
+			code = cli_reply_error(r);
+			break;
+		}
+		l = r->list_reply;
+		for (size_t i = 0; i < l->n_docs; i++) {
+			if (o.json) {
+				json_field("id", l->docs[i]->id, true);
+				json_field("marking", l->docs[i]->marking,
+				    false);
+				json_field("title", l->docs[i]->title, false);
+				printf("}\n");
+			} else {
+				print_field(l->docs[i]->id);
+				putchar('\t');
+				print_field(l->docs[i]->marking);
+				putchar('\t');
+				print_field(l->docs[i]->title);
+				putchar('\n');
+			}
+		}
+		if (!l->more || l->n_docs == 0)
+			break;
+		snprintf(after, sizeof(after), "%s", l->docs[l->n_docs - 1]->id);
+		envelope_free(r);
+		r = NULL;
+	}
+	envelope_free(r);
+	cli_disconnect(&conf, c);
+	return code;
+}
+
+static void
+print_list(const char *name, char **v, size_t n, bool json)
+{
+	if (json) {
+		printf(",\"%s\":[", name);
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				putchar(',');
+			cli_json_str(stdout, v[i]);
+		}
+		putchar(']');
+		return;
+	}
+	printf("%-14s", name);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i ? " " : "", v[i]);
+	printf("%s\n", n == 0 ? "-" : "");
+}
+
+int
+cmd_info(int argc, char **argv)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r = NULL;
+	Isa__InfoRequest ir = ISA__INFO_REQUEST__INIT;
+	const Isa__DocMeta *m;
+	cli_common_t o;
+	char hex[2 * SHA256_LEN + 1] = "";
+	int code, n = 0;
+	char *args[8];
+
+	/* The id is the one argument that is not an option. */
+	for (int i = 0; i < argc && n < 8; i++) {
+		if (i > 0 && argv[i][0] != '-' && ir.id[0] == '\0' &&
+		    strcmp(argv[i - 1], "--config") != 0) {
+			ir.id = argv[i];
+			continue;
+		}
+		args[n++] = argv[i];
+	}
+	if (!cli_parse_common(n, args, true, &o,
+	    "isa info ID [--json] [--config FILE]"))
+		return EXIT_USAGE;
+	if (ir.id[0] == '\0') {
+		fprintf(stderr, "usage: isa info ID [--json] [--config FILE]\n");
+		return EXIT_USAGE;
+	}
+	req.body_case = ISA__ENVELOPE__BODY_INFO;
+	req.info = &ir;
+	if ((code = cli_call(&o, &req, &r)) != EXIT_OK)
+		return code;
+	if (r->body_case != ISA__ENVELOPE__BODY_INFO_REPLY) {
+		cli_error("isad answered info with something else");
+		envelope_free(r);
+		return EXIT_ERROR;
+	}
+	m = r->info_reply->meta;
+	if (m->sha256.len == SHA256_LEN)
+		sha256_hex(m->sha256.data, hex);
+	if (o.json) {
+		static const struct { const char *name; size_t off; } f[] = {
+			{ "id", offsetof(Isa__DocMeta, id) },
+			{ "title", offsetof(Isa__DocMeta, title) },
+			{ "marking", offsetof(Isa__DocMeta, marking) },
+			{ "classification", offsetof(Isa__DocMeta,
+			    classification) },
+			{ "onward", offsetof(Isa__DocMeta, onward) },
+			{ "handling", offsetof(Isa__DocMeta, handling) },
+			{ "originator", offsetof(Isa__DocMeta, originator) },
+			{ "author", offsetof(Isa__DocMeta, author) },
+			{ "ingested_by", offsetof(Isa__DocMeta, ingested_by) },
+			{ "created", offsetof(Isa__DocMeta, created) },
+			{ "review_by", offsetof(Isa__DocMeta, review_by) },
+			{ "destroy_after", offsetof(Isa__DocMeta,
+			    destroy_after) },
+			{ "embargo_until", offsetof(Isa__DocMeta,
+			    embargo_until) },
+			{ "derived_from", offsetof(Isa__DocMeta, derived_from) },
+			{ "supersedes", offsetof(Isa__DocMeta, supersedes) },
+			{ "state", offsetof(Isa__DocMeta, state) },
+			{ "filename", offsetof(Isa__DocMeta, filename) },
+		};
+
+		putchar('{');
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			const char *v = *(char *const *)(const void *)
+			    ((const char *)m + f[i].off);
+
+			if (v[0] != '\0' || i == 0)
+				json_field(f[i].name, v, i == 0);
+		}
+		printf(",\"size\":%llu", (unsigned long long)m->size);
+		json_field("sha256", hex, false);
+		print_list("to", m->to, m->n_to, true);
+		print_list("caveats", m->caveats, m->n_caveats, true);
+		print_list("descriptors", m->descriptors, m->n_descriptors,
+		    true);
+		printf("}\n");
+	} else {
+		printf("id:           %s\n", m->id);
+		printf("title:        %s\n", m->title);
+		printf("marking:      %s\n", m->marking);
+		if (m->handling[0] != '\0')
+			printf("handling:     %s\n", m->handling);
+		printf("originator:   %s\n", m->originator);
+		printf("author:       %s\n", m->author[0] ? m->author :
+		    "- (ingested for the originator)");
+		printf("ingested by:  %s\n", m->ingested_by);
+		printf("created:      %s\n", m->created);
+		if (m->review_by[0] != '\0')
+			printf("review by:    %s\n", m->review_by);
+		if (m->destroy_after[0] != '\0')
+			printf("destroy after: %s\n", m->destroy_after);
+		if (m->embargo_until[0] != '\0')
+			printf("embargo until: %s\n", m->embargo_until);
+		if (m->derived_from[0] != '\0')
+			printf("derived from: %s\n", m->derived_from);
+		if (m->supersedes[0] != '\0')
+			printf("supersedes:   %s\n", m->supersedes);
+		printf("state:        %s\n", m->state);
+		printf("size:         %llu bytes\n",
+		    (unsigned long long)m->size);
+		printf("sha256:       %s\n", hex);
+		if (m->filename[0] != '\0')
+			printf("file name:    %s\n", m->filename);
+		printf("to:           ");
+		for (size_t i = 0; i < m->n_to; i++)
+			printf("%s%s", i ? " " : "", m->to[i]);
+		printf("\n");
+	}
+	envelope_free(r);
+	return EXIT_OK;
+}

@@ -1,0 +1,238 @@
+/* cmd_get.c: `isa get ID [-o FILE|-] [--force]`: fetch under credit, verify, then rename into place. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client/cli.h"
+#include "client/commands.h"
+#include "client/progress.h"
+#include "common/wipe.h"
+#include "proto/envelope.h"
+#include "proto/sha256.h"
+
+#define GET_WINDOW 8	/* chunk requests in flight */
+
+static const char usage_text[] =
+    "isa get ID [-o FILE|-] [--force] [--config FILE]";
+
+typedef struct {
+	const char *id;
+	const char *out;	/* NULL or "-": standard output */
+	bool force;
+	cli_common_t o;
+} get_args_t;
+
+static bool
+get_parse(int argc, char **argv, get_args_t *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			a->out = argv[++i];
+		else if (strcmp(argv[i], "--force") == 0)
+			a->force = true;
+		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			a->o.config = argv[++i];
+		else if (argv[i][0] != '-' && a->id == NULL)
+			a->id = argv[i];
+		else {
+			fprintf(stderr, "usage: %s\n", usage_text);
+			return false;
+		}
+	}
+	if (a->id == NULL) {
+		fprintf(stderr, "usage: %s\n", usage_text);
+		return false;
+	}
+	return true;
+}
+
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+send_get_chunk(isa_conn_t *c, ProtobufCBinaryData transfer, uint64_t index)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT;
+	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
+	char err[512];
+
+	gc.transfer = transfer;
+	gc.index = index;
+	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
+	req.get_chunk = &gc;
+	if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0) {
+		cli_error("%s", err);
+		return EXIT_UNREACHABLE;
+	}
+	return EXIT_OK;
+}
+
+/* Receive every chunk into fd, keeping GET_WINDOW requests in flight. */
+static int
+get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, int fd,
+    const char *what)
+{
+	const Isa__DocMeta *m = b->meta;
+	uint64_t asked = 0, got = 0, bytes = 0;
+	uint8_t digest[SHA256_LEN];
+	sha256_t *sha = sha256_new();
+	progress_t prog;
+	char err[512];
+	int code = EXIT_OK;
+
+	if (sha == NULL) {
+		cli_error("out of memory");
+		return EXIT_ERROR;
+	}
+	progress_start(&prog, "received", m->size);
+	while (got < b->chunks && code == EXIT_OK) {
+		Isa__Envelope *r = NULL;
+		const void *data;
+		size_t len;
+
+		while (asked < b->chunks && asked - got < GET_WINDOW &&
+		    (code = send_get_chunk(c, b->transfer, asked)) == EXIT_OK)
+			asked++;
+		if (code != EXIT_OK)
+			break;
+		if (isa_conn_recv(c, &r, &data, &len, err, sizeof(err)) != 0) {
+			cli_error("%s", err);
+			code = EXIT_UNREACHABLE;
+			break;
+		}
+		if (r->status != ISA__STATUS__OK)
+			code = cli_reply_error(r);
+		else if (r->body_case != ISA__ENVELOPE__BODY_GET_CHUNK_REPLY ||
+		    r->get_chunk_reply->index != got ||
+		    bytes + len > m->size) {
+			cli_error("isad sent chunks out of order or too much: "
+			    "nothing was written");
+			code = EXIT_ERROR;
+		} else if (write_all(fd, data, len) != 0) {
+			cli_error("cannot write %s: %s", what, strerror(errno));
+			code = EXIT_ERROR;
+		} else {
+			sha256_update(sha, data, len);
+			bytes += len;
+			got++;
+			progress_update(&prog, bytes);
+		}
+		envelope_free(r);
+	}
+	progress_end(&prog);
+	sha256_final(sha, digest);
+	sha256_free(sha);
+	if (code == EXIT_OK && (bytes != m->size ||
+	    m->sha256.len != SHA256_LEN ||
+	    !isa_ct_equal(digest, m->sha256.data, SHA256_LEN))) {
+		cli_error("the content received does not match its SHA-256: "
+		    "it was damaged on the way%s", fd == STDOUT_FILENO ? "" :
+		    "; nothing was written");
+		code = EXIT_ERROR;
+	}
+	return code;
+}
+
+static void
+print_marking(const Isa__DocMeta *m)
+{
+	fprintf(stderr, "%s\n", m->marking);
+	if (m->handling[0] != '\0')
+		fprintf(stderr, "handling: %s\n", m->handling);
+}
+
+int
+cmd_get(int argc, char **argv)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r = NULL;
+	Isa__GetBegin gb = ISA__GET_BEGIN__INIT;
+	client_conf_t conf;
+	isa_conn_t *c = NULL;
+	get_args_t a;
+	char err[512], *tmp = NULL;
+	bool to_file;
+	struct stat st;
+	int code, fd = STDOUT_FILENO;
+
+	if (!get_parse(argc, argv, &a))
+		return EXIT_USAGE;
+	to_file = a.out != NULL && strcmp(a.out, "-") != 0;
+	/* Refuse to overwrite before anything is fetched. */
+	if (to_file && !a.force && lstat(a.out, &st) == 0) {
+		cli_error("%s exists: use --force to replace it", a.out);
+		return EXIT_ERROR;
+	}
+	if ((code = cli_connect(&a.o, &conf, &c)) != EXIT_OK)
+		return code;
+	gb.id = (char *)a.id;
+	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
+	req.get_begin = &gb;
+	if (isa_conn_call(c, &req, &r, err, sizeof(err)) != 0) {
+		cli_error("%s", err);
+		code = EXIT_UNREACHABLE;
+		goto out;
+	}
+	if (r->status != ISA__STATUS__OK ||
+	    r->body_case != ISA__ENVELOPE__BODY_GET_BEGIN_REPLY) {
+		code = cli_reply_error(r);
+		goto out;
+	}
+	print_marking(r->get_begin_reply->meta);
+	if (to_file) {
+		size_t n = strlen(a.out) + 16;
+
+		if ((tmp = malloc(n)) == NULL) {
+			code = EXIT_ERROR;
+			goto out;
+		}
+		snprintf(tmp, n, "%s.isa-XXXXXX", a.out);
+		if ((fd = mkstemp(tmp)) < 0) {
+			cli_error("cannot write beside %s: %s", a.out,
+			    strerror(errno));
+			free(tmp);
+			tmp = NULL;
+			code = EXIT_ERROR;
+			goto out;
+		}
+	}
+	code = get_chunks(c, r->get_begin_reply, fd, to_file ? a.out :
+	    "standard output");
+	if (to_file) {
+		if (code == EXIT_OK && (fsync(fd) != 0 || close(fd) != 0 ||
+		    rename(tmp, a.out) != 0)) {
+			cli_error("cannot write %s: %s", a.out, strerror(errno));
+			code = EXIT_ERROR;
+		} else if (code != EXIT_OK)
+			close(fd);
+		if (code != EXIT_OK)
+			unlink(tmp);
+		else
+			fprintf(stderr, "wrote %s (%llu bytes)\n", a.out,
+			    (unsigned long long)r->get_begin_reply->meta->size);
+	}
+out:
+	free(tmp);
+	envelope_free(r);
+	cli_disconnect(&conf, c);
+	return code;
+}

@@ -1,0 +1,80 @@
+/* docs.h: documents in and out: uploads, downloads, ls and info (DESIGN §4-6, §8). */
+#ifndef ISA_DAEMON_DOCS_H
+#define ISA_DAEMON_DOCS_H
+
+#include <stddef.h>
+
+#include "daemon/job.h"
+#include "daemon/store.h"
+#include "daemon/transfer.h"
+#include "daemon/worker.h"
+#include "policy/decide.h"
+#include "proto/isa.pb-c.h"
+
+/* Request handlers (see handlers.h for the contract). */
+void docs_put_begin(worker_ctx_t *w, job_t *j);
+void docs_put_chunk(worker_ctx_t *w, job_t *j);
+void docs_put_end(worker_ctx_t *w, job_t *j);
+void docs_get_begin(worker_ctx_t *w, job_t *j);
+void docs_get_chunk(worker_ctx_t *w, job_t *j);
+void docs_transfer_end(worker_ctx_t *w, job_t *j);
+void docs_list(worker_ctx_t *w, job_t *j);
+void docs_info(worker_ctx_t *w, job_t *j);
+
+/* A transfer timed out or the worker stops: an upload's staged chunks are
+ * deleted (through the writer).  arg is the worker_ctx_t. */
+void docs_transfer_expired(transfer_t *x, void *arg);
+
+/*
+ * At start, before the writer runs: delete chunks no document owns (an
+ * upload cut off by a crash or kill -9).  Returns how many documents' worth
+ * were removed (>= 0), or ISA_ERR_*.
+ */
+int docs_sweep_orphans(store_t *s);
+
+/* --- shared by upload.c, download.c and docview.c --- */
+
+/* Field numbers of the sealed fields (nonce 0xFFFFFFFF || number). */
+enum { DOC_FIELD_TITLE = 1, DOC_FIELD_HANDLING = 2, DOC_FIELD_FILENAME = 3 };
+
+/* A stored document, decoded, with its view for the decision. */
+typedef struct {
+	Isa__StoredDoc *rec;		/* NULL: no such document (dummy view) */
+	policy_doc_t view;
+	char idtext[DOCID_TEXT_LEN + 1];
+} doc_t;
+
+/*
+ * Read document idtext (as the client named it) in txn and make its view
+ * against j's policy; an id that does not exist gets the dummy view, so the
+ * decision takes the same path.  Returns 0; ISA_ERR_PARSE when idtext is
+ * not an id at all (the caller answers BAD_REQUEST); ISA_ERR_* for a store
+ * fault.  Free with doc_release.
+ */
+__attribute__((warn_unused_result))
+int doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d);
+
+/* As doc_open from raw bytes of a StoredDoc (from iteration).  Returns 0 or
+ * ISA_ERR_PARSE. */
+__attribute__((warn_unused_result))
+int doc_from_bytes(job_t *j, const void *val, size_t len, doc_t *d);
+
+void doc_release(doc_t *d);
+
+/* Decide action on d; on anything but PERMIT set j's error reply from the
+ * decision's sentence and return false. */
+bool doc_decide(job_t *j, policy_action_t action, const doc_t *d,
+    const policy_args_t *args, policy_decision_t *dec);
+
+/* The status a decision maps to. */
+Isa__Status doc_status(policy_outcome_t o);
+
+/* Fill a DocMeta (allocated in j) for d, decrypting its sealed fields with
+ * the master key in env.  Returns NULL and sets j's error reply on a
+ * failure (a damaged record, or a master key that does not fit). */
+Isa__DocMeta *doc_meta(job_t *j, const worker_env_t *env, const doc_t *d);
+
+/* The canonical marking line of d under j's policy, in j. */
+const char *doc_marking_line(job_t *j, const doc_t *d);
+
+#endif

@@ -1,0 +1,253 @@
+/* docview.c: a stored document as the decision sees it, its marking and its metadata. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "daemon/crypto.h"
+#include "daemon/docs.h"
+#include "policy/marking.h"
+#include "proto/docid.h"
+
+Isa__Status
+doc_status(policy_outcome_t o)
+{
+	switch (o) {
+	case POLICY_PERMIT: return ISA__STATUS__OK;
+	case POLICY_DENY: return ISA__STATUS__DENIED;
+	case POLICY_NOT_FOUND: return ISA__STATUS__NOT_FOUND;
+	case POLICY_GONE: return ISA__STATUS__GONE;
+	case POLICY_BAD_REQUEST: return ISA__STATUS__BAD_REQUEST;
+	case POLICY_CONFLICT: return ISA__STATUS__CONFLICT;
+	case POLICY_UNAUTHENTICATED: return ISA__STATUS__UNAUTHENTICATED;
+	}
+	return ISA__STATUS__INTERNAL;
+}
+
+static doc_state_t
+state_of(const char *s)
+{
+	if (strcmp(s, "recalled") == 0)
+		return DOC_RECALLED;
+	if (strcmp(s, "destroyed") == 0)
+		return DOC_DESTROYED;
+	return DOC_ACTIVE;
+}
+
+/* Resolve a stored record against j's policy.  Names a reload removed
+ * resolve to nobody; a caveat it removed makes the document unreadable. */
+static int
+doc_resolve(job_t *j, doc_t *d)
+{
+	const Isa__StoredDoc *r = d->rec;
+	marking_spec_t spec = { 0 };
+	policy_doc_t *v = &d->view;
+	policy_principal_t *acc;
+	uint32_t agency;
+	char err[256];
+
+	memset(v, 0, sizeof(*v));
+	v->id = d->idtext;
+	spec.classification = r->classification;
+	spec.descriptors = (const char *const *)r->descriptors;
+	spec.n_descriptors = r->n_descriptors;
+	spec.onward = r->onward;
+	spec.handling = r->has_handling ? "-" : NULL;
+	/* Stored markings were valid when stored: check them against the
+	 * highest ceiling, so a lowered accreditation hides nothing. */
+	if (policy_marking_parse(j->policy, &spec, CLASSIFICATION_SECRET,
+	    &v->marking, err, sizeof(err)) != 0) {
+		log_warnx("document %s: stored marking unreadable: %s",
+		    d->idtext, err);
+		return ISA_ERR_PARSE;
+	}
+	if (policy_caveats_resolve(j->policy,
+	    (const char *const *)r->caveats, r->n_caveats,
+	    &v->marking.caveats) != 0)
+		v->caveats_unknown = true;
+	v->marking.embargo = r->embargo_until != 0;
+	v->marking.embargo_until = r->embargo_until;
+	v->originator = policy_agency_resolve(j->policy, r->originator,
+	    &agency) == 0 ? (int32_t)agency : -1;
+	v->author = r->author[0] != '\0' ?
+	    policy_user_by_id(j->policy, r->author) : NULL;
+	v->ingested_by = policy_user_by_id(j->policy, r->ingested_by);
+	acc = job_alloc(j, sizeof(*acc) * (r->n_access + 1));
+	for (size_t i = 0; i < r->n_access; i++)
+		if (policy_principal_resolve(j->policy, r->access[i],
+		    &acc[v->n_access]) == 0)
+			v->n_access++;
+	v->access = acc;
+	v->state = state_of(r->state);
+	return 0;
+}
+
+int
+doc_from_bytes(job_t *j, const void *val, size_t len, doc_t *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->rec = isa__stored_doc__unpack(NULL, len, val);
+	if (d->rec == NULL || d->rec->id.len != DOCID_LEN)
+		goto bad;
+	docid_format(d->rec->id.data, d->idtext);
+	if (doc_resolve(j, d) != 0)
+		goto bad;
+	return 0;
+bad:
+	log_warnx("a stored document record is damaged and was skipped");
+	doc_release(d);
+	return ISA_ERR_PARSE;
+}
+
+int
+doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
+{
+	uint8_t id[DOCID_LEN];
+	const void *val;
+	size_t len;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (docid_parse(idtext, id) != 0)
+		return ISA_ERR_PARSE;
+	docid_format(id, d->idtext);
+	rc = store_get(txn, STORE_DOCS, id, sizeof(id), &val, &len);
+	if (rc == ISA_ERR_NOTFOUND) {
+		policy_doc_dummy(&d->view, d->idtext);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (doc_from_bytes(j, val, len, d) != 0) {
+		/* Damaged: answer as for nothing there, and say so in the
+		 * log (doc_from_bytes did). */
+		memset(d, 0, sizeof(*d));
+		docid_format(id, d->idtext);
+		policy_doc_dummy(&d->view, d->idtext);
+	}
+	return 0;
+}
+
+void
+doc_release(doc_t *d)
+{
+	if (d->rec != NULL)
+		isa__stored_doc__free_unpacked(d->rec, NULL);
+	d->rec = NULL;
+}
+
+bool
+doc_decide(job_t *j, policy_action_t action, const doc_t *d,
+    const policy_args_t *args, policy_decision_t *dec)
+{
+	char msg[1024];
+
+	if (policy_decide(j->policy, j->subject, action, &d->view, args,
+	    j->now, dec) == POLICY_PERMIT)
+		return true;
+	(void)policy_decision_explain(j->policy, dec, msg, sizeof(msg));
+	job_error(j, doc_status(dec->outcome), "%s", msg);
+	return false;
+}
+
+const char *
+doc_marking_line(job_t *j, const doc_t *d)
+{
+	char line[POLICY_MARKING_LINE_MAX];
+
+	if (policy_marking_line(j->policy, &d->view.marking, line,
+	    sizeof(line)) != 0 || d->view.caveats_unknown) {
+		/* A caveat a reload removed: show the stored words. */
+		snprintf(line, sizeof(line), "%s (caveats no longer defined)",
+		    d->rec->classification);
+	}
+	return job_strdup(j, line);
+}
+
+/* Open one sealed field into a string in j; NULL on failure. */
+static char *
+field_open(job_t *j, crypto_dek_t *dek, const doc_t *d, uint64_t field,
+    const ProtobufCBinaryData *sealed)
+{
+	char *out;
+
+	if (sealed->len < CRYPTO_TAG_LEN)
+		return sealed->len == 0 ? job_strdup(j, "") : NULL;
+	out = job_alloc(j, sealed->len - CRYPTO_TAG_LEN + 1);
+	if (crypto_field_open(dek, d->rec->id.data, field, sealed->data,
+	    sealed->len, (uint8_t *)out) != 0)
+		return NULL;
+	return out;
+}
+
+static char *
+time_text(job_t *j, int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char buf[32];
+
+	if (t == 0)
+		return job_strdup(j, "");
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return job_strdup(j, buf);
+}
+
+Isa__DocMeta *
+doc_meta(job_t *j, const worker_env_t *env, const doc_t *d)
+{
+	const Isa__StoredDoc *r = d->rec;
+	Isa__DocMeta *m = job_alloc(j, sizeof(*m));
+	crypto_dek_t *dek = NULL;
+
+	isa__doc_meta__init(m);
+	if (r->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
+	    crypto_dek_unwrap(env->kek, r->wrapped_dek.data, &dek) != 0) {
+		log_warnx("document %s: its data key does not unwrap under the "
+		    "master key", d->idtext);
+		job_error(j, ISA__STATUS__INTERNAL, "document %s cannot be "
+		    "decrypted: tell the operator", d->idtext);
+		return NULL;
+	}
+	m->id = job_strdup(j, d->idtext);
+	m->title = field_open(j, dek, d, DOC_FIELD_TITLE, &r->title_sealed);
+	m->handling = field_open(j, dek, d, DOC_FIELD_HANDLING,
+	    &r->handling_sealed);
+	m->filename = field_open(j, dek, d, DOC_FIELD_FILENAME,
+	    &r->filename_sealed);
+	crypto_dek_free(dek);
+	if (m->title == NULL || m->handling == NULL || m->filename == NULL) {
+		log_warnx("document %s: a sealed field failed its integrity "
+		    "check", d->idtext);
+		job_error(j, ISA__STATUS__INTERNAL, "document %s is damaged: "
+		    "tell the operator", d->idtext);
+		return NULL;
+	}
+	m->classification = job_strdup(j, r->classification);
+	/* Everything is copied into j: the record is freed before the reply
+	 * is encoded. */
+	m->descriptors = job_strv(j, r->descriptors, r->n_descriptors);
+	m->n_descriptors = r->n_descriptors;
+	m->caveats = job_strv(j, r->caveats, r->n_caveats);
+	m->n_caveats = r->n_caveats;
+	m->onward = job_strdup(j, r->onward[0] ? r->onward : "approval");
+	m->originator = job_strdup(j, r->originator);
+	m->author = job_strdup(j, r->author);
+	m->ingested_by = job_strdup(j, r->ingested_by);
+	m->created = time_text(j, r->created);
+	m->review_by = job_strdup(j, r->review_by);
+	m->destroy_after = job_strdup(j, r->destroy_after);
+	m->embargo_until = time_text(j, r->embargo_until);
+	m->to = job_strv(j, r->access, r->n_access);
+	m->n_to = r->n_access;
+	m->size = r->size;
+	m->sha256.len = r->sha256.len;
+	m->sha256.data = job_alloc(j, r->sha256.len + 1);
+	memcpy(m->sha256.data, r->sha256.data, r->sha256.len);
+	m->state = job_strdup(j, r->state);
+	m->marking = (char *)doc_marking_line(j, d);
+	return m;
+}

@@ -1,0 +1,412 @@
+/* download.c: isa get (header, then chunks on the client's credit), ls and info. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "daemon/crypto.h"
+#include "daemon/docs.h"
+
+#define LIST_PAGE 200		/* documents per ls reply, at most */
+
+typedef struct {
+	crypto_dek_t *dek;
+} download_t;
+
+static void
+download_free(void *p)
+{
+	download_t *d = p;
+
+	if (d != NULL)
+		crypto_dek_free(d->dek);
+	free(d);
+}
+
+/* Open a read transaction or answer UNAVAILABLE. */
+static store_txn_t *
+read_begin(worker_ctx_t *w, job_t *j)
+{
+	store_txn_t *t = NULL;
+	int rc = store_txn_begin(w->env->store, false, &t);
+
+	if (rc != 0) {
+		log_warnx("cannot read the store: %s", isa_strerror(rc));
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
+		    "store right now; try again later");
+		return NULL;
+	}
+	return t;
+}
+
+/* Open document idtext in t and decide action; false with j's reply set
+ * when refused.  d is released on refusal. */
+static bool
+open_and_decide(job_t *j, store_txn_t *t, const char *idtext,
+    policy_action_t action, doc_t *d)
+{
+	policy_decision_t dec;
+	int rc = doc_open(j, t, idtext, d);
+
+	if (rc == ISA_ERR_PARSE) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "\"%s\" is not a "
+		    "document id: ids are 26 characters of A-Z and 2-7", idtext);
+		return false;
+	}
+	if (rc != 0) {
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
+		    "store right now; try again later");
+		return false;
+	}
+	if (!doc_decide(j, action, d, NULL, &dec)) {
+		doc_release(d);
+		return false;
+	}
+	if (d->rec == NULL) {	/* never: a dummy is never permitted */
+		job_error(j, ISA__STATUS__NOT_FOUND, "no document %s",
+		    d->idtext);
+		return false;
+	}
+	return true;
+}
+
+void
+docs_get_begin(worker_ctx_t *w, job_t *j)
+{
+	Isa__GetBeginReply *rep;
+	Isa__DocMeta *meta;
+	store_txn_t *t;
+	download_t *dl;
+	transfer_t *x;
+	doc_t d;
+
+	if ((t = read_begin(w, j)) == NULL)
+		return;
+	if (!open_and_decide(j, t, j->req->get_begin->id, POLICY_ACTION_GET,
+	    &d)) {
+		store_txn_abort(t);
+		return;
+	}
+	store_txn_abort(t);
+	if ((meta = doc_meta(j, w->env, &d)) == NULL) {
+		doc_release(&d);
+		return;
+	}
+	if ((dl = calloc(1, sizeof(*dl))) == NULL ||
+	    crypto_dek_unwrap(w->env->kek, d.rec->wrapped_dek.data,
+	    &dl->dek) != 0 ||
+	    (x = transfers_add(w->transfers, TRANSFER_DOWNLOAD, j, w->index))
+	    == NULL) {
+		download_free(dl);
+		doc_release(&d);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	memcpy(x->doc, d.rec->id.data, DOCID_LEN);
+	x->chunks = d.rec->chunks;
+	x->chunk_size = d.rec->chunk_size;
+	x->size = d.rec->size;
+	x->data = dl;
+	x->data_free = download_free;
+	doc_release(&d);
+
+	rep = job_alloc(j, sizeof(*rep));
+	isa__get_begin_reply__init(rep);
+	rep->transfer.data = job_alloc(j, TRANSFER_ID_LEN);
+	memcpy(rep->transfer.data, x->id, TRANSFER_ID_LEN);
+	rep->transfer.len = TRANSFER_ID_LEN;
+	rep->meta = meta;
+	rep->chunks = x->chunks;
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_GET_BEGIN_REPLY;
+	j->resp.get_begin_reply = rep;
+}
+
+void
+docs_get_chunk(worker_ctx_t *w, job_t *j)
+{
+	const Isa__GetChunk *gc = j->req->get_chunk;
+	transfer_t *x = transfers_find(w->transfers, gc->transfer.data,
+	    gc->transfer.len, TRANSFER_DOWNLOAD, j);
+	download_t *dl;
+	Isa__GetChunkReply *rep;
+	uint8_t key[DOCID_LEN + 8];
+	char idtext[DOCID_TEXT_LEN + 1];
+	const void *val, *rv;
+	size_t len, rl;
+	store_txn_t *t;
+	bool final;
+	int rc;
+
+	if (x == NULL) {
+		job_error(j, ISA__STATUS__NOT_FOUND, "no such download: it may "
+		    "have been idle too long; start again");
+		return;
+	}
+	dl = x->data;
+	docid_format(x->doc, idtext);
+	if (gc->index >= x->chunks) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "document %s has %llu "
+		    "chunks; %llu was asked for", idtext,
+		    (unsigned long long)x->chunks, (unsigned long long)gc->index);
+		return;
+	}
+	if ((t = read_begin(w, j)) == NULL)
+		return;
+	/* A recall cuts every reader off at once, mid-transfer too. */
+	rc = store_get(t, STORE_DOCS, x->doc, DOCID_LEN, &rv, &rl);
+	if (rc == 0) {
+		Isa__StoredDoc *r = isa__stored_doc__unpack(NULL, rl, rv);
+
+		if (r == NULL || strcmp(r->state, "active") != 0)
+			rc = ISA_ERR_NOTFOUND;
+		if (r != NULL)
+			isa__stored_doc__free_unpacked(r, NULL);
+	}
+	if (rc != 0) {
+		store_txn_abort(t);
+		transfers_drop(w->transfers, x);
+		job_error(j, ISA__STATUS__GONE, "document %s was recalled or "
+		    "destroyed during the transfer", idtext);
+		return;
+	}
+	memcpy(key, x->doc, DOCID_LEN);
+	for (int i = 0; i < 8; i++)
+		key[DOCID_LEN + i] = (uint8_t)(gc->index >> (56 - 8 * i));
+	rc = store_get(t, STORE_CHUNKS, key, sizeof(key), &val, &len);
+	final = gc->index + 1 == x->chunks;
+	if (rc == 0 && len >= CRYPTO_TAG_LEN) {
+		zmq_msg_init_size(&j->out, len - CRYPTO_TAG_LEN);
+		j->has_out = true;
+		rc = crypto_chunk_open(dl->dek, x->doc, gc->index, final, val,
+		    len, zmq_msg_data(&j->out));
+	} else if (rc == 0)
+		rc = ISA_ERR_CRYPTO;
+	store_txn_abort(t);
+	if (rc != 0) {
+		log_warnx("document %s, chunk %llu: %s: the stored content is "
+		    "damaged", idtext, (unsigned long long)gc->index,
+		    rc == ISA_ERR_CRYPTO ? "integrity check failed" :
+		    isa_strerror(rc));
+		job_error(j, ISA__STATUS__INTERNAL, "document %s is damaged "
+		    "(chunk %llu failed its integrity check): nothing more is "
+		    "sent; tell the operator", idtext,
+		    (unsigned long long)gc->index);
+		transfers_drop(w->transfers, x);
+		return;
+	}
+	rep = job_alloc(j, sizeof(*rep));
+	isa__get_chunk_reply__init(rep);
+	rep->index = gc->index;
+	rep->final = final;
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_GET_CHUNK_REPLY;
+	j->resp.get_chunk_reply = rep;
+	if (final)
+		transfers_drop(w->transfers, x);
+}
+
+void
+docs_transfer_end(worker_ctx_t *w, job_t *j)
+{
+	const Isa__TransferEnd *te = j->req->transfer_end;
+	transfer_t *x = transfers_find(w->transfers, te->transfer.data,
+	    te->transfer.len, TRANSFER_DOWNLOAD, j);
+	Isa__TransferEndReply *rep;
+
+	if (x == NULL &&
+	    (x = transfers_find(w->transfers, te->transfer.data,
+	    te->transfer.len, TRANSFER_UPLOAD, j)) != NULL)
+		docs_transfer_expired(x, w);	/* an abandoned upload */
+	if (x != NULL)
+		transfers_drop(w->transfers, x);
+	/* Ending a transfer that is already over is not an error. */
+	rep = job_alloc(j, sizeof(*rep));
+	isa__transfer_end_reply__init(rep);
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_TRANSFER_END_REPLY;
+	j->resp.transfer_end_reply = rep;
+}
+
+void
+docs_info(worker_ctx_t *w, job_t *j)
+{
+	Isa__InfoReply *rep;
+	Isa__DocMeta *meta;
+	store_txn_t *t;
+	doc_t d;
+
+	if ((t = read_begin(w, j)) == NULL)
+		return;
+	if (!open_and_decide(j, t, j->req->info->id, POLICY_ACTION_INFO,
+	    &d)) {
+		store_txn_abort(t);
+		return;
+	}
+	store_txn_abort(t);
+	meta = doc_meta(j, w->env, &d);
+	doc_release(&d);
+	if (meta == NULL)
+		return;
+	rep = job_alloc(j, sizeof(*rep));
+	isa__info_reply__init(rep);
+	rep->meta = meta;
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_INFO_REPLY;
+	j->resp.info_reply = rep;
+}
+
+typedef struct {
+	worker_ctx_t *w;
+	job_t *j;
+	Isa__ListReply *rep;
+	size_t cap;
+	size_t bytes;
+	const uint8_t *after;
+} list_walk_t;
+
+static int
+list_one(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	list_walk_t *lw = arg;
+	job_t *j = lw->j;
+	policy_decision_t dec;
+	Isa__DocSummary *s;
+	Isa__DocMeta *m;
+	doc_t d;
+
+	if (klen != DOCID_LEN)
+		return 0;
+	if (lw->after != NULL && memcmp(key, lw->after, DOCID_LEN) == 0)
+		return 0;	/* the page starts after it */
+	if (lw->rep->n_docs == lw->cap ||
+	    lw->bytes > (size_t)lw->w->env->cfg->max_message / 4) {
+		lw->rep->more = true;
+		return 1;
+	}
+	if (doc_from_bytes(j, val, vlen, &d) != 0)
+		return 0;
+	if (policy_decide(j->policy, j->subject, POLICY_ACTION_LIST, &d.view,
+	    NULL, j->now, &dec) != POLICY_PERMIT) {
+		doc_release(&d);
+		return 0;
+	}
+	m = doc_meta(j, lw->w->env, &d);
+	doc_release(&d);
+	if (m == NULL) {
+		/* A damaged document is left out of the list (logged); the
+		 * rest of the list still goes. */
+		uint64_t id = j->resp.request_id;
+
+		isa__envelope__init(&j->resp);
+		j->resp.request_id = id;
+		return 0;
+	}
+	s = job_alloc(j, sizeof(*s));
+	isa__doc_summary__init(s);
+	s->id = m->id;
+	s->marking = m->marking;
+	s->title = m->title;
+	lw->rep->docs[lw->rep->n_docs++] = s;
+	lw->bytes += strlen(s->id) + strlen(s->marking) + strlen(s->title) + 16;
+	return 0;
+}
+
+void
+docs_list(worker_ctx_t *w, job_t *j)
+{
+	const Isa__ListRequest *lr = j->req->list;
+	uint8_t after[DOCID_LEN];
+	list_walk_t lw = { w, j, NULL, LIST_PAGE, 0, NULL };
+	store_txn_t *t;
+	int rc;
+
+	if (lr->limit > 0 && lr->limit < LIST_PAGE)
+		lw.cap = lr->limit;
+	if (lr->after[0] != '\0') {
+		if (docid_parse(lr->after, after) != 0) {
+			job_error(j, ISA__STATUS__BAD_REQUEST, "\"%s\" is not a "
+			    "document id", lr->after);
+			return;
+		}
+		lw.after = after;
+	}
+	lw.rep = job_alloc(j, sizeof(*lw.rep));
+	isa__list_reply__init(lw.rep);
+	lw.rep->docs = job_alloc(j, sizeof(*lw.rep->docs) * lw.cap);
+	if ((t = read_begin(w, j)) == NULL)
+		return;
+	rc = store_iter(t, STORE_DOCS, lw.after, lw.after ? DOCID_LEN : 0,
+	    list_one, &lw);
+	store_txn_abort(t);
+	if (rc < 0) {
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
+		    "store right now; try again later");
+		return;
+	}
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_LIST_REPLY;
+	j->resp.list_reply = lw.rep;
+}
+
+typedef struct {
+	store_txn_t *t;
+	uint8_t last[DOCID_LEN];
+	bool have_last;
+	uint8_t (*orphans)[DOCID_LEN];
+	size_t n, cap;
+} sweep_t;
+
+static int
+sweep_one(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	sweep_t *sw = arg;
+	const void *v;
+	size_t l;
+
+	(void)val;
+	(void)vlen;
+	if (klen < DOCID_LEN ||
+	    (sw->have_last && memcmp(key, sw->last, DOCID_LEN) == 0))
+		return 0;
+	memcpy(sw->last, key, DOCID_LEN);
+	sw->have_last = true;
+	if (store_get(sw->t, STORE_DOCS, key, DOCID_LEN, &v, &l) == 0)
+		return 0;
+	if (sw->n == sw->cap) {
+		size_t cap = sw->cap ? sw->cap * 2 : 16;
+		void *p = realloc(sw->orphans, cap * DOCID_LEN);
+
+		if (p == NULL)
+			return ISA_ERR_NOMEM;
+		sw->orphans = p;
+		sw->cap = cap;
+	}
+	memcpy(sw->orphans[sw->n++], key, DOCID_LEN);
+	return 0;
+}
+
+int
+docs_sweep_orphans(store_t *s)
+{
+	sweep_t sw = { 0 };
+	int rc;
+
+	if ((rc = store_txn_begin(s, true, &sw.t)) != 0)
+		return rc;
+	rc = store_iter(sw.t, STORE_CHUNKS, NULL, 0, sweep_one, &sw);
+	for (size_t i = 0; rc == 0 && i < sw.n; i++)
+		rc = store_del_prefix(sw.t, STORE_CHUNKS, sw.orphans[i],
+		    DOCID_LEN);
+	free(sw.orphans);
+	if (rc != 0) {
+		store_txn_abort(sw.t);
+		return rc;
+	}
+	if ((rc = store_txn_commit(sw.t)) != 0)
+		return rc;
+	return (int)sw.n;
+}

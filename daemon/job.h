@@ -1,0 +1,75 @@
+/* job.h: one request's journey: main loop -> worker -> (writer) -> main loop. */
+#ifndef ISA_DAEMON_JOB_H
+#define ISA_DAEMON_JOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zmq.h>
+
+#include "daemon/writer.h"
+#include "policy/policy.h"
+#include "proto/isa.pb-c.h"
+
+#define JOB_RID_MAX 256		/* ZeroMQ routing ids are at most 255 bytes */
+
+struct job_block;
+
+/*
+ * A request and, once handled, its reply.  Created and finally freed by the
+ * main loop; in between owned by exactly one thread at a time (a worker, then
+ * maybe the writer).  The reply envelope and everything it points to live
+ * in the job (job_alloc) until the main loop has encoded and sent it.
+ */
+typedef struct job {
+	writer_op_t op;			/* when the request changes state */
+	uint8_t rid[JOB_RID_MAX];	/* the peer's routing id */
+	size_t rid_len;
+	char user[128];			/* the ZAP User-Id */
+	policy_t *policy;		/* a reference: the policy in force at arrival */
+	const policy_user_t *subject;	/* user in policy, enabled */
+	Isa__Envelope *req;
+	zmq_msg_t content;		/* frame 1 of the request, if any */
+	bool has_content;
+	int64_t now;			/* Unix seconds at arrival */
+
+	Isa__Envelope resp;		/* the reply, built by the handler */
+	zmq_msg_t out;			/* a content frame to send after it */
+	bool has_out;
+	void (*after)(struct job *);	/* runs in the main loop after a write */
+	void *state;			/* the handler's, freed by state_free */
+	void (*state_free)(void *);
+	struct job_block *blocks;	/* job_alloc's memory */
+	struct queue *results;		/* where the finished job goes */
+	unsigned worker;		/* which worker handles it */
+} job_t;
+
+/* A new job for one message from peer rid; NULL when out of memory. */
+job_t *job_new(const void *rid, size_t rid_len);
+
+/* Free a job and all it holds (policy reference, request, reply memory,
+ * frames, handler state).  NULL accepted. */
+void job_free(job_t *j);
+
+/* n bytes, zeroed, freed with the job; aborts when out of memory (a
+ * request's scratch is small and bounded). */
+void *job_alloc(job_t *j, size_t n);
+
+/* A copy of s freed with the job. */
+char *job_strdup(job_t *j, const char *s);
+
+/* A copy of the n strings of v (array and strings), freed with the job. */
+char **job_strv(job_t *j, char *const *v, size_t n);
+
+/* A copy of the formatted string, freed with the job. */
+char *job_printf(job_t *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Set the reply to an error: status and a sentence (copied). */
+void job_error(job_t *j, Isa__Status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Whether the reply is an error (status set and not OK). */
+bool job_failed(const job_t *j);
+
+#endif

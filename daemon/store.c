@@ -1,0 +1,273 @@
+/* store.c: all of isad's persistent state in one LMDB environment: a small key-value interface. */
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "daemon/store.h"
+
+static const char *const db_names[STORE_NDBS_] = {
+	"meta", "docs", "chunks", "sha",
+};
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[STORE_NDBS_];
+};
+
+struct store_txn {
+	store_t *s;
+	MDB_txn *txn;
+};
+
+/* Map an LMDB result to ours. */
+static int
+store_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS: return 0;
+	case MDB_NOTFOUND: return ISA_ERR_NOTFOUND;
+	case MDB_MAP_FULL:
+	case MDB_TXN_FULL:
+	case ENOSPC:
+	case EDQUOT: return ISA_ERR_FULL;
+	case ENOMEM: return ISA_ERR_NOMEM;
+	case MDB_VERSION_MISMATCH:
+	case MDB_INVALID: return ISA_ERR_SCHEMA;
+	default: return ISA_ERR_IO;
+	}
+}
+
+static int
+store_check_schema(store_t *s, char *err, size_t errlen)
+{
+	store_txn_t *t = NULL;
+	const void *v;
+	size_t vl;
+	uint8_t mine[4] = { 0, 0, 0, STORE_SCHEMA_VERSION };
+	uint32_t theirs;
+	int rc;
+
+	if ((rc = store_txn_begin(s, true, &t)) != 0)
+		goto fail;
+	rc = store_get(t, STORE_META, "schema", 6, &v, &vl);
+	if (rc == ISA_ERR_NOTFOUND) {
+		if ((rc = store_put(t, STORE_META, "schema", 6, mine, 4)) != 0)
+			goto fail;
+		return store_txn_commit(t) == 0 ? 0 : ISA_ERR_IO;
+	}
+	if (rc != 0 || vl != 4)
+		goto fail;
+	theirs = (uint32_t)((const uint8_t *)v)[0] << 24 |
+	    (uint32_t)((const uint8_t *)v)[1] << 16 |
+	    (uint32_t)((const uint8_t *)v)[2] << 8 | ((const uint8_t *)v)[3];
+	store_txn_abort(t);
+	if (theirs > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "the store in this data dir has schema %u, "
+		    "written by a newer isad; this isad knows schema %d: run "
+		    "the newer isad", theirs, STORE_SCHEMA_VERSION);
+		return ISA_ERR_SCHEMA;
+	}
+	return 0;
+fail:
+	store_txn_abort(t);
+	snprintf(err, errlen, "cannot read the store's schema version: %s",
+	    isa_strerror(rc != 0 ? rc : ISA_ERR_PARSE));
+	return rc != 0 ? rc : ISA_ERR_PARSE;
+}
+
+int
+store_open(const char *dir, int64_t map_size, store_t **out, char *err,
+    size_t errlen)
+{
+	store_t *s = calloc(1, sizeof(*s));
+	MDB_txn *txn = NULL;
+	int rc;
+
+	*out = NULL;
+	if (s == NULL)
+		return ISA_ERR_NOMEM;
+	if ((rc = mdb_env_create(&s->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(s->env, 16)) != 0 ||
+	    (rc = mdb_env_set_mapsize(s->env, (size_t)map_size)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(s->env, 256)) != 0 ||
+	    (rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0) {
+		snprintf(err, errlen, "cannot open the store in %s: %s", dir,
+		    mdb_strerror(rc));
+		goto fail;
+	}
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
+		goto lmdb_fail;
+	for (int i = 0; i < STORE_NDBS_; i++)
+		if ((rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE,
+		    &s->dbi[i])) != 0)
+			goto lmdb_fail;
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (rc != 0)
+		goto lmdb_fail;
+	if ((rc = store_check_schema(s, err, errlen)) != 0) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+lmdb_fail:
+	snprintf(err, errlen, "cannot set up the store in %s: %s", dir,
+	    mdb_strerror(rc));
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+fail:
+	rc = store_err(rc);
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(store_t *s)
+{
+	if (s == NULL)
+		return;
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	free(s);
+}
+
+static int
+txn_new(store_t *s, MDB_txn *parent, unsigned flags, store_txn_t **out)
+{
+	store_txn_t *t = calloc(1, sizeof(*t));
+	int rc;
+
+	*out = NULL;
+	if (t == NULL)
+		return ISA_ERR_NOMEM;
+	t->s = s;
+	if ((rc = mdb_txn_begin(s->env, parent, flags, &t->txn)) != 0) {
+		free(t);
+		return store_err(rc);
+	}
+	*out = t;
+	return 0;
+}
+
+int
+store_txn_begin(store_t *s, bool write, store_txn_t **out)
+{
+	return txn_new(s, NULL, write ? 0 : MDB_RDONLY, out);
+}
+
+int
+store_txn_child(store_txn_t *parent, store_txn_t **out)
+{
+	return txn_new(parent->s, parent->txn, 0, out);
+}
+
+int
+store_txn_commit(store_txn_t *t)
+{
+	int rc = mdb_txn_commit(t->txn);
+
+	free(t);
+	return store_err(rc);
+}
+
+void
+store_txn_abort(store_txn_t *t)
+{
+	if (t == NULL)
+		return;
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+int
+store_get(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+    const void **val, size_t *vlen)
+{
+	MDB_val k = { klen, (void *)(uintptr_t)key }, v;
+	int rc = mdb_get(t->txn, t->s->dbi[db], &k, &v);
+
+	if (rc != 0)
+		return store_err(rc);
+	*val = v.mv_data;
+	*vlen = v.mv_size;
+	return 0;
+}
+
+int
+store_put(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+    const void *val, size_t vlen)
+{
+	MDB_val k = { klen, (void *)(uintptr_t)key };
+	MDB_val v = { vlen, (void *)(uintptr_t)val };
+
+	return store_err(mdb_put(t->txn, t->s->dbi[db], &k, &v, 0));
+}
+
+int
+store_del(store_txn_t *t, store_db_t db, const void *key, size_t klen)
+{
+	MDB_val k = { klen, (void *)(uintptr_t)key };
+	int rc = mdb_del(t->txn, t->s->dbi[db], &k, NULL);
+
+	return rc == MDB_NOTFOUND ? 0 : store_err(rc);
+}
+
+int
+store_del_prefix(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen)
+{
+	MDB_cursor *c;
+	MDB_val k = { plen, (void *)(uintptr_t)prefix }, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
+		return store_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && k.mv_size >= plen &&
+	    memcmp(k.mv_data, prefix, plen) == 0) {
+		if ((rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_GET_CURRENT);
+		if (rc == EINVAL)	/* deleted the last item */
+			rc = MDB_NOTFOUND;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : store_err(rc);
+}
+
+int
+store_iter(store_txn_t *t, store_db_t db, const void *start, size_t slen,
+    store_iter_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k = { slen, (void *)(uintptr_t)start }, v;
+	int rc, stop = 0;
+
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
+		return store_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, start != NULL ? MDB_SET_RANGE :
+	    MDB_FIRST);
+	while (rc == 0 && !stop) {
+		stop = fn(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+		if (!stop)
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (stop)
+		return stop;
+	return rc == MDB_NOTFOUND ? 0 : store_err(rc);
+}
+
+size_t
+store_count(store_txn_t *t, store_db_t db)
+{
+	MDB_stat st;
+
+	if (mdb_stat(t->txn, t->s->dbi[db], &st) != 0)
+		return 0;
+	return st.ms_entries;
+}

@@ -1,0 +1,101 @@
+/* store.h: all of isad's persistent state in one LMDB environment: a small key-value interface. */
+#ifndef ISA_DAEMON_STORE_H
+#define ISA_DAEMON_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * store.c is the only file that includes lmdb.h.  Everything persistent
+ * lives in one environment (DATA_DIR/data.mdb) so that a state change and
+ * its audit record commit in one transaction.  Write transactions belong to
+ * the writer thread alone (writer.h); read transactions may be used by any
+ * thread, one at a time each (the environment is opened MDB_NOTLS).
+ */
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct store store_t;
+typedef struct store_txn store_txn_t;
+
+/* The named databases. */
+typedef enum {
+	STORE_META = 0,		/* "schema", "kek_id", ... */
+	STORE_DOCS,		/* doc id (16) -> StoredDoc */
+	STORE_CHUNKS,		/* doc id (16) || index (8, BE) -> sealed chunk */
+	STORE_SHA,		/* SHA-256 (32) -> doc id (16), active documents */
+	STORE_NDBS_
+} store_db_t;
+
+/*
+ * Open (creating if need be) the environment in dir with a map of map_size
+ * bytes, its files mode 0600.  Writes the schema version into a new store;
+ * refuses one written by a newer schema (ISA_ERR_SCHEMA).  Returns 0 and
+ * *out, or ISA_ERR_* with one line in err.
+ */
+__attribute__((warn_unused_result))
+int store_open(const char *dir, int64_t map_size, store_t **out, char *err,
+    size_t errlen);
+
+/* Close; every transaction must have ended.  NULL accepted. */
+void store_close(store_t *s);
+
+/* Begin a transaction: read-only, or read-write (writer thread only).
+ * Returns 0, ISA_ERR_FULL, ISA_ERR_IO.  End it with commit or abort. */
+__attribute__((warn_unused_result))
+int store_txn_begin(store_t *s, bool write, store_txn_t **out);
+
+/* A nested write transaction inside parent: its changes join the parent on
+ * commit and vanish on abort, so one failed request in a group commit
+ * leaves the others whole. */
+__attribute__((warn_unused_result))
+int store_txn_child(store_txn_t *parent, store_txn_t **out);
+
+/* Commit (durably, for a top-level write transaction: LMDB fsyncs) and
+ * free.  Returns 0, ISA_ERR_FULL (map or disk full) or ISA_ERR_IO; the
+ * transaction is freed either way. */
+__attribute__((warn_unused_result))
+int store_txn_commit(store_txn_t *t);
+
+/* Abandon and free; NULL accepted. */
+void store_txn_abort(store_txn_t *t);
+
+/*
+ * Look key up in db.  On 0, *val and *vlen point into the map: valid only
+ * until the transaction ends or (write) changes that key; never write
+ * through it.  Returns ISA_ERR_NOTFOUND when absent.
+ */
+__attribute__((warn_unused_result))
+int store_get(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+    const void **val, size_t *vlen);
+
+/* Set key to val (copied).  Returns 0, ISA_ERR_FULL, ISA_ERR_IO. */
+__attribute__((warn_unused_result))
+int store_put(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+    const void *val, size_t vlen);
+
+/* Delete key; absent is not an error.  Returns 0 or ISA_ERR_IO/FULL. */
+__attribute__((warn_unused_result))
+int store_del(store_txn_t *t, store_db_t db, const void *key, size_t klen);
+
+/* Delete every key beginning with prefix.  Returns 0 or ISA_ERR_*. */
+__attribute__((warn_unused_result))
+int store_del_prefix(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen);
+
+/*
+ * Call fn for each key >= start (start NULL: from the first) in key order,
+ * until fn returns non-zero (which store_iter then returns) or the keys run
+ * out (0).  The pointers fn gets are valid only during the call.
+ */
+typedef int (*store_iter_fn)(void *arg, const void *key, size_t klen,
+    const void *val, size_t vlen);
+__attribute__((warn_unused_result))
+int store_iter(store_txn_t *t, store_db_t db, const void *start, size_t slen,
+    store_iter_fn fn, void *arg);
+
+/* Entries in db (for tests and summaries). */
+size_t store_count(store_txn_t *t, store_db_t db);
+
+#endif

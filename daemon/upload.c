@@ -1,0 +1,538 @@
+/* upload.c: isa put: begin (metadata, rule 6) -> chunks (sealed, staged) -> end (SHA-256, commit). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/wipe.h"
+#include "daemon/crypto.h"
+#include "daemon/docs.h"
+#include "proto/sha256.h"
+
+#define UPLOAD_CREDIT 8		/* chunks in flight per upload */
+
+typedef struct {
+	crypto_dek_t *dek;
+	sha256_t *sha;
+	uint8_t *record;	/* the packed StoredDoc, all but size and hash */
+	size_t record_len;
+} upload_t;
+
+static void
+upload_free(void *p)
+{
+	upload_t *u = p;
+
+	if (u == NULL)
+		return;
+	crypto_dek_free(u->dek);
+	sha256_free(u->sha);
+	free(u->record);
+	free(u);
+}
+
+/* A writer op that deletes an abandoned upload's staged chunks. */
+typedef struct {
+	writer_op_t op;
+	uint8_t doc[DOCID_LEN];
+} cleanup_t;
+
+static int
+cleanup_apply(store_txn_t *txn, writer_op_t *op)
+{
+	cleanup_t *c = (cleanup_t *)(void *)op;
+
+	return store_del_prefix(txn, STORE_CHUNKS, c->doc, DOCID_LEN);
+}
+
+static void
+cleanup_done(writer_op_t *op)
+{
+	if (op->rc != 0)
+		log_warnx("cannot yet delete an abandoned upload's chunks "
+		    "(%s): they go at the next start", isa_strerror(op->rc));
+	free(op);
+}
+
+static void
+upload_discard(const worker_env_t *env, const uint8_t doc[DOCID_LEN])
+{
+	cleanup_t *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return;	/* the orphan sweep at the next start gets them */
+	memcpy(c->doc, doc, DOCID_LEN);
+	c->op.apply = cleanup_apply;
+	c->op.done = cleanup_done;
+	writer_submit(env->writer, &c->op);
+}
+
+void
+docs_transfer_expired(transfer_t *x, void *arg)
+{
+	worker_ctx_t *w = arg;
+
+	if (x->kind == TRANSFER_UPLOAD) {
+		char id[DOCID_TEXT_LEN + 1];
+
+		docid_format(x->doc, id);
+		log_info("upload of %s by %s abandoned: its chunks are deleted",
+		    id, x->user);
+		upload_discard(w->env, x->doc);
+	}
+}
+
+static bool
+valid_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+
+	return s[0] == '\0' || (strlen(s) == 10 &&
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
+	    s[4] == '-' && s[7] == '-' && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= 31);
+}
+
+/* Seal a field of the new document into a ProtobufCBinaryData in j. */
+static void
+seal_field(job_t *j, crypto_dek_t *dek, const uint8_t *doc, uint64_t field,
+    const char *text, ProtobufCBinaryData *out)
+{
+	size_t n = strlen(text);
+
+	out->len = n + CRYPTO_TAG_LEN;
+	out->data = job_alloc(j, out->len);
+	if (crypto_field_seal(dek, doc, field, (const uint8_t *)text, n,
+	    out->data) != 0)
+		abort();	/* AES-GCM with a valid key does not fail */
+}
+
+/* Check the metadata of a PutBegin and make the document's view.  On a
+ * refusal, sets j's reply and returns false. */
+static bool
+put_check(worker_ctx_t *w, job_t *j, const Isa__DocMeta *m, doc_t *d,
+    policy_principal_t *access)
+{
+	marking_spec_t spec = { 0 };
+	policy_decision_t dec;
+	policy_args_t args = { 0 };
+	policy_user_view_t me;
+	uint32_t agency;
+	char err[512];
+	int rc;
+
+	policy_user_view(j->policy, j->subject, j->now, &me);
+	if (m->title[0] == '\0') {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "a document needs a "
+		    "title (--title)");
+		return false;
+	}
+	if (m->derived_from[0] != '\0' || m->supersedes[0] != '\0') {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "this isad cannot yet "
+		    "record derived or superseding documents");
+		return false;
+	}
+	if (!valid_date(m->review_by) || !valid_date(m->destroy_after)) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "dates are YYYY-MM-DD "
+		    "(UTC): --review-by and --destroy-after");
+		return false;
+	}
+	spec.classification = m->classification;
+	spec.descriptors = (const char *const *)m->descriptors;
+	spec.n_descriptors = m->n_descriptors;
+	spec.caveats = (const char *const *)m->caveats;
+	spec.n_caveats = m->n_caveats;
+	spec.onward = m->onward;
+	spec.handling = m->handling[0] != '\0' ? m->handling : NULL;
+	spec.embargo_until = m->embargo_until[0] != '\0' ? m->embargo_until :
+	    NULL;
+	memset(&d->view, 0, sizeof(d->view));
+	d->view.id = d->idtext;
+	if (policy_marking_parse(j->policy, &spec, w->env->accreditation,
+	    &d->view.marking, err, sizeof(err)) != 0) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "%s", err);
+		return false;
+	}
+	if (m->originator[0] == '\0')
+		agency = policy_user_agency(j->subject);
+	else if (policy_agency_resolve(j->policy, m->originator, &agency)
+	    != 0) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "no agency \"%s\" "
+		    "(--originator takes an agency id)", m->originator);
+		return false;
+	}
+	d->view.originator = (int32_t)agency;
+	d->view.ingested_by = j->subject;
+	for (size_t i = 0; i < m->n_to; i++) {
+		rc = policy_principal_resolve(j->policy, m->to[i], &access[i]);
+		if (rc != 0) {
+			job_error(j, ISA__STATUS__BAD_REQUEST, rc ==
+			    ISA_ERR_PARSE ? "\"%s\" is not a principal: use "
+			    "user:ID, agency:ID, group:ID or all" :
+			    "\"%s\" names nobody enrolled", m->to[i]);
+			return false;
+		}
+	}
+	d->view.access = access;
+	d->view.n_access = m->n_to;
+	d->view.state = DOC_ACTIVE;
+	args.accreditation = w->env->accreditation;
+	return doc_decide(j, POLICY_ACTION_UPLOAD, d, &args, &dec);
+}
+
+void
+docs_put_begin(worker_ctx_t *w, job_t *j)
+{
+	const Isa__PutBegin *pb = j->req->put_begin;
+	Isa__DocMeta empty = ISA__DOC_META__INIT;
+	const Isa__DocMeta *m = pb->meta != NULL ? pb->meta : &empty;
+	Isa__StoredDoc rec = ISA__STORED_DOC__INIT;
+	Isa__PutBeginReply *rep;
+	policy_principal_t *access;
+	uint8_t wrapped[CRYPTO_WRAPPED_LEN], kek_id[CRYPTO_KEK_ID_LEN];
+	upload_t *u = NULL;
+	transfer_t *x;
+	doc_t d = { 0 };
+	const char *base;
+	uint64_t chunk = (uint64_t)w->env->cfg->chunk;
+
+	if (pb->size > (uint64_t)w->env->cfg->max_document) {
+		job_error(j, ISA__STATUS__TOO_LARGE, "the document is %llu "
+		    "bytes; this deployment takes at most %lld",
+		    (unsigned long long)pb->size,
+		    (long long)w->env->cfg->max_document);
+		return;
+	}
+	access = job_alloc(j, sizeof(*access) * (m->n_to + 1));
+	if (!put_check(w, j, m, &d, access))
+		return;
+	if ((u = calloc(1, sizeof(*u))) == NULL ||
+	    (u->sha = sha256_new()) == NULL || crypto_dek_new(&u->dek) != 0 ||
+	    (x = transfers_add(w->transfers, TRANSFER_UPLOAD, j, w->index))
+	    == NULL) {
+		upload_free(u);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	if (crypto_random(x->doc, DOCID_LEN) != 0) {
+		transfers_drop(w->transfers, x);
+		job_error(j, ISA__STATUS__INTERNAL, "isad has no randomness");
+		return;
+	}
+	x->size = pb->size;
+	x->chunk_size = (uint32_t)chunk;
+	x->chunks = pb->size == 0 ? 1 : (pb->size + chunk - 1) / chunk;
+	x->data = u;
+	x->data_free = upload_free;
+
+	rec.id.data = x->doc;
+	rec.id.len = DOCID_LEN;
+	rec.classification = (char *)policy_classification_name(
+	    d.view.marking.classification);
+	rec.descriptors = m->descriptors;
+	rec.n_descriptors = m->n_descriptors;
+	rec.caveats = m->caveats;
+	rec.n_caveats = m->n_caveats;
+	rec.onward = (char *)policy_onward_name(d.view.marking.onward);
+	rec.has_handling = d.view.marking.has_handling;
+	rec.embargo_until = d.view.marking.embargo ?
+	    d.view.marking.embargo_until : 0;
+	rec.originator = (char *)policy_agency_id_at(j->policy,
+	    (size_t)d.view.originator);
+	/* The uploader is the author unless ingesting for another agency. */
+	rec.author = policy_user_agency(j->subject) ==
+	    (uint32_t)d.view.originator ? j->user : (char *)"";
+	rec.ingested_by = j->user;
+	rec.created = j->now;
+	rec.review_by = m->review_by;
+	rec.destroy_after = m->destroy_after;
+	rec.access = m->to;
+	rec.n_access = m->n_to;
+	rec.state = (char *)"active";
+	rec.chunks = x->chunks;
+	rec.chunk_size = x->chunk_size;
+	if (crypto_dek_wrap(w->env->kek, u->dek, wrapped) != 0)
+		abort();	/* key wrap with valid keys does not fail */
+	crypto_kek_id(w->env->kek, kek_id);
+	rec.wrapped_dek.data = wrapped;
+	rec.wrapped_dek.len = sizeof(wrapped);
+	rec.kek_id.data = kek_id;
+	rec.kek_id.len = sizeof(kek_id);
+	base = strrchr(m->filename, '/');
+	base = base != NULL ? base + 1 : m->filename;
+	seal_field(j, u->dek, x->doc, DOC_FIELD_TITLE, m->title,
+	    &rec.title_sealed);
+	seal_field(j, u->dek, x->doc, DOC_FIELD_HANDLING, m->handling,
+	    &rec.handling_sealed);
+	seal_field(j, u->dek, x->doc, DOC_FIELD_FILENAME, base,
+	    &rec.filename_sealed);
+	u->record_len = isa__stored_doc__get_packed_size(&rec);
+	if ((u->record = malloc(u->record_len)) == NULL) {
+		transfers_drop(w->transfers, x);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	isa__stored_doc__pack(&rec, u->record);
+
+	rep = job_alloc(j, sizeof(*rep));
+	isa__put_begin_reply__init(rep);
+	rep->transfer.data = job_alloc(j, TRANSFER_ID_LEN);
+	memcpy(rep->transfer.data, x->id, TRANSFER_ID_LEN);
+	rep->transfer.len = TRANSFER_ID_LEN;
+	rep->chunk_size = x->chunk_size;
+	rep->credit = UPLOAD_CREDIT;
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN_REPLY;
+	j->resp.put_begin_reply = rep;
+}
+
+/* The staged chunk a job carries to the writer. */
+typedef struct {
+	uint8_t key[DOCID_LEN + 8];
+	uint8_t *sealed;
+	size_t len;
+} staged_t;
+
+static void
+staged_free(void *p)
+{
+	staged_t *s = p;
+
+	if (s != NULL)
+		free(s->sealed);
+	free(s);
+}
+
+static int
+put_chunk_apply(store_txn_t *txn, writer_op_t *op)
+{
+	job_t *j = (job_t *)(void *)op;
+	staged_t *s = j->state;
+
+	return store_put(txn, STORE_CHUNKS, s->key, sizeof(s->key), s->sealed,
+	    s->len);
+}
+
+void
+docs_put_chunk(worker_ctx_t *w, job_t *j)
+{
+	const Isa__PutChunk *pc = j->req->put_chunk;
+	transfer_t *x = transfers_find(w->transfers, pc->transfer.data,
+	    pc->transfer.len, TRANSFER_UPLOAD, j);
+	upload_t *u;
+	uint64_t want;
+	size_t len = j->has_content ? zmq_msg_size(&j->content) : 0;
+	const uint8_t *data = j->has_content ? zmq_msg_data(&j->content) :
+	    (const uint8_t *)"";
+	Isa__PutChunkReply *rep;
+	staged_t *s;
+	bool final;
+
+	if (x == NULL) {
+		job_error(j, ISA__STATUS__NOT_FOUND, "no such upload: it may "
+		    "have been idle too long; start again");
+		return;
+	}
+	u = x->data;
+	if (pc->index != x->next) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "chunk %llu arrived; "
+		    "chunk %llu was expected", (unsigned long long)pc->index,
+		    (unsigned long long)x->next);
+		return;
+	}
+	if (x->next >= x->chunks) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "more content than the "
+		    "%llu bytes announced", (unsigned long long)x->size);
+		return;
+	}
+	final = x->next + 1 == x->chunks;
+	want = final ? x->size - x->next * x->chunk_size : x->chunk_size;
+	if (len != want) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "chunk %llu is %zu bytes; "
+		    "%llu were expected (did the file change while it was "
+		    "sent?)", (unsigned long long)pc->index, len,
+		    (unsigned long long)want);
+		return;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->sealed = malloc(len + CRYPTO_TAG_LEN)) == NULL) {
+		staged_free(s);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	sha256_update(u->sha, data, len);
+	memcpy(s->key, x->doc, DOCID_LEN);
+	for (int i = 0; i < 8; i++)
+		s->key[DOCID_LEN + i] = (uint8_t)(x->next >> (56 - 8 * i));
+	s->len = len + CRYPTO_TAG_LEN;
+	if (crypto_chunk_seal(u->dek, x->doc, x->next, final, data, len,
+	    s->sealed) != 0)
+		abort();	/* AES-GCM with a valid key does not fail */
+	x->next++;
+	j->state = s;
+	j->state_free = staged_free;
+	j->op.apply = put_chunk_apply;
+
+	rep = job_alloc(j, sizeof(*rep));
+	isa__put_chunk_reply__init(rep);
+	rep->index = pc->index;
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY;
+	j->resp.put_chunk_reply = rep;
+}
+
+/* What put_end hands to the writer. */
+typedef struct {
+	uint8_t doc[DOCID_LEN];
+	uint8_t sha[SHA256_LEN];
+	uint8_t *record;
+	size_t record_len;
+	classification_t accreditation;
+} finish_t;
+
+static void
+finish_free(void *p)
+{
+	finish_t *f = p;
+
+	if (f != NULL)
+		free(f->record);
+	free(f);
+}
+
+/*
+ * In the writer, so that no other upload of the same content can slip in
+ * between the check and the commit: rule 6(f), then the record goes live.
+ */
+static int
+put_end_apply(store_txn_t *txn, writer_op_t *op)
+{
+	job_t *j = (job_t *)(void *)op;
+	finish_t *f = j->state;
+	const void *val;
+	size_t len;
+	int rc;
+
+	rc = store_get(txn, STORE_SHA, f->sha, SHA256_LEN, &val, &len);
+	if (rc == 0 && len == DOCID_LEN) {
+		const void *rv;
+		size_t rl;
+		doc_t same, mine;
+		policy_args_t args = { 0 };
+		policy_decision_t dec;
+
+		if (store_get(txn, STORE_DOCS, val, DOCID_LEN, &rv, &rl) == 0 &&
+		    doc_from_bytes(j, rv, rl, &same) == 0) {
+			bool ok = same.view.state != DOC_ACTIVE;
+
+			if (!ok && doc_from_bytes(j, f->record, f->record_len,
+			    &mine) == 0) {
+				args.accreditation = f->accreditation;
+				args.same_content = &same.view;
+				ok = doc_decide(j, POLICY_ACTION_UPLOAD, &mine,
+				    &args, &dec);
+				doc_release(&mine);
+			}
+			doc_release(&same);
+			if (!ok) {
+				/* Refused: the staged chunks go, nothing
+				 * else changes. */
+				if (!job_failed(j))
+					job_error(j, ISA__STATUS__CONFLICT,
+					    "this content is already held");
+				return store_del_prefix(txn, STORE_CHUNKS,
+				    f->doc, DOCID_LEN);
+			}
+		}
+	} else if (rc != ISA_ERR_NOTFOUND && rc != 0)
+		return rc;
+	if ((rc = store_put(txn, STORE_DOCS, f->doc, DOCID_LEN, f->record,
+	    f->record_len)) != 0)
+		return rc;
+	return store_put(txn, STORE_SHA, f->sha, SHA256_LEN, f->doc,
+	    DOCID_LEN);
+}
+
+void
+docs_put_end(worker_ctx_t *w, job_t *j)
+{
+	const Isa__PutEnd *pe = j->req->put_end;
+	transfer_t *x = transfers_find(w->transfers, pe->transfer.data,
+	    pe->transfer.len, TRANSFER_UPLOAD, j);
+	Isa__StoredDoc *rec;
+	Isa__PutEndReply *rep;
+	upload_t *u;
+	finish_t *f;
+	doc_t d;
+
+	if (x == NULL) {
+		job_error(j, ISA__STATUS__NOT_FOUND, "no such upload: it may "
+		    "have been idle too long; start again");
+		return;
+	}
+	u = x->data;
+	if (x->next != x->chunks) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "the upload is truncated: "
+		    "%llu of %llu chunks arrived; nothing was stored",
+		    (unsigned long long)x->next, (unsigned long long)x->chunks);
+		upload_discard(w->env, x->doc);
+		transfers_drop(w->transfers, x);
+		return;
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	memcpy(f->doc, x->doc, DOCID_LEN);
+	f->accreditation = w->env->accreditation;
+	sha256_final(u->sha, f->sha);
+	if (pe->sha256.len != SHA256_LEN ||
+	    !isa_ct_equal(pe->sha256.data, f->sha, SHA256_LEN)) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "the content's SHA-256 is "
+		    "not what the client computed: it was damaged on the way; "
+		    "nothing was stored");
+		finish_free(f);
+		upload_discard(w->env, x->doc);
+		transfers_drop(w->transfers, x);
+		return;
+	}
+	rec = isa__stored_doc__unpack(NULL, u->record_len, u->record);
+	if (rec == NULL)
+		abort();	/* we packed it ourselves */
+	rec->size = x->size;
+	rec->sha256.data = f->sha;
+	rec->sha256.len = SHA256_LEN;
+	f->record_len = isa__stored_doc__get_packed_size(rec);
+	if ((f->record = malloc(f->record_len)) == NULL) {
+		rec->sha256.data = NULL;
+		rec->sha256.len = 0;
+		isa__stored_doc__free_unpacked(rec, NULL);
+		finish_free(f);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	isa__stored_doc__pack(rec, f->record);
+	rec->sha256.data = NULL;	/* f's, not the unpacked message's */
+	rec->sha256.len = 0;
+	isa__stored_doc__free_unpacked(rec, NULL);
+
+	rep = job_alloc(j, sizeof(*rep));
+	isa__put_end_reply__init(rep);
+	if (doc_from_bytes(j, f->record, f->record_len, &d) != 0)
+		abort();
+	rep->meta = job_alloc(j, sizeof(*rep->meta));
+	isa__doc_meta__init(rep->meta);
+	rep->meta->id = job_strdup(j, d.idtext);
+	rep->meta->marking = (char *)doc_marking_line(j, &d);
+	rep->meta->size = x->size;
+	doc_release(&d);
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_PUT_END_REPLY;
+	j->resp.put_end_reply = rep;
+	j->state = f;
+	j->state_free = finish_free;
+	j->op.apply = put_end_apply;
+	transfers_drop(w->transfers, x);
+}

@@ -1,0 +1,51 @@
+/* worker.h: the worker pool: policy decisions, decryption and encoding, off the main loop. */
+#ifndef ISA_DAEMON_WORKER_H
+#define ISA_DAEMON_WORKER_H
+
+#include "daemon/config.h"
+#include "daemon/job.h"
+#include "daemon/queue.h"
+#include "daemon/store.h"
+#include "daemon/transfer.h"
+#include "daemon/writer.h"
+#include "policy/marking.h"
+
+struct crypto_kek;
+
+/* What every worker shares, all owned by the server and outliving them. */
+typedef struct {
+	const isad_config_t *cfg;
+	store_t *store;
+	writer_t *writer;
+	struct crypto_kek *kek;
+	classification_t accreditation;
+	queue_t *results;	/* finished jobs go here, for the main loop */
+} worker_env_t;
+
+/* One worker's view: the shared environment and its own transfers. */
+typedef struct {
+	const worker_env_t *env;
+	transfers_t *transfers;
+	unsigned index;		/* which worker: transfer ids carry it */
+	unsigned count;
+} worker_ctx_t;
+
+typedef struct workers workers_t;
+
+/* Start n worker threads.  NULL on failure (logged). */
+workers_t *workers_start(unsigned n, const worker_env_t *env);
+
+/* Hand j to worker `which` (modulo the count): jobs for one transfer go to
+ * the worker that holds it, in order. */
+void workers_submit(workers_t *w, job_t *j, unsigned which);
+
+/* How many workers. */
+unsigned workers_count(const workers_t *w);
+
+/* Finish what is queued, stop the threads, drop their transfers, free. */
+void workers_stop(workers_t *w);
+
+/* A job is done with the writer: hand it to the main loop. */
+void worker_job_written(writer_op_t *op);
+
+#endif

@@ -1,0 +1,141 @@
+/* writer.c: the one thread that writes: group commit of many requests' changes in one transaction and one fsync. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "daemon/writer.h"
+
+struct writer {
+	store_t *store;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	writer_op_t *head, *tail;
+	bool stopping;
+	unsigned long long batches, ops;
+	int last_fault;		/* to log a fault once, and its clearing */
+};
+
+/* Apply one batch in one transaction; every op gets its rc. */
+static void
+writer_batch(writer_t *w, writer_op_t *batch)
+{
+	store_txn_t *txn = NULL, *child;
+	writer_op_t *op, *next;
+	int rc, n = 0;
+
+	rc = store_txn_begin(w->store, true, &txn);
+	for (op = batch; op != NULL; op = op->next) {
+		n++;
+		if (rc != 0) {
+			op->rc = rc;
+			continue;
+		}
+		if ((op->rc = store_txn_child(txn, &child)) != 0)
+			continue;
+		op->rc = op->apply(child, op);
+		if (op->rc == 0)
+			op->rc = store_txn_commit(child);
+		else
+			store_txn_abort(child);
+	}
+	if (rc == 0 && (rc = store_txn_commit(txn)) != 0)
+		for (op = batch; op != NULL; op = op->next)
+			if (op->rc == 0)
+				op->rc = rc;
+	if (rc != 0 && rc != w->last_fault)
+		log_warnx("the store cannot commit: %s; requests that change "
+		    "state fail with UNAVAILABLE until this clears",
+		    isa_strerror(rc));
+	else if (rc == 0 && w->last_fault != 0)
+		log_info("the store commits again");
+	w->last_fault = rc;
+	w->batches++;
+	w->ops += (unsigned long long)n;
+	for (op = batch; op != NULL; op = next) {
+		next = op->next;	/* done may free op */
+		if (op->done != NULL)
+			op->done(op);
+	}
+}
+
+static void *
+writer_main(void *arg)
+{
+	writer_t *w = arg;
+	writer_op_t *batch;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->head == NULL && !w->stopping)
+			pthread_cond_wait(&w->cond, &w->lock);
+		batch = w->head;
+		w->head = w->tail = NULL;
+		pthread_mutex_unlock(&w->lock);
+		if (batch == NULL)
+			break;	/* stopping, and nothing left */
+		writer_batch(w, batch);
+	}
+	return NULL;
+}
+
+writer_t *
+writer_start(store_t *s)
+{
+	writer_t *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->store = s;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		log_warn("cannot start the writer thread");
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+writer_submit(writer_t *w, writer_op_t *op)
+{
+	op->next = NULL;
+	op->rc = 0;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail != NULL)
+		w->tail->next = op;
+	else
+		w->head = op;
+	w->tail = op;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_stop(writer_t *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+void
+writer_stats(writer_t *w, unsigned long long *batches, unsigned long long *ops)
+{
+	pthread_mutex_lock(&w->lock);
+	*batches = w->batches;
+	*ops = w->ops;
+	pthread_mutex_unlock(&w->lock);
+}

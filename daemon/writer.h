@@ -1,0 +1,38 @@
+/* writer.h: the one thread that writes: group commit of many requests' changes in one transaction and one fsync. */
+#ifndef ISA_DAEMON_WRITER_H
+#define ISA_DAEMON_WRITER_H
+
+#include "daemon/store.h"
+
+/*
+ * One change to apply, owned by whoever submits it until it is done.  apply
+ * runs in the writer thread inside its own nested transaction: its return
+ * (0 or ISA_ERR_*) decides whether that change joins the batch.  After the
+ * batch commits durably (or fails), rc holds the outcome (a failed commit
+ * fails every change in it) and done, if set, is called in the writer
+ * thread: it must only hand the result on (e.g. queue it for the main loop),
+ * never block.
+ */
+typedef struct writer_op {
+	int (*apply)(store_txn_t *txn, struct writer_op *op);
+	void (*done)(struct writer_op *op);
+	int rc;
+	struct writer_op *next;	/* the writer's queue */
+} writer_op_t;
+
+typedef struct writer writer_t;
+
+/* Start the writer thread on s.  Returns NULL on failure. */
+writer_t *writer_start(store_t *s);
+
+/* Queue op; it will be applied in submission order.  Thread-safe. */
+void writer_submit(writer_t *w, writer_op_t *op);
+
+/* Apply everything queued, then stop the thread and free.  NULL ok. */
+void writer_stop(writer_t *w);
+
+/* Batches committed and changes applied so far (for logs and benches). */
+void writer_stats(writer_t *w, unsigned long long *batches,
+    unsigned long long *ops);
+
+#endif
