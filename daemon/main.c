@@ -11,6 +11,7 @@
 #include "daemon/crypto.h"
 #include "daemon/datadir.h"
 #include "daemon/passphrase.h"
+#include "daemon/rekey.h"
 #include "daemon/server.h"
 #include "policy/policy.h"
 #include "proto/keyfile.h"
@@ -22,7 +23,9 @@ usage(FILE *out)
 	    "usage: isad init  --config isad.conf   make the data dir and keys\n"
 	    "       isad       --config isad.conf   serve (foreground)\n"
 	    "       isad check --config isad.conf   validate isad.conf and "
-	    "policy.conf, print a summary\n");
+	    "policy.conf, print a summary\n"
+	    "       isad rekey --config isad.conf   (isad stopped) a new master "
+	    "key; every data key rewrapped\n");
 }
 
 /* The master key (KEK), wrapped by the passphrase if one is configured. */
@@ -182,7 +185,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(cmd, "init") != 0 && strcmp(cmd, "check") != 0 &&
-	    strcmp(cmd, "serve") != 0) {
+	    strcmp(cmd, "serve") != 0 && strcmp(cmd, "rekey") != 0) {
 		fprintf(stderr, "isad: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return 2;
@@ -195,6 +198,8 @@ main(int argc, char **argv)
 		status = cmd_init(&cfg);
 	else if (strcmp(cmd, "check") == 0)
 		status = cmd_check(&cfg);
+	else if (strcmp(cmd, "rekey") == 0)
+		status = rekey_run(&cfg);
 	else {
 		log_init("isad", true);
 		status = server_run(&cfg);

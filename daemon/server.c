@@ -24,6 +24,7 @@
 #include "daemon/docs.h"
 #include "daemon/notify.h"
 #include "daemon/passphrase.h"
+#include "daemon/rekey.h"
 #include "policy/marking.h"
 #include "daemon/server.h"
 #include "daemon/zap.h"
@@ -307,6 +308,12 @@ server_open_store(server_t *s)
 	if (rc == 0)
 		rc = crypto_kek_load(s->cfg->master_key, plen ? pass : NULL,
 		    plen, &s->kek, err, sizeof(err));
+	if (rc == 0)
+		rc = store_open(s->cfg->data_dir, s->cfg->map_size, &s->store,
+		    err, sizeof(err));
+	if (rc == 0)
+		rc = rekey_check(s->cfg, s->store, &s->kek, plen ? pass : NULL,
+		    plen, err, sizeof(err));
 	isa_wipe(pass, sizeof(pass));
 	if (rc != 0) {
 		log_warnx("%s", err);
@@ -315,11 +322,6 @@ server_open_store(server_t *s)
 	if (policy_classification_parse(s->cfg->accreditation,
 	    &s->env.accreditation) != 0)
 		return -1;	/* isad_config_load checked it */
-	if (store_open(s->cfg->data_dir, s->cfg->map_size, &s->store, err,
-	    sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return -1;
-	}
 	if ((rc = docs_sweep_orphans(s->store)) > 0)
 		log_info("deleted the chunks of %d upload(s) cut off before "
 		    "they ended", rc);

@@ -45,15 +45,22 @@ writer_batch(writer_t *w, writer_op_t *batch)
 		for (op = batch; op != NULL; op = op->next)
 			if (op->rc == 0)
 				op->rc = rc;
+	/* A full map or an I/O error, for the whole batch or one change,
+	 * is said once when it starts and once when it clears. */
+	for (op = batch; rc == 0 && op != NULL; op = op->next)
+		if (op->rc == ISA_ERR_FULL || op->rc == ISA_ERR_IO)
+			rc = op->rc;
 	if (rc != 0 && rc != w->last_fault)
 		log_warnx("the store cannot commit: %s; requests that change "
 		    "state fail with UNAVAILABLE until this clears",
 		    isa_strerror(rc));
 	else if (rc == 0 && w->last_fault != 0)
 		log_info("the store commits again");
+	pthread_mutex_lock(&w->lock);
 	w->last_fault = rc;
 	w->batches++;
 	w->ops += (unsigned long long)n;
+	pthread_mutex_unlock(&w->lock);
 	for (op = batch; op != NULL; op = next) {
 		next = op->next;	/* done may free op */
 		if (op->done != NULL)

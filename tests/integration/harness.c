@@ -481,6 +481,39 @@ h_reload(harness_t *h)
 	h_wait_ready(h);
 }
 
+void
+h_kill9(harness_t *h)
+{
+	if (h->isad <= 0)
+		return;
+	kill(h->isad, SIGKILL);
+	while (waitpid(h->isad, NULL, 0) < 0 && errno == EINTR)
+		;
+	h->isad = 0;
+}
+
+bool
+h_wait_log(harness_t *h, const char *text)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		char *log = h_isad_log(h);
+		bool found = strstr(log, text) != NULL;
+
+		free(log);
+		if (found)
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 30)
+			return false;
+		/* The log has no readiness signal of its own: look again
+		 * shortly. */
+		poll(NULL, 0, 20);
+	}
+}
+
 int
 h_stop(harness_t *h)
 {

@@ -60,6 +60,12 @@ pid_t h_spawn_isad(harness_t *h, const char *subcmd);
 /* Send SIGHUP and wait until isad says it is ready again. */
 void h_reload(harness_t *h);
 
+/* SIGKILL and wait: a crash. */
+void h_kill9(harness_t *h);
+
+/* Wait (up to 30 s) until isad's log contains text; false on timeout. */
+bool h_wait_log(harness_t *h, const char *text);
+
 /* SIGTERM and wait; returns isad's exit status. */
 int h_stop(harness_t *h);
 

@@ -1,0 +1,30 @@
+/* rekey.h: a new master key: every data key rewrapped in one transaction, then the key file swapped. */
+#ifndef ISA_DAEMON_REKEY_H
+#define ISA_DAEMON_REKEY_H
+
+#include <stddef.h>
+
+#include "daemon/config.h"
+#include "daemon/crypto.h"
+#include "daemon/store.h"
+
+/*
+ * At start, after the store opens and before anything else writes: make
+ * sure *kek is the master key the store's data keys are wrapped under
+ * (meta "kek_id", recorded on first use).  A rekey cut off after its
+ * transaction committed but before MASTER_KEY.new replaced MASTER_KEY is
+ * finished (the new file renamed into place, *kek replaced by it); one cut
+ * off before it committed is rolled back (the new file removed).  pass is
+ * the passphrase (NULL: none).  Returns 0, or ISA_ERR_* with one line in
+ * err (e.g. a master key that belongs to another store).
+ */
+__attribute__((warn_unused_result))
+int rekey_check(const isad_config_t *cfg, store_t *s, crypto_kek_t **kek,
+    const char *pass, size_t passlen, char *err, size_t errlen);
+
+/* `isad rekey`: with isad stopped, a new master key, every data key
+ * rewrapped under it in one transaction, and the key file replaced.
+ * Prints what it did; returns the process exit status. */
+int rekey_run(const isad_config_t *cfg);
+
+#endif
