@@ -193,7 +193,8 @@ put_abandon(isa_conn_t *c, ProtobufCBinaryData transfer)
 	te.transfer = transfer;
 	req.body_case = ISA__ENVELOPE__BODY_TRANSFER_END;
 	req.transfer_end = &te;
-	(void)isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err));
+	if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0)
+		return;	/* isad drops it when it times out */
 }
 
 int

@@ -44,8 +44,8 @@ static int
 store_check_schema(store_t *s, char *err, size_t errlen)
 {
 	store_txn_t *t = NULL;
-	const void *v;
-	size_t vl;
+	const void *v = NULL;
+	size_t vl = 0;
 	uint8_t mine[4] = { 0, 0, 0, STORE_SCHEMA_VERSION };
 	uint32_t theirs;
 	int rc;

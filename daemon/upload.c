@@ -10,7 +10,7 @@
 #include "daemon/docs.h"
 #include "proto/sha256.h"
 
-#define UPLOAD_CREDIT 8		/* chunks in flight per upload */
+#define UPLOAD_CREDIT 16	/* chunks in flight per upload */
 
 typedef struct {
 	crypto_dek_t *dek;
