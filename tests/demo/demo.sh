@@ -97,6 +97,24 @@ set -e
 echo "(exit $rc)"
 grep "refused handshake" isad.log | sed 's/^/isad log: /'
 
+step "The administrator ingests the CTLP for counter-terrorism policing and disseminates it to the board"
+printf 'Counter Terrorism Local Profile (demo text)\n' > ctlp.txt
+show "$ISA" put ctlp.txt --title "CTLP 2026" --class OFFICIAL-SENSITIVE \
+	--originator ctpse --to group:ppb --config users/board-admin/client.conf | tee put.out
+DOC=$(tail -n 1 put.out)
+
+step "A council lead (BPSS, on the board) lists and reads it: the marking comes first, on stderr"
+show "$ISA" ls --config users/council-lead/client.conf
+show "$ISA" get "$DOC" -o council-copy.txt --config users/council-lead/client.conf || fail "council get"
+
+step "A university contact on the board without clearance is refused (exit 4)"
+set +e
+show "$ISA" get "$DOC" --config users/uni-contact/client.conf
+rc=$?
+set -e
+[ $rc -eq 4 ] || fail "uni-contact got exit $rc, not 4"
+echo "(exit $rc)"
+
 step "The operator stops isad cleanly"
 kill -TERM "$PID"
 wait "$PID" || fail "isad did not exit 0"

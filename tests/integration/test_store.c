@@ -493,6 +493,45 @@ test_abandoned_upload_discarded(void **state)
 	h_free(h);
 }
 
+/* A master key wrapped by a passphrase from the environment. */
+static void
+test_passphrase(void **state)
+{
+	harness_t *h;
+	char id[32], key[512], line[256];
+	h_result_t r;
+	FILE *f;
+	int wrapped = 0;
+
+	(void)state;
+	setenv("ISAD_MASTER_PASSPHRASE", "correct horse battery staple", 1);
+	h = deploy(NULL);
+	snprintf(key, sizeof(key), "%s/master.key", h_data_dir(h));
+	f = fopen(key, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		wrapped |= strncmp(line, "kdf scrypt", 10) == 0;
+	fclose(f);
+	assert_true(wrapped);
+	put_ok(h, 3000, 30, id);
+	assert_int_equal(h_stop(h), 0);
+	unsetenv("ISAD_MASTER_PASSPHRASE");
+	r = h_run(ARGS(getenv("ISAD_BIN"), "--config", h_isad_conf(h)));
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "master.key"));
+	h_result_free(&r);
+	setenv("ISAD_MASTER_PASSPHRASE", "wrong", 1);
+	r = h_run(ARGS(getenv("ISAD_BIN"), "--config", h_isad_conf(h)));
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "wrong passphrase"));
+	h_result_free(&r);
+	setenv("ISAD_MASTER_PASSPHRASE", "correct horse battery staple", 1);
+	h_start(h);
+	get_ok(h, id, 30);
+	unsetenv("ISAD_MASTER_PASSPHRASE");
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -511,6 +550,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_loose_master_key_refused,
 		    setup, teardown),
 		cmocka_unit_test(test_abandoned_upload_discarded),
+		cmocka_unit_test(test_passphrase),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
