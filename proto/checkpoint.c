@@ -1,0 +1,886 @@
+/* checkpoint.c: signed audit checkpoints (C2SP tlog-checkpoint in a C2SP signed note, Ed25519) and their key files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "common/wipe.h"
+#include "proto/checkpoint.h"
+
+#define ED25519_KEY_LEN	32
+#define ED25519_SIG_LEN	64
+#define KEY_ID_LEN	4
+#define SIG_BLOB_LEN	(KEY_ID_LEN + ED25519_SIG_LEN)
+#define SIG_B64_LEN	92		/* base64 of SIG_BLOB_LEN bytes */
+#define ROOT_B64_LEN	44		/* base64 of MERKLE_HASH_LEN bytes */
+#define ALG_ED25519	0x01		/* signed-note signature type */
+#define SECURE_HEAP	65536		/* bytes; a power of two */
+
+/* U+2014 EM DASH and a space: how every signature line starts. */
+static const char sig_prefix[] = "\xe2\x80\x94 ";
+#define SIG_PREFIX_LEN	(sizeof(sig_prefix) - 1)
+
+/* Decode one UTF-8 sequence at s (n > 0 bytes left) into *c; its length,
+ * or -1 when it is not shortest-form UTF-8 of a scalar value. */
+static int
+utf8_next(const unsigned char *s, size_t n, uint32_t *c)
+{
+	uint32_t v, min;
+	int len;
+
+	if (s[0] < 0x80) {
+		*c = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, v = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, v = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, v = s[0] & 0x07, min = 0x10000;
+	} else
+		return -1;
+	if ((size_t)len > n)
+		return -1;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return -1;
+	*c = v;
+	return len;
+}
+
+/* Unicode White_Space, as Go's unicode.IsSpace (which note.go uses). */
+static bool
+is_space(uint32_t c)
+{
+	switch (c) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202f: case 0x205f: case 0x3000:
+		return true;
+	}
+	return c >= 0x2000 && c <= 0x200a;
+}
+
+/* Note text: UTF-8 with no control character but newline. */
+static bool
+text_valid(const char *s, size_t n)
+{
+	uint32_t c;
+
+	for (size_t i = 0; i < n;) {
+		int k = utf8_next((const unsigned char *)s + i, n - i, &c);
+
+		if (k < 0 || (c < 0x20 && c != '\n'))
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
+static bool
+name_valid(const char *s, size_t n)
+{
+	uint32_t c;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n;) {
+		int k = utf8_next((const unsigned char *)s + i, n - i, &c);
+
+		if (k < 0 || c < 0x20 || c == '+' || is_space(c))
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
+bool
+checkpoint_name_valid(const char *name)
+{
+	return name != NULL && name_valid(name, strlen(name));
+}
+
+static int
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Whether the n characters at s are padded standard base64 (RFC 4648 §4)
+ * in its one canonical form; *dlen receives the decoded length.
+ * EVP_DecodeBlock alone would take whitespace, padding in the middle and
+ * stray bits, and counts padding as zero bytes.
+ */
+static bool
+b64_valid(const char *s, size_t n, size_t *dlen)
+{
+	size_t pad = 0;
+
+	if (n == 0 || n % 4 != 0)
+		return false;
+	if (s[n - 1] == '=')
+		pad = s[n - 2] == '=' ? 2 : 1;
+	for (size_t i = 0; i < n - pad; i++)
+		if (b64_value((unsigned char)s[i]) < 0)
+			return false;
+	/* The bits beside the padding must be zero: one encoding per value. */
+	if ((pad == 1 && (b64_value((unsigned char)s[n - 2]) & 0x03) != 0) ||
+	    (pad == 2 && (b64_value((unsigned char)s[n - 3]) & 0x0f) != 0))
+		return false;
+	*dlen = n / 4 * 3 - pad;
+	return true;
+}
+
+/* Decode n characters that b64_valid accepted into out, which has room for
+ * n / 4 * 3 bytes. */
+static void
+b64_decode(const char *s, size_t n, uint8_t *out)
+{
+	(void)EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
+}
+
+static int
+raw_public(EVP_PKEY *key, uint8_t pub[ED25519_KEY_LEN])
+{
+	size_t n = ED25519_KEY_LEN;
+
+	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519"))
+		return ISA_ERR_INVAL;
+	if (EVP_PKEY_get_raw_public_key(key, pub, &n) != 1 ||
+	    n != ED25519_KEY_LEN) {
+		ERR_clear_error();
+		return ISA_ERR_CRYPTO;
+	}
+	return 0;
+}
+
+/* SHA-256(name || 0x0A || 0x01 || pub)[:4] */
+static int
+key_id(const char *name, size_t nlen, const uint8_t pub[ED25519_KEY_LEN],
+    uint8_t id[KEY_ID_LEN])
+{
+	static const uint8_t sep[2] = { '\n', ALG_ED25519 };
+	uint8_t d[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int rc = ISA_ERR_CRYPTO;
+
+	if (ctx == NULL)
+		return ISA_ERR_NOMEM;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, name, nlen) == 1 &&
+	    EVP_DigestUpdate(ctx, sep, sizeof(sep)) == 1 &&
+	    EVP_DigestUpdate(ctx, pub, ED25519_KEY_LEN) == 1 &&
+	    EVP_DigestFinal_ex(ctx, d, NULL) == 1) {
+		memcpy(id, d, KEY_ID_LEN);
+		rc = 0;
+	}
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+int
+checkpoint_key_id(const char *name, EVP_PKEY *key, uint32_t *id)
+{
+	uint8_t pub[ED25519_KEY_LEN], b[KEY_ID_LEN];
+	int rc;
+
+	if (!checkpoint_name_valid(name))
+		return ISA_ERR_INVAL;
+	if ((rc = raw_public(key, pub)) != 0 ||
+	    (rc = key_id(name, strlen(name), pub, b)) != 0)
+		return rc;
+	*id = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+	return 0;
+}
+
+static int
+ed25519_sign(EVP_PKEY *key, const void *msg, size_t len,
+    uint8_t sig[ED25519_SIG_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t n = ED25519_SIG_LEN;
+	int rc = ISA_ERR_CRYPTO;
+
+	if (ctx == NULL)
+		return ISA_ERR_NOMEM;
+	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1 &&
+	    EVP_DigestSign(ctx, sig, &n, msg, len) == 1 &&
+	    n == ED25519_SIG_LEN)
+		rc = 0;
+	else
+		ERR_clear_error();
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+static int
+ed25519_verify(EVP_PKEY *key, const void *msg, size_t len,
+    const uint8_t sig[ED25519_SIG_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int rc = ISA_ERR_CRYPTO;
+
+	if (ctx == NULL)
+		return ISA_ERR_NOMEM;
+	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1 &&
+	    EVP_DigestVerify(ctx, sig, ED25519_SIG_LEN, msg, len) == 1)
+		rc = 0;
+	else
+		ERR_clear_error();
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+int
+checkpoint_note_sign(EVP_PKEY *key, const char *name, const char *text,
+    size_t len, char **note_out)
+{
+	uint8_t pub[ED25519_KEY_LEN], blob[SIG_BLOB_LEN];
+	char b64[SIG_B64_LEN + 1], *note, *p;
+	size_t nlen, total;
+	int rc;
+
+	*note_out = NULL;
+	if (!checkpoint_name_valid(name) || text == NULL || len == 0 ||
+	    text[len - 1] != '\n' || !text_valid(text, len))
+		return ISA_ERR_INVAL;
+	nlen = strlen(name);
+	if (len > CHECKPOINT_NOTE_MAX || nlen > CHECKPOINT_NOTE_MAX)
+		return ISA_ERR_RANGE;
+	/* text, blank line, "— name sig\n" */
+	total = len + 1 + SIG_PREFIX_LEN + nlen + 1 + SIG_B64_LEN + 1;
+	if (total > CHECKPOINT_NOTE_MAX)
+		return ISA_ERR_RANGE;
+	if ((rc = raw_public(key, pub)) != 0 ||
+	    (rc = key_id(name, nlen, pub, blob)) != 0 ||
+	    (rc = ed25519_sign(key, text, len, blob + KEY_ID_LEN)) != 0)
+		return rc;
+	(void)EVP_EncodeBlock((unsigned char *)b64, blob, SIG_BLOB_LEN);
+	if ((note = malloc(total + 1)) == NULL)
+		return ISA_ERR_NOMEM;
+	p = note;
+	memcpy(p, text, len), p += len;
+	*p++ = '\n';
+	memcpy(p, sig_prefix, SIG_PREFIX_LEN), p += SIG_PREFIX_LEN;
+	memcpy(p, name, nlen), p += nlen;
+	*p++ = ' ';
+	memcpy(p, b64, SIG_B64_LEN), p += SIG_B64_LEN;
+	*p++ = '\n';
+	*p = '\0';
+	*note_out = note;
+	return 0;
+}
+
+/*
+ * Check that note is a well-formed signed note; *text_len receives the
+ * length of its text.  With name and key, also check the signatures of
+ * that key (see checkpoint_note_verify); without, only the syntax.  *why
+ * says what is malformed.
+ */
+static int
+note_open(const char *note, size_t len, const char *name, EVP_PKEY *key,
+    size_t *text_len, const char **why)
+{
+	uint8_t pub[ED25519_KEY_LEN], want[KEY_ID_LEN];
+	size_t p, s, nsigs = 0, name_len = 0;
+	bool found = false, bad = false;
+	int rc;
+
+	*text_len = 0;
+	if (key != NULL) {
+		if (!checkpoint_name_valid(name))
+			return ISA_ERR_INVAL;
+		name_len = strlen(name);
+		if ((rc = raw_public(key, pub)) != 0 ||
+		    (rc = key_id(name, name_len, pub, want)) != 0)
+			return rc;
+	}
+	*why = "it is empty";
+	if (len == 0)
+		return ISA_ERR_PARSE;
+	*why = "it is too long";
+	if (len > CHECKPOINT_NOTE_MAX)
+		return ISA_ERR_PARSE;
+	*why = "its last line does not end with a newline";
+	if (note[len - 1] != '\n')
+		return ISA_ERR_PARSE;
+	*why = "it is not UTF-8 text without control characters (a carriage "
+	    "return?)";
+	if (!text_valid(note, len))
+		return ISA_ERR_PARSE;
+	/* The text ends before the last blank line (signed-note "Format"). */
+	for (p = len - 1; p > 0 && !(note[p - 1] == '\n' && note[p] == '\n');
+	    p--)
+		;
+	*why = "it has no blank line before its signatures";
+	if (p == 0)
+		return ISA_ERR_PARSE;
+	*text_len = p;
+	for (s = p + 1; s < len;) {
+		const char *line = note + s, *n, *sp, *b;
+		const char *end = memchr(line, '\n', len - s);
+		size_t blen, dlen;
+
+		/* "— name base64\n"; note ends in '\n', so end is not NULL. */
+		*why = "a signature line does not start with an em dash and a "
+		    "space";
+		if ((size_t)(end - line) < SIG_PREFIX_LEN ||
+		    memcmp(line, sig_prefix, SIG_PREFIX_LEN) != 0)
+			return ISA_ERR_PARSE;
+		n = line + SIG_PREFIX_LEN;
+		*why = "a signature line has no valid key name";
+		if ((sp = memchr(n, ' ', (size_t)(end - n))) == NULL ||
+		    !name_valid(n, (size_t)(sp - n)))
+			return ISA_ERR_PARSE;
+		b = sp + 1;
+		blen = (size_t)(end - b);
+		*why = "a signature is not the base64 of a key ID and a "
+		    "signature";
+		if (!b64_valid(b, blen, &dlen) || dlen <= KEY_ID_LEN)
+			return ISA_ERR_PARSE;
+		*why = "it has too many signatures";
+		if (++nsigs > CHECKPOINT_SIGS_MAX)
+			return ISA_ERR_PARSE;
+		if (key != NULL && (size_t)(sp - n) == name_len &&
+		    memcmp(n, name, name_len) == 0) {
+			uint8_t blob[SIG_B64_LEN / 4 * 3];
+
+			/* The first 8 characters hold the key ID. */
+			b64_decode(b, 8, blob);
+			if (memcmp(blob, want, KEY_ID_LEN) == 0) {
+				/* Our key: it must verify. */
+				if (dlen != SIG_BLOB_LEN)
+					bad = true;
+				else {
+					b64_decode(b, blen, blob);
+					if (ed25519_verify(key, note, p,
+					    blob + KEY_ID_LEN) == 0)
+						found = true;
+					else
+						bad = true;
+				}
+			}
+		}
+		s = (size_t)(end - note) + 1;
+	}
+	*why = "it has no signature lines";
+	if (nsigs == 0)
+		return ISA_ERR_PARSE;
+	*why = "it is not signed by this key";
+	if (key != NULL && bad) {
+		*why = "a signature by this key does not verify";
+		return ISA_ERR_CRYPTO;
+	}
+	if (key != NULL && !found)
+		return ISA_ERR_NOTFOUND;
+	*why = NULL;
+	return 0;
+}
+
+int
+checkpoint_note_verify(const char *note, size_t len, const char *name,
+    EVP_PKEY *key, size_t *text_len)
+{
+	const char *why;
+	size_t tl;
+	int rc;
+
+	if (key == NULL)
+		return ISA_ERR_INVAL;
+	rc = note_open(note, len, name, key, &tl, &why);
+	if (text_len != NULL)
+		*text_len = rc == 0 ? tl : 0;
+	return rc;
+}
+
+int
+checkpoint_sign(EVP_PKEY *key, const char *origin, uint64_t size,
+    const uint8_t root[MERKLE_HASH_LEN], char **note_out)
+{
+	char b64[ROOT_B64_LEN + 1], *body;
+	size_t olen, cap;
+	int n, rc;
+
+	*note_out = NULL;
+	if (!checkpoint_name_valid(origin))
+		return ISA_ERR_INVAL;
+	olen = strlen(origin);
+	if (olen > CHECKPOINT_NOTE_MAX)
+		return ISA_ERR_RANGE;
+	/* origin, up to 20 digits, the root, three newlines and a NUL */
+	cap = olen + 20 + ROOT_B64_LEN + 4;
+	if ((body = malloc(cap)) == NULL)
+		return ISA_ERR_NOMEM;
+	(void)EVP_EncodeBlock((unsigned char *)b64, root, MERKLE_HASH_LEN);
+	n = snprintf(body, cap, "%s\n%" PRIu64 "\n%s\n", origin, size, b64);
+	if (n < 0 || (size_t)n >= cap)
+		rc = ISA_ERR_RANGE;	/* cannot happen */
+	else
+		rc = checkpoint_note_sign(key, origin, body, (size_t)n,
+		    note_out);
+	free(body);
+	return rc;
+}
+
+/* The tree size line: decimal, no leading zero unless "0", within 64 bits. */
+static bool
+parse_size(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 20 || (s[0] == '0' && n > 1))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+static int
+parse_fail(char *err, size_t errlen, const char *why)
+{
+	if (errlen > 0)
+		snprintf(err, errlen, "malformed checkpoint: %s", why);
+	return ISA_ERR_PARSE;
+}
+
+int
+checkpoint_parse(const char *note, size_t len, checkpoint_t *out, char *err,
+    size_t errlen)
+{
+	const char *why, *line[3], *end[3], *p;
+	uint8_t root[ROOT_B64_LEN / 4 * 3];
+	size_t text_len, dlen;
+	uint64_t size;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (errlen > 0)
+		err[0] = '\0';
+	if ((rc = note_open(note, len, NULL, NULL, &text_len, &why)) != 0)
+		return parse_fail(err, errlen, why);
+	/* The text: origin, size, root hash, then extension lines. */
+	p = note;
+	for (int i = 0; i < 3; i++) {
+		line[i] = p;
+		end[i] = memchr(p, '\n', text_len - (size_t)(p - note));
+		if (end[i] == NULL)
+			return parse_fail(err, errlen, "its text has fewer than "
+			    "three lines");
+		p = end[i] + 1;
+	}
+	while (p < note + text_len) {
+		const char *e = memchr(p, '\n', text_len - (size_t)(p - note));
+
+		/* The text ends in '\n', so e is not NULL. */
+		if (e == p)
+			return parse_fail(err, errlen, "it has an empty extension "
+			    "line");
+		p = e + 1;
+	}
+	if (end[0] == line[0])
+		return parse_fail(err, errlen, "its origin line is empty");
+	if (!parse_size(line[1], (size_t)(end[1] - line[1]), &size))
+		return parse_fail(err, errlen, "its tree size is not a decimal "
+		    "number without leading zeros below 2^64");
+	if (!b64_valid(line[2], (size_t)(end[2] - line[2]), &dlen) ||
+	    dlen != MERKLE_HASH_LEN)
+		return parse_fail(err, errlen, "its root hash is not the base64 of "
+		    "32 bytes");
+	b64_decode(line[2], ROOT_B64_LEN, root);
+	out->origin = strndup(line[0], (size_t)(end[0] - line[0]));
+	out->note = malloc(len + 1);
+	if (out->origin == NULL || out->note == NULL) {
+		checkpoint_clear(out);
+		if (errlen > 0)
+			snprintf(err, errlen, "%s", isa_strerror(ISA_ERR_NOMEM));
+		return ISA_ERR_NOMEM;
+	}
+	memcpy(out->note, note, len);
+	out->note[len] = '\0';
+	out->note_len = len;
+	out->size = size;
+	memcpy(out->root, root, MERKLE_HASH_LEN);
+	return 0;
+}
+
+int
+checkpoint_verify(const checkpoint_t *cp, EVP_PKEY *key)
+{
+	if (cp->note == NULL)
+		return ISA_ERR_INVAL;
+	return checkpoint_note_verify(cp->note, cp->note_len, cp->origin, key,
+	    NULL);
+}
+
+void
+checkpoint_clear(checkpoint_t *cp)
+{
+	free(cp->origin);
+	free(cp->note);
+	memset(cp, 0, sizeof(*cp));
+}
+
+/* Keys. */
+
+int
+checkpoint_key_heap_init(bool *locked)
+{
+	static int state;	/* what CRYPTO_secure_malloc_init said */
+	int r;
+
+	if (CRYPTO_secure_malloc_initialized()) {
+		*locked = state != 2;
+		return 0;
+	}
+	/* 2: the heap works but could not be mlocked or kept out of dumps. */
+	if ((r = CRYPTO_secure_malloc_init(SECURE_HEAP, 32)) == 0) {
+		ERR_clear_error();
+		return ISA_ERR_CRYPTO;
+	}
+	state = r;
+	*locked = r == 1;
+	return 0;
+}
+
+int
+checkpoint_key_generate(EVP_PKEY **out)
+{
+	if ((*out = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
+		ERR_clear_error();
+		return ISA_ERR_CRYPTO;
+	}
+	return 0;
+}
+
+void
+checkpoint_key_free(EVP_PKEY *key)
+{
+	EVP_PKEY_free(key);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write PEM text to a new file at path with mode; remove it on failure. */
+static int
+write_new(const char *path, mode_t mode, const char *data, size_t len)
+{
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    mode);
+	if (fd < 0)
+		return errno == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
+	/* The umask may have narrowed the mode: widen the public key's. */
+	if ((mode & 044) != 0 && fchmod(fd, mode) != 0)
+		goto bad;
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0)
+		goto bad;
+	if (close(fd) != 0) {
+		saved = errno;
+		unlink(path);
+		errno = saved;
+		return ISA_ERR_IO;
+	}
+	return 0;
+bad:
+	saved = errno;
+	close(fd);
+	unlink(path);
+	errno = saved;
+	return ISA_ERR_IO;
+}
+
+static int
+write_key(const char *path, EVP_PKEY *key, bool private)
+{
+	BIO *bio;
+	char *data;
+	long len;
+	int rc = ISA_ERR_CRYPTO;
+
+	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519"))
+		return ISA_ERR_INVAL;
+	/* A private key's PEM text lives only in the secure heap, which
+	 * clears it when the BIO is freed. */
+	if ((bio = BIO_new(private ? BIO_s_secmem() : BIO_s_mem())) == NULL)
+		goto out;
+	if (private ? PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL,
+	    NULL) != 1 : PEM_write_bio_PUBKEY(bio, key) != 1)
+		goto out;
+	if ((len = BIO_get_mem_data(bio, &data)) <= 0)
+		goto out;
+	rc = write_new(path, private ? 0600 : 0644, data, (size_t)len);
+out:
+	if (rc == ISA_ERR_CRYPTO)
+		ERR_clear_error();
+	BIO_free(bio);
+	return rc;
+}
+
+int
+checkpoint_key_write_private(const char *path, EVP_PKEY *key)
+{
+	uint8_t probe[ED25519_KEY_LEN];
+	size_t n = sizeof(probe);
+	int has;
+
+	/* Refuse a public-only key before creating anything. */
+	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519"))
+		return ISA_ERR_INVAL;
+	has = EVP_PKEY_get_raw_private_key(key, probe, &n) == 1;
+	isa_wipe(probe, sizeof(probe));
+	if (!has) {
+		ERR_clear_error();
+		return ISA_ERR_INVAL;
+	}
+	return write_key(path, key, true);
+}
+
+int
+checkpoint_key_write_public(const char *path, EVP_PKEY *key)
+{
+	return write_key(path, key, false);
+}
+
+/* Never prompt on a terminal for a passphrase: our key files have none. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)arg;
+	return -1;
+}
+
+/* Read the key file at path into buf (cap bytes); with need_private, refuse
+ * one that group or others may read or write. */
+static int
+read_key_file(const char *path, bool need_private, char *buf, size_t cap,
+    size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: cannot open key file: %s", path,
+		    strerror(e));
+		return e == ENOENT ? ISA_ERR_NOTFOUND : ISA_ERR_IO;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular key file", path);
+		close(fd);
+		return ISA_ERR_IO;
+	}
+	if (need_private && (st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s: secret key file is readable by "
+		    "group or others (mode %04o); run: chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		close(fd);
+		return ISA_ERR_PERM;
+	}
+	while (got < cap && ((n = read(fd, buf + got, cap - got)) > 0 ||
+	    (n < 0 && errno == EINTR)))
+		if (n > 0)
+			got += (size_t)n;
+	if (got < cap && n < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return ISA_ERR_IO;
+	}
+	close(fd);
+	if (got == cap) {
+		snprintf(err, errlen, "%s: too large to be a key file", path);
+		return ISA_ERR_PARSE;
+	}
+	*len = got;
+	return 0;
+}
+
+static int
+read_key(const char *path, bool private, EVP_PKEY **out, char *err,
+    size_t errlen)
+{
+	char buf[CHECKPOINT_KEY_FILE_MAX];
+	EVP_PKEY *key = NULL;
+	BIO *bio = NULL;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (errlen > 0)
+		err[0] = '\0';
+	rc = read_key_file(path, private, buf, sizeof(buf), &len, err, errlen);
+	if (rc != 0)
+		goto out;
+	rc = ISA_ERR_PARSE;
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
+		rc = ISA_ERR_NOMEM;
+		snprintf(err, errlen, "%s: %s", path, isa_strerror(rc));
+		goto out;
+	}
+	key = private ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)
+	    : PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
+	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519")) {
+		snprintf(err, errlen, "%s: not %s Ed25519 %s key in PEM", path,
+		    private ? "an unencrypted" : "an", private ? "private" :
+		    "public");
+		goto out;
+	}
+	*out = key;
+	key = NULL;
+	rc = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	BIO_free(bio);
+	isa_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+int
+checkpoint_key_read_private(const char *path, EVP_PKEY **out, char *err,
+    size_t errlen)
+{
+	return read_key(path, true, out, err, errlen);
+}
+
+int
+checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
+    size_t errlen)
+{
+	return read_key(path, false, out, err, errlen);
+}
+
+int
+checkpoint_key_vkey(const char *name, EVP_PKEY *key, char **out)
+{
+	uint8_t raw[1 + ED25519_KEY_LEN];
+	char b64[ROOT_B64_LEN + 1];
+	uint32_t id;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if ((rc = checkpoint_key_id(name, key, &id)) != 0 ||
+	    (rc = raw_public(key, raw + 1)) != 0)
+		return rc;
+	raw[0] = ALG_ED25519;
+	(void)EVP_EncodeBlock((unsigned char *)b64, raw, sizeof(raw));
+	n = strlen(name) + 1 + 8 + 1 + strlen(b64) + 1;
+	if ((*out = malloc(n)) == NULL)
+		return ISA_ERR_NOMEM;
+	snprintf(*out, n, "%s+%08" PRIx32 "+%s", name, id, b64);
+	return 0;
+}
+
+int
+checkpoint_key_vkey_parse(const char *vkey, char **name, EVP_PKEY **key)
+{
+	uint8_t raw[ROOT_B64_LEN / 4 * 3];
+	const char *plus, *b;
+	char *nm = NULL;
+	EVP_PKEY *k = NULL;
+	uint32_t id = 0, got;
+	size_t dlen;
+	int rc = ISA_ERR_PARSE;
+
+	*name = NULL;
+	*key = NULL;
+	/* name+hhhhhhhh+base64(0x01 || key) */
+	if ((plus = strchr(vkey, '+')) == NULL ||
+	    !name_valid(vkey, (size_t)(plus - vkey)))
+		return ISA_ERR_PARSE;
+	for (int i = 1; i <= 8; i++) {
+		int c = (unsigned char)plus[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return ISA_ERR_PARSE;
+		id = id << 4 | (uint32_t)d;
+	}
+	if (plus[9] != '+')
+		return ISA_ERR_PARSE;
+	b = plus + 10;
+	if (!b64_valid(b, strlen(b), &dlen) || dlen != 1 + ED25519_KEY_LEN)
+		return ISA_ERR_PARSE;
+	b64_decode(b, strlen(b), raw);
+	if (raw[0] != ALG_ED25519)
+		return ISA_ERR_PARSE;
+	if ((nm = strndup(vkey, (size_t)(plus - vkey))) == NULL)
+		return ISA_ERR_NOMEM;
+	if ((k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw + 1,
+	    ED25519_KEY_LEN)) == NULL) {
+		ERR_clear_error();
+		rc = ISA_ERR_PARSE;
+		goto out;
+	}
+	if ((rc = checkpoint_key_id(nm, k, &got)) != 0)
+		goto out;
+	if (got != id) {
+		rc = ISA_ERR_PARSE;
+		goto out;
+	}
+	*name = nm;
+	*key = k;
+	return 0;
+out:
+	free(nm);
+	EVP_PKEY_free(k);
+	return rc;
+}

@@ -1,0 +1,214 @@
+/* checkpoint.h: signed audit checkpoints (C2SP tlog-checkpoint in a C2SP signed note, Ed25519) and their key files. */
+#ifndef ISA_PROTO_CHECKPOINT_H
+#define ISA_PROTO_CHECKPOINT_H
+
+#include <openssl/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/merkle.h"
+
+/*
+ * A checkpoint (DESIGN §7; c2sp.org/tlog-checkpoint, c2sp.org/signed-note):
+ *
+ *   hppb.example.org/isa                 origin
+ *   1234                                 tree size, decimal
+ *   <base64 of the 32-byte root hash>
+ *                                        a blank line
+ *   — hppb.example.org/isa <base64(key ID || Ed25519 signature)>
+ *
+ * The signature covers the first three lines, final newline included.  The
+ * key name is the origin; the key ID is the first 4 bytes of SHA-256(name
+ * || 0x0A || 0x01 || the 32-byte public key), 0x01 naming Ed25519.  Any
+ * signed-note verifier (Go's golang.org/x/mod/sumdb/note, transparency-dev)
+ * accepts what checkpoint_sign writes, given checkpoint_key_vkey's key.
+ *
+ * The signing key: every use of it is behind this interface and it never
+ * leaves the EVP_PKEY, whose private half OpenSSL keeps in its secure heap
+ * (mlocked, not dumped) once checkpoint_key_heap_init has run; nothing here
+ * copies it out, so the key holder can become its own process (DESIGN §9)
+ * by moving these functions, not rewriting their callers.
+ */
+
+#define CHECKPOINT_NOTE_MAX	131072	/* a note, all signatures included */
+#define CHECKPOINT_SIGS_MAX	100	/* signature lines in one note */
+#define CHECKPOINT_KEY_FILE_MAX	4096	/* a PEM key file */
+
+/*
+ * A parsed checkpoint.  Fill with checkpoint_parse; release with
+ * checkpoint_clear.  origin, size and root are the caller's to read; the
+ * rest is checkpoint.c's.
+ */
+typedef struct checkpoint {
+	char *origin;			/* NUL-terminated, non-empty */
+	uint64_t size;			/* tree size */
+	uint8_t root[MERKLE_HASH_LEN];	/* root hash */
+	char *note;			/* private: the whole note, as parsed */
+	size_t note_len;		/* private */
+} checkpoint_t;
+
+/*
+ * Set up OpenSSL's secure heap (64 KiB, mlocked, excluded from core dumps)
+ * so that the private key of every EVP_PKEY made or read afterwards lives
+ * in it.  Call once, before any key is loaded and before threads start
+ * (isad at start-up).  *locked says whether the heap could be locked in
+ * memory (RLIMIT_MEMLOCK may forbid it; true when another part of the
+ * process set the heap up).  Returns 0, or ISA_ERR_CRYPTO.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_heap_init(bool *locked);
+
+/* A new Ed25519 key pair into *out (free with checkpoint_key_free).
+ * Returns 0, or ISA_ERR_CRYPTO. */
+__attribute__((warn_unused_result))
+int checkpoint_key_generate(EVP_PKEY **out);
+
+/* Free a key from this module; NULL accepted. */
+void checkpoint_key_free(EVP_PKEY *key);
+
+/*
+ * Write key's private half to path as an unencrypted PKCS#8 PEM file,
+ * created 0600 and refused if path exists; fsynced; removed again on a
+ * failed write.  Our copy of the PEM text is in a secure-heap BIO, which
+ * OpenSSL clears when it frees it.  Returns 0, ISA_ERR_EXISTS, ISA_ERR_IO (errno set), ISA_ERR_INVAL (not an
+ * Ed25519 private key) or ISA_ERR_CRYPTO.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_write_private(const char *path, EVP_PKEY *key);
+
+/*
+ * Write key's public half to path as a SubjectPublicKeyInfo PEM file
+ * ("-----BEGIN PUBLIC KEY-----"), created 0644 and refused if path exists;
+ * fsynced.  Returns as checkpoint_key_write_private does.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_write_public(const char *path, EVP_PKEY *key);
+
+/*
+ * Read an Ed25519 private key PEM file into *out (free with
+ * checkpoint_key_free).  The file must be a regular file (not a symbolic
+ * link) that neither group nor others may read or write.  On error *out is
+ * NULL and err (errlen bytes) holds one line naming the file and what to
+ * do.  Returns 0, ISA_ERR_NOTFOUND, ISA_ERR_IO, ISA_ERR_PERM or
+ * ISA_ERR_PARSE (not one unencrypted Ed25519 private key).
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_read_private(const char *path, EVP_PKEY **out, char *err,
+    size_t errlen);
+
+/*
+ * Read an Ed25519 public key PEM file (what checkpoint_key_write_public
+ * writes: an auditor's PUB.pem) into *out (free with checkpoint_key_free).
+ * On error *out is NULL and err holds one line naming the file.  Returns 0,
+ * ISA_ERR_NOTFOUND, ISA_ERR_IO or ISA_ERR_PARSE.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
+    size_t errlen);
+
+/*
+ * Whether name may be a signed-note key name, and so an origin we sign
+ * under: non-empty UTF-8 without control characters, Unicode spaces or '+'.
+ * isad's config loader should refuse any other `origin`.
+ */
+bool checkpoint_name_valid(const char *name);
+
+/*
+ * The signed-note key ID of key (public or private) under name into *id:
+ * the first 4 bytes, big-endian, of SHA-256(name || 0x0A || 0x01 || public
+ * key).  Returns 0, ISA_ERR_INVAL (name not valid, or not an Ed25519 key)
+ * or ISA_ERR_CRYPTO.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_id(const char *name, EVP_PKEY *key, uint32_t *id);
+
+/*
+ * key's verifier key in the signed-note text form that Go's note.NewVerifier
+ * and transparency-dev tools take: "<name>+<key ID, 8 hex>+<base64(0x01 ||
+ * public key)>".  *out is a new string the caller frees.  Returns 0,
+ * ISA_ERR_INVAL, ISA_ERR_NOMEM or ISA_ERR_CRYPTO.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_vkey(const char *name, EVP_PKEY *key, char **out);
+
+/*
+ * Parse a verifier key in that form, checking that its key ID matches its
+ * name and key.  *name (a new string the caller frees) and *key (free with
+ * checkpoint_key_free) are set only on success.  Returns 0, ISA_ERR_PARSE,
+ * ISA_ERR_NOMEM or ISA_ERR_CRYPTO.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_vkey_parse(const char *vkey, char **name, EVP_PKEY **key);
+
+/*
+ * Sign len bytes of text as a signed note by key under name: *note_out
+ * becomes a new NUL-terminated string (the caller frees it) holding text,
+ * a blank line and one signature line.  text must be non-empty UTF-8 that
+ * ends with a newline and has no other control characters; name must pass
+ * checkpoint_name_valid.  Returns 0, ISA_ERR_INVAL, ISA_ERR_RANGE (longer
+ * than CHECKPOINT_NOTE_MAX), ISA_ERR_NOMEM or ISA_ERR_CRYPTO.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_note_sign(EVP_PKEY *key, const char *name, const char *text,
+    size_t len, char **note_out);
+
+/*
+ * Open a signed note (any text, not only a checkpoint) of len bytes with
+ * the one key the caller trusts, known by name: the note must be well
+ * formed (valid UTF-8, no control characters but newlines, text, a blank
+ * line, 1 to CHECKPOINT_SIGS_MAX signature lines), and some signature line
+ * with this name and this key's ID must verify.  Lines of other keys are
+ * ignored, as the spec requires; a line of this key that does not verify
+ * fails the whole note.  *text_len, when not NULL, receives the length of
+ * the signed text at the start of note.  Returns 0; ISA_ERR_PARSE
+ * (malformed); ISA_ERR_NOTFOUND (no signature by this key); ISA_ERR_CRYPTO
+ * (a signature by this key does not verify); ISA_ERR_INVAL (name not
+ * valid, or key not Ed25519).
+ */
+__attribute__((warn_unused_result))
+int checkpoint_note_verify(const char *note, size_t len, const char *name,
+    EVP_PKEY *key, size_t *text_len);
+
+/*
+ * Sign the checkpoint (origin, size, root) with key: *note_out becomes a
+ * new NUL-terminated string (the caller frees it), the note exactly as it
+ * is to be printed or stored, with no extension lines.  Returns 0,
+ * ISA_ERR_INVAL (origin not a valid key name, or key not Ed25519),
+ * ISA_ERR_NOMEM or ISA_ERR_CRYPTO (also for a key without its private
+ * half).
+ */
+__attribute__((warn_unused_result))
+int checkpoint_sign(EVP_PKEY *key, const char *origin, uint64_t size,
+    const uint8_t root[MERKLE_HASH_LEN], char **note_out);
+
+/*
+ * Parse len bytes at note (NUL not needed) strictly into *out: a signed
+ * note as checkpoint_note_verify wants it, whose text is a non-empty
+ * origin line, a decimal tree size without leading zeros (unless it is
+ * "0") that fits 64 bits, the base64 of exactly 32 bytes (padded, no
+ * stray bits), then optional non-empty extension lines; every line ending
+ * in "\n" (a "\r" is refused).  Signatures are not checked: call
+ * checkpoint_verify.  Never reads past len.  On error *out holds nothing
+ * to free and err (errlen bytes; NULL when errlen is 0) says what is wrong.
+ * Returns 0, ISA_ERR_PARSE or ISA_ERR_NOMEM.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_parse(const char *note, size_t len, checkpoint_t *out,
+    char *err, size_t errlen);
+
+/*
+ * Verify a parsed checkpoint with the log's public key: a signature line
+ * named as the origin, with this key's ID, must verify (see
+ * checkpoint_note_verify).  Says nothing of whether the origin is the one
+ * the caller expects: compare cp->origin for that.  Returns 0,
+ * ISA_ERR_NOTFOUND, ISA_ERR_CRYPTO or ISA_ERR_INVAL.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_verify(const checkpoint_t *cp, EVP_PKEY *key);
+
+/* Free what checkpoint_parse put in cp and zero it; a zeroed cp (or one a
+ * failed parse left) is accepted. */
+void checkpoint_clear(checkpoint_t *cp);
+
+#endif
