@@ -144,8 +144,11 @@ doc_decide(job_t *j, policy_action_t action, const doc_t *d,
 {
 	char msg[1024];
 
-	if (policy_decide(j->policy, j->subject, action, &d->view, args,
-	    j->now, dec) == POLICY_PERMIT)
+	policy_outcome_t o = policy_decide(j->policy, j->subject, action,
+	    &d->view, args, j->now, dec);
+
+	j->a_reason = policy_reason_name(dec->reason);
+	if (o == POLICY_PERMIT)
 		return true;
 	(void)policy_decision_explain(j->policy, dec, msg, sizeof(msg));
 	job_error(j, doc_status(dec->outcome), "%s", msg);

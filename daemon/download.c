@@ -59,6 +59,17 @@ open_and_decide(job_t *j, store_txn_t *t, const char *idtext,
 		    "store right now; try again later");
 		return false;
 	}
+	/* The record names the id as the client named it, and the marking
+	 * only where the document exists. */
+	j->a_doc = job_strdup(j, d->idtext);
+	if (d->rec != NULL) {
+		j->a_marking = doc_marking_line(j, d);
+		if (action == POLICY_ACTION_GET &&
+		    d->rec->sha256.len == sizeof(j->a_sha)) {
+			memcpy(j->a_sha, d->rec->sha256.data, sizeof(j->a_sha));
+			j->a_has_sha = true;
+		}
+	}
 	if (!doc_decide(j, action, d, NULL, &dec)) {
 		doc_release(d);
 		return false;

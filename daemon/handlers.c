@@ -1,6 +1,7 @@
 /* handlers.c: what isad answers, one function per request body, run by a worker. */
 #include <string.h>
 
+#include "daemon/auditq.h"
 #include "daemon/docs.h"
 #include "daemon/handlers.h"
 #include "daemon/transfer.h"
@@ -76,10 +77,47 @@ handlers_route(const job_t *j)
 	return t->len == TRANSFER_ID_LEN ? t->data[0] : -1;
 }
 
+const char *
+handlers_action(const Isa__Envelope *req)
+{
+	if (req == NULL)
+		return "invalid";
+	switch (req->body_case) {
+	case ISA__ENVELOPE__BODY_PING: return "ping";
+	case ISA__ENVELOPE__BODY_WHOAMI: return "whoami";
+	case ISA__ENVELOPE__BODY_PUT_BEGIN:
+	case ISA__ENVELOPE__BODY_PUT_CHUNK:
+	case ISA__ENVELOPE__BODY_PUT_END: return "put";
+	case ISA__ENVELOPE__BODY_GET_BEGIN:
+	case ISA__ENVELOPE__BODY_GET_CHUNK: return "get";
+	case ISA__ENVELOPE__BODY_TRANSFER_END: return "transfer_end";
+	case ISA__ENVELOPE__BODY_LIST: return "ls";
+	case ISA__ENVELOPE__BODY_INFO: return "info";
+	case ISA__ENVELOPE__BODY_AUDIT_QUERY:
+		return req->audit_query->upto > 0 ? "audit.export" :
+		    "audit.query";
+	case ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT:
+		return req->audit_checkpoint->export ? "audit.export" :
+		    "audit.checkpoint";
+	default: return "invalid";
+	}
+}
+
 void
 handlers_dispatch(worker_ctx_t *w, job_t *j)
 {
 	j->resp.request_id = j->req->request_id;
+	switch (j->req->body_case) {
+	case ISA__ENVELOPE__BODY_PUT_CHUNK:
+	case ISA__ENVELOPE__BODY_GET_CHUNK:
+	case ISA__ENVELOPE__BODY_TRANSFER_END:
+		/* Parts of a transfer: its one record is at its begin (get) or
+		 * end (put). */
+		j->audited = false;
+		break;
+	default:
+		break;
+	}
 	/* Content frames belong to uploaded chunks only. */
 	if (j->has_content &&
 	    j->req->body_case != ISA__ENVELOPE__BODY_PUT_CHUNK) {
@@ -117,6 +155,12 @@ handlers_dispatch(worker_ctx_t *w, job_t *j)
 		break;
 	case ISA__ENVELOPE__BODY_INFO:
 		docs_info(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_AUDIT_QUERY:
+		auditq_query(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT:
+		auditq_checkpoint(w, j);
 		break;
 	default:
 		job_error(j, ISA__STATUS__BAD_REQUEST, "this request is not "

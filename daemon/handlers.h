@@ -13,6 +13,10 @@
  */
 void handlers_dispatch(worker_ctx_t *w, job_t *j);
 
+/* The audit log's name for what req asks ("get", "put", ...; "invalid"
+ * when req is NULL). */
+const char *handlers_action(const Isa__Envelope *req);
+
 /* The worker that must handle j: the one holding the transfer it names,
  * else any (-1). */
 int handlers_route(const job_t *j);

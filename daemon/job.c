@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/audit.h"
 #include "daemon/job.h"
 #include "proto/envelope.h"
 
@@ -22,6 +23,7 @@ job_new(const void *rid, size_t rid_len)
 	memcpy(j->rid, rid, rid_len);
 	j->rid_len = rid_len;
 	isa__envelope__init(&j->resp);
+	j->audited = true;
 	return j;
 }
 
@@ -118,4 +120,49 @@ job_failed(const job_t *j)
 {
 	return j->resp.status != ISA__STATUS__OK &&
 	    j->resp.status != ISA__STATUS__STATUS_UNSPECIFIED;
+}
+
+bool
+job_needs_writer(const job_t *j)
+{
+	return j->change != NULL || j->audited;
+}
+
+/* "NOT_FOUND" -> "not_found": the reason of an error no rule gave. */
+static const char *
+status_reason(job_t *j)
+{
+	const char *name = envelope_status_name(j->resp.status);
+	char *r = job_strdup(j, name);
+
+	for (char *p = r; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return r;
+}
+
+int
+job_apply(store_txn_t *txn, writer_op_t *op)
+{
+	job_t *j = (job_t *)(void *)op;
+	audit_entry_t e = { 0 };
+	int rc;
+
+	if (j->change != NULL && (rc = j->change(txn, op)) != 0)
+		return rc;
+	if (!j->audited)
+		return 0;
+	e.actor = j->user;
+	e.agency = j->a_agency;
+	e.key = j->a_key;
+	e.action = j->a_action != NULL ? j->a_action : "unknown";
+	e.doc = j->a_doc;
+	e.marking = j->a_marking;
+	e.target = j->a_target;
+	e.decision = audit_decision(j->resp.status);
+	e.reason = j->a_reason != NULL ? j->a_reason :
+	    j->resp.status == ISA__STATUS__OK ? "ok" : status_reason(j);
+	e.request = j->resp.request_id;
+	e.sha256 = j->a_has_sha ? j->a_sha : NULL;
+	return audit_append(txn, &e, j->now_ms, NULL);
 }

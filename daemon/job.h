@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <zmq.h>
 
+#include "daemon/store.h"
 #include "daemon/writer.h"
 #include "policy/policy.h"
 #include "proto/isa.pb-c.h"
@@ -36,7 +37,20 @@ typedef struct job {
 	Isa__Envelope resp;		/* the reply, built by the handler */
 	zmq_msg_t out;			/* a content frame to send after it */
 	bool has_out;
+	/* The state change the request makes, applied by the writer in the
+	 * same transaction as its audit record (NULL: none). */
+	int (*change)(store_txn_t *txn, writer_op_t *op);
 	void (*after)(struct job *);	/* runs in the main loop after a write */
+	/* Its audit record (DESIGN §7): audited is false only for the parts
+	 * of a transfer after its first record, and chunks. */
+	bool audited;
+	const char *a_action;
+	char a_key[41];			/* the actor's Z85 key */
+	const char *a_agency;
+	const char *a_doc, *a_marking, *a_target, *a_reason;
+	uint8_t a_sha[32];
+	bool a_has_sha;
+	int64_t now_ms;
 	void *state;			/* the handler's, freed by state_free */
 	void (*state_free)(void *);
 	struct job_block *blocks;	/* job_alloc's memory */
@@ -71,5 +85,12 @@ void job_error(job_t *j, Isa__Status status, const char *fmt, ...)
 
 /* Whether the reply is an error (status set and not OK). */
 bool job_failed(const job_t *j);
+
+/* The writer's apply for every job: its change, then its audit record, in
+ * one nested transaction (writer_op_t.apply). */
+int job_apply(store_txn_t *txn, writer_op_t *op);
+
+/* Whether j must go through the writer before its reply leaves. */
+bool job_needs_writer(const job_t *j);
 
 #endif

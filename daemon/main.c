@@ -14,6 +14,7 @@
 #include "daemon/rekey.h"
 #include "daemon/server.h"
 #include "policy/policy.h"
+#include "proto/checkpoint.h"
 #include "proto/keyfile.h"
 
 static void
@@ -57,6 +58,37 @@ init_master_key(const isad_config_t *cfg)
 	return 0;
 }
 
+/* The Ed25519 key that signs audit checkpoints: audit.key (0600) and the
+ * public half auditors get out of band, audit.pub.pem (0644). */
+static int
+init_audit_key(const isad_config_t *cfg)
+{
+	char *priv = NULL, *pub = NULL;
+	EVP_PKEY *key = NULL;
+	int rc = -1;
+
+	if (datadir_path(cfg->data_dir, "audit.key", &priv) != 0 ||
+	    datadir_path(cfg->data_dir, "audit.pub.pem", &pub) != 0)
+		fatalx("out of memory");
+	if (checkpoint_key_generate(&key) != 0) {
+		log_warnx("cannot generate the audit signing key");
+		goto out;
+	}
+	if (checkpoint_key_write_private(priv, key) != 0 ||
+	    checkpoint_key_write_public(pub, key) != 0) {
+		log_warn("cannot write %s and %s", priv, pub);
+		goto out;
+	}
+	printf("audit signing key written to %s (mode 0600)\n", priv);
+	printf("audit public key for auditors: %s\n", pub);
+	rc = 0;
+out:
+	checkpoint_key_free(key);
+	free(priv);
+	free(pub);
+	return rc;
+}
+
 static int
 cmd_init(const isad_config_t *cfg)
 {
@@ -79,7 +111,7 @@ cmd_init(const isad_config_t *cfg)
 		free(path);
 		return 1;
 	}
-	if (init_master_key(cfg) != 0) {
+	if (init_master_key(cfg) != 0 || init_audit_key(cfg) != 0) {
 		free(path);
 		return 1;
 	}

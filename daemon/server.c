@@ -24,6 +24,12 @@
 #include "daemon/docs.h"
 #include "daemon/notify.h"
 #include "daemon/passphrase.h"
+#include "daemon/audit.h"
+#include "daemon/auditq.h"
+#include "proto/checkpoint.h"
+#include "proto/sha256.h"
+#include "common/paths.h"
+#include "common/timefmt.h"
 #include "daemon/rekey.h"
 #include "policy/marking.h"
 #include "daemon/server.h"
@@ -42,7 +48,9 @@ typedef struct {
 	int lockfd;
 	char server_pub[KEYFILE_Z85_LEN + 1];
 	char endpoint[256];	/* what we are bound to */
+	uint8_t policy_sha[SHA256_LEN];	/* of the policy in force */
 	crypto_kek_t *kek;
+	EVP_PKEY *audit_key;
 	store_t *store;
 	writer_t *writer;
 	workers_t *workers;
@@ -51,17 +59,89 @@ typedef struct {
 	unsigned next_worker;
 } server_t;
 
-static int
-server_load_policy(const isad_config_t *cfg, int reload)
-{
-	char err[512];
-	policy_t *p = NULL;
+/* An audit record the daemon writes for itself (start, reload), made
+ * durable through the writer; freed when done. */
+typedef struct {
+	writer_op_t op;
+	audit_entry_t e;
+	char reason[64];
+	uint8_t policy_sha[SHA256_LEN], config_sha[SHA256_LEN];
+} event_t;
 
-	if (policy_load(cfg->policy, &p, err, sizeof(err)) != 0) {
-		if (reload)
+static int
+event_apply(store_txn_t *txn, writer_op_t *op)
+{
+	event_t *ev = (event_t *)(void *)op;
+
+	return audit_append(txn, &ev->e, timefmt_now_ms(), NULL);
+}
+
+static void
+event_done(writer_op_t *op)
+{
+	if (op->rc != 0)
+		log_warnx("cannot record a daemon event in the audit log: %s",
+		    isa_strerror(op->rc));
+	free(op);
+}
+
+/* Record action (start, reload) with the SHA-256 of both files. */
+static void
+server_event(server_t *s, const char *action, const char *decision,
+    const char *reason, const uint8_t *policy_sha)
+{
+	event_t *ev = calloc(1, sizeof(*ev));
+	char *text = NULL;
+
+	if (ev == NULL)
+		return;
+	ev->e.action = action;
+	ev->e.decision = decision;
+	snprintf(ev->reason, sizeof(ev->reason), "%s", reason);
+	ev->e.reason = ev->reason;
+	if (policy_sha != NULL) {
+		memcpy(ev->policy_sha, policy_sha, SHA256_LEN);
+		ev->e.sha256 = ev->policy_sha;
+	}
+	if (paths_read_file(s->cfg->path, 1 << 20, &text) == 0) {
+		sha256(text, strlen(text), ev->config_sha);
+		ev->e.config_sha256 = ev->config_sha;
+	}
+	free(text);
+	ev->op.apply = event_apply;
+	ev->op.done = event_done;
+	writer_submit(s->writer, &ev->op);
+}
+
+/* Load policy.conf (hashing exactly the bytes loaded); install it on
+ * success.  On reload the outcome is audited either way. */
+static int
+server_load_policy(server_t *s, int reload)
+{
+	const isad_config_t *cfg = s->cfg;
+	char err[512], *text = NULL;
+	uint8_t sha[SHA256_LEN];
+	policy_t *p = NULL;
+	bool hashed = false;
+	int rc;
+
+	if ((rc = paths_read_file(cfg->policy, 4 << 20, &text)) != 0)
+		snprintf(err, sizeof(err), "%s: cannot read: %s", cfg->policy,
+		    rc == ISA_ERR_RANGE ? "larger than 4 MiB" : strerror(errno));
+	else {
+		sha256(text, strlen(text), sha);
+		hashed = true;
+		rc = policy_load_string(text, cfg->policy, &p, err,
+		    sizeof(err));
+	}
+	free(text);
+	if (rc != 0) {
+		if (reload) {
 			log_warnx("policy reload refused, the old policy stays: "
 			    "%s", err);
-		else
+			server_event(s, "reload", "error", "policy_error",
+			    hashed ? sha : NULL);
+		} else
 			log_warnx("%s", err);
 		return -1;
 	}
@@ -69,6 +149,9 @@ server_load_policy(const isad_config_t *cfg, int reload)
 	    cfg->policy, reload ? "reloaded:" : "loaded:",
 	    policy_user_count(p), policy_agency_count(p), policy_group_count(p));
 	current_policy_set(p);
+	memcpy(s->policy_sha, sha, SHA256_LEN);
+	if (reload)
+		server_event(s, "reload", "permit", "ok", sha);
 	return 0;
 }
 
@@ -113,6 +196,8 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 	j->policy = current_policy_get();
 	/* Identity comes from the ZAP User-Id alone; the user is looked up
 	 * in the policy in force at every request. */
+	j->now_ms = timefmt_now_ms();
+	j->a_action = "invalid";
 	if (uid != NULL && j->policy != NULL && strlen(uid) < sizeof(j->user)) {
 		policy_user_view_t v;
 
@@ -120,6 +205,8 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		j->subject = policy_user_by_id(j->policy, uid);
 		if (j->subject != NULL) {
 			policy_user_view(j->policy, j->subject, j->now, &v);
+			zmq_z85_encode(j->a_key, v.key, 32);
+			j->a_agency = job_strdup(j, v.agency);
 			if (!v.enabled)
 				j->subject = NULL;
 		}
@@ -148,13 +235,25 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		zmq_msg_move(&j->content, &f[2]);
 		j->has_content = true;
 	}
+	j->a_action = handlers_action(j->req);
 	route = handlers_route(j);
 	workers_submit(s->workers, j, route >= 0 ? (unsigned)route :
 	    s->next_worker++);
 	return;
 reply:
-	server_send(s, j);
-	job_free(j);
+	/* Refused here, and audited like any other request before the
+	 * refusal leaves. */
+	if (j->req == NULL && nframes >= 2) {
+		Isa__Envelope *probe = isa__envelope__unpack(NULL,
+		    zmq_msg_size(&f[1]), zmq_msg_data(&f[1]));
+
+		if (probe != NULL) {
+			j->resp.request_id = probe->request_id;
+			j->a_action = handlers_action(probe);
+			isa__envelope__free_unpacked(probe, NULL);
+		}
+	}
+	worker_finish(s->writer, j);
 }
 
 /* Finished jobs: a failed write becomes UNAVAILABLE; then reply. */
@@ -239,7 +338,7 @@ server_signal(server_t *s)
 		/* sd_notify's reload protocol: a supervisor (or a test) knows
 		 * when the reload is done, whether or not it was refused. */
 		(void)notify_send("RELOADING=1");
-		(void)server_load_policy(s->cfg, 1);
+		(void)server_load_policy(s, 1);
 		(void)notify_send("READY=1");
 		return 0;
 	}
@@ -291,6 +390,29 @@ out:
 	return rc;
 }
 
+/* The checkpoint signing key, DATA_DIR/audit.key, in OpenSSL's secure
+ * heap where the process may lock memory. */
+static int
+server_load_audit_key(server_t *s)
+{
+	char err[512], *path = NULL;
+	bool locked = false;
+	int rc;
+
+	if (checkpoint_key_heap_init(&locked) != 0 || !locked)
+		log_info("the audit signing key is not in locked memory");
+	if (datadir_path(s->cfg->data_dir, "audit.key", &path) != 0)
+		return -1;
+	rc = checkpoint_key_read_private(path, &s->audit_key, err,
+	    sizeof(err));
+	free(path);
+	if (rc != 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The master key, the store and the threads that use them. */
 static int
 server_open_store(server_t *s)
@@ -328,9 +450,15 @@ server_open_store(server_t *s)
 	else if (rc < 0)
 		log_warnx("cannot sweep unfinished uploads yet: %s",
 		    isa_strerror(rc));
-	if ((s->writer = writer_start(s->store)) == NULL ||
+	if (server_load_audit_key(s) != 0 ||
+	    (s->writer = writer_start(s->store)) == NULL ||
 	    (s->results = queue_new(true)) == NULL)
 		return -1;
+	s->env.audit_key = s->audit_key;
+	s->env.cfg = s->cfg;
+	writer_set_tick(s->writer, (int)s->cfg->checkpoint_ms, auditq_tick,
+	    &s->env);
+	server_event(s, "start", "permit", "ok", s->policy_sha);
 	s->env.cfg = s->cfg;
 	s->env.store = s->store;
 	s->env.writer = s->writer;
@@ -364,10 +492,10 @@ server_setup(server_t *s)
 		log_warnx("%s", err);
 		return -1;
 	}
-	if (server_load_policy(s->cfg, 0) != 0 || server_open_store(s) != 0)
+	if (server_load_policy(s, 0) != 0 || server_open_store(s) != 0)
 		return -1;
 	if ((s->ctx = zmq_ctx_new()) == NULL ||
-	    (s->zap = zap_start(s->ctx)) == NULL)
+	    (s->zap = zap_start(s->ctx, s->writer)) == NULL)
 		return -1;
 	return server_open_router(s);
 }
@@ -375,9 +503,10 @@ server_setup(server_t *s)
 static void
 server_teardown(server_t *s)
 {
-	/* In-flight work finishes and its commits land; the replies go out
-	 * while the socket still lingers. */
+	/* In-flight work finishes and its commits land; the ZAP thread's last
+	 * counts too; then the replies go out while the socket lingers. */
 	workers_stop(s->workers);
+	zap_join(s->zap);
 	writer_stop(s->writer);
 	if (s->results != NULL) {
 		if (s->router != NULL)
@@ -386,13 +515,11 @@ server_teardown(server_t *s)
 	}
 	store_close(s->store);
 	crypto_kek_free(s->kek);
+	checkpoint_key_free(s->audit_key);
 	if (s->router != NULL)
 		zmq_close(s->router);
-	if (s->ctx != NULL) {
-		zmq_ctx_shutdown(s->ctx);
-		zap_join(s->zap);
+	if (s->ctx != NULL)
 		zmq_ctx_term(s->ctx);
-	}
 	current_policy_set(NULL);
 	if (s->sigfd >= 0)
 		close(s->sigfd);

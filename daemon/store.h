@@ -25,6 +25,7 @@ typedef enum {
 	STORE_DOCS,		/* doc id (16) -> StoredDoc */
 	STORE_CHUNKS,		/* doc id (16) || index (8, BE) -> sealed chunk */
 	STORE_SHA,		/* SHA-256 (32) -> doc id (16), active documents */
+	STORE_AUDIT,		/* seq (8, BE) -> AuditRecord */
 	STORE_NDBS_
 } store_db_t;
 

@@ -283,6 +283,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	rep->transfer.len = TRANSFER_ID_LEN;
 	rep->chunk_size = x->chunk_size;
 	rep->credit = UPLOAD_CREDIT;
+	j->audited = false;	/* the upload's one record comes at its end */
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN_REPLY;
 	j->resp.put_begin_reply = rep;
@@ -373,7 +374,8 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 	x->next++;
 	j->state = s;
 	j->state_free = staged_free;
-	j->op.apply = put_chunk_apply;
+	j->change = put_chunk_apply;
+	j->audited = false;	/* the transfer's record comes at its end */
 
 	rep = job_alloc(j, sizeof(*rep));
 	isa__put_chunk_reply__init(rep);
@@ -488,6 +490,8 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	memcpy(f->doc, x->doc, DOCID_LEN);
 	f->accreditation = w->env->accreditation;
 	sha256_final(u->sha, f->sha);
+	memcpy(j->a_sha, f->sha, SHA256_LEN);
+	j->a_has_sha = true;
 	if (pe->sha256.len != SHA256_LEN ||
 	    !isa_ct_equal(pe->sha256.data, f->sha, SHA256_LEN)) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "the content's SHA-256 is "
@@ -526,6 +530,8 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	isa__doc_meta__init(rep->meta);
 	rep->meta->id = job_strdup(j, d.idtext);
 	rep->meta->marking = (char *)doc_marking_line(j, &d);
+	j->a_doc = rep->meta->id;
+	j->a_marking = rep->meta->marking;
 	rep->meta->size = x->size;
 	doc_release(&d);
 	j->resp.status = ISA__STATUS__OK;
@@ -533,6 +539,6 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	j->resp.put_end_reply = rep;
 	j->state = f;
 	j->state_free = finish_free;
-	j->op.apply = put_end_apply;
+	j->change = put_end_apply;
 	transfers_drop(w->transfers, x);
 }

@@ -31,6 +31,17 @@ worker_job_written(writer_op_t *op)
 	queue_push(j->results, j);
 }
 
+void
+worker_finish(writer_t *writer, job_t *j)
+{
+	if (job_needs_writer(j)) {
+		j->op.apply = job_apply;
+		j->op.done = worker_job_written;
+		writer_submit(writer, &j->op);
+	} else
+		queue_push(j->results, j);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -46,11 +57,7 @@ worker_main(void *arg)
 		if (j == (job_t *)w)	/* the stop marker */
 			break;
 		handlers_dispatch(&w->ctx, j);
-		if (j->op.apply != NULL) {
-			j->op.done = worker_job_written;
-			writer_submit(w->ctx.env->writer, &j->op);
-		} else
-			queue_push(j->results, j);
+		worker_finish(w->ctx.env->writer, j);
 	}
 	return NULL;
 }

@@ -9,6 +9,7 @@
 #include "daemon/transfer.h"
 #include "daemon/writer.h"
 #include "policy/marking.h"
+#include <openssl/types.h>
 
 struct crypto_kek;
 
@@ -20,6 +21,7 @@ typedef struct {
 	struct crypto_kek *kek;
 	classification_t accreditation;
 	queue_t *results;	/* finished jobs go here, for the main loop */
+	EVP_PKEY *audit_key;	/* signs checkpoints (writer thread only) */
 } worker_env_t;
 
 /* One worker's view: the shared environment and its own transfers. */
@@ -47,5 +49,9 @@ void workers_stop(workers_t *w);
 
 /* A job is done with the writer: hand it to the main loop. */
 void worker_job_written(writer_op_t *op);
+
+/* A job's reply is ready: through the writer (its change and audit record
+ * made durable) when it needs it, then to the main loop. */
+void worker_finish(writer_t *writer, job_t *j);
 
 #endif

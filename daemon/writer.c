@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "common/err.h"
 #include "common/log.h"
@@ -16,7 +17,21 @@ struct writer {
 	bool stopping;
 	unsigned long long batches, ops;
 	int last_fault;		/* to log a fault once, and its clearing */
+	int tick_ms;
+	void (*tick)(store_t *, void *);
+	void *tick_arg;
 };
+
+void
+writer_set_tick(writer_t *w, int interval_ms, void (*tick)(store_t *, void *),
+    void *arg)
+{
+	pthread_mutex_lock(&w->lock);
+	w->tick_ms = interval_ms;
+	w->tick = tick;
+	w->tick_arg = arg;
+	pthread_mutex_unlock(&w->lock);
+}
 
 /* Apply one batch in one transaction; every op gets its rc. */
 static void
@@ -73,17 +88,37 @@ writer_main(void *arg)
 {
 	writer_t *w = arg;
 	writer_op_t *batch;
+	void (*tick)(store_t *, void *);
+	void *tick_arg;
+	bool stop;
 
 	for (;;) {
+		struct timespec until;
+
 		pthread_mutex_lock(&w->lock);
-		while (w->head == NULL && !w->stopping)
-			pthread_cond_wait(&w->cond, &w->lock);
+		if (w->head == NULL && !w->stopping) {
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += (w->tick_ms > 0 ? w->tick_ms : 1000) / 1000;
+			until.tv_nsec += (long)((w->tick_ms > 0 ? w->tick_ms :
+			    1000) % 1000) * 1000000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&w->cond, &w->lock, &until);
+		}
 		batch = w->head;
 		w->head = w->tail = NULL;
+		stop = w->stopping;
+		tick = w->tick;
+		tick_arg = w->tick_arg;
 		pthread_mutex_unlock(&w->lock);
-		if (batch == NULL)
+		if (batch != NULL)
+			writer_batch(w, batch);
+		if (tick != NULL)
+			tick(w->store, tick_arg);
+		if (batch == NULL && stop)
 			break;	/* stopping, and nothing left */
-		writer_batch(w, batch);
 	}
 	return NULL;
 }
@@ -97,7 +132,14 @@ writer_start(store_t *s)
 		return NULL;
 	w->store = s;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&w->cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		log_warn("cannot start the writer thread");
 		pthread_mutex_destroy(&w->lock);

@@ -28,6 +28,12 @@ writer_t *writer_start(store_t *s);
 /* Queue op; it will be applied in submission order.  Thread-safe. */
 void writer_submit(writer_t *w, writer_op_t *op);
 
+/* Call tick(store, arg) in the writer thread after each batch and at least
+ * every interval_ms when idle (for periodic checkpoints).  Set it before
+ * the first submit. */
+void writer_set_tick(writer_t *w, int interval_ms,
+    void (*tick)(store_t *, void *), void *arg);
+
 /* Apply everything queued, then stop the thread and free.  NULL ok. */
 void writer_stop(writer_t *w);
 

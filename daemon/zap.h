@@ -2,6 +2,7 @@
 #ifndef ISA_DAEMON_ZAP_H
 #define ISA_DAEMON_ZAP_H
 
+struct writer;
 typedef struct zap zap_t;
 
 /*
@@ -9,13 +10,16 @@ typedef struct zap zap_t;
  * and start the thread that answers it.  It must run before any CURVE server
  * socket binds.  Each handshake is judged against the policy in force
  * (current.h): 200 with User-Id = the user's id for an enabled user's key,
- * else 400, and each refusal is logged with the key and peer address.
- * Returns NULL on failure (logged).  The thread ends when ctx is shut down;
- * zap_join then waits for it and frees.
+ * else 400, and each refusal is logged with the key and peer address and
+ * audited through writer: the first from a (key, address) in a minute at
+ * once, the repeats within that minute counted into one more record when
+ * it ends, so a flood cannot fill the log.
+ * Returns NULL on failure (logged).
  */
-zap_t *zap_start(void *ctx);
+zap_t *zap_start(void *ctx, struct writer *writer);
 
-/* Wait for the thread to end (after zmq_ctx_shutdown) and free; NULL ok. */
+/* Stop the thread (its last refusal counts go to the writer, which must
+ * still run), wait for it and free; NULL ok. */
 void zap_join(zap_t *z);
 
 #endif

@@ -1,0 +1,97 @@
+/* timefmt.c: UTC times as RFC 3339 text and Unix milliseconds. */
+#define _DEFAULT_SOURCE	/* timegm */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "common/timefmt.h"
+
+void
+timefmt_format_ms(int64_t ms, char *out)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	int frac = (int)(ms - (int64_t)t * 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, TIMEFMT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, frac);
+}
+
+int64_t
+timefmt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+int
+timefmt_parse_ms(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, fdig = 0, off = 0;
+	const char *p;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
+		return ISA_ERR_PARSE;
+	p = s + 10;
+	if (*p == 'T' || *p == 't') {
+		if (digits(p + 1, 2, &h) || p[3] != ':' ||
+		    digits(p + 4, 2, &mi) || p[6] != ':' ||
+		    digits(p + 7, 2, &sec))
+			return ISA_ERR_PARSE;
+		p += 9;
+		if (*p == '.') {
+			for (p++; *p >= '0' && *p <= '9'; p++, fdig++)
+				if (fdig < 3)
+					frac = frac * 10 + (*p - '0');
+			if (fdig == 0)
+				return ISA_ERR_PARSE;
+			for (int k = fdig; k < 3; k++)
+				frac *= 10;
+		}
+		if (*p == 'Z' || *p == 'z')
+			p++;
+		else if (*p == '+' || *p == '-') {
+			int oh, om;
+
+			if (digits(p + 1, 2, &oh) || p[3] != ':' ||
+			    digits(p + 4, 2, &om))
+				return ISA_ERR_PARSE;
+			off = (oh * 60 + om) * (*p == '+' ? 1 : -1);
+			p += 6;
+		} else
+			return ISA_ERR_PARSE;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 60)
+		return ISA_ERR_PARSE;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	*ms = ((int64_t)t - (int64_t)off * 60) * 1000 + frac;
+	return 0;
+}

@@ -1,0 +1,24 @@
+/* timefmt.h: UTC times as RFC 3339 text and Unix milliseconds. */
+#ifndef ISA_COMMON_TIMEFMT_H
+#define ISA_COMMON_TIMEFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIMEFMT_LEN 32	/* "2026-11-23T09:55:01.123Z" and its NUL, with room */
+
+/* ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (TIMEFMT_LEN bytes). */
+void timefmt_format_ms(int64_t ms, char *out);
+
+/* Unix milliseconds now. */
+int64_t timefmt_now_ms(void);
+
+/*
+ * Parse "YYYY-MM-DD" (midnight UTC) or RFC 3339 "YYYY-MM-DDTHH:MM:SS[.f]Z"
+ * or with a "+HH:MM"/"-HH:MM" offset into Unix milliseconds.  Returns 0, or
+ * ISA_ERR_PARSE.
+ */
+__attribute__((warn_unused_result))
+int timefmt_parse_ms(const char *s, int64_t *ms);
+
+#endif
