@@ -541,6 +541,10 @@ checkpoint_verify(const checkpoint_t *cp, EVP_PKEY *key)
 {
 	if (cp->note == NULL)
 		return ISA_ERR_INVAL;
+	/* An origin that cannot be a key name has no line we could verify. */
+	if (!checkpoint_name_valid(cp->origin))
+		return key != NULL && EVP_PKEY_is_a(key, "ED25519") ?
+		    ISA_ERR_NOTFOUND : ISA_ERR_INVAL;
 	return checkpoint_note_verify(cp->note, cp->note_len, cp->origin, key,
 	    NULL);
 }

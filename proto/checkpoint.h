@@ -201,8 +201,10 @@ int checkpoint_parse(const char *note, size_t len, checkpoint_t *out,
  * Verify a parsed checkpoint with the log's public key: a signature line
  * named as the origin, with this key's ID, must verify (see
  * checkpoint_note_verify).  Says nothing of whether the origin is the one
- * the caller expects: compare cp->origin for that.  Returns 0,
- * ISA_ERR_NOTFOUND, ISA_ERR_CRYPTO or ISA_ERR_INVAL.
+ * the caller expects: compare cp->origin for that.  Returns 0;
+ * ISA_ERR_NOTFOUND (no signature by this key, also when the origin cannot
+ * be a key name); ISA_ERR_CRYPTO (a signature by this key does not
+ * verify); ISA_ERR_INVAL (key is not Ed25519, or cp was not parsed).
  */
 __attribute__((warn_unused_result))
 int checkpoint_verify(const checkpoint_t *cp, EVP_PKEY *key);

@@ -503,6 +503,17 @@ test_other_signatures(void **state)
 	free(msg);
 	free(note);
 
+	/* An origin that cannot be a key name has no signature of ours. */
+	note = cat3("a b+c\n8\n", "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=",
+	    "\n");
+	CHECK(checkpoint_note_sign(key, "a", note, strlen(note), &msg));
+	CHECK(checkpoint_parse(msg, strlen(msg), &cp, err, sizeof(err)));
+	assert_string_equal(cp.origin, "a b+c");
+	EXPECT(checkpoint_verify(&cp, key), ISA_ERR_NOTFOUND);
+	checkpoint_clear(&cp);
+	free(msg);
+	free(note);
+
 	/* Extension lines are signed text like the rest. */
 	note = cat3(golden_body, "ext one\n", "ext two\n");
 	CHECK(checkpoint_note_sign(key, golden_origin, note, strlen(note),
