@@ -8,5 +8,6 @@ int cmd_put(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

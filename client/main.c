@@ -20,6 +20,9 @@ static const struct {
 	    "fetch a document; its marking goes to stderr" },
 	{ "ls", cmd_ls, "[--json]", "the documents you may read" },
 	{ "info", cmd_info, "ID [--json]", "one document's description" },
+	{ "audit", cmd_audit, "[filters] [--json|--csv]",
+	    "the audit log (auditors); also audit checkpoint, export -o FILE, "
+	    "verify FILE --key PUB.pem [--since CP]" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,6 +1,7 @@
 /* audit.c: the audit log: one record per request or event, an RFC 6962 tree, signed checkpoints. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "daemon/audit.h"
@@ -69,6 +70,16 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 	size_t len, elen;
 	int rc;
 
+#ifdef ISA_TEST_BUILD
+	/* Test builds only: a fault switch, so tests can make the audit write
+	 * fail and then clear, as a full disk would. */
+	{
+		const char *fault = getenv("ISAD_TEST_AUDIT_FAULT");
+
+		if (fault != NULL && access(fault, F_OK) == 0)
+			return ISA_ERR_IO;
+	}
+#endif
 	if ((rc = range_load(txn, &r)) != 0)
 		return rc;
 	rec.seq = r.size;

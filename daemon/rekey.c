@@ -10,6 +10,8 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/wipe.h"
+#include "common/timefmt.h"
+#include "daemon/audit.h"
 #include "daemon/datadir.h"
 #include "daemon/passphrase.h"
 #include "daemon/rekey.h"
@@ -210,6 +212,13 @@ rewrap_all(store_txn_t *t, const crypto_kek_t *old, const crypto_kek_t *next,
 	isa_wipe(wrapped, sizeof(wrapped));
 	if (rc == 0)
 		rc = store_put(t, STORE_META, "kek_id", 6, id, sizeof(id));
+	if (rc == 0) {
+		/* The key rotation is on the record, with the change. */
+		audit_entry_t e = { .action = "rekey", .decision = "permit",
+		    .reason = "ok", .count = *count };
+
+		rc = audit_append(t, &e, timefmt_now_ms(), NULL);
+	}
 	return rc;
 }
 

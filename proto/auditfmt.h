@@ -1,0 +1,44 @@
+/* auditfmt.h: audit records as the lines auditors read: JSON (the export contract of DESIGN §7) and CSV. */
+#ifndef ISA_PROTO_AUDITFMT_H
+#define ISA_PROTO_AUDITFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define AUDITFMT_FORMAT "isa-audit-export/1"
+
+/*
+ * The JSON line (no newline) for the record in bytes rec (len): "seq", then
+ * "leaf" (base64 of rec, when with_leaf), then the decoded fields time,
+ * actor, agency, key, action, doc, marking, target, decision, reason,
+ * request, sha256 (hex), config_sha256 (hex), count, each left out when
+ * empty or 0.  *out is malloc'd.  Returns 0, ISA_ERR_PARSE (rec is not an
+ * AuditRecord) or ISA_ERR_NOMEM.
+ */
+__attribute__((warn_unused_result))
+int auditfmt_json(const uint8_t *rec, size_t len, bool with_leaf, char **out);
+
+/* The CSV header line, and one record as a CSV line (RFC 4180 quoting),
+ * same fields and order as the JSON (no leaf), to f.  Returns 0 or
+ * ISA_ERR_PARSE. */
+void auditfmt_csv_header(FILE *f);
+__attribute__((warn_unused_result))
+int auditfmt_csv(const uint8_t *rec, size_t len, FILE *f);
+
+/* A human table row (seq, time, actor, action, doc, decision, reason) and
+ * its header. */
+void auditfmt_table_header(FILE *f);
+__attribute__((warn_unused_result))
+int auditfmt_table(const uint8_t *rec, size_t len, FILE *f);
+
+/* Line 1 of an export: {"format":"isa-audit-export/1","checkpoint":"..."}
+ * for the note (NUL-terminated); *out malloc'd.  Returns 0 or NOMEM. */
+__attribute__((warn_unused_result))
+int auditfmt_header(const char *note, char **out);
+
+/* JSON string escaping of s into a new string (quotes included). */
+char *auditfmt_json_string(const char *s);
+
+#endif
