@@ -87,13 +87,14 @@ send_get_chunk(isa_conn_t *c, ProtobufCBinaryData transfer, uint64_t index)
 	return EXIT_OK;
 }
 
-/* Receive every chunk into fd, keeping GET_WINDOW requests in flight. */
+/* Receive every chunk into fd, keeping GET_WINDOW requests in flight;
+ * chunk 0 (first, first_len bytes) came with the header. */
 static int
-get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, int fd,
-    const char *what)
+get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
+    size_t first_len, int fd, const char *what)
 {
 	const Isa__DocMeta *m = b->meta;
-	uint64_t asked = 0, got = 0, bytes = 0;
+	uint64_t asked = 1, got = 1, bytes = first_len;
 	uint8_t digest[SHA256_LEN];
 	sha256_t *sha = sha256_new();
 	progress_t prog;
@@ -105,6 +106,15 @@ get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, int fd,
 		return EXIT_ERROR;
 	}
 	progress_start(&prog, "received", m->size);
+	if (first_len > m->size) {
+		cli_error("isad sent more than the document's size: nothing was "
+		    "written");
+		code = EXIT_ERROR;
+	} else if (write_all(fd, first, first_len) != 0) {
+		cli_error("cannot write %s: %s", what, strerror(errno));
+		code = EXIT_ERROR;
+	} else
+		sha256_update(sha, first, first_len);
 	while (got < b->chunks && code == EXIT_OK) {
 		Isa__Envelope *r = NULL;
 		const void *data;
@@ -170,6 +180,8 @@ cmd_get(int argc, char **argv)
 	isa_conn_t *c = NULL;
 	get_args_t a;
 	char err[512], *tmp = NULL;
+	const void *first = NULL;
+	size_t first_len = 0;
 	bool to_file;
 	struct stat st;
 	int code, fd = STDOUT_FILENO;
@@ -187,14 +199,20 @@ cmd_get(int argc, char **argv)
 	gb.id = (char *)a.id;
 	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
 	req.get_begin = &gb;
-	if (isa_conn_call(c, &req, &r, err, sizeof(err)) != 0) {
+	if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0 ||
+	    isa_conn_recv(c, &r, &first, &first_len, err, sizeof(err)) != 0) {
 		cli_error("%s", err);
 		code = EXIT_UNREACHABLE;
 		goto out;
 	}
 	if (r->status != ISA__STATUS__OK ||
-	    r->body_case != ISA__ENVELOPE__BODY_GET_BEGIN_REPLY) {
-		code = cli_reply_error(r);
+	    r->body_case != ISA__ENVELOPE__BODY_GET_BEGIN_REPLY ||
+	    first == NULL) {
+		code = r->status != ISA__STATUS__OK ? cli_reply_error(r) :
+		    EXIT_ERROR;
+		if (code == EXIT_ERROR && r->status == ISA__STATUS__OK)
+			cli_error("isad's answer carried no content: are isa and "
+			    "isad the same version?");
 		goto out;
 	}
 	print_marking(r->get_begin_reply->meta);
@@ -215,8 +233,8 @@ cmd_get(int argc, char **argv)
 			goto out;
 		}
 	}
-	code = get_chunks(c, r->get_begin_reply, fd, to_file ? a.out :
-	    "standard output");
+	code = get_chunks(c, r->get_begin_reply, first, first_len, fd, to_file ?
+	    a.out : "standard output");
 	if (to_file) {
 		if (code == EXIT_OK && (fsync(fd) != 0 || close(fd) != 0 ||
 		    rename(tmp, a.out) != 0)) {

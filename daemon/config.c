@@ -11,6 +11,7 @@
 #include "common/err.h"
 #include "common/paths.h"
 #include "daemon/config.h"
+#include "proto/checkpoint.h"
 
 struct int_setting {
 	const char *group;	/* NULL: top level */
@@ -279,6 +280,14 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 		goto fail;
 	free(tmp);
 	tmp = NULL;
+	if (!checkpoint_name_valid(cfg->origin)) {
+		config_setting_t *o = config_lookup(&cf, "origin");
+
+		rc = fail(err, errlen, path, config_setting_source_line(o),
+		    "origin \"%s\" cannot name a checkpoint signer: no spaces, "
+		    "no '+', no control characters", cfg->origin);
+		goto fail;
+	}
 	if (strcmp(cfg->accreditation, "OFFICIAL") != 0 &&
 	    strcmp(cfg->accreditation, "OFFICIAL-SENSITIVE") != 0 &&
 	    strcmp(cfg->accreditation, "SECRET") != 0) {

@@ -24,6 +24,9 @@ download_free(void *p)
 	free(d);
 }
 
+static bool read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x,
+    uint64_t index);
+
 /* Open a read transaction or answer UNAVAILABLE. */
 static store_txn_t *
 read_begin(worker_ctx_t *w, job_t *j)
@@ -129,42 +132,36 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	rep->transfer.len = TRANSFER_ID_LEN;
 	rep->meta = meta;
 	rep->chunks = x->chunks;
+	/* Chunk 0 rides with the header (after the record is durable, like
+	 * the header), so a small document is one round trip. */
+	if (!read_chunk(w, j, x, 0))
+		return;
+	if (x->chunks == 1)
+		transfers_drop(w->transfers, x);
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_GET_BEGIN_REPLY;
 	j->resp.get_begin_reply = rep;
 }
 
-void
-docs_get_chunk(worker_ctx_t *w, job_t *j)
+/*
+ * Read chunk index of transfer x into j->out, decrypted.  On a refusal
+ * (recalled meanwhile: GONE; damaged: INTERNAL) sets j's reply, drops x and
+ * returns false.
+ */
+static bool
+read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 {
-	const Isa__GetChunk *gc = j->req->get_chunk;
-	transfer_t *x = transfers_find(w->transfers, gc->transfer.data,
-	    gc->transfer.len, TRANSFER_DOWNLOAD, j);
-	download_t *dl;
-	Isa__GetChunkReply *rep;
+	download_t *dl = x->data;
 	uint8_t key[DOCID_LEN + 8];
 	char idtext[DOCID_TEXT_LEN + 1];
 	const void *val, *rv;
 	size_t len, rl;
 	store_txn_t *t;
-	bool final;
 	int rc;
 
-	if (x == NULL) {
-		job_error(j, ISA__STATUS__NOT_FOUND, "no such download: it may "
-		    "have been idle too long; start again");
-		return;
-	}
-	dl = x->data;
 	docid_format(x->doc, idtext);
-	if (gc->index >= x->chunks) {
-		job_error(j, ISA__STATUS__BAD_REQUEST, "document %s has %llu "
-		    "chunks; %llu was asked for", idtext,
-		    (unsigned long long)x->chunks, (unsigned long long)gc->index);
-		return;
-	}
 	if ((t = read_begin(w, j)) == NULL)
-		return;
+		return false;
 	/* A recall cuts every reader off at once, mid-transfer too. */
 	rc = store_get(t, STORE_DOCS, x->doc, DOCID_LEN, &rv, &rl);
 	if (rc == 0) {
@@ -180,41 +177,66 @@ docs_get_chunk(worker_ctx_t *w, job_t *j)
 		transfers_drop(w->transfers, x);
 		job_error(j, ISA__STATUS__GONE, "document %s was recalled or "
 		    "destroyed during the transfer", idtext);
-		return;
+		return false;
 	}
 	memcpy(key, x->doc, DOCID_LEN);
 	for (int i = 0; i < 8; i++)
-		key[DOCID_LEN + i] = (uint8_t)(gc->index >> (56 - 8 * i));
+		key[DOCID_LEN + i] = (uint8_t)(index >> (56 - 8 * i));
 	rc = store_get(t, STORE_CHUNKS, key, sizeof(key), &val, &len);
-	final = gc->index + 1 == x->chunks;
 	if (rc == 0 && len >= CRYPTO_TAG_LEN) {
 		zmq_msg_init_size(&j->out, len - CRYPTO_TAG_LEN);
 		j->has_out = true;
-		rc = crypto_chunk_open(dl->dek, x->doc, gc->index, final, val,
-		    len, zmq_msg_data(&j->out));
+		rc = crypto_chunk_open(dl->dek, x->doc, index,
+		    index + 1 == x->chunks, val, len, zmq_msg_data(&j->out));
 	} else if (rc == 0)
 		rc = ISA_ERR_CRYPTO;
 	store_txn_abort(t);
 	if (rc != 0) {
 		log_warnx("document %s, chunk %llu: %s: the stored content is "
-		    "damaged", idtext, (unsigned long long)gc->index,
+		    "damaged", idtext, (unsigned long long)index,
 		    rc == ISA_ERR_CRYPTO ? "integrity check failed" :
 		    isa_strerror(rc));
 		job_error(j, ISA__STATUS__INTERNAL, "document %s is damaged "
 		    "(chunk %llu failed its integrity check): nothing more is "
 		    "sent; tell the operator", idtext,
-		    (unsigned long long)gc->index);
+		    (unsigned long long)index);
 		transfers_drop(w->transfers, x);
+		return false;
+	}
+	return true;
+}
+
+void
+docs_get_chunk(worker_ctx_t *w, job_t *j)
+{
+	const Isa__GetChunk *gc = j->req->get_chunk;
+	transfer_t *x = transfers_find(w->transfers, gc->transfer.data,
+	    gc->transfer.len, TRANSFER_DOWNLOAD, j);
+	Isa__GetChunkReply *rep;
+	char idtext[DOCID_TEXT_LEN + 1];
+
+	if (x == NULL) {
+		job_error(j, ISA__STATUS__NOT_FOUND, "no such download: it may "
+		    "have been idle too long; start again");
 		return;
 	}
+	if (gc->index >= x->chunks) {
+		docid_format(x->doc, idtext);
+		job_error(j, ISA__STATUS__BAD_REQUEST, "document %s has %llu "
+		    "chunks; %llu was asked for", idtext,
+		    (unsigned long long)x->chunks, (unsigned long long)gc->index);
+		return;
+	}
+	if (!read_chunk(w, j, x, gc->index))
+		return;
 	rep = job_alloc(j, sizeof(*rep));
 	isa__get_chunk_reply__init(rep);
 	rep->index = gc->index;
-	rep->final = final;
+	rep->final = gc->index + 1 == x->chunks;
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_GET_CHUNK_REPLY;
 	j->resp.get_chunk_reply = rep;
-	if (final)
+	if (rep->final)
 		transfers_drop(w->transfers, x);
 }
 

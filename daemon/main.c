@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "common/log.h"
@@ -65,8 +66,12 @@ init_audit_key(const isad_config_t *cfg)
 {
 	char *priv = NULL, *pub = NULL;
 	EVP_PKEY *key = NULL;
+	bool locked = false;
 	int rc = -1;
 
+	/* The new key is born in OpenSSL's secure heap where possible. */
+	if (checkpoint_key_heap_init(&locked) != 0)
+		log_warnx("no secure heap for the audit signing key");
 	if (datadir_path(cfg->data_dir, "audit.key", &priv) != 0 ||
 	    datadir_path(cfg->data_dir, "audit.pub.pem", &pub) != 0)
 		fatalx("out of memory");
@@ -74,9 +79,13 @@ init_audit_key(const isad_config_t *cfg)
 		log_warnx("cannot generate the audit signing key");
 		goto out;
 	}
-	if (checkpoint_key_write_private(priv, key) != 0 ||
-	    checkpoint_key_write_public(pub, key) != 0) {
-		log_warn("cannot write %s and %s", priv, pub);
+	if (checkpoint_key_write_private(priv, key) != 0) {
+		log_warn("cannot write %s", priv);
+		goto out;
+	}
+	if (checkpoint_key_write_public(pub, key) != 0) {
+		log_warn("cannot write %s", pub);
+		unlink(priv);
 		goto out;
 	}
 	printf("audit signing key written to %s (mode 0600)\n", priv);

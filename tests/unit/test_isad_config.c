@@ -100,6 +100,9 @@ test_refusals(void **state)
 		    ":1: missing required setting \"listen\"" },
 		{ BASE "limits = { chunk = 4194304; };\n", ":5: limits.chunk "
 		    "must be at least 4096 bytes below" },
+		{ "listen = \"x\";\ndata_dir = \"d\";\npolicy = \"p\";\n"
+		    "origin = \"two words\";\n", ":4: origin \"two words\" "
+		    "cannot name" },
 	};
 	isad_config_t cfg;
 	char err[256];
