@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TIMEFMT_LEN 32	/* "2026-11-23T09:55:01.123Z" and its NUL, with room */
+#define TIMEFMT_LEN 64	/* "2026-11-23T09:55:01.123Z" and its NUL, with room */
 
 /* ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (TIMEFMT_LEN bytes). */
 void timefmt_format_ms(int64_t ms, char *out);

@@ -33,30 +33,41 @@ writer_set_tick(writer_t *w, int interval_ms, void (*tick)(store_t *, void *),
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* Apply one batch in one transaction; every op gets its rc. */
+/*
+ * Apply one batch in one transaction; every op gets its rc.  Changes are
+ * applied straight into the batch's transaction (LMDB's nested
+ * transactions cost a 2 MiB allocation each); when one fails, the whole
+ * transaction is abandoned and the batch is applied again without it, so
+ * a failed change never takes the others with it.
+ */
 static void
 writer_batch(writer_t *w, writer_op_t *batch)
 {
-	store_txn_t *txn = NULL, *child;
+	store_txn_t *txn = NULL;
 	writer_op_t *op, *next;
 	int rc, n = 0;
 
-	rc = store_txn_begin(w->store, true, &txn);
 	for (op = batch; op != NULL; op = op->next) {
+		op->rc = 0;
 		n++;
-		if (rc != 0) {
-			op->rc = rc;
-			continue;
-		}
-		if ((op->rc = store_txn_child(txn, &child)) != 0)
-			continue;
-		op->rc = op->apply(child, op);
-		if (op->rc == 0)
-			op->rc = store_txn_commit(child);
-		else
-			store_txn_abort(child);
 	}
-	if (rc == 0 && (rc = store_txn_commit(txn)) != 0)
+again:
+	if ((rc = store_txn_begin(w->store, true, &txn)) != 0)
+		goto failed;
+	for (op = batch; op != NULL; op = op->next) {
+		int r;
+
+		if (op->rc != 0)
+			continue;	/* failed in an earlier attempt */
+		if ((r = op->apply(txn, op)) != 0) {
+			op->rc = r;
+			store_txn_abort(txn);
+			goto again;
+		}
+	}
+	rc = store_txn_commit(txn);
+failed:
+	if (rc != 0)
 		for (op = batch; op != NULL; op = op->next)
 			if (op->rc == 0)
 				op->rc = rc;

@@ -6,8 +6,11 @@
 
 /*
  * One change to apply, owned by whoever submits it until it is done.  apply
- * runs in the writer thread inside its own nested transaction: its return
- * (0 or ISA_ERR_*) decides whether that change joins the batch.  After the
+ * runs in the writer thread inside the batch's transaction: its return (0
+ * or ISA_ERR_*) decides whether that change joins the batch.  When any
+ * change fails the transaction is abandoned and the others are applied
+ * again, so apply must give the same result when run again on a fresh
+ * transaction (and free what an earlier run kept).  After the
  * batch commits durably (or fails), rc holds the outcome (a failed commit
  * fails every change in it) and done, if set, is called in the writer
  * thread: it must only hand the result on (e.g. queue it for the main loop),

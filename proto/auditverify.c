@@ -191,14 +191,14 @@ first_difference(const char *have, const char *want, char *what, size_t cap)
 		const char *va = jget(a, na, k), *vb = jget(b, nb, k);
 
 		if (va == NULL || vb == NULL || strcmp(va, vb) != 0) {
-			snprintf(what, cap, "field \"%s\" says \"%.64s\" but its "
+			snprintf(what, cap, "field \"%.31s\" says \"%.64s\" but its "
 			    "bytes say \"%.64s\"", k, va ? va : "(missing)",
 			    vb ? vb : "(missing)");
 			break;
 		}
 		if (i < na && i < nb && strcmp(a[i].key, b[i].key) != 0) {
 			snprintf(what, cap, "its fields are out of order at "
-			    "\"%s\"", a[i].key);
+			    "\"%.31s\"", a[i].key);
 			break;
 		}
 	}
