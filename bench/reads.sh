@@ -38,3 +38,4 @@ ID=$("$B/isa" put doc --title b --class OFFICIAL --to user:u --config u/client.c
 "$B/bench/bench_reads" "$EP" "$SK" u/user.key "$ID" "$N" "$SECS"
 "$B/bench/bench_curve" echo 4096 "$N" "$SECS"
 kill -TERM "$PID"; wait "$PID"; PID=""
+grep "changes in" isad.log || true

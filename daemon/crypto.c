@@ -113,6 +113,7 @@ crypto_dek_free(crypto_dek_t *dek)
 {
 	if (dek == NULL)
 		return;
+	gcry_cipher_close(dek->gcm);
 	isa_wipe(dek, sizeof(*dek));
 	gcry_free(dek);
 }
@@ -122,23 +123,19 @@ crypto_dek_free(crypto_dek_t *dek)
 /*
  * Sealing: in is len bytes, out receives len + tag.  Opening: in is len
  * bytes + tag, out receives len bytes, wiped unless the tag verifies.  out
- * may be in.
+ * may be in.  h holds the key; its IV and state are set here.
  */
-static int
-gcm(const uint8_t key[CRYPTO_KEY_LEN], bool seal,
-    const uint8_t nonce[NONCE_LEN], const uint8_t *aad, size_t aadlen,
-    const uint8_t *in, size_t len, uint8_t *out)
+static gcry_error_t
+gcm_run(gcry_cipher_hd_t h, bool seal, const uint8_t nonce[NONCE_LEN],
+    const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
+    uint8_t *out)
 {
-	gcry_cipher_hd_t h = NULL;
 	gcry_error_t e;
 
-	if ((e = gcry_cipher_open(&h, GCRY_CIPHER_AES256,
-	    GCRY_CIPHER_MODE_GCM, GCRY_CIPHER_SECURE)) != 0 ||
-	    (e = gcry_cipher_setkey(h, key, CRYPTO_KEY_LEN)) != 0 ||
-	    (e = gcry_cipher_setiv(h, nonce, NONCE_LEN)) != 0 ||
+	if ((e = gcry_cipher_setiv(h, nonce, NONCE_LEN)) != 0 ||
 	    (e = gcry_cipher_authenticate(h, aad, aadlen)) != 0 ||
 	    (e = gcry_cipher_final(h)) != 0)
-		goto out;
+		return e;
 	if (len > 0) {
 		/* libgcrypt's in-place form is in = NULL. */
 		const uint8_t *src = in == out ? NULL : in;
@@ -147,19 +144,61 @@ gcm(const uint8_t key[CRYPTO_KEY_LEN], bool seal,
 		e = seal ? gcry_cipher_encrypt(h, out, len, src, srclen) :
 		    gcry_cipher_decrypt(h, out, len, src, srclen);
 		if (e != 0)
-			goto out;
+			return e;
 	}
-	if (seal)
-		e = gcry_cipher_gettag(h, out + len, CRYPTO_TAG_LEN);
-	else
-		e = gcry_cipher_checktag(h, in + len, CRYPTO_TAG_LEN);
-out:
-	gcry_cipher_close(h);
+	return seal ? gcry_cipher_gettag(h, out + len, CRYPTO_TAG_LEN) :
+	    gcry_cipher_checktag(h, in + len, CRYPTO_TAG_LEN);
+}
+
+static gcry_error_t
+gcm_open(const uint8_t key[CRYPTO_KEY_LEN], gcry_cipher_hd_t *h)
+{
+	gcry_error_t e;
+
+	*h = NULL;
+	if ((e = gcry_cipher_open(h, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM,
+	    GCRY_CIPHER_SECURE)) != 0)
+		return e;
+	if ((e = gcry_cipher_setkey(*h, key, CRYPTO_KEY_LEN)) != 0) {
+		gcry_cipher_close(*h);
+		*h = NULL;
+	}
+	return e;
+}
+
+static int
+gcm_result(gcry_error_t e, bool seal, size_t len, uint8_t *out)
+{
 	if (e == 0)
 		return 0;
 	isa_wipe(out, seal ? len + CRYPTO_TAG_LEN : len);
 	return gcry_err_code(e) == GPG_ERR_ENOMEM ? ISA_ERR_NOMEM :
 	    ISA_ERR_CRYPTO;
+}
+
+/*
+ * One GCM operation under dek.  Its cipher handle is opened with the key
+ * on first use and kept (reset, not reopened, for every later chunk or
+ * field): opening one costs more than sealing a 4 KiB chunk.  A handle
+ * that failed is closed, so the next use starts clean.
+ */
+static int
+gcm(crypto_dek_t *dek, bool seal, const uint8_t nonce[NONCE_LEN],
+    const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
+    uint8_t *out)
+{
+	gcry_error_t e;
+
+	if (dek->gcm == NULL)
+		e = gcm_open(dek->key, &dek->gcm);
+	else
+		e = gcry_cipher_reset(dek->gcm);
+	if (e == 0 && (e = gcm_run(dek->gcm, seal, nonce, aad, aadlen, in,
+	    len, out)) != 0) {
+		gcry_cipher_close(dek->gcm);
+		dek->gcm = NULL;
+	}
+	return gcm_result(e, seal, len, out);
 }
 
 static void
@@ -172,7 +211,7 @@ put_be64(uint8_t *p, uint64_t v)
 /* nonce = prefix (4 bytes) || n; AAD = docid || n, then final unless it
  * is -1 (fields). */
 static int
-seal_or_open(const crypto_dek_t *dek, bool seal, uint32_t prefix,
+seal_or_open(crypto_dek_t *dek, bool seal, uint32_t prefix,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t n, int final,
     const uint8_t *in, size_t len, uint8_t *out)
 {
@@ -193,11 +232,11 @@ seal_or_open(const crypto_dek_t *dek, bool seal, uint32_t prefix,
 	put_be64(aad + CRYPTO_DOCID_LEN, n);
 	if (final >= 0)
 		aad[aadlen++] = (uint8_t)final;
-	return gcm(dek->key, seal, nonce, aad, aadlen, in, len, out);
+	return gcm(dek, seal, nonce, aad, aadlen, in, len, out);
 }
 
 int
-crypto_chunk_seal(const crypto_dek_t *dek,
+crypto_chunk_seal(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t index, bool final,
     const uint8_t *in, size_t len, uint8_t *out)
 {
@@ -206,7 +245,7 @@ crypto_chunk_seal(const crypto_dek_t *dek,
 }
 
 int
-crypto_chunk_open(const crypto_dek_t *dek,
+crypto_chunk_open(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t index, bool final,
     const uint8_t *in, size_t len, uint8_t *out)
 {
@@ -215,7 +254,7 @@ crypto_chunk_open(const crypto_dek_t *dek,
 }
 
 int
-crypto_field_seal(const crypto_dek_t *dek,
+crypto_field_seal(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t field,
     const uint8_t *in, size_t len, uint8_t *out)
 {
@@ -224,7 +263,7 @@ crypto_field_seal(const crypto_dek_t *dek,
 }
 
 int
-crypto_field_open(const crypto_dek_t *dek,
+crypto_field_open(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t field,
     const uint8_t *in, size_t len, uint8_t *out)
 {
@@ -242,8 +281,15 @@ crypto_test_gcm_seal(const uint8_t key[CRYPTO_KEY_LEN], const uint8_t iv[12],
 
 	if ((rc = crypto_init()) != 0)
 		return rc;
+	gcry_cipher_hd_t h;
+	gcry_error_t e;
+
 	if (len > CRYPTO_SEAL_MAX)
 		return ISA_ERR_RANGE;
-	return gcm(key, true, iv, aad, aadlen, in, len, out);
+	if ((e = gcm_open(key, &h)) == 0) {
+		e = gcm_run(h, true, iv, aad, aadlen, in, len, out);
+		gcry_cipher_close(h);
+	}
+	return gcm_result(e, true, len, out);
 }
 #endif

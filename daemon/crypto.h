@@ -229,6 +229,12 @@ void crypto_dek_free(crypto_dek_t *dek);
 /* ---- Sealing content chunks and fields (AES-256-GCM) ---- */
 
 /*
+ * The DEK keeps a keyed cipher handle between calls, so these take it
+ * mutable: one thread at a time per DEK (each transfer and each request
+ * has its own).
+ */
+
+/*
  * Seal chunk number index of document docid: out receives len +
  * CRYPTO_TAG_LEN bytes (ciphertext, then tag).  final is true for the
  * document's last chunk only.  len may be 0 (in may then be NULL).  out
@@ -237,7 +243,7 @@ void crypto_dek_free(crypto_dek_t *dek);
  * CRYPTO_SEAL_MAX), ISA_ERR_NOMEM or ISA_ERR_CRYPTO (out is then wiped).
  */
 __attribute__((warn_unused_result))
-int crypto_chunk_seal(const crypto_dek_t *dek,
+int crypto_chunk_seal(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t index, bool final,
     const uint8_t *in, size_t len, uint8_t *out);
 
@@ -253,7 +259,7 @@ int crypto_chunk_seal(const crypto_dek_t *dek,
  * CRYPTO_SEAL_MAX + CRYPTO_TAG_LEN) or ISA_ERR_NOMEM.
  */
 __attribute__((warn_unused_result))
-int crypto_chunk_open(const crypto_dek_t *dek,
+int crypto_chunk_open(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t index, bool final,
     const uint8_t *in, size_t len, uint8_t *out);
 
@@ -264,13 +270,13 @@ int crypto_chunk_open(const crypto_dek_t *dek,
  * above): the caller assigns the numbers and never reuses one.
  */
 __attribute__((warn_unused_result))
-int crypto_field_seal(const crypto_dek_t *dek,
+int crypto_field_seal(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t field,
     const uint8_t *in, size_t len, uint8_t *out);
 
 /* Open a field sealed by crypto_field_seal: as crypto_chunk_open. */
 __attribute__((warn_unused_result))
-int crypto_field_open(const crypto_dek_t *dek,
+int crypto_field_open(crypto_dek_t *dek,
     const uint8_t docid[CRYPTO_DOCID_LEN], uint64_t field,
     const uint8_t *in, size_t len, uint8_t *out);
 

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "daemon/crypto.h"
 #include "daemon/job.h"
 #include "daemon/store.h"
 #include "daemon/transfer.h"
@@ -70,9 +71,12 @@ bool doc_decide(job_t *j, policy_action_t action, const doc_t *d,
 Isa__Status doc_status(policy_outcome_t o);
 
 /* Fill a DocMeta (allocated in j) for d, decrypting its sealed fields with
- * the master key in env.  Returns NULL and sets j's error reply on a
- * failure (a damaged record, or a master key that does not fit). */
-Isa__DocMeta *doc_meta(job_t *j, const worker_env_t *env, const doc_t *d);
+ * the master key in env.  When dek is not NULL, the document's data key is
+ * handed on in *dek (the caller frees it) rather than freed.  Returns NULL
+ * and sets j's error reply on a failure (a damaged record, or a master key
+ * that does not fit); *dek is then NULL. */
+Isa__DocMeta *doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
+    crypto_dek_t **dek);
 
 /* The canonical marking line of d under j's policy, in j. */
 const char *doc_marking_line(job_t *j, const doc_t *d);

@@ -202,12 +202,15 @@ time_text(job_t *j, int64_t t)
 }
 
 Isa__DocMeta *
-doc_meta(job_t *j, const worker_env_t *env, const doc_t *d)
+doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
+    crypto_dek_t **dekp)
 {
 	const Isa__StoredDoc *r = d->rec;
 	Isa__DocMeta *m = job_alloc(j, sizeof(*m));
 	crypto_dek_t *dek = NULL;
 
+	if (dekp != NULL)
+		*dekp = NULL;
 	isa__doc_meta__init(m);
 	if (r->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
 	    crypto_dek_unwrap(env->kek, r->wrapped_dek.data, &dek) != 0) {
@@ -223,7 +226,11 @@ doc_meta(job_t *j, const worker_env_t *env, const doc_t *d)
 	    &r->handling_sealed);
 	m->filename = field_open(j, dek, d, DOC_FIELD_FILENAME,
 	    &r->filename_sealed);
-	crypto_dek_free(dek);
+	if (dekp != NULL && m->title != NULL && m->handling != NULL &&
+	    m->filename != NULL)
+		*dekp = dek;
+	else
+		crypto_dek_free(dek);
 	if (m->title == NULL || m->handling == NULL || m->filename == NULL) {
 		log_warnx("document %s: a sealed field failed its integrity "
 		    "check", d->idtext);

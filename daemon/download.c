@@ -103,14 +103,18 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	store_txn_abort(t);
-	if ((meta = doc_meta(j, w->env, &d)) == NULL) {
+	if ((dl = calloc(1, sizeof(*dl))) == NULL) {
+		doc_release(&d);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	/* One unwrap: the key that opened the fields opens the chunks. */
+	if ((meta = doc_meta(j, w->env, &d, &dl->dek)) == NULL) {
+		download_free(dl);
 		doc_release(&d);
 		return;
 	}
-	if ((dl = calloc(1, sizeof(*dl))) == NULL ||
-	    crypto_dek_unwrap(w->env->kek, d.rec->wrapped_dek.data,
-	    &dl->dek) != 0 ||
-	    (x = transfers_add(w->transfers, TRANSFER_DOWNLOAD, j, w->index))
+	if ((x = transfers_add(w->transfers, TRANSFER_DOWNLOAD, j, w->index))
 	    == NULL) {
 		download_free(dl);
 		doc_release(&d);
@@ -278,7 +282,7 @@ docs_info(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	store_txn_abort(t);
-	meta = doc_meta(j, w->env, &d);
+	meta = doc_meta(j, w->env, &d, NULL);
 	doc_release(&d);
 	if (meta == NULL)
 		return;
@@ -326,7 +330,7 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 		doc_release(&d);
 		return 0;
 	}
-	m = doc_meta(j, lw->w->env, &d);
+	m = doc_meta(j, lw->w->env, &d, NULL);
 	doc_release(&d);
 	if (m == NULL) {
 		/* A damaged document is left out of the list (logged); the

@@ -13,11 +13,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <gcrypt.h>
+
 #include "daemon/crypto.h"
 
-/* Lives in libgcrypt's secure memory only. */
+/* Lives in libgcrypt's secure memory only, as does its cipher handle. */
 struct crypto_dek {
 	uint8_t key[CRYPTO_KEY_LEN];
+	gcry_cipher_hd_t gcm;	/* keyed on first use (crypto.c); or NULL */
 };
 
 /*

@@ -186,16 +186,10 @@ writer_stop(writer_t *w)
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	if (w->batches > 0)
+		log_info("store: %llu changes in %llu commits (%.1f a commit)",
+		    w->ops, w->batches, (double)w->ops / (double)w->batches);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	free(w);
-}
-
-void
-writer_stats(writer_t *w, unsigned long long *batches, unsigned long long *ops)
-{
-	pthread_mutex_lock(&w->lock);
-	*batches = w->batches;
-	*ops = w->ops;
-	pthread_mutex_unlock(&w->lock);
 }

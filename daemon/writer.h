@@ -37,11 +37,8 @@ void writer_submit(writer_t *w, writer_op_t *op);
 void writer_set_tick(writer_t *w, int interval_ms,
     void (*tick)(store_t *, void *), void *arg);
 
-/* Apply everything queued, then stop the thread and free.  NULL ok. */
+/* Apply everything queued, then stop the thread, log how many changes went
+ * into how many commits, and free.  NULL ok. */
 void writer_stop(writer_t *w);
-
-/* Batches committed and changes applied so far (for logs and benches). */
-void writer_stats(writer_t *w, unsigned long long *batches,
-    unsigned long long *ops);
 
 #endif

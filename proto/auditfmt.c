@@ -47,23 +47,45 @@ buf_str(buf_t *b, const char *s)
 static void
 buf_json(buf_t *b, const char *s)
 {
-	char esc[8];
+	static const char hexd[] = "0123456789abcdef";
+	const unsigned char *c = (const unsigned char *)s, *run = c;
+	char esc[6];
 
 	buf_add(b, "\"", 1);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+	for (; *c; c++) {
+		if (*c >= 0x20 && *c != 0x7f && *c != '"' && *c != '\\')
+			continue;	/* copied with its run */
+		buf_add(b, (const char *)run, (size_t)(c - run));
+		run = c + 1;
 		if (*c == '"' || *c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*c;
 			buf_add(b, esc, 2);
 		} else if (*c == '\n')
 			buf_add(b, "\\n", 2);
-		else if (*c < 0x20 || *c == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *c);
+		else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hexd[*c >> 4];
+			esc[5] = hexd[*c & 15];
 			buf_add(b, esc, 6);
-		} else
-			buf_add(b, (const char *)c, 1);
+		}
 	}
+	buf_add(b, (const char *)run, (size_t)(c - run));
 	buf_add(b, "\"", 1);
+}
+
+/* v in decimal, without printf: this runs once a record in verify. */
+static void
+buf_u64(buf_t *b, uint64_t v)
+{
+	char d[20];
+	size_t n = sizeof(d);
+
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	buf_add(b, d + n, sizeof(d) - n);
 }
 
 char *
@@ -93,44 +115,57 @@ field_str(buf_t *b, const char *name, const char *v)
 static void
 field_num(buf_t *b, const char *name, uint64_t v)
 {
-	char num[32];
-
 	if (v == 0)
 		return;
-	snprintf(num, sizeof(num), ",\"%s\":%llu", name, (unsigned long long)v);
-	buf_str(b, num);
+	buf_str(b, ",\"");
+	buf_str(b, name);
+	buf_str(b, "\":");
+	buf_u64(b, v);
 }
 
 static void
 hex(const ProtobufCBinaryData *d, char *out, size_t cap)
 {
-	out[0] = '\0';
-	for (size_t i = 0; i < d->len && 2 * i + 2 < cap; i++)
-		snprintf(out + 2 * i, 3, "%02x", d->data[i]);
+	static const char hexd[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < d->len && 2 * i + 2 < cap; i++) {
+		out[2 * i] = hexd[d->data[i] >> 4];
+		out[2 * i + 1] = hexd[d->data[i] & 15];
+	}
+	out[2 * i] = '\0';
 }
 
 int
-auditfmt_json(const uint8_t *rec, size_t len, bool with_leaf, char **out)
+auditfmt_json_record(const Isa__AuditRecord *r, const uint8_t *rec,
+    size_t len, bool with_leaf, char **out)
 {
-	Isa__AuditRecord *r = isa__audit_record__unpack(NULL, len, rec);
-	char num[48], t[TIMEFMT_LEN], h1[80], h2[80], *b64 = NULL;
+	char t[TIMEFMT_LEN], h1[80], h2[80];
 	buf_t b = { 0 };
 
 	*out = NULL;
-	if (r == NULL)
-		return ISA_ERR_PARSE;
-	snprintf(num, sizeof(num), "{\"seq\":%llu", (unsigned long long)r->seq);
-	buf_str(&b, num);
+	/* Room for the usual record at once: base64 and a little more. */
+	if ((b.p = malloc((b.cap = 2 * len + 256))) == NULL)
+		return ISA_ERR_NOMEM;
+	buf_str(&b, "{\"seq\":");
+	buf_u64(&b, r->seq);
 	if (with_leaf) {
-		if ((b64 = malloc(4 * ((len + 2) / 3) + 1)) == NULL) {
-			isa__audit_record__free_unpacked(r, NULL);
-			return ISA_ERR_NOMEM;
-		}
-		EVP_EncodeBlock((unsigned char *)b64, rec, (int)len);
+		size_t need = 4 * ((len + 2) / 3);
+
 		buf_str(&b, ",\"leaf\":\"");
-		buf_str(&b, b64);
+		if (b.len + need + 2 > b.cap) {
+			char *p = realloc(b.p, b.len + need + 256);
+
+			if (p == NULL) {
+				free(b.p);
+				return ISA_ERR_NOMEM;
+			}
+			b.p = p;
+			b.cap = b.len + need + 256;
+		}
+		b.len += (size_t)EVP_EncodeBlock((unsigned char *)b.p + b.len,
+		    rec, (int)len);
 		buf_str(&b, "\"");
-		free(b64);
 	}
 	timefmt_format_ms(r->time_ms, t);
 	field_str(&b, "time", t);
@@ -150,13 +185,26 @@ auditfmt_json(const uint8_t *rec, size_t len, bool with_leaf, char **out)
 	field_str(&b, "config_sha256", h2);
 	field_num(&b, "count", r->count);
 	buf_str(&b, "}");
-	isa__audit_record__free_unpacked(r, NULL);
 	if (b.oom) {
 		free(b.p);
 		return ISA_ERR_NOMEM;
 	}
 	*out = b.p;
 	return 0;
+}
+
+int
+auditfmt_json(const uint8_t *rec, size_t len, bool with_leaf, char **out)
+{
+	Isa__AuditRecord *r = isa__audit_record__unpack(NULL, len, rec);
+	int rc;
+
+	*out = NULL;
+	if (r == NULL)
+		return ISA_ERR_PARSE;
+	rc = auditfmt_json_record(r, rec, len, with_leaf, out);
+	isa__audit_record__free_unpacked(r, NULL);
+	return rc;
 }
 
 int

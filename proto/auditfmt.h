@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "proto/isa.pb-c.h"
+
 #define AUDITFMT_FORMAT "isa-audit-export/1"
 
 /*
@@ -19,6 +21,12 @@
  */
 __attribute__((warn_unused_result))
 int auditfmt_json(const uint8_t *rec, size_t len, bool with_leaf, char **out);
+
+/* The same for r, already unpacked from rec (len bytes).  Returns 0 or
+ * ISA_ERR_NOMEM. */
+__attribute__((warn_unused_result))
+int auditfmt_json_record(const Isa__AuditRecord *r, const uint8_t *rec,
+    size_t len, bool with_leaf, char **out);
 
 /* The CSV header line, and one record as a CSV line (RFC 4180 quoting),
  * same fields and order as the JSON (no leaf), to f.  Returns 0 or

@@ -1,6 +1,7 @@
 #!/bin/sh
 # demo.sh ISAD ISA: a throw-away deployment on loopback, showing the board's
-# users authenticating and a stranger's key refused.  `make demo` runs it on
+# users authenticating, a stranger's key refused, the CTLP shared and
+# refused, and the auditor verifying the log offline.  `make demo` runs it on
 # the release build; ctest runs it on the sanitizer build, so it stays true.
 set -eu
 
@@ -36,7 +37,7 @@ show "$ISAD" init --config isad.conf | tee init.out
 SERVER_KEY=$(tail -n 1 init.out)
 
 step "Each user makes a key pair; the operator enrols the public halves"
-for u in board-admin ctp-analyst council-lead uni-contact stranger; do
+for u in board-admin ctp-analyst council-lead uni-contact auditor stranger; do
 	show "$ISA" keygen --out "users/$u" > "users-$u.out" 2>&1 || fail "keygen $u"
 	tail -n 1 "users-$u.out" | sed "s/^/  $u: /"
 done
@@ -56,7 +57,9 @@ users = (
   { id = "council-lead"; name = "Council Prevent Lead"; agency = "hcc"; clearance = "BPSS";
     attributes = [ "safeguarding" ]; key = "$(key council-lead)"; },
   { id = "uni-contact";  name = "University Prevent Contact"; agency = "uow"; clearance = "NONE";
-    key = "$(key uni-contact)"; }
+    key = "$(key uni-contact)"; },
+  { id = "auditor";      name = "Board Auditor"; agency = "hcc"; clearance = "SC";
+    roles = [ "auditor" ]; key = "$(key auditor)"; }
 );
 groups = ( { id = "ppb"; members = [ "agency:hcc", "agency:ctpse", "agency:police", "user:uni-contact" ]; } );
 POLICY
@@ -73,7 +76,7 @@ until grep -q "serving on" isad.log; do	# readiness: its own log line
 done
 ENDPOINT=$(sed -n 's/.*serving on \(tcp:[^;]*\);.*/\1/p' isad.log)
 echo "isad is serving on $ENDPOINT"
-for u in board-admin ctp-analyst council-lead uni-contact stranger; do
+for u in board-admin ctp-analyst council-lead uni-contact auditor stranger; do
 	cat > "users/$u/client.conf" <<CC
 server = "$ENDPOINT";
 server_key = "$SERVER_KEY";
@@ -113,6 +116,26 @@ show "$ISA" get "$DOC" --config users/uni-contact/client.conf
 rc=$?
 set -e
 [ $rc -eq 4 ] || fail "uni-contact got exit $rc, not 4"
+echo "(exit $rc)"
+
+step "The auditor lists who accessed the CTLP, allowed or refused"
+show "$ISA" audit --doc "$DOC" --config users/auditor/client.conf || fail "audit query"
+
+step "The auditor keeps a signed checkpoint, exports the log, and verifies it offline with only the public key"
+echo '$ isa audit checkpoint --config users/auditor/client.conf > kept.checkpoint'
+"$ISA" audit checkpoint --config users/auditor/client.conf > kept.checkpoint || fail "checkpoint"
+cat kept.checkpoint
+show "$ISA" audit export -o audit.jsonl --config users/auditor/client.conf || fail "export"
+cp data/audit.pub.pem audit.pub.pem	# handed to the auditor once
+show "$ISA" audit verify audit.jsonl --key audit.pub.pem --since kept.checkpoint || fail "verify"
+
+step "Someone edits a record in the export: verify names it (exit 6)"
+sed '3s/"actor":"[^"]*"/"actor":"someone-else"/' audit.jsonl > edited.jsonl
+set +e
+show "$ISA" audit verify edited.jsonl --key audit.pub.pem
+rc=$?
+set -e
+[ $rc -eq 6 ] || fail "an edited export verified (exit $rc)"
 echo "(exit $rc)"
 
 step "The operator stops isad cleanly"
