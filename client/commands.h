@@ -9,5 +9,11 @@ int cmd_get(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_share(int argc, char **argv);
+int cmd_requests(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_refuse(int argc, char **argv);
+int cmd_recall(int argc, char **argv);
+int cmd_inbox(int argc, char **argv);
 
 #endif

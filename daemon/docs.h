@@ -35,8 +35,31 @@ int docs_sweep_orphans(store_t *s);
 
 /* --- shared by upload.c, download.c and docview.c --- */
 
-/* Field numbers of the sealed fields (nonce 0xFFFFFFFF || number). */
-enum { DOC_FIELD_TITLE = 1, DOC_FIELD_HANDLING = 2, DOC_FIELD_FILENAME = 3 };
+/*
+ * Field numbers of the sealed fields (nonce 0xFFFFFFFF || number), all
+ * under the document's data key: its own fields 1-4, and the reasons of
+ * its share requests at 2^63 | the request id's first 8 bytes (even: the
+ * requester's; odd: a refusal's), unique per document but for a 2^-62
+ * chance per pair.
+ */
+enum { DOC_FIELD_TITLE = 1, DOC_FIELD_HANDLING = 2, DOC_FIELD_FILENAME = 3,
+    DOC_FIELD_RECALL = 4 };
+#define DOC_FIELD_REQUEST(id, refusal) \
+	((1ULL << 63) | (((uint64_t)(id)[0] << 56 | (uint64_t)(id)[1] << 48 | \
+	(uint64_t)(id)[2] << 40 | (uint64_t)(id)[3] << 32 | \
+	(uint64_t)(id)[4] << 24 | (uint64_t)(id)[5] << 16 | \
+	(uint64_t)(id)[6] << 8 | (uint64_t)(id)[7]) & ~1ULL) | ((refusal) ? 1 : 0))
+
+/* Seal text as field of document doc under dek into out (allocated in j). */
+void doc_seal_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
+    uint64_t field, const char *text, ProtobufCBinaryData *out);
+
+/* Open a sealed field into a string in j; NULL when it fails its check. */
+char *doc_open_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
+    uint64_t field, const ProtobufCBinaryData *sealed);
+
+/* Open a read transaction, or answer UNAVAILABLE and return NULL. */
+store_txn_t *doc_read_begin(worker_ctx_t *w, job_t *j);
 
 /* A stored document, decoded, with its view for the decision. */
 typedef struct {
@@ -77,6 +100,11 @@ Isa__Status doc_status(policy_outcome_t o);
  * that does not fit); *dek is then NULL. */
 Isa__DocMeta *doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
     crypto_dek_t **dek);
+
+/* Fill m's derived_from and supersedes from d, read in t: each names the
+ * older document only to one who may know it exists (rule 8). */
+void doc_meta_lineage(job_t *j, store_txn_t *t, const doc_t *d,
+    Isa__DocMeta *m);
 
 /* The canonical marking line of d under j's policy, in j. */
 const char *doc_marking_line(job_t *j, const doc_t *d);

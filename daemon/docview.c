@@ -169,10 +169,22 @@ doc_marking_line(job_t *j, const doc_t *d)
 	return job_strdup(j, line);
 }
 
-/* Open one sealed field into a string in j; NULL on failure. */
-static char *
-field_open(job_t *j, crypto_dek_t *dek, const doc_t *d, uint64_t field,
-    const ProtobufCBinaryData *sealed)
+void
+doc_seal_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
+    uint64_t field, const char *text, ProtobufCBinaryData *out)
+{
+	size_t n = strlen(text);
+
+	out->len = n + CRYPTO_TAG_LEN;
+	out->data = job_alloc(j, out->len);
+	if (crypto_field_seal(dek, doc, field, (const uint8_t *)text, n,
+	    out->data) != 0)
+		abort();	/* AES-GCM with a valid key does not fail */
+}
+
+char *
+doc_open_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
+    uint64_t field, const ProtobufCBinaryData *sealed)
 {
 	char *out;
 
@@ -181,10 +193,17 @@ field_open(job_t *j, crypto_dek_t *dek, const doc_t *d, uint64_t field,
 	if (sealed->len < CRYPTO_TAG_LEN)
 		return NULL;
 	out = job_alloc(j, sealed->len - CRYPTO_TAG_LEN + 1);
-	if (crypto_field_open(dek, d->rec->id.data, field, sealed->data,
-	    sealed->len, (uint8_t *)out) != 0)
+	if (crypto_field_open(dek, doc, field, sealed->data, sealed->len,
+	    (uint8_t *)out) != 0)
 		return NULL;
 	return out;
+}
+
+static char *
+field_open(job_t *j, crypto_dek_t *dek, const doc_t *d, uint64_t field,
+    const ProtobufCBinaryData *sealed)
+{
+	return doc_open_text(j, dek, d->rec->id.data, field, sealed);
 }
 
 static char *
@@ -262,4 +281,32 @@ doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
 	m->state = job_strdup(j, r->state);
 	m->marking = (char *)doc_marking_line(j, d);
 	return m;
+}
+
+/* The id of the document raw names (16 bytes), if the subject may know it
+ * exists (rule 2); else "". */
+static char *
+known_id(job_t *j, store_txn_t *t, const ProtobufCBinaryData *raw)
+{
+	char idtext[DOCID_TEXT_LEN + 1];
+	char *out = job_strdup(j, "");
+	doc_t d;
+
+	if (raw->len != DOCID_LEN)
+		return out;
+	docid_format(raw->data, idtext);
+	if (doc_open(j, t, idtext, &d) != 0)
+		return out;
+	if (d.rec != NULL && policy_doc_visible(j->policy, j->subject,
+	    &d.view, j->now))
+		out = job_strdup(j, d.idtext);
+	doc_release(&d);
+	return out;
+}
+
+void
+doc_meta_lineage(job_t *j, store_txn_t *t, const doc_t *d, Isa__DocMeta *m)
+{
+	m->derived_from = known_id(j, t, &d->rec->parent);
+	m->supersedes = known_id(j, t, &d->rec->supersedes);
 }

@@ -27,9 +27,8 @@ download_free(void *p)
 static bool read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x,
     uint64_t index);
 
-/* Open a read transaction or answer UNAVAILABLE. */
-static store_txn_t *
-read_begin(worker_ctx_t *w, job_t *j)
+store_txn_t *
+doc_read_begin(worker_ctx_t *w, job_t *j)
 {
 	store_txn_t *t = NULL;
 	int rc = store_txn_begin(w->env->store, false, &t);
@@ -95,7 +94,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	transfer_t *x;
 	doc_t d;
 
-	if ((t = read_begin(w, j)) == NULL)
+	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
 	if (!open_and_decide(j, t, j->req->get_begin->id, POLICY_ACTION_GET,
 	    &d)) {
@@ -164,7 +163,7 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 	int rc;
 
 	docid_format(x->doc, idtext);
-	if ((t = read_begin(w, j)) == NULL)
+	if ((t = doc_read_begin(w, j)) == NULL)
 		return false;
 	/* A recall cuts every reader off at once, mid-transfer too. */
 	rc = store_get(t, STORE_DOCS, x->doc, DOCID_LEN, &rv, &rl);
@@ -274,15 +273,17 @@ docs_info(worker_ctx_t *w, job_t *j)
 	store_txn_t *t;
 	doc_t d;
 
-	if ((t = read_begin(w, j)) == NULL)
+	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
 	if (!open_and_decide(j, t, j->req->info->id, POLICY_ACTION_INFO,
 	    &d)) {
 		store_txn_abort(t);
 		return;
 	}
-	store_txn_abort(t);
 	meta = doc_meta(j, w->env, &d, NULL);
+	if (meta != NULL)
+		doc_meta_lineage(j, t, &d, meta);
+	store_txn_abort(t);
 	doc_release(&d);
 	if (meta == NULL)
 		return;
@@ -373,7 +374,7 @@ docs_list(worker_ctx_t *w, job_t *j)
 	lw.rep = job_alloc(j, sizeof(*lw.rep));
 	isa__list_reply__init(lw.rep);
 	lw.rep->docs = job_alloc(j, sizeof(*lw.rep->docs) * lw.cap);
-	if ((t = read_begin(w, j)) == NULL)
+	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
 	rc = store_iter(t, STORE_DOCS, lw.after, lw.after ? DOCID_LEN : 0,
 	    list_one, &lw);

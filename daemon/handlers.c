@@ -4,6 +4,8 @@
 #include "daemon/auditq.h"
 #include "daemon/docs.h"
 #include "daemon/handlers.h"
+#include "daemon/inbox.h"
+#include "daemon/share.h"
 #include "daemon/transfer.h"
 
 #define ISA_VERSION_STRING "isa 0.1.0"
@@ -99,6 +101,12 @@ handlers_action(const Isa__Envelope *req)
 	case ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT:
 		return req->audit_checkpoint->export ? "audit.export" :
 		    "audit.checkpoint";
+	case ISA__ENVELOPE__BODY_SHARE: return "share";
+	case ISA__ENVELOPE__BODY_REQUESTS: return "requests";
+	case ISA__ENVELOPE__BODY_DECIDE:
+		return req->decide->approve ? "approve" : "refuse";
+	case ISA__ENVELOPE__BODY_RECALL: return "recall";
+	case ISA__ENVELOPE__BODY_INBOX: return "inbox";
 	default: return "invalid";
 	}
 }
@@ -161,6 +169,21 @@ handlers_dispatch(worker_ctx_t *w, job_t *j)
 		break;
 	case ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT:
 		auditq_checkpoint(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_SHARE:
+		share_share(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_REQUESTS:
+		share_requests(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_DECIDE:
+		share_decide(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_RECALL:
+		share_recall(w, j);
+		break;
+	case ISA__ENVELOPE__BODY_INBOX:
+		inbox_query(w, j);
 		break;
 	default:
 		job_error(j, ISA__STATUS__BAD_REQUEST, "this request is not "

@@ -9,7 +9,7 @@
 #include "daemon/store.h"
 
 static const char *const db_names[STORE_NDBS_] = {
-	"meta", "docs", "chunks", "sha", "audit",
+	"meta", "docs", "chunks", "sha", "audit", "requests", "inbox",
 };
 
 struct store {

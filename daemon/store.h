@@ -26,6 +26,8 @@ typedef enum {
 	STORE_CHUNKS,		/* doc id (16) || index (8, BE) -> sealed chunk */
 	STORE_SHA,		/* SHA-256 (32) -> doc id (16), active documents */
 	STORE_AUDIT,		/* seq (8, BE) -> AuditRecord */
+	STORE_REQUESTS,		/* request id (16) -> StoredRequest */
+	STORE_INBOX,		/* user id, NUL, seq (8, BE) -> StoredInbox */
 	STORE_NDBS_
 } store_db_t;
 

@@ -8,6 +8,7 @@
 #include "common/wipe.h"
 #include "daemon/crypto.h"
 #include "daemon/docs.h"
+#include "daemon/inbox.h"
 #include "proto/sha256.h"
 
 #define UPLOAD_CREDIT 16	/* chunks in flight per upload */
@@ -96,24 +97,53 @@ valid_date(const char *s)
 }
 
 /* Seal a field of the new document into a ProtobufCBinaryData in j. */
-static void
-seal_field(job_t *j, crypto_dek_t *dek, const uint8_t *doc, uint64_t field,
-    const char *text, ProtobufCBinaryData *out)
-{
-	size_t n = strlen(text);
+/* A new document's links to older ones. */
+typedef struct {
+	uint8_t parent[DOCID_LEN], supersedes[DOCID_LEN];
+	bool has_parent, has_supersedes;
+} lineage_t;
 
-	out->len = n + CRYPTO_TAG_LEN;
-	out->data = job_alloc(j, out->len);
-	if (crypto_field_seal(dek, doc, field, (const uint8_t *)text, n,
-	    out->data) != 0)
-		abort();	/* AES-GCM with a valid key does not fail */
+/*
+ * Rule 8 (--derived-from: the parent, deciding on the new marking) or the
+ * supersede rule (--supersedes) on the older document named by idtext; its
+ * id into out.  On a refusal sets j's reply and returns false: an id the
+ * uploader may not know answers as one that does not exist.
+ */
+static bool
+link_check(worker_ctx_t *w, job_t *j, const char *idtext,
+    policy_action_t action, const doc_t *newdoc, uint8_t out[DOCID_LEN])
+{
+	policy_args_t args = { 0 };
+	policy_decision_t dec;
+	store_txn_t *t;
+	doc_t old;
+	bool ok;
+	int rc;
+
+	if ((t = doc_read_begin(w, j)) == NULL)
+		return false;
+	rc = doc_open(j, t, idtext, &old);
+	store_txn_abort(t);
+	if (rc != 0) {
+		job_error(j, rc == ISA_ERR_PARSE ? ISA__STATUS__BAD_REQUEST :
+		    ISA__STATUS__UNAVAILABLE, rc == ISA_ERR_PARSE ?
+		    "\"%s\" is not a document id" : "isad cannot read its "
+		    "store right now; try again later (%s)", idtext);
+		return false;
+	}
+	args.derived = &newdoc->view.marking;
+	ok = doc_decide(j, action, &old, &args, &dec);
+	if (ok)
+		memcpy(out, old.rec->id.data, DOCID_LEN);
+	doc_release(&old);
+	return ok;
 }
 
 /* Check the metadata of a PutBegin and make the document's view.  On a
  * refusal, sets j's reply and returns false. */
 static bool
 put_check(worker_ctx_t *w, job_t *j, const Isa__DocMeta *m, doc_t *d,
-    policy_principal_t *access)
+    policy_principal_t *access, lineage_t *lin)
 {
 	marking_spec_t spec = { 0 };
 	policy_decision_t dec;
@@ -127,11 +157,6 @@ put_check(worker_ctx_t *w, job_t *j, const Isa__DocMeta *m, doc_t *d,
 	if (m->title[0] == '\0') {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "a document needs a "
 		    "title (--title)");
-		return false;
-	}
-	if (m->derived_from[0] != '\0' || m->supersedes[0] != '\0') {
-		job_error(j, ISA__STATUS__BAD_REQUEST, "this isad cannot yet "
-		    "record derived or superseding documents");
 		return false;
 	}
 	if (!valid_date(m->review_by) || !valid_date(m->destroy_after)) {
@@ -179,7 +204,22 @@ put_check(worker_ctx_t *w, job_t *j, const Isa__DocMeta *m, doc_t *d,
 	d->view.n_access = m->n_to;
 	d->view.state = DOC_ACTIVE;
 	args.accreditation = w->env->accreditation;
-	return doc_decide(j, POLICY_ACTION_UPLOAD, d, &args, &dec);
+	if (!doc_decide(j, POLICY_ACTION_UPLOAD, d, &args, &dec))
+		return false;
+	if (m->derived_from[0] != '\0') {
+		if (!link_check(w, j, m->derived_from, POLICY_ACTION_DERIVE, d,
+		    lin->parent))
+			return false;
+		lin->has_parent = true;
+	}
+	if (m->supersedes[0] != '\0') {
+		if (!link_check(w, j, m->supersedes, POLICY_ACTION_SUPERSEDE,
+		    d, lin->supersedes))
+			return false;
+		lin->has_supersedes = true;
+	}
+	j->a_reason = "ok";
+	return true;
 }
 
 void
@@ -195,6 +235,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	upload_t *u = NULL;
 	transfer_t *x;
 	doc_t d = { 0 };
+	lineage_t lin = { 0 };
 	const char *base;
 	uint64_t chunk = (uint64_t)w->env->cfg->chunk;
 
@@ -206,7 +247,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	access = job_alloc(j, sizeof(*access) * (m->n_to + 1));
-	if (!put_check(w, j, m, &d, access))
+	if (!put_check(w, j, m, &d, access, &lin))
 		return;
 	if ((u = calloc(1, sizeof(*u))) == NULL ||
 	    (u->sha = sha256_new()) == NULL || crypto_dek_new(&u->dek) != 0 ||
@@ -251,6 +292,14 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	rec.access = m->to;
 	rec.n_access = m->n_to;
 	rec.state = (char *)"active";
+	if (lin.has_parent) {
+		rec.parent.data = lin.parent;
+		rec.parent.len = DOCID_LEN;
+	}
+	if (lin.has_supersedes) {
+		rec.supersedes.data = lin.supersedes;
+		rec.supersedes.len = DOCID_LEN;
+	}
 	rec.chunks = x->chunks;
 	rec.chunk_size = x->chunk_size;
 	if (crypto_dek_wrap(w->env->kek, u->dek, wrapped) != 0)
@@ -262,11 +311,11 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	rec.kek_id.len = sizeof(kek_id);
 	base = strrchr(m->filename, '/');
 	base = base != NULL ? base + 1 : m->filename;
-	seal_field(j, u->dek, x->doc, DOC_FIELD_TITLE, m->title,
+	doc_seal_text(j, u->dek, x->doc, DOC_FIELD_TITLE, m->title,
 	    &rec.title_sealed);
-	seal_field(j, u->dek, x->doc, DOC_FIELD_HANDLING, m->handling,
+	doc_seal_text(j, u->dek, x->doc, DOC_FIELD_HANDLING, m->handling,
 	    &rec.handling_sealed);
-	seal_field(j, u->dek, x->doc, DOC_FIELD_FILENAME, base,
+	doc_seal_text(j, u->dek, x->doc, DOC_FIELD_FILENAME, base,
 	    &rec.filename_sealed);
 	u->record_len = isa__stored_doc__get_packed_size(&rec);
 	if ((u->record = malloc(u->record_len)) == NULL) {
@@ -404,6 +453,27 @@ finish_free(void *p)
 	free(f);
 }
 
+/* New material: an inbox entry for everyone on the list who could read
+ * it, but the uploader. */
+static int
+new_material(job_t *j, store_txn_t *txn, const finish_t *f)
+{
+	inbox_entry_t e = { 0 };
+	doc_t d;
+	int rc;
+
+	if ((rc = doc_from_bytes(j, f->record, f->record_len, &d)) != 0)
+		return rc;
+	e.kind = INBOX_NEW;
+	e.doc = f->doc;
+	e.actor = j->user;
+	e.time = j->now;
+	rc = inbox_to_readers(txn, j->policy, &d.view, NULL, j->subject, &e,
+	    j->now);
+	doc_release(&d);
+	return rc;
+}
+
 /*
  * In the writer, so that no other upload of the same content can slip in
  * between the check and the commit: rule 6(f), then the record goes live.
@@ -451,10 +521,11 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 	} else if (rc != ISA_ERR_NOTFOUND && rc != 0)
 		return rc;
 	if ((rc = store_put(txn, STORE_DOCS, f->doc, DOCID_LEN, f->record,
-	    f->record_len)) != 0)
+	    f->record_len)) != 0 ||
+	    (rc = store_put(txn, STORE_SHA, f->sha, SHA256_LEN, f->doc,
+	    DOCID_LEN)) != 0)
 		return rc;
-	return store_put(txn, STORE_SHA, f->sha, SHA256_LEN, f->doc,
-	    DOCID_LEN);
+	return new_material(j, txn, f);
 }
 
 void

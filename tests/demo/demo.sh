@@ -36,8 +36,9 @@ CONF
 show "$ISAD" init --config isad.conf | tee init.out
 SERVER_KEY=$(tail -n 1 init.out)
 
+USERS="board-admin board-chair ctp-analyst council-lead police-lead district-commander uni-contact auditor"
 step "Each user makes a key pair; the operator enrols the public halves"
-for u in board-admin ctp-analyst council-lead uni-contact auditor stranger; do
+for u in $USERS stranger; do
 	show "$ISA" keygen --out "users/$u" > "users-$u.out" 2>&1 || fail "keygen $u"
 	tail -n 1 "users-$u.out" | sed "s/^/  $u: /"
 done
@@ -52,6 +53,12 @@ agencies = ( { id = "hcc";   name = "Hampshire County Council"; },
 users = (
   { id = "board-admin";  name = "Board Administrator"; agency = "hcc"; clearance = "SC";
     roles = [ "admin" ]; key = "$(key board-admin)"; },
+  { id = "board-chair";  name = "Chair of the Prevent Partnership Board"; agency = "hcc"; clearance = "SC";
+    roles = [ "chair" ]; key = "$(key board-chair)"; },
+  { id = "police-lead";  name = "Police Prevent Lead"; agency = "police"; clearance = "SC";
+    key = "$(key police-lead)"; },
+  { id = "district-commander"; name = "District Commander"; agency = "police"; clearance = "SC";
+    key = "$(key district-commander)"; },
   { id = "ctp-analyst";  name = "CT Policing Analyst"; agency = "ctpse"; clearance = "SC";
     roles = [ "approver" ]; key = "$(key ctp-analyst)"; },
   { id = "council-lead"; name = "Council Prevent Lead"; agency = "hcc"; clearance = "BPSS";
@@ -61,7 +68,7 @@ users = (
   { id = "auditor";      name = "Board Auditor"; agency = "hcc"; clearance = "SC";
     roles = [ "auditor" ]; key = "$(key auditor)"; }
 );
-groups = ( { id = "ppb"; members = [ "agency:hcc", "agency:ctpse", "agency:police", "user:uni-contact" ]; } );
+groups = ( { id = "ppb"; members = [ "agency:hcc", "agency:ctpse", "user:police-lead", "user:uni-contact" ]; } );
 POLICY
 show "$ISAD" check --config isad.conf
 
@@ -76,7 +83,7 @@ until grep -q "serving on" isad.log; do	# readiness: its own log line
 done
 ENDPOINT=$(sed -n 's/.*serving on \(tcp:[^;]*\);.*/\1/p' isad.log)
 echo "isad is serving on $ENDPOINT"
-for u in board-admin ctp-analyst council-lead uni-contact auditor stranger; do
+for u in $USERS stranger; do
 	cat > "users/$u/client.conf" <<CC
 server = "$ENDPOINT";
 server_key = "$SERVER_KEY";
@@ -117,6 +124,35 @@ rc=$?
 set -e
 [ $rc -eq 4 ] || fail "uni-contact got exit $rc, not 4"
 echo "(exit $rc)"
+
+step "The council lead's inbox told them it was there"
+show "$ISA" inbox --config users/council-lead/client.conf || fail "inbox"
+
+step "The police lead asks to share it with their district commander: the CT unit must decide"
+show "$ISA" share "$DOC" --to user:district-commander --reason "district tasking" \
+	--config users/police-lead/client.conf | tee share.out || fail "share"
+REQ=$(tail -n 1 share.out)
+set +e
+show "$ISA" get "$DOC" -o commander-copy.txt --config users/district-commander/client.conf
+rc=$?
+set -e
+[ $rc -eq 3 ] || fail "the commander saw it before approval (exit $rc)"
+echo "(exit $rc: to the commander it does not exist yet)"
+
+step "The CT unit sees the request in its inbox and approves it; the Chair is notified"
+show "$ISA" requests --config users/ctp-analyst/client.conf || fail "requests"
+show "$ISA" approve "$REQ" --config users/ctp-analyst/client.conf || fail "approve"
+show "$ISA" get "$DOC" -o commander-copy.txt --config users/district-commander/client.conf || fail "commander get"
+show "$ISA" inbox --config users/board-chair/client.conf || fail "chair inbox"
+show "$ISA" inbox --config users/police-lead/client.conf || fail "requester inbox"
+
+step "The CT unit publishes a sanitised OFFICIAL briefing, derived from the CTLP, to all"
+printf 'Prevent briefing: sanitised summary (demo text)\n' > briefing.txt
+show "$ISA" put briefing.txt --title "CTLP 2026: partner briefing" --class OFFICIAL \
+	--derived-from "$DOC" --to all --config users/ctp-analyst/client.conf | tee brief.out || fail "derive"
+BRIEF=$(tail -n 1 brief.out)
+show "$ISA" get "$BRIEF" -o uni-copy.txt --config users/uni-contact/client.conf || fail "uni get briefing"
+show "$ISA" info "$BRIEF" --config users/council-lead/client.conf || fail "info"
 
 step "The auditor lists who accessed the CTLP, allowed or refused"
 show "$ISA" audit --doc "$DOC" --config users/auditor/client.conf || fail "audit query"
