@@ -9,6 +9,7 @@
 #include "daemon/crypto.h"
 #include "daemon/docs.h"
 #include "daemon/inbox.h"
+#include "daemon/watch.h"
 #include "proto/docid.h"
 
 #define SEQ_KEY		"inbox_seq"
@@ -368,6 +369,8 @@ inbox_query(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	r.rep->next = r.last;
+	/* Nothing new: the main loop holds a watch until there may be. */
+	j->watch_ms = q->wait_ms < WATCH_MAX_MS ? q->wait_ms : WATCH_MAX_MS;
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_INBOX_REPLY;
 	j->resp.inbox_reply = r.rep;

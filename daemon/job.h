@@ -55,6 +55,13 @@ typedef struct job {
 	void (*state_free)(void *);
 	struct job_block *blocks;	/* job_alloc's memory */
 	struct queue *results;		/* where the finished job goes */
+	/* An inbox watch (watch.h): how long it may be held, when it is
+	 * due, the next held one; notifies: the change may add inbox
+	 * entries, so held watches take a new look once it commits. */
+	uint32_t watch_ms;
+	int64_t watch_due_ms;
+	struct job *watch_next;
+	bool notifies;
 	unsigned worker;		/* which worker handles it */
 } job_t;
 

@@ -33,6 +33,8 @@
 #include "daemon/rekey.h"
 #include "policy/marking.h"
 #include "daemon/server.h"
+#include "daemon/transfer.h"
+#include "daemon/watch.h"
 #include "daemon/zap.h"
 #include "proto/envelope.h"
 #include "proto/keyfile.h"
@@ -57,6 +59,8 @@ typedef struct {
 	queue_t *results;
 	worker_env_t env;
 	unsigned next_worker;
+	watches_t *watches;	/* inbox watches held for news */
+	bool stopping;		/* no more holding or new looks */
 } server_t;
 
 /* An audit record the daemon writes for itself (start, reload), made
@@ -256,11 +260,17 @@ reply:
 	worker_finish(s->writer, j);
 }
 
-/* Finished jobs: a failed write becomes UNAVAILABLE; then reply. */
+static void server_rewatch(server_t *s);
+
+/* Finished jobs: a failed write becomes UNAVAILABLE; then reply, or hold
+ * a watch that has nothing to say yet. */
 static void
 server_results(server_t *s)
 {
 	job_t *j;
+
+	int64_t now = transfers_now_ms();
+	bool news = false;
 
 	queue_fd_clear(s->results);
 	while ((j = queue_pop(s->results, 0)) != NULL) {
@@ -275,8 +285,75 @@ server_results(server_t *s)
 			log_debug("request %llu from %s: %s",
 			    (unsigned long long)j->req->request_id, j->user,
 			    envelope_status_name(j->resp.status));
+		news = news || (j->notifies &&
+		    j->resp.status == ISA__STATUS__OK);
+		if (!s->stopping && watches_hold(s->watches, j, now))
+			continue;
 		server_send(s, j);
 		job_free(j);
+	}
+	if (news)
+		server_rewatch(s);
+}
+
+/*
+ * Send the held watches that are due (all: every one) with their empty
+ * replies.
+ */
+static void
+server_watches_due(server_t *s, bool all)
+{
+	job_t *j = watches_take(s->watches, transfers_now_ms(), all), *next;
+
+	for (; j != NULL; j = next) {
+		next = j->watch_next;
+		server_send(s, j);
+		job_free(j);
+	}
+}
+
+/*
+ * Something that may add inbox entries committed, or the policy changed:
+ * every held watch takes a new look, as its user stands in the policy now
+ * (a user disabled or removed meanwhile is cut off).  The look is not
+ * audited again: the watch's record was written when it arrived.
+ */
+static void
+server_rewatch(server_t *s)
+{
+	job_t *j, *next;
+
+	if (s->stopping)
+		return;
+	for (j = watches_take(s->watches, 0, true); j != NULL; j = next) {
+		policy_t *p = current_policy_get();
+		const policy_user_t *u = p != NULL ?
+		    policy_user_by_id(p, j->user) : NULL;
+		policy_user_view_t v;
+
+		next = j->watch_next;
+		j->watch_next = NULL;
+		if (u != NULL)
+			policy_user_view(p, u, (int64_t)time(NULL), &v);
+		if (u == NULL || !v.enabled) {
+			policy_unref(p);
+			job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is "
+			    "no longer enrolled or your account is disabled: "
+			    "ask the operator");
+			server_send(s, j);
+			job_free(j);
+			continue;
+		}
+		policy_unref(j->policy);
+		j->policy = p;
+		j->subject = u;
+		j->now = (int64_t)time(NULL);
+		j->now_ms = timefmt_now_ms();
+		isa__envelope__init(&j->resp);
+		j->audited = false;
+		j->change = NULL;
+		j->after = NULL;
+		workers_submit(s->workers, j, s->next_worker++);
 	}
 }
 
@@ -339,6 +416,7 @@ server_signal(server_t *s)
 		 * when the reload is done, whether or not it was refused. */
 		(void)notify_send("RELOADING=1");
 		(void)server_load_policy(s, 1);
+		server_rewatch(s);
 		(void)notify_send("READY=1");
 		return 0;
 	}
@@ -488,6 +566,10 @@ server_setup(server_t *s)
 		return -1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if ((s->watches = watches_new()) == NULL) {
+		log_warnx("out of memory");
+		return -1;
+	}
 	if ((s->lockfd = datadir_lock(s->cfg->data_dir, err, sizeof(err))) < 0) {
 		log_warnx("%s", err);
 		return -1;
@@ -505,6 +587,7 @@ server_teardown(server_t *s)
 {
 	/* In-flight work finishes and its commits land; the ZAP thread's last
 	 * counts too; then the replies go out while the socket lingers. */
+	s->stopping = true;
 	workers_stop(s->workers);
 	zap_join(s->zap);
 	writer_stop(s->writer);
@@ -512,6 +595,10 @@ server_teardown(server_t *s)
 		if (s->router != NULL)
 			server_results(s);
 		queue_free(s->results);
+	}
+	if (s->watches != NULL) {
+		server_watches_due(s, true);	/* their empty replies */
+		watches_free(s->watches);
 	}
 	store_close(s->store);
 	crypto_kek_free(s->kek);
@@ -544,7 +631,8 @@ server_run(const isad_config_t *cfg)
 			{ NULL, queue_fd(s.results), ZMQ_POLLIN, 0 },
 		};
 
-		if (zmq_poll(items, 3, -1) < 0) {
+		if (zmq_poll(items, 3, watches_due_ms(s.watches,
+		    transfers_now_ms())) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warnx("poll: %s", zmq_strerror(errno));
@@ -556,6 +644,7 @@ server_run(const isad_config_t *cfg)
 			server_results(&s);
 		if (items[1].revents & ZMQ_POLLIN)
 			stop = server_signal(&s);
+		server_watches_due(&s, false);
 	}
 	(void)notify_send("STOPPING=1");
 	status = 0;

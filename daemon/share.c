@@ -465,6 +465,7 @@ share_share(worker_ctx_t *w, job_t *j)
 	j->resp.body_case = ISA__ENVELOPE__BODY_SHARE_REPLY;
 	j->resp.share_reply = rep;
 	j->change = share_apply;
+	j->notifies = true;
 }
 
 /* A request as a reader sees it; its reasons opened with dek (or NULL). */
@@ -627,6 +628,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 	j->resp.body_case = ISA__ENVELOPE__BODY_DECIDE_REPLY;
 	j->resp.decide_reply = rep;
 	j->change = decide_apply;
+	j->notifies = true;
 }
 
 typedef struct {
@@ -767,4 +769,5 @@ share_recall(worker_ctx_t *w, job_t *j)
 	j->resp.body_case = ISA__ENVELOPE__BODY_RECALL_REPLY;
 	j->resp.recall_reply = rep;
 	j->change = recall_apply;
+	j->notifies = true;
 }

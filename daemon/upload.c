@@ -611,5 +611,6 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	j->state = f;
 	j->state_free = finish_free;
 	j->change = put_end_apply;
+	j->notifies = true;
 	transfers_drop(w->transfers, x);
 }

@@ -6,6 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "docs_util.h"
@@ -29,6 +34,7 @@ setup(void **state)
 	h_user(h, "police-lead", "police", "SC", NULL);
 	h_user(h, "district-commander", "police", "SC", NULL);
 	h_user(h, "uni-contact", "uow", "BPSS", NULL);
+	h_user(h, "board-auditor", "hcc", "BPSS", "roles = [\"auditor\"];");
 	h_start(h);
 	*state = h;
 	return 0;
@@ -320,6 +326,72 @@ test_inbox_never_reveals(void **state)
 	assert_false(inbox_has(h, "district-commander", id));
 }
 
+/* Wait (up to 30 s, looking every 20 ms) until file holds text. */
+static bool
+file_gets(const char *file, const char *text)
+{
+	for (int i = 0; i < 1500; i++) {
+		FILE *f = fopen(file, "r");
+		char buf[8192];
+		size_t n = 0;
+
+		if (f != NULL) {
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+		}
+		buf[n] = '\0';
+		if (strstr(buf, text) != NULL)
+			return true;
+		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+	}
+	return false;
+}
+
+/* isa inbox --watch blocks and prints entries as they arrive. */
+static void
+test_inbox_watch(void **state)
+{
+	harness_t *h = *state;
+	char out[512], a[32], b[32];
+	int status;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s/watch.out", h_dir(h));
+	ctlp(h, "CTLP watch one", a);
+	if ((pid = fork()) == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execl(getenv("ISA_BIN"), "isa", "inbox", "--watch", "--config",
+		    h_client_conf(h, "council-lead"), (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	/* What was there is printed first; then it waits. */
+	assert_true(file_gets(out, a));
+	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+	ctlp(h, "CTLP watch two", b);
+	assert_true(file_gets(out, b));
+	assert_true(file_gets(out, "CTLP watch two"));
+	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* isad held the watch rather than answering it again and again: a
+	 * handful of requests (each on the record), not a busy loop. */
+	{
+		h_result_t r = isa(h, "board-auditor", ARGS("audit", "--user",
+		    "council-lead", "--action", "inbox", "--json"), 0);
+		int n = 0;
+
+		for (const char *p = r.out; (p = strchr(p, '\n')) != NULL; p++)
+			n++;
+		h_result_free(&r);
+		assert_true(n >= 2);
+		assert_true(n <= 10);
+	}
+}
+
 int
 main(void)
 {
@@ -331,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_recall),
 		cmocka_unit_test(test_derivative),
 		cmocka_unit_test(test_inbox_never_reveals),
+		cmocka_unit_test(test_inbox_watch),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
