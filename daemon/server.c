@@ -33,6 +33,7 @@
 #include "daemon/rekey.h"
 #include "policy/marking.h"
 #include "daemon/server.h"
+#include "daemon/sweeper.h"
 #include "daemon/transfer.h"
 #include "daemon/watch.h"
 #include "daemon/zap.h"
@@ -261,6 +262,14 @@ reply:
 }
 
 static void server_rewatch(server_t *s);
+
+/* The writer's periodic work: checkpoints, then retention. */
+static void
+server_tick(store_t *st, void *arg)
+{
+	auditq_tick(st, arg);
+	sweeper_tick(st, arg);
+}
 
 /* Finished jobs: a failed write becomes UNAVAILABLE; then reply, or hold
  * a watch that has nothing to say yet. */
@@ -528,13 +537,17 @@ server_open_store(server_t *s)
 	else if (rc < 0)
 		log_warnx("cannot sweep unfinished uploads yet: %s",
 		    isa_strerror(rc));
-	if (server_load_audit_key(s) != 0 ||
-	    (s->writer = writer_start(s->store)) == NULL ||
+	if (server_load_audit_key(s) != 0)
+		return -1;
+	/* Retention first, before anyone is served: what is past its
+	 * destroy-after date is gone before the first request. */
+	sweeper_tick(s->store, &s->env);
+	if ((s->writer = writer_start(s->store)) == NULL ||
 	    (s->results = queue_new(true)) == NULL)
 		return -1;
 	s->env.audit_key = s->audit_key;
 	s->env.cfg = s->cfg;
-	writer_set_tick(s->writer, (int)s->cfg->checkpoint_ms, auditq_tick,
+	writer_set_tick(s->writer, (int)s->cfg->checkpoint_ms, server_tick,
 	    &s->env);
 	server_event(s, "start", "permit", "ok", s->policy_sha);
 	s->env.cfg = s->cfg;

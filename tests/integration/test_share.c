@@ -392,6 +392,55 @@ test_inbox_watch(void **state)
 	}
 }
 
+/* Retention, with the calendar moved on: review reminders to the
+ * originator's approvers, then crypto-shredding past destroy-after. */
+static void
+test_retention(void **state)
+{
+	harness_t *h = *state;
+	char in[512], id[32];
+	h_result_t r;
+
+	snprintf(in, sizeof(in), "%s/retained", h_dir(h));
+	du_make_file(in, 5000, 77);
+	assert_int_equal(du_put(h, "board-admin", in, "Retained profile",
+	    "OFFICIAL-SENSITIVE", "agency:hcc", ARGS("--originator", "ctpse",
+	    "--review-by", "2030-06-01", "--destroy-after", "2030-12-31"), id,
+	    NULL), 0);
+	assert_false(inbox_has(h, "ctp-analyst", "review due"));
+	/* 2 June 2030: due for review, not yet for destruction. */
+	assert_int_equal(h_stop(h), 0);
+	setenv("ISAD_TEST_NOW", "1906632000", 1);
+	h_start(h);
+	r = isa(h, "ctp-analyst", ARGS("inbox"), 0);
+	assert_non_null(strstr(r.out, "review due"));
+	assert_non_null(strstr(r.out, id));
+	h_result_free(&r);
+	assert_false(inbox_has(h, "council-lead", "review due"));
+	expect(h, "council-lead", ARGS("get", id), 0);
+	/* 2 January 2031: destroyed, its audit trail kept. */
+	assert_int_equal(h_stop(h), 0);
+	setenv("ISAD_TEST_NOW", "1925121600", 1);
+	h_start(h);
+	unsetenv("ISAD_TEST_NOW");
+	r = isa(h, "council-lead", ARGS("get", id), 3);
+	assert_non_null(strstr(r.err, "destroyed"));
+	h_result_free(&r);
+	r = isa(h, "uni-contact", ARGS("get", id), 3);
+	assert_null(strstr(r.err, "destroyed"));
+	h_result_free(&r);
+	r = isa(h, "council-lead", ARGS("ls"), 0);
+	assert_null(strstr(r.out, id));
+	h_result_free(&r);
+	r = isa(h, "board-auditor", ARGS("audit", "--doc", id), 0);
+	assert_non_null(strstr(r.out, "destroy"));
+	assert_non_null(strstr(r.out, "put"));
+	h_result_free(&r);
+	/* the content is gone: the same bytes may be stored again */
+	assert_int_equal(du_put(h, "ctp-analyst", in, "Again", "OFFICIAL",
+	    "agency:ctpse", NULL, id, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -404,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_derivative),
 		cmocka_unit_test(test_inbox_never_reveals),
 		cmocka_unit_test(test_inbox_watch),
+		cmocka_unit_test(test_retention),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

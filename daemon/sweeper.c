@@ -1,0 +1,218 @@
+/* sweeper.c: retention: documents past destroy-after are crypto-shredded; review-by dates put reminders in the originator's inbox. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/timefmt.h"
+#include "daemon/audit.h"
+#include "daemon/current.h"
+#include "daemon/docs.h"
+#include "daemon/inbox.h"
+#include "daemon/sweeper.h"
+#include "daemon/transfer.h"
+#include "proto/docid.h"
+
+#define DUE_MAX	1000	/* documents handled in one sweep; the rest next time */
+
+int64_t
+sweeper_now(void)
+{
+#ifdef ISA_TEST_BUILD
+	const char *t = getenv("ISAD_TEST_NOW");
+
+	if (t != NULL && *t != '\0')
+		return strtoll(t, NULL, 10);
+#endif
+	return (int64_t)time(NULL);
+}
+
+typedef struct {
+	char today[11];		/* YYYY-MM-DD, UTC */
+	uint8_t (*ids)[DOCID_LEN];
+	bool *destroy;
+	size_t n;
+} due_t;
+
+/* Which documents are due: collected first, changed after. */
+static int
+find_due(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	due_t *d = arg;
+	Isa__StoredDoc *r;
+	bool destroy, review;
+
+	if (klen != DOCID_LEN || d->n == DUE_MAX)
+		return d->n == DUE_MAX;
+	if ((r = isa__stored_doc__unpack(NULL, vlen, val)) == NULL)
+		return 0;
+	destroy = strcmp(r->state, "destroyed") != 0 &&
+	    r->destroy_after[0] != '\0' &&
+	    strcmp(d->today, r->destroy_after) > 0;
+	review = strcmp(r->state, "active") == 0 && !r->review_reminded &&
+	    r->review_by[0] != '\0' && strcmp(d->today, r->review_by) >= 0;
+	if (destroy || review) {
+		memcpy(d->ids[d->n], key, DOCID_LEN);
+		d->destroy[d->n++] = destroy;
+	}
+	isa__stored_doc__free_unpacked(r, NULL);
+	return 0;
+}
+
+/* Crypto-shred one document: its key, sealed fields and chunks go. */
+static int
+destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
+{
+	static const ProtobufCBinaryData none = { 0, NULL };
+	char idtext[DOCID_TEXT_LEN + 1];
+	audit_entry_t e = { 0 };
+	const void *v;
+	size_t len;
+	int rc;
+
+	docid_format(r->id.data, idtext);
+	if ((rc = store_del_prefix(t, STORE_CHUNKS, r->id.data, DOCID_LEN))
+	    != 0)
+		return rc;
+	if (r->sha256.len == 32 && store_get(t, STORE_SHA, r->sha256.data, 32,
+	    &v, &len) == 0 && len == DOCID_LEN &&
+	    memcmp(v, r->id.data, DOCID_LEN) == 0 &&
+	    (rc = store_del(t, STORE_SHA, r->sha256.data, 32)) != 0)
+		return rc;
+	e.actor = "isad";
+	e.action = "destroy";
+	e.doc = idtext;
+	e.marking = r->classification;
+	e.decision = "permit";
+	e.reason = "destroy_after";
+	e.sha256 = r->sha256.len == 32 ? r->sha256.data : NULL;
+	if ((rc = audit_append(t, &e, timefmt_now_ms(), NULL)) != 0)
+		return rc;
+	r->state = (char *)"destroyed";
+	r->destroyed = now;
+	r->wrapped_dek = none;
+	r->title_sealed = none;
+	r->handling_sealed = none;
+	r->filename_sealed = none;
+	r->recall_reason_sealed = none;
+	log_info("document %s destroyed: its destroy-after date %s has "
+	    "passed", idtext, r->destroy_after);
+	return 0;
+}
+
+/* One review reminder to whoever decides for the document. */
+static int
+remind(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
+    size_t vlen, int64_t now)
+{
+	inbox_entry_t e = { 0 };
+	doc_t d;
+	int rc;
+
+	if ((rc = doc_from_bytes(j, val, vlen, &d)) != 0)
+		return rc;
+	e.kind = INBOX_REVIEW;
+	e.doc = r->id.data;
+	e.actor = "isad";
+	e.time = now;
+	rc = inbox_to_deciders(t, j->policy, &d.view, &e);
+	doc_release(&d);
+	r->review_reminded = true;
+	return rc;
+}
+
+/* Handle one due document in t; its record rewritten. */
+static int
+sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, bool shred,
+    int64_t now)
+{
+	Isa__StoredDoc *r;
+	const void *val;
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	if ((rc = store_get(t, STORE_DOCS, id, DOCID_LEN, &val, &len)) != 0)
+		return rc;
+	if ((r = isa__stored_doc__unpack(NULL, len, val)) == NULL)
+		return ISA_ERR_PARSE;
+	/* The unpacked record owns its fields: destroy() swaps in empty
+	 * ones, so pack, then let free_unpacked see its own again. */
+	{
+		Isa__StoredDoc keep = *r;
+
+		rc = shred ? destroy(t, r, now) : remind(t, j, r, val, len, now);
+		if (rc == 0) {
+			len = isa__stored_doc__get_packed_size(r);
+			if ((buf = malloc(len)) == NULL)
+				rc = ISA_ERR_NOMEM;
+			else {
+				isa__stored_doc__pack(r, buf);
+				rc = store_put(t, STORE_DOCS, id, DOCID_LEN,
+				    buf, len);
+				free(buf);
+			}
+		}
+		*r = keep;
+	}
+	isa__stored_doc__free_unpacked(r, NULL);
+	return rc;
+}
+
+void
+sweeper_tick(store_t *s, const worker_env_t *env)
+{
+	static int64_t last_ms = -1;
+	int64_t mono = transfers_now_ms(), now = sweeper_now();
+	due_t d = { 0 };
+	store_txn_t *t = NULL;
+	job_t *j = NULL;
+	struct tm tm;
+	time_t tt = (time_t)now;
+	int rc;
+
+	(void)env;
+	if (last_ms >= 0 && mono - last_ms < SWEEP_MS)
+		return;
+	last_ms = mono;
+	gmtime_r(&tt, &tm);
+	strftime(d.today, sizeof(d.today), "%Y-%m-%d", &tm);
+	d.ids = malloc(sizeof(*d.ids) * DUE_MAX);
+	d.destroy = malloc(sizeof(*d.destroy) * DUE_MAX);
+	if (d.ids == NULL || d.destroy == NULL ||
+	    (j = job_new("", 0)) == NULL) {
+		rc = ISA_ERR_NOMEM;
+		goto out;
+	}
+	/* A scratch job: the policy in force and an arena for the views. */
+	j->policy = current_policy_get();
+	j->now = now;
+	if (j->policy == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if ((rc = store_txn_begin(s, true, &t)) != 0)
+		goto out;
+	if ((rc = store_iter(t, STORE_DOCS, NULL, 0, find_due, &d)) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < d.n && rc == 0; i++)
+		rc = sweep_one(t, j, d.ids[i], d.destroy[i], now);
+	if (rc == 0 && d.n > 0) {
+		rc = store_txn_commit(t);
+		t = NULL;
+	}
+out:
+	if (t != NULL)
+		store_txn_abort(t);
+	if (rc != 0) {
+		log_warnx("the retention sweep failed (%s); it is tried again "
+		    "in %d s", isa_strerror(rc), SWEEP_MS / 1000);
+		last_ms = mono - SWEEP_MS + 5000;	/* sooner */
+	}
+	job_free(j);
+	free(d.ids);
+	free(d.destroy);
+}

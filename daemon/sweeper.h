@@ -1,0 +1,29 @@
+/* sweeper.h: retention: documents past destroy-after are crypto-shredded; review-by dates put reminders in the originator's inbox. */
+#ifndef ISA_DAEMON_SWEEPER_H
+#define ISA_DAEMON_SWEEPER_H
+
+#include <stdint.h>
+
+#include "daemon/store.h"
+#include "daemon/worker.h"
+
+#define SWEEP_MS	60000	/* how often, at most */
+
+/*
+ * In the writer thread (its tick): at most every SWEEP_MS (and at the
+ * first call), in one transaction: every active or recalled document whose
+ * destroy-after date has passed loses its data key, sealed fields and
+ * chunks, and becomes "destroyed" (its record and audit trail stay; a
+ * "destroy" audit record says so); every active document whose review-by
+ * date has come gets one "review" entry in the inbox of its author and its
+ * originator's approvers.  Dates are UTC days: destroy-after D means
+ * destroyed from D+1; review-by D reminds from D.  Failures are logged and
+ * retried at the next sweep.
+ */
+void sweeper_tick(store_t *s, const worker_env_t *env);
+
+/* The time the sweeper goes by: Unix seconds (test builds: $ISAD_TEST_NOW
+ * when set, so tests can move the calendar). */
+int64_t sweeper_now(void);
+
+#endif
