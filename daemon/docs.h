@@ -101,6 +101,10 @@ Isa__Status doc_status(policy_outcome_t o);
 Isa__DocMeta *doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
     crypto_dek_t **dek);
 
+/* d's data key, unwrapped (free with crypto_dek_free); NULL with j's reply
+ * set (INTERNAL) and a log line when it does not unwrap. */
+crypto_dek_t *doc_dek(job_t *j, const worker_env_t *env, const doc_t *d);
+
 /* Fill m's derived_from and supersedes from d, read in t: each names the
  * older document only to one who may know it exists (rule 8). */
 void doc_meta_lineage(job_t *j, store_txn_t *t, const doc_t *d,

@@ -220,6 +220,22 @@ time_text(job_t *j, int64_t t)
 	return job_strdup(j, buf);
 }
 
+crypto_dek_t *
+doc_dek(job_t *j, const worker_env_t *env, const doc_t *d)
+{
+	crypto_dek_t *dek = NULL;
+
+	if (d->rec->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
+	    crypto_dek_unwrap(env->kek, d->rec->wrapped_dek.data, &dek) != 0) {
+		log_warnx("document %s: its data key does not unwrap under the "
+		    "master key", d->idtext);
+		job_error(j, ISA__STATUS__INTERNAL, "document %s cannot be "
+		    "decrypted: tell the operator", d->idtext);
+		return NULL;
+	}
+	return dek;
+}
+
 Isa__DocMeta *
 doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
     crypto_dek_t **dekp)
@@ -231,14 +247,8 @@ doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
 	if (dekp != NULL)
 		*dekp = NULL;
 	isa__doc_meta__init(m);
-	if (r->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
-	    crypto_dek_unwrap(env->kek, r->wrapped_dek.data, &dek) != 0) {
-		log_warnx("document %s: its data key does not unwrap under the "
-		    "master key", d->idtext);
-		job_error(j, ISA__STATUS__INTERNAL, "document %s cannot be "
-		    "decrypted: tell the operator", d->idtext);
+	if ((dek = doc_dek(j, env, d)) == NULL)
 		return NULL;
-	}
 	m->id = job_strdup(j, d->idtext);
 	m->title = field_open(j, dek, d, DOC_FIELD_TITLE, &r->title_sealed);
 	m->handling = field_open(j, dek, d, DOC_FIELD_HANDLING,

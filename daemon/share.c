@@ -66,22 +66,6 @@ reason_ok(job_t *j, const char *reason, const char *what)
 	return true;
 }
 
-static crypto_dek_t *
-doc_key(job_t *j, const worker_env_t *env, const doc_t *d)
-{
-	crypto_dek_t *dek = NULL;
-
-	if (d->rec->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
-	    crypto_dek_unwrap(env->kek, d->rec->wrapped_dek.data, &dek) != 0) {
-		log_warnx("document %s: its data key does not unwrap under the "
-		    "master key", d->idtext);
-		job_error(j, ISA__STATUS__INTERNAL, "document %s cannot be "
-		    "decrypted: tell the operator", d->idtext);
-		return NULL;
-	}
-	return dek;
-}
-
 static request_state_t
 request_state(const char *s)
 {
@@ -368,6 +352,30 @@ out:
 
 /* ---- In a worker ---- */
 
+/* Open document idtext for j (its marking on the record where it
+ * exists); false with j's reply set when it cannot be read at all. */
+static bool
+open_doc(worker_ctx_t *w, job_t *j, const char *idtext, doc_t *d)
+{
+	store_txn_t *t;
+	int rc;
+
+	if ((t = doc_read_begin(w, j)) == NULL)
+		return false;
+	rc = doc_open(j, t, idtext, d);
+	store_txn_abort(t);
+	if (rc != 0) {
+		job_error(j, rc == ISA_ERR_PARSE ? ISA__STATUS__BAD_REQUEST :
+		    ISA__STATUS__UNAVAILABLE, rc == ISA_ERR_PARSE ?
+		    "\"%s\" is not a document id" : "isad cannot read its "
+		    "store right now; try again later (%s)", idtext);
+		return false;
+	}
+	if (d->rec != NULL)
+		j->a_marking = doc_marking_line(j, d);
+	return true;
+}
+
 /* Pack q into c->record. */
 static bool
 pack_request(job_t *j, change_t *c, const Isa__StoredRequest *q)
@@ -390,7 +398,6 @@ share_share(worker_ctx_t *w, job_t *j)
 	policy_decision_t dec;
 	Isa__ShareReply *rep;
 	crypto_dek_t *dek;
-	store_txn_t *t;
 	change_t *c;
 	char idtext[DOCID_TEXT_LEN + 1];
 	doc_t d;
@@ -408,27 +415,13 @@ share_share(worker_ctx_t *w, job_t *j)
 		j->a_reason = "target";
 		return;
 	}
-	if ((t = doc_read_begin(w, j)) == NULL)
+	if (!open_doc(w, j, sr->id, &d))
 		return;
-	rc = doc_open(j, t, sr->id, &d);
-	store_txn_abort(t);
-	if (rc == ISA_ERR_PARSE) {
-		job_error(j, ISA__STATUS__BAD_REQUEST, "\"%s\" is not a "
-		    "document id", sr->id);
-		return;
-	}
-	if (rc != 0) {
-		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
-		    "store right now; try again later");
-		return;
-	}
-	if (d.rec != NULL)
-		j->a_marking = doc_marking_line(j, &d);
 	if (!doc_decide(j, POLICY_ACTION_SHARE, &d, &args, &dec)) {
 		doc_release(&d);
 		return;
 	}
-	if ((c = change_new(j)) == NULL || (dek = doc_key(j, w->env, &d))
+	if ((c = change_new(j)) == NULL || (dek = doc_dek(j, w->env, &d))
 	    == NULL) {
 		doc_release(&d);
 		return;
@@ -601,7 +594,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 	args.request = &rq;
 	if (!doc_decide(j, dr->approve ? POLICY_ACTION_APPROVE :
 	    POLICY_ACTION_REFUSE, &d, &args, &dec) ||
-	    (c = change_new(j)) == NULL || (dek = doc_key(j, w->env, &d)) ==
+	    (c = change_new(j)) == NULL || (dek = doc_dek(j, w->env, &d)) ==
 	    NULL) {
 		if (q != NULL)
 			isa__stored_request__free_unpacked(q, NULL);
@@ -727,32 +720,16 @@ share_recall(worker_ctx_t *w, job_t *j)
 	Isa__RecallReply *rep;
 	policy_decision_t dec;
 	crypto_dek_t *dek;
-	store_txn_t *t;
 	change_t *c;
 	doc_t d;
-	int rc;
 
 	j->a_doc = job_strdup(j, rr->id);
 	if (!reason_ok(j, rr->reason, "a recall"))
 		return;
-	if ((t = doc_read_begin(w, j)) == NULL)
+	if (!open_doc(w, j, rr->id, &d))
 		return;
-	rc = doc_open(j, t, rr->id, &d);
-	store_txn_abort(t);
-	if (rc == ISA_ERR_PARSE) {
-		job_error(j, ISA__STATUS__BAD_REQUEST, "\"%s\" is not a "
-		    "document id", rr->id);
-		return;
-	}
-	if (rc != 0) {
-		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
-		    "store right now; try again later");
-		return;
-	}
-	if (d.rec != NULL)
-		j->a_marking = doc_marking_line(j, &d);
 	if (!doc_decide(j, POLICY_ACTION_RECALL, &d, NULL, &dec) ||
-	    (c = change_new(j)) == NULL || (dek = doc_key(j, w->env, &d)) ==
+	    (c = change_new(j)) == NULL || (dek = doc_dek(j, w->env, &d)) ==
 	    NULL) {
 		doc_release(&d);
 		return;
