@@ -33,14 +33,18 @@ get_be64(const uint8_t *p)
 	return v;
 }
 
-uint64_t
-inbox_last_seq(store_txn_t *txn)
+/* Each user's entries are numbered on their own, so the numbers a reader
+ * sees count only their own entries (ids "leak no count"). */
+static uint64_t
+last_seq(store_txn_t *txn, const char *user)
 {
+	char key[USER_MAX + sizeof(SEQ_KEY)];
 	const void *val;
 	size_t len;
 
-	if (store_get(txn, STORE_META, SEQ_KEY, sizeof(SEQ_KEY) - 1, &val,
-	    &len) != 0 || len != 8)
+	snprintf(key, sizeof(key), "%s/%s", SEQ_KEY, user);
+	if (store_get(txn, STORE_META, key, strlen(key), &val, &len) != 0 ||
+	    len != 8)
 		return 0;
 	return get_be64(val);
 }
@@ -62,12 +66,15 @@ inbox_add(store_txn_t *txn, const char *user, const inbox_entry_t *e)
 {
 	Isa__StoredInbox s = ISA__STORED_INBOX__INIT;
 	uint8_t id[DOCID_LEN], key[USER_MAX + 9], seqb[8], buf[1024];
-	uint64_t seq = inbox_last_seq(txn) + 1;
+	char seqkey[USER_MAX + sizeof(SEQ_KEY)];
+	uint64_t seq;
 	size_t klen, len;
 	int rc;
 
 	if (strlen(user) >= USER_MAX)
 		return ISA_ERR_INVAL;
+	seq = last_seq(txn, user) + 1;
+	snprintf(seqkey, sizeof(seqkey), "%s/%s", SEQ_KEY, user);
 	if ((rc = crypto_random(id, sizeof(id))) != 0)
 		return rc;
 	s.id.data = id;
@@ -93,21 +100,20 @@ inbox_add(store_txn_t *txn, const char *user, const inbox_entry_t *e)
 	put_be64(seqb, seq);
 	if ((rc = store_put(txn, STORE_INBOX, key, klen, buf, len)) != 0)
 		return rc;
-	return store_put(txn, STORE_META, SEQ_KEY, sizeof(SEQ_KEY) - 1, seqb,
+	return store_put(txn, STORE_META, seqkey, strlen(seqkey), seqb,
 	    sizeof(seqb));
 }
 
-/* Whether u could read doc: rules 1-4 (an embargo only delays it). */
+/* Whether u may read doc now.  (Under embargo nobody hears of it: an
+ * entry they could not see yet would only say that something came.) */
 static bool
 could_read(const policy_t *p, const policy_user_t *u, const policy_doc_t *doc,
     int64_t now)
 {
 	policy_decision_t dec;
 
-	if (policy_decide(p, u, POLICY_ACTION_INFO, doc, NULL, now, &dec) ==
-	    POLICY_PERMIT)
-		return true;
-	return dec.reason == POLICY_REASON_EMBARGO;
+	return policy_decide(p, u, POLICY_ACTION_INFO, doc, NULL, now, &dec) ==
+	    POLICY_PERMIT;
 }
 
 int

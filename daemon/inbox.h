@@ -35,9 +35,8 @@ __attribute__((warn_unused_result))
 int inbox_add(store_txn_t *txn, const char *user, const inbox_entry_t *e);
 
 /*
- * In the writer: e for every user of p who passes need-to-know and
- * clearance for doc (rules 1-4: who could read it, embargo aside) and is
- * covered by pr (NULL: anyone), except skip (NULL for none).
+ * In the writer: e for every user of p who may read doc now (rules 1-5)
+ * and is covered by pr (NULL: anyone), except skip (NULL for none).
  */
 __attribute__((warn_unused_result))
 int inbox_to_readers(store_txn_t *txn, const policy_t *p,
@@ -59,9 +58,5 @@ int inbox_to_deciders(store_txn_t *txn, const policy_t *p,
 
 /* The handler of InboxQuery (handlers.h contract). */
 void inbox_query(worker_ctx_t *w, job_t *j);
-
-/* The newest entry's sequence number, anyone's (0: none), in txn: entries
- * are numbered in one sequence, so a reader's cursor only grows. */
-uint64_t inbox_last_seq(store_txn_t *txn);
 
 #endif

@@ -60,6 +60,7 @@ typedef struct job {
 	 * entries, so held watches take a new look once it commits. */
 	uint32_t watch_ms;
 	int64_t watch_due_ms;
+	uint64_t watch_gen;		/* the main loop's news count when it looked */
 	struct job *watch_next;
 	bool notifies;
 	unsigned worker;		/* which worker handles it */

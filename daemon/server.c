@@ -61,6 +61,7 @@ typedef struct {
 	worker_env_t env;
 	unsigned next_worker;
 	watches_t *watches;	/* inbox watches held for news */
+	uint64_t news;		/* notifying commits so far */
 	bool stopping;		/* no more holding or new looks */
 } server_t;
 
@@ -241,6 +242,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		j->has_content = true;
 	}
 	j->a_action = handlers_action(j->req);
+	j->watch_gen = s->news;
 	route = handlers_route(j);
 	workers_submit(s->workers, j, route >= 0 ? (unsigned)route :
 	    s->next_worker++);
@@ -294,9 +296,12 @@ server_results(server_t *s)
 			log_debug("request %llu from %s: %s",
 			    (unsigned long long)j->req->request_id, j->user,
 			    envelope_status_name(j->resp.status));
-		news = news || (j->notifies &&
-		    j->resp.status == ISA__STATUS__OK);
-		if (!s->stopping && watches_hold(s->watches, j, now))
+		if (j->notifies && j->resp.status == ISA__STATUS__OK) {
+			news = true;
+			s->news++;
+		}
+		if (!s->stopping && watches_hold(s->watches, j, now,
+		    j->watch_gen != s->news))
 			continue;
 		server_send(s, j);
 		job_free(j);
@@ -359,6 +364,7 @@ server_rewatch(server_t *s)
 		j->now = (int64_t)time(NULL);
 		j->now_ms = timefmt_now_ms();
 		isa__envelope__init(&j->resp);
+		j->watch_gen = s->news;
 		j->audited = false;
 		j->change = NULL;
 		j->after = NULL;

@@ -24,7 +24,27 @@ typedef struct {
 	bool grant;			/* share: grant now, else file */
 	bool approve;			/* decide: approve, else refuse */
 	ProtobufCBinaryData sealed;	/* decide: a refusal's reason; recall: its reason */
+	Isa__Envelope reply;		/* the reply as the worker made it */
+	const char *reason;		/* ... and its audit reason */
+	bool kept;
 } change_t;
+
+/*
+ * At the start of every apply: a batch that is tried again must start from
+ * the reply the worker made, not from an error an earlier try set.
+ */
+static void
+change_restart(job_t *j, change_t *c)
+{
+	if (!c->kept) {
+		c->reply = j->resp;
+		c->reason = j->a_reason;
+		c->kept = true;
+	} else {
+		j->resp = c->reply;
+		j->a_reason = c->reason;
+	}
+}
 
 static void
 change_free(void *p)
@@ -100,6 +120,8 @@ live_doc(job_t *j, store_txn_t *txn, const uint8_t *id, int *rc)
 		docid_format(id, idtext);
 		job_error(j, ISA__STATUS__GONE, "document %s was %s meanwhile",
 		    idtext, r->state);
+		j->a_reason = strcmp(r->state, "destroyed") == 0 ? "destroyed" :
+		    "recalled";
 		isa__stored_doc__free_unpacked(r, NULL);
 		return NULL;
 	}
@@ -208,6 +230,7 @@ share_apply(store_txn_t *txn, writer_op_t *op)
 	doc_t d;
 	int rc;
 
+	change_restart(j, c);
 	if (c->grant) {
 		q = isa__stored_request__unpack(NULL, c->record_len, c->record);
 		if (q == NULL)
@@ -247,6 +270,7 @@ decide_apply(store_txn_t *txn, writer_op_t *op)
 	size_t len;
 	int rc;
 
+	change_restart(j, c);
 	if ((rc = store_get(txn, STORE_REQUESTS, c->req, DOCID_LEN, &val,
 	    &len)) != 0)
 		return rc;
@@ -317,6 +341,7 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 	doc_t d;
 	int rc;
 
+	change_restart(j, c);
 	if ((r = live_doc(j, txn, c->doc, &rc)) == NULL)
 		return rc;
 	/* Tell everyone who could read it, as it stood. */
@@ -586,7 +611,6 @@ share_decide(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	if (q != NULL) {
-		j->a_doc = job_strdup(j, d.idtext);
 		j->a_target = job_strdup(j, q->target);
 		if (d.rec != NULL)
 			j->a_marking = doc_marking_line(j, &d);
@@ -661,7 +685,8 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 	if (policy_decide(j->policy, j->subject, POLICY_ACTION_REQUEST_VIEW,
 	    &d.view, &args, j->now, &dec) != POLICY_PERMIT)
 		goto skip;
-	if (crypto_dek_unwrap(l->w->env->kek, d.rec->wrapped_dek.data, &dek)
+	if (d.rec->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
+	    crypto_dek_unwrap(l->w->env->kek, d.rec->wrapped_dek.data, &dek)
 	    != 0)
 		dek = NULL;
 	l->rep->requests[l->rep->n_requests++] = request_info(j, q, &d, dek);

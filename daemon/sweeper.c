@@ -198,8 +198,18 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	if ((rc = store_iter(t, STORE_DOCS, NULL, 0, find_due, &d)) < 0)
 		goto out;
 	rc = 0;
-	for (size_t i = 0; i < d.n && rc == 0; i++)
+	for (size_t i = 0; i < d.n && rc == 0; i++) {
 		rc = sweep_one(t, j, d.ids[i], d.destroy[i], now);
+		if (rc == ISA_ERR_PARSE) {
+			char idtext[DOCID_TEXT_LEN + 1];
+
+			/* One damaged record must not hold back the rest. */
+			docid_format(d.ids[i], idtext);
+			log_warnx("document %s: its record is damaged; the "
+			    "retention sweep skips it", idtext);
+			rc = 0;
+		}
+	}
 	if (rc == 0 && d.n > 0) {
 		rc = store_txn_commit(t);
 		t = NULL;

@@ -1,6 +1,7 @@
 /* watch.c: `isa inbox --watch` requests held by the main loop until an entry may have come or their time is up. */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "daemon/watch.h"
 
@@ -15,18 +16,26 @@ watches_new(void)
 }
 
 bool
-watches_hold(watches_t *w, job_t *j, int64_t now_ms)
+watches_hold(watches_t *w, job_t *j, int64_t now_ms, bool stale)
 {
 	const Isa__InboxReply *r = j->resp.inbox_reply;
+	int mine = 0;
 
 	if (j->watch_ms == 0 || j->resp.status != ISA__STATUS__OK ||
 	    j->resp.body_case != ISA__ENVELOPE__BODY_INBOX_REPLY ||
-	    r->n_entries > 0 || r->next != j->req->inbox->after)
+	    r->n_entries > 0 || stale)
 		return false;
 	if (j->watch_due_ms == 0)
 		j->watch_due_ms = now_ms + j->watch_ms;
 	if (now_ms >= j->watch_due_ms)
 		return false;
+	for (const job_t *h = w->head; h != NULL; h = h->watch_next)
+		mine += strcmp(h->user, j->user) == 0;
+	if (mine >= WATCH_PER_USER) {
+		job_error(j, ISA__STATUS__UNAVAILABLE, "you have %d inbox "
+		    "watches open already; close one", WATCH_PER_USER);
+		return false;
+	}
 	j->watch_next = w->head;
 	w->head = j;
 	return true;
