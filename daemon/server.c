@@ -278,10 +278,9 @@ server_tick(store_t *st, void *arg)
 static void
 server_results(server_t *s)
 {
-	job_t *j;
-
 	int64_t now = transfers_now_ms();
 	bool news = false;
+	job_t *j;
 
 	queue_fd_clear(s->results);
 	while ((j = queue_pop(s->results, 0)) != NULL) {
