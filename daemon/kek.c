@@ -10,6 +10,7 @@
 #include <gcrypt.h>
 
 #include "common/err.h"
+#include "common/secfile.h"
 #include "common/wipe.h"
 #include "daemon/crypto.h"
 #include "daemon/kek.h"
@@ -431,61 +432,6 @@ crypto_kek_create(const char *path, const char *pass, size_t passlen,
 
 /* ---- Reading the master key file ---- */
 
-/* Read path into buf (cap bytes, NUL-terminated) if it is a private
- * regular file. */
-static int
-read_private(const char *path, char *buf, size_t cap, size_t *len,
-    char *err, size_t errlen)
-{
-	struct stat st;
-	ssize_t n = 0;
-	size_t got = 0;
-	int fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		saved = errno;
-		seterr(err, errlen, "%s: cannot open master key file: %s",
-		    path, strerror(saved));
-		errno = saved;
-		return saved == ENOENT ? ISA_ERR_NOTFOUND : ISA_ERR_IO;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "%s: not a regular master key file", path);
-		close(fd);
-		return ISA_ERR_IO;
-	}
-	if ((st.st_mode & 077) != 0) {
-		seterr(err, errlen, "%s: master key file is readable by group "
-		    "or others (mode %04o); run: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		close(fd);
-		return ISA_ERR_PERM;
-	}
-	while (got < cap - 1) {
-		n = read(fd, buf + got, cap - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	saved = errno;
-	close(fd);
-	if (n < 0) {
-		seterr(err, errlen, "%s: %s", path, strerror(saved));
-		errno = saved;
-		return ISA_ERR_IO;
-	}
-	if (got == cap - 1) {
-		seterr(err, errlen, "%s: too large to be a master key file",
-		    path);
-		return ISA_ERR_PARSE;
-	}
-	buf[got] = '\0';
-	*len = got;
-	return 0;
-}
-
 /* What a parsed file holds. */
 struct kfile {
 	unsigned long n, p;		/* scrypt N and p; n 0: kdf none */
@@ -627,7 +573,8 @@ crypto_kek_load(const char *path, const char *pass, size_t passlen,
 	    (dk = gcry_malloc_secure(CRYPTO_KEY_LEN)) == NULL)
 		goto fail;
 	f.key = key;
-	if ((rc = read_private(path, buf, FILE_MAX, &len, err, errlen)) != 0 ||
+	if ((rc = secfile_read(path, "master key file", "master key file", true,
+	    buf, FILE_MAX, &len, err, errlen)) != 0 ||
 	    (rc = parse(path, buf, len, &f, err, errlen)) != 0)
 		goto out;
 	if ((rc = digest(NULL, buf, f.body, check, CHECK_LEN)) != 0)

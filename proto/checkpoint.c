@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/secfile.h"
 #include "common/wipe.h"
 #include "proto/checkpoint.h"
 
@@ -704,60 +705,11 @@ no_passphrase(char *buf, int size, int rwflag, void *arg)
 	return -1;
 }
 
-/* Read the key file at path into buf (cap bytes); with need_private, refuse
- * one that group or others may read or write. */
-static int
-read_key_file(const char *path, bool need_private, char *buf, size_t cap,
-    size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	size_t got = 0;
-	ssize_t n = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "%s: cannot open key file: %s", path,
-		    strerror(e));
-		return e == ENOENT ? ISA_ERR_NOTFOUND : ISA_ERR_IO;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular key file", path);
-		close(fd);
-		return ISA_ERR_IO;
-	}
-	if (need_private && (st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s: secret key file is readable by "
-		    "group or others (mode %04o); run: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		close(fd);
-		return ISA_ERR_PERM;
-	}
-	while (got < cap && ((n = read(fd, buf + got, cap - got)) > 0 ||
-	    (n < 0 && errno == EINTR)))
-		if (n > 0)
-			got += (size_t)n;
-	if (got < cap && n < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return ISA_ERR_IO;
-	}
-	close(fd);
-	if (got == cap) {
-		snprintf(err, errlen, "%s: too large to be a key file", path);
-		return ISA_ERR_PARSE;
-	}
-	*len = got;
-	return 0;
-}
-
 static int
 read_key(const char *path, bool private, EVP_PKEY **out, char *err,
     size_t errlen)
 {
-	char buf[CHECKPOINT_KEY_FILE_MAX];
+	char buf[CHECKPOINT_KEY_FILE_MAX + 1];	/* and a NUL */
 	EVP_PKEY *key = NULL;
 	BIO *bio = NULL;
 	size_t len;
@@ -766,7 +718,8 @@ read_key(const char *path, bool private, EVP_PKEY **out, char *err,
 	*out = NULL;
 	if (errlen > 0)
 		err[0] = '\0';
-	rc = read_key_file(path, private, buf, sizeof(buf), &len, err, errlen);
+	rc = secfile_read(path, "key file", "secret key file", private, buf,
+	    sizeof(buf), &len, err, errlen);
 	if (rc != 0)
 		goto out;
 	rc = ISA_ERR_PARSE;

@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "common/err.h"
+#include "common/secfile.h"
 #include "common/wipe.h"
 #include "proto/keyfile.h"
 
@@ -114,46 +115,6 @@ parse_line(const char *line, const char *name, char *value)
 	return keyfile_z85_valid(value) ? 1 : -1;
 }
 
-static int
-read_file(const char *path, int need_private, char *buf, size_t cap,
-    size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open key file: %s", path,
-		    strerror(errno));
-		return errno == ENOENT ? ISA_ERR_NOTFOUND : ISA_ERR_IO;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular key file", path);
-		close(fd);
-		return ISA_ERR_IO;
-	}
-	if (need_private && (st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s: secret key file is readable by "
-		    "group or others (mode %04o); run: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		close(fd);
-		return ISA_ERR_PERM;
-	}
-	while ((n = read(fd, buf + got, cap - 1 - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	if (n < 0 || got == cap - 1) {
-		snprintf(err, errlen, "%s: %s", path, n < 0 ? strerror(errno) :
-		    "too large to be a key file");
-		return n < 0 ? ISA_ERR_IO : ISA_ERR_PARSE;
-	}
-	buf[got] = '\0';
-	*len = got;
-	return 0;
-}
-
 int
 keyfile_read(const char *path, char *pub, char *sec, char *err,
     size_t errlen)
@@ -166,7 +127,8 @@ keyfile_read(const char *path, char *pub, char *sec, char *err,
 	pub[0] = '\0';
 	if (sec != NULL)
 		sec[0] = '\0';
-	rc = read_file(path, sec != NULL, buf, sizeof(buf), &len, err, errlen);
+	rc = secfile_read(path, "key file", "secret key file", sec != NULL, buf,
+	    sizeof(buf), &len, err, errlen);
 	if (rc != 0)
 		goto out;
 	rc = ISA_ERR_PARSE;
