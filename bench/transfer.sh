@@ -5,8 +5,8 @@
 set -eu
 B=$(realpath "${1:-build/release}")
 MIB=${2:-1024}
-ISAD=$B/isad
 ISA=$B/isa
+. "$(cd "$(dirname "$0")" && pwd)/deploy.sh"
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/isa-bench-XXXXXX")
 PID=""
 SAMPLER=""
@@ -17,26 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 cd "$DIR"
-cat > isad.conf <<CONF
-listen = "tcp://127.0.0.1:*";
-data_dir = "data";
-policy = "policy.conf";
-origin = "bench/isa";
-map_size = 8589934592;
-limits = { max_document = 4294967296; };
-CONF
-"$ISAD" init --config isad.conf > init.out
-"$ISA" keygen --out u > key.out
-cat > policy.conf <<P
-agencies = ( { id = "hcc"; name = "H"; } );
-users = ( { id = "u"; name = "U"; agency = "hcc"; clearance = "SC"; key = "$(tail -n 1 key.out)"; } );
-P
-"$ISAD" --config isad.conf 2> isad.log &
-PID=$!
-until grep -q "serving on" isad.log; do sleep 0.05; done
-EP=$(sed -n 's/.*serving on \(tcp:[^;]*\);.*/\1/p' isad.log)
-printf 'server = "%s";\nserver_key = "%s";\nkey_file = "user.key";\ntimeout_ms = 60000;\n' \
-	"$EP" "$(tail -n 1 init.out)" > u/client.conf
+bench_deploy "map_size = 8589934592;
+limits = { max_document = 4294967296; };"
 head -c $((MIB * 1048576)) /dev/urandom > big
 sync
 anon() { awk '/RssAnon/ { print $2 }' /proc/$PID/status; }

@@ -83,6 +83,12 @@ int doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d);
 __attribute__((warn_unused_result))
 int doc_from_bytes(job_t *j, const void *val, size_t len, doc_t *d);
 
+/* Read document id (raw) in txn, as doc_from_bytes.  Returns 0,
+ * ISA_ERR_NOTFOUND, ISA_ERR_PARSE or a store error. */
+__attribute__((warn_unused_result))
+int doc_load(job_t *j, store_txn_t *txn, const uint8_t id[DOCID_LEN],
+    doc_t *d);
+
 void doc_release(doc_t *d);
 
 /* Decide action on d; on anything but PERMIT set j's error reply from the

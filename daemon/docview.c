@@ -102,32 +102,37 @@ bad:
 }
 
 int
-doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
+doc_load(job_t *j, store_txn_t *txn, const uint8_t id[DOCID_LEN], doc_t *d)
 {
-	uint8_t id[DOCID_LEN];
 	const void *val;
 	size_t len;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	if ((rc = store_get(txn, STORE_DOCS, id, DOCID_LEN, &val, &len)) != 0)
+		return rc;
+	return doc_from_bytes(j, val, len, d);
+}
+
+int
+doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
+{
+	uint8_t id[DOCID_LEN];
+	int rc;
+
+	memset(d, 0, sizeof(*d));
 	if (docid_parse(idtext, id) != 0)
 		return ISA_ERR_PARSE;
-	docid_format(id, d->idtext);
-	rc = store_get(txn, STORE_DOCS, id, sizeof(id), &val, &len);
-	if (rc == ISA_ERR_NOTFOUND) {
-		policy_doc_dummy(&d->view, d->idtext);
-		return 0;
-	}
-	if (rc != 0)
-		return rc;
-	if (doc_from_bytes(j, val, len, d) != 0) {
-		/* Damaged: answer as for nothing there, and say so in the
-		 * log (doc_from_bytes did). */
+	rc = doc_load(j, txn, id, d);
+	if (rc == ISA_ERR_NOTFOUND || rc == ISA_ERR_PARSE) {
+		/* Nothing there, or damaged (doc_from_bytes said so in the
+		 * log): answer as for nothing there. */
 		memset(d, 0, sizeof(*d));
 		docid_format(id, d->idtext);
 		policy_doc_dummy(&d->view, d->idtext);
+		return 0;
 	}
-	return 0;
+	return rc;
 }
 
 void

@@ -183,14 +183,8 @@ grant(job_t *j, store_txn_t *txn, const uint8_t *id, const uint8_t *req,
 		if (rc != 0)
 			goto out;
 	}
-	{
-		const void *val;
-		size_t len;
-
-		if ((rc = store_get(txn, STORE_DOCS, id, DOCID_LEN, &val,
-		    &len)) != 0 || (rc = doc_from_bytes(j, val, len, &d)) != 0)
-			goto out;
-	}
+	if ((rc = doc_load(j, txn, id, &d)) != 0)
+		goto out;
 	e.doc = id;
 	e.request = req;
 	e.actor = j->user;
@@ -225,8 +219,6 @@ share_apply(store_txn_t *txn, writer_op_t *op)
 	change_t *c = j->state;
 	Isa__StoredRequest *q;
 	inbox_entry_t e = { 0 };
-	const void *val;
-	size_t len;
 	doc_t d;
 	int rc;
 
@@ -244,8 +236,7 @@ share_apply(store_txn_t *txn, writer_op_t *op)
 	    c->record_len)) != 0 || c->grant)
 		return rc;
 	/* Filed: whoever may decide hears of it. */
-	if ((rc = store_get(txn, STORE_DOCS, c->doc, DOCID_LEN, &val, &len))
-	    != 0 || (rc = doc_from_bytes(j, val, len, &d)) != 0)
+	if ((rc = doc_load(j, txn, c->doc, &d)) != 0)
 		return rc;
 	e.kind = INBOX_REQUEST;
 	e.doc = c->doc;
@@ -336,8 +327,6 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 	change_t *c = j->state;
 	inbox_entry_t e = { 0 };
 	Isa__StoredDoc *r;
-	const void *val;
-	size_t len;
 	doc_t d;
 	int rc;
 
@@ -345,8 +334,7 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 	if ((r = live_doc(j, txn, c->doc, &rc)) == NULL)
 		return rc;
 	/* Tell everyone who could read it, as it stood. */
-	if ((rc = store_get(txn, STORE_DOCS, c->doc, DOCID_LEN, &val, &len))
-	    != 0 || (rc = doc_from_bytes(j, val, len, &d)) != 0)
+	if ((rc = doc_load(j, txn, c->doc, &d)) != 0)
 		goto out;
 	e.kind = INBOX_RECALLED;
 	e.doc = c->doc;

@@ -1,0 +1,26 @@
+# bench/deploy.sh: sourced by the bench scripts.  bench_deploy EXTRA makes a
+# one-user deployment in the current directory (EXTRA: more isad.conf
+# lines), starts isad from $B in the background ($PID; the caller kills
+# it), and writes u/client.conf; $EP is the endpoint, $SK the server key.
+bench_deploy() {
+	cat > isad.conf <<CONF
+listen = "tcp://127.0.0.1:*";
+data_dir = "data";
+policy = "policy.conf";
+origin = "bench/isa";
+$1
+CONF
+	"$B/isad" init --config isad.conf > init.out
+	"$B/isa" keygen --out u > key.out
+	cat > policy.conf <<P
+agencies = ( { id = "hcc"; name = "H"; } );
+users = ( { id = "u"; name = "U"; agency = "hcc"; clearance = "SC"; key = "$(tail -n 1 key.out)"; } );
+P
+	"$B/isad" --config isad.conf 2> isad.log &
+	PID=$!
+	until grep -q "serving on" isad.log; do sleep 0.05; done
+	EP=$(sed -n 's/.*serving on \(tcp:[^;]*\);.*/\1/p' isad.log)
+	SK=$(tail -n 1 init.out)
+	printf 'server = "%s";\nserver_key = "%s";\nkey_file = "user.key";\ntimeout_ms = 60000;\n' \
+		"$EP" "$SK" > u/client.conf
+}
