@@ -145,3 +145,19 @@ cli_json_str(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+void
+cli_json_fields(FILE *out, const void *msg, const cli_field_t *f, size_t n,
+    bool skip_empty)
+{
+	fputc('{', out);
+	for (size_t i = 0; i < n; i++) {
+		const char *v = *(char *const *)(const void *)
+		    ((const char *)msg + f[i].off);
+
+		if (i > 0 && skip_empty && (v == NULL || v[0] == '\0'))
+			continue;
+		fprintf(out, "%s\"%s\":", i > 0 ? "," : "", f[i].name);
+		cli_json_str(out, v != NULL ? v : "");
+	}
+}

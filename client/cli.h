@@ -3,6 +3,7 @@
 #define ISA_CLIENT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "client/conf.h"
@@ -57,6 +58,18 @@ int cli_status_exit(Isa__Status s);
 
 /* Write s as a JSON string, quoted and escaped, to out. */
 void cli_json_str(FILE *out, const char *s);
+
+/* A string field of a protobuf-c message, for cli_json_fields. */
+typedef struct {
+	const char *name;
+	size_t off;		/* offsetof the char * member */
+} cli_field_t;
+
+/* "{" and the n string fields f of msg as JSON members ("name":"value",
+ * comma-separated), leaving out empty ones after the first when
+ * skip_empty.  The caller closes the object. */
+void cli_json_fields(FILE *out, const void *msg, const cli_field_t *f,
+    size_t n, bool skip_empty);
 
 /* Print "isa: " and a formatted line on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -141,7 +141,7 @@ cmd_info(int argc, char **argv)
 	if (m->sha256.len == SHA256_LEN)
 		sha256_hex(m->sha256.data, hex);
 	if (o.json) {
-		static const struct { const char *name; size_t off; } f[] = {
+		static const cli_field_t f[] = {
 			{ "id", offsetof(Isa__DocMeta, id) },
 			{ "title", offsetof(Isa__DocMeta, title) },
 			{ "marking", offsetof(Isa__DocMeta, marking) },
@@ -164,14 +164,7 @@ cmd_info(int argc, char **argv)
 			{ "filename", offsetof(Isa__DocMeta, filename) },
 		};
 
-		putchar('{');
-		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-			const char *v = *(char *const *)(const void *)
-			    ((const char *)m + f[i].off);
-
-			if (v[0] != '\0' || i == 0)
-				json_field(f[i].name, v, i == 0);
-		}
+		cli_json_fields(stdout, m, f, sizeof(f) / sizeof(f[0]), true);
 		printf(",\"size\":%llu", (unsigned long long)m->size);
 		json_field("sha256", hex, false);
 		print_list("to", m->to, m->n_to, true);

@@ -11,18 +11,13 @@
 static void
 print_entry(const Isa__InboxEntry *e, bool json)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} f[] = {
+	static const cli_field_t f[] = {
 #define F(x) { #x, offsetof(Isa__InboxEntry, x) }
 		F(id), F(time), F(kind), F(doc), F(marking), F(title),
 		F(originator), F(actor), F(requester), F(target), F(request),
 		F(state), F(text),
 #undef F
 	};
-	bool first = true;
-
 	if (!json) {
 		printf("%s\t%s\t%s\t", e->id, e->time, e->kind);
 		for (const char *s = e->text; *s != '\0'; s++)
@@ -30,16 +25,7 @@ print_entry(const Isa__InboxEntry *e, bool json)
 		putchar('\n');
 		return;
 	}
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		const char *v = *(char *const *)(const void *)
-		    ((const char *)e + f[i].off);
-
-		if (v == NULL || v[0] == '\0')
-			continue;
-		printf("%s\"%s\":", first ? "{" : ",", f[i].name);
-		cli_json_str(stdout, v);
-		first = false;
-	}
+	cli_json_fields(stdout, e, f, sizeof(f) / sizeof(f[0]), true);
 	printf("}\n");
 }
 

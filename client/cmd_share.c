@@ -93,10 +93,7 @@ cmd_share(int argc, char **argv)
 static void
 print_request(const Isa__RequestInfo *q, bool json)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} f[] = {
+	static const cli_field_t f[] = {
 #define F(x) { #x, offsetof(Isa__RequestInfo, x) }
 		F(id), F(doc), F(marking), F(requester), F(target), F(reason),
 		F(state), F(created), F(decided_by), F(decided),
@@ -109,13 +106,7 @@ print_request(const Isa__RequestInfo *q, bool json)
 		    q->marking, q->requester, q->target, q->reason);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		const char *v = *(char *const *)(const void *)
-		    ((const char *)q + f[i].off);
-
-		printf("%s\"%s\":", i == 0 ? "{" : ",", f[i].name);
-		cli_json_str(stdout, v);
-	}
+	cli_json_fields(stdout, q, f, sizeof(f) / sizeof(f[0]), false);
 	printf("}\n");
 }
 
