@@ -10,24 +10,73 @@
 #include "proto/auditfmt.h"
 #include "proto/isa.pb-c.h"
 
-/* A growing string. */
+/*
+ * A growing string, or (when line is set) a check that a given line is
+ * exactly what would be written: one formatter serves both, so export and
+ * verify cannot disagree on the format.
+ */
 typedef struct {
-	char *p;
-	size_t len, cap;
-	bool oom;
+	char *p;		/* what is written; NULL when matching */
+	const char *line;	/* the line matched; NULL when writing */
+	size_t len, cap;	/* bytes written or matched; room, or the line's length */
+	bool bad;		/* out of memory, or the line differs */
 } buf_t;
 
-static void
+/*
+ * Whether the n bytes at a and b are the same.  Most pieces of a record
+ * are a few bytes: two overlapping loads beat a call to memcmp.
+ */
+static inline bool
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, x2, y2;
+	uint32_t u, v, u2, v2;
+
+	if (n > 16)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&x2, a + n - 8, 8);
+		memcpy(&y2, b + n - 8, 8);
+		return ((x ^ y) | (x2 ^ y2)) == 0;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		memcpy(&u2, a + n - 4, 4);
+		memcpy(&v2, b + n - 4, 4);
+		return ((u ^ v) | (u2 ^ v2)) == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static inline void
 buf_add(buf_t *b, const char *s, size_t n)
 {
-	if (b->oom)
+	if (b->bad)
 		return;
+	if (b->line != NULL) {
+		const char *l = b->line + b->len;
+
+		if (n > b->cap - b->len) {
+			b->bad = true;
+			return;
+		}
+		if (!same(l, s, n))
+			b->bad = true;
+		b->len += n;
+		return;
+	}
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = (b->len + n + 1) * 2;
 		char *p = realloc(b->p, cap);
 
 		if (p == NULL) {
-			b->oom = true;
+			b->bad = true;
 			return;
 		}
 		b->p = p;
@@ -44,18 +93,32 @@ buf_str(buf_t *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+/*
+ * The bytes a JSON string escapes (controls, DEL, quote, backslash) and
+ * NUL, as a bitmap: the verifier scans every string of every record.
+ */
+static const uint64_t escaped[4] = {
+	0x00000004ffffffffULL,		/* 0x00-0x1f and '"' */
+	0x8000000010000000ULL,		/* '\\' and 0x7f */
+	0, 0,
+};
+
+#define ESCAPED(c) (escaped[(c) >> 6] >> ((c) & 63) & 1)
+
+/* s escaped as the inside of a JSON string. */
 static void
-buf_json(buf_t *b, const char *s)
+buf_json_body(buf_t *b, const char *s)
 {
 	static const char hexd[] = "0123456789abcdef";
 	const unsigned char *c = (const unsigned char *)s, *run = c;
 	char esc[6];
 
-	buf_add(b, "\"", 1);
-	for (; *c; c++) {
-		if (*c >= 0x20 && *c != 0x7f && *c != '"' && *c != '\\')
-			continue;	/* copied with its run */
+	for (;; c++) {
+		while (!ESCAPED(*c))
+			c++;
 		buf_add(b, (const char *)run, (size_t)(c - run));
+		if (*c == '\0')
+			return;
 		run = c + 1;
 		if (*c == '"' || *c == '\\') {
 			esc[0] = '\\';
@@ -70,22 +133,37 @@ buf_json(buf_t *b, const char *s)
 			buf_add(b, esc, 6);
 		}
 	}
-	buf_add(b, (const char *)run, (size_t)(c - run));
+}
+
+static void
+buf_json(buf_t *b, const char *s)
+{
+	buf_add(b, "\"", 1);
+	buf_json_body(b, s);
 	buf_add(b, "\"", 1);
 }
 
-/* v in decimal, without printf: this runs once a record in verify. */
-static void
-buf_u64(buf_t *b, uint64_t v)
+size_t
+auditfmt_decimal(uint64_t v, char out[AUDITFMT_DECIMAL_LEN])
 {
-	char d[20];
+	char d[AUDITFMT_DECIMAL_LEN - 1];
 	size_t n = sizeof(d);
 
 	do {
 		d[--n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	buf_add(b, d + n, sizeof(d) - n);
+	memcpy(out, d + n, sizeof(d) - n);
+	out[sizeof(d) - n] = '\0';
+	return sizeof(d) - n;
+}
+
+static void
+buf_u64(buf_t *b, uint64_t v)
+{
+	char d[AUDITFMT_DECIMAL_LEN];
+
+	buf_add(b, d, auditfmt_decimal(v, d));
 }
 
 char *
@@ -94,32 +172,46 @@ auditfmt_json_string(const char *s)
 	buf_t b = { 0 };
 
 	buf_json(&b, s);
-	if (b.oom) {
+	if (b.bad) {
 		free(b.p);
 		return NULL;
 	}
 	return b.p;
 }
 
+/*
+ * A field: its prefix ,"name": (or ,"name":" for strings) is one literal,
+ * so a record costs few appends.  A string field is left out when empty,
+ * a number when 0; FIELD_TEXT is for values that never need escaping
+ * (times, hex, numbers).
+ */
+#define FIELD_STR(b, name, v) \
+	field_str(b, ",\"" name "\":\"", sizeof(",\"" name "\":\"") - 1, v, true)
+#define FIELD_TEXT(b, name, v) \
+	field_str(b, ",\"" name "\":\"", sizeof(",\"" name "\":\"") - 1, v, false)
+#define FIELD_NUM(b, name, v) \
+	field_num(b, ",\"" name "\":", sizeof(",\"" name "\":") - 1, v)
+
 static void
-field_str(buf_t *b, const char *name, const char *v)
+field_str(buf_t *b, const char *prefix, size_t plen, const char *v,
+    bool escape)
 {
 	if (v == NULL || v[0] == '\0')
 		return;
-	buf_str(b, ",\"");
-	buf_str(b, name);
-	buf_str(b, "\":");
-	buf_json(b, v);
+	buf_add(b, prefix, plen);
+	if (escape)
+		buf_json_body(b, v);
+	else
+		buf_str(b, v);
+	buf_add(b, "\"", 1);
 }
 
 static void
-field_num(buf_t *b, const char *name, uint64_t v)
+field_num(buf_t *b, const char *prefix, size_t plen, uint64_t v)
 {
 	if (v == 0)
 		return;
-	buf_str(b, ",\"");
-	buf_str(b, name);
-	buf_str(b, "\":");
+	buf_add(b, prefix, plen);
 	buf_u64(b, v);
 }
 
@@ -127,70 +219,97 @@ static void
 hex(const ProtobufCBinaryData *d, char *out, size_t cap)
 {
 	static const char hexd[] = "0123456789abcdef";
-	size_t i;
+	size_t i, n = d->len < (cap - 1) / 2 ? d->len : (cap - 1) / 2;
 
-	for (i = 0; i < d->len && 2 * i + 2 < cap; i++) {
+	for (i = 0; i < n; i++) {
 		out[2 * i] = hexd[d->data[i] >> 4];
 		out[2 * i + 1] = hexd[d->data[i] & 15];
 	}
 	out[2 * i] = '\0';
 }
 
+/* Base64 of rec, in pieces of 48 bytes (64 characters): the same text. */
+static void
+buf_base64(buf_t *b, const uint8_t *rec, size_t len)
+{
+	unsigned char piece[65];
+
+	for (size_t off = 0; off < len && !b->bad; off += 48) {
+		size_t n = len - off < 48 ? len - off : 48;
+		int got = EVP_EncodeBlock(piece, rec + off, (int)n);
+
+		buf_add(b, (const char *)piece, (size_t)got);
+	}
+}
+
+/* The decoded fields of r, after its seq and leaf, to the closing brace. */
+static void
+json_fields(buf_t *b, const Isa__AuditRecord *r)
+{
+	char t[TIMEFMT_LEN], h1[80], h2[80];
+
+	timefmt_format_ms(r->time_ms, t);
+	FIELD_TEXT(b, "time", t);
+	FIELD_STR(b, "actor", r->actor);
+	FIELD_STR(b, "agency", r->agency);
+	FIELD_STR(b, "key", r->key);
+	FIELD_STR(b, "action", r->action);
+	FIELD_STR(b, "doc", r->doc);
+	FIELD_STR(b, "marking", r->marking);
+	FIELD_STR(b, "target", r->target);
+	FIELD_STR(b, "decision", r->decision);
+	FIELD_STR(b, "reason", r->reason);
+	FIELD_NUM(b, "request", r->request);
+	hex(&r->sha256, h1, sizeof(h1));
+	FIELD_TEXT(b, "sha256", h1);
+	hex(&r->config_sha256, h2, sizeof(h2));
+	FIELD_TEXT(b, "config_sha256", h2);
+	FIELD_NUM(b, "count", r->count);
+	buf_add(b, "}", 1);
+}
+
+/* The whole line for r (unpacked from rec, len bytes) into b. */
+static void
+json_record(buf_t *b, const Isa__AuditRecord *r, const uint8_t *rec,
+    size_t len, bool with_leaf)
+{
+	buf_str(b, "{\"seq\":");
+	buf_u64(b, r->seq);
+	if (with_leaf) {
+		buf_str(b, ",\"leaf\":\"");
+		buf_base64(b, rec, len);
+		buf_str(b, "\"");
+	}
+	json_fields(b, r);
+}
+
 int
 auditfmt_json_record(const Isa__AuditRecord *r, const uint8_t *rec,
     size_t len, bool with_leaf, char **out)
 {
-	char t[TIMEFMT_LEN], h1[80], h2[80];
-	buf_t b = { 0 };
+	/* Room for the usual record at once: base64 and a little more. */
+	buf_t b = { .cap = 2 * len + 256 };
 
 	*out = NULL;
-	/* Room for the usual record at once: base64 and a little more. */
-	if ((b.p = malloc((b.cap = 2 * len + 256))) == NULL)
+	if ((b.p = malloc(b.cap)) == NULL)
 		return ISA_ERR_NOMEM;
-	buf_str(&b, "{\"seq\":");
-	buf_u64(&b, r->seq);
-	if (with_leaf) {
-		size_t need = 4 * ((len + 2) / 3);
-
-		buf_str(&b, ",\"leaf\":\"");
-		if (b.len + need + 2 > b.cap) {
-			char *p = realloc(b.p, b.len + need + 256);
-
-			if (p == NULL) {
-				free(b.p);
-				return ISA_ERR_NOMEM;
-			}
-			b.p = p;
-			b.cap = b.len + need + 256;
-		}
-		b.len += (size_t)EVP_EncodeBlock((unsigned char *)b.p + b.len,
-		    rec, (int)len);
-		buf_str(&b, "\"");
-	}
-	timefmt_format_ms(r->time_ms, t);
-	field_str(&b, "time", t);
-	field_str(&b, "actor", r->actor);
-	field_str(&b, "agency", r->agency);
-	field_str(&b, "key", r->key);
-	field_str(&b, "action", r->action);
-	field_str(&b, "doc", r->doc);
-	field_str(&b, "marking", r->marking);
-	field_str(&b, "target", r->target);
-	field_str(&b, "decision", r->decision);
-	field_str(&b, "reason", r->reason);
-	field_num(&b, "request", r->request);
-	hex(&r->sha256, h1, sizeof(h1));
-	field_str(&b, "sha256", h1);
-	hex(&r->config_sha256, h2, sizeof(h2));
-	field_str(&b, "config_sha256", h2);
-	field_num(&b, "count", r->count);
-	buf_str(&b, "}");
-	if (b.oom) {
+	json_record(&b, r, rec, len, with_leaf);
+	if (b.bad) {
 		free(b.p);
 		return ISA_ERR_NOMEM;
 	}
 	*out = b.p;
 	return 0;
+}
+
+bool
+auditfmt_json_fields_match(const Isa__AuditRecord *r, const char *rest,
+    size_t rest_len)
+{
+	buf_t b = { .line = rest, .cap = rest_len };
+
+	json_fields(&b, r);
+	return !b.bad && b.len == rest_len;
 }
 
 int
@@ -215,7 +334,7 @@ auditfmt_header(const char *note, char **out)
 	buf_str(&b, "{\"format\":\"" AUDITFMT_FORMAT "\",\"checkpoint\":");
 	buf_json(&b, note);
 	buf_str(&b, "}");
-	if (b.oom) {
+	if (b.bad) {
 		free(b.p);
 		return ISA_ERR_NOMEM;
 	}

@@ -10,6 +10,11 @@
 #include "proto/isa.pb-c.h"
 
 #define AUDITFMT_FORMAT "isa-audit-export/1"
+#define AUDITFMT_DECIMAL_LEN 21	/* a u64 in decimal, and its NUL */
+
+/* v in decimal into out, without printf's cost (the verifier does this a
+ * million times); returns its length. */
+size_t auditfmt_decimal(uint64_t v, char out[AUDITFMT_DECIMAL_LEN]);
 
 /*
  * The JSON line (no newline) for the record in bytes rec (len): "seq", then
@@ -27,6 +32,12 @@ int auditfmt_json(const uint8_t *rec, size_t len, bool with_leaf, char **out);
 __attribute__((warn_unused_result))
 int auditfmt_json_record(const Isa__AuditRecord *r, const uint8_t *rec,
     size_t len, bool with_leaf, char **out);
+
+/* Whether rest (rest_len bytes) is exactly what auditfmt_json_record
+ * writes for r after the leaf's closing quote; allocates nothing.  (The
+ * verifier checks the seq and leaf itself, as it decodes them.) */
+bool auditfmt_json_fields_match(const Isa__AuditRecord *r, const char *rest,
+    size_t rest_len);
 
 /* The CSV header line, and one record as a CSV line (RFC 4180 quoting),
  * same fields and order as the JSON (no leaf), to f.  Returns 0 or

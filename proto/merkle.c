@@ -124,25 +124,58 @@ merkle_compact_init(merkle_compact_t *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int
-merkle_compact_append(merkle_compact_t *r,
-    const uint8_t leaf_hash[MERKLE_HASH_LEN])
+/* Append the root h of a perfect subtree of 2^height leaves to r, whose
+ * size is a multiple of 2^height.  On error r is unchanged. */
+static int
+append_subtree(merkle_compact_t *r, const uint8_t h0[MERKLE_HASH_LEN],
+    unsigned height)
 {
 	uint8_t h[MERKLE_HASH_LEN];
 	unsigned count = popcount64(r->size);
-	uint64_t n = r->size;
+	uint64_t n = r->size >> height;
 	int rc;
 
-	if (n == UINT64_MAX)
-		return ISA_ERR_RANGE;
-	/* Each trailing one bit of size is a subtree the new leaf completes:
-	 * merge right to left; r changes only once nothing can fail. */
-	memcpy(h, leaf_hash, MERKLE_HASH_LEN);
+	memcpy(h, h0, MERKLE_HASH_LEN);
 	for (; n & 1; n >>= 1)
 		if ((rc = merkle_hash_children(r->hashes[--count], h, h)) != 0)
 			return rc;
 	memcpy(r->hashes[count], h, MERKLE_HASH_LEN);
-	r->size++;
+	r->size += (uint64_t)1 << height;
+	return 0;
+}
+
+int
+merkle_compact_append(merkle_compact_t *r,
+    const uint8_t leaf_hash[MERKLE_HASH_LEN])
+{
+	if (r->size == UINT64_MAX)
+		return ISA_ERR_RANGE;
+	return append_subtree(r, leaf_hash, 0);
+}
+
+int
+merkle_compact_merge(merkle_compact_t *r, const merkle_compact_t *next)
+{
+	merkle_compact_t t = *r;
+	unsigned count = 0;
+	uint64_t align;
+	int rc;
+
+	if (next->size == 0)
+		return 0;
+	/* Its largest subtree must start where a subtree of r could end. */
+	align = ((uint64_t)1 << (63 - __builtin_clzll(next->size))) - 1;
+	if ((r->size & align) != 0)
+		return ISA_ERR_RANGE;
+	if (next->size > UINT64_MAX - r->size)
+		return ISA_ERR_RANGE;
+	for (unsigned height = 64; height-- > 0;) {
+		if (!(next->size >> height & 1))
+			continue;
+		if ((rc = append_subtree(&t, next->hashes[count++], height)) != 0)
+			return rc;
+	}
+	*r = t;
 	return 0;
 }
 

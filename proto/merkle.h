@@ -61,6 +61,18 @@ int merkle_compact_append(merkle_compact_t *r,
     const uint8_t leaf_hash[MERKLE_HASH_LEN]);
 
 /*
+ * Append to r the leaves that next, the compact range of a later stretch
+ * of the same tree built on its own from size 0, covers: as if each of its
+ * leaves were appended in turn.  r's size must be a multiple of the
+ * largest power of two in next's size (the stretch starts where a subtree
+ * of that size may).  On error r is unchanged.  Returns 0, ISA_ERR_RANGE
+ * when it is not so aligned or the tree would pass 2^64 - 1 leaves, or
+ * ISA_ERR_CRYPTO / ISA_ERR_NOMEM.
+ */
+__attribute__((warn_unused_result))
+int merkle_compact_merge(merkle_compact_t *r, const merkle_compact_t *next);
+
+/*
  * The root hash of the tree r describes into root.  Streaming use (the
  * offline verifier): append leaf hashes in order and take the root
  * whenever r->size reaches a size of interest.  Returns 0, or

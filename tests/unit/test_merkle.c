@@ -411,6 +411,59 @@ big_tree(void)
 	return t;
 }
 
+/*
+ * A stretch of leaves built on its own and merged gives the root that
+ * appending them one by one gives, for every split where the stretch is
+ * aligned; a misaligned merge is refused and leaves r as it was.
+ */
+static void
+test_compact_merge(void **state)
+{
+	struct tree *t = big_tree();
+	merkle_compact_t r, part, before;
+	uint8_t (*want)[H] = calloc(MAXLEAVES + 1, H), root[H];
+
+	(void)state;
+	assert_non_null(want);
+	merkle_compact_init(&r);
+	for (uint64_t n = 0; n <= MAXLEAVES; n++) {
+		CHECK(merkle_compact_root(&r, want[n]));
+		if (n < MAXLEAVES)
+			CHECK(merkle_compact_append(&r, t->leaf[n]));
+	}
+	merkle_compact_init(&r);
+	for (uint64_t start = 0; start <= MAXLEAVES; start++) {
+		for (uint64_t len = 0; len <= 40 && start + len <= MAXLEAVES;
+		    len++) {
+			uint64_t high = len ? (uint64_t)1 << (63 -
+			    __builtin_clzll(len)) : 1;
+
+			merkle_compact_init(&part);
+			for (uint64_t i = start; i < start + len; i++)
+				CHECK(merkle_compact_append(&part, t->leaf[i]));
+			before = r;
+			if (start % high != 0) {
+				EXPECT(merkle_compact_merge(&before, &part),
+				    ISA_ERR_RANGE);
+				assert_memory_equal(&r, &before, sizeof(r));
+				continue;
+			}
+			CHECK(merkle_compact_merge(&before, &part));
+			assert_int_equal(before.size, start + len);
+			CHECK(merkle_compact_root(&before, root));
+			if (memcmp(root, want[start + len], H) != 0)
+				fail_msg("merging %llu leaves at %llu gives the "
+				    "wrong root", (unsigned long long)len,
+				    (unsigned long long)start);
+		}
+		if (start < MAXLEAVES)
+			CHECK(merkle_compact_append(&r, t->leaf[start]));
+	}
+	free(want);
+	tree_free(t);
+	free(t);
+}
+
 /* Every compact root, and every root taken while streaming, is the naive
  * root; encode and decode keep it. */
 static void
@@ -641,6 +694,7 @@ main(void)
 		cmocka_unit_test(test_ct_inclusion),
 		cmocka_unit_test(test_ct_consistency),
 		cmocka_unit_test(test_compact_property),
+		cmocka_unit_test(test_compact_merge),
 		cmocka_unit_test(test_compact_decode_refusals),
 		cmocka_unit_test(test_inclusion_property),
 		cmocka_unit_test(test_consistency_property),
