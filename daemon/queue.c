@@ -66,12 +66,14 @@ queue_push(queue_t *q, void *item)
 {
 	struct node *n = malloc(sizeof(*n));
 	uint64_t one = 1;
+	bool was_empty;
 
 	if (n == NULL)
 		abort();	/* a few bytes: out of memory is not recoverable here */
 	n->item = item;
 	n->next = NULL;
 	pthread_mutex_lock(&q->lock);
+	was_empty = q->head == NULL;
 	if (q->tail != NULL)
 		q->tail->next = n;
 	else
@@ -79,7 +81,9 @@ queue_push(queue_t *q, void *item)
 	q->tail = n;
 	pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->lock);
-	if (q->fd >= 0)
+	/* The poller pops until the queue is empty: it needs waking only for
+	 * the first item (a group commit pushes many at once). */
+	if (q->fd >= 0 && was_empty)
 		(void)!write(q->fd, &one, sizeof(one));
 }
 
