@@ -27,7 +27,7 @@ typedef struct {
  * every record instead (malloc only past its end).
  */
 typedef struct {
-	uint8_t block[ARENA_SIZE];
+	_Alignas(16) uint8_t block[ARENA_SIZE];	/* aligned as malloc aligns */
 	size_t used;
 	size_t spilled;		/* allocations malloc'd past the block */
 } arena_t;
