@@ -1,5 +1,5 @@
 /* auditbatch.c: the record lines of an audit export read a batch at a time and checked on every core. */
-#define _GNU_SOURCE	/* getline */
+#define _GNU_SOURCE	/* ftello, fileno, madvise under -std=c17 */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -228,7 +228,8 @@ hex(const ProtobufCBinaryData *d, char *out, size_t cap)
 	out[2 * i] = '\0';
 }
 
-/* Base64 of rec, in pieces of 48 bytes (64 characters): the same text. */
+/* Base64 of rec, in pieces of 48 bytes (64 characters, the same text as
+ * one whole) through buf_add, which grows the buffer. */
 static void
 buf_base64(buf_t *b, const uint8_t *rec, size_t len)
 {
