@@ -42,6 +42,14 @@ secmem_warn_unlocked(void)
 static void
 init_once_fn(void)
 {
+	/*
+	 * The system RNG (the kernel's getrandom(), which OpenSSL and
+	 * libsodium use too) rather than libgcrypt's own pool: that pool
+	 * gathers a "fast poll" (getrusage and friends, under a process-wide
+	 * lock) on every cipher handle opened, two a read, which cost more
+	 * than the AES itself.  Must come before gcry_check_version.
+	 */
+	gcry_control(GCRYCTL_SET_PREFERRED_RNG_TYPE, GCRY_RNG_TYPE_SYSTEM);
 	if (gcry_check_version(GCRYPT_NEED) == NULL) {
 		log_warnx("libgcrypt %s is too old: isad needs %s or later",
 		    gcry_check_version(NULL), GCRYPT_NEED);

@@ -1,9 +1,12 @@
 /* store.c: all of isad's persistent state in one LMDB environment: a small key-value interface. */
 #include <errno.h>
 #include <lmdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "daemon/store.h"
@@ -15,11 +18,15 @@ static const char *const db_names[STORE_NDBS_] = {
 struct store {
 	MDB_env *env;
 	MDB_dbi dbi[STORE_NDBS_];
+	uint64_t zeroed_end;	/* the file's known zeroed end (store_reserve) */
+	uint64_t retry_at;	/* after a failed reservation: the used size at
+				 * which to try again */
 };
 
 struct store_txn {
 	store_t *s;
 	MDB_txn *txn;
+	bool write;
 };
 
 /* Map an LMDB result to ours. */
@@ -32,7 +39,8 @@ store_err(int rc)
 	case MDB_MAP_FULL:
 	case MDB_TXN_FULL:
 	case ENOSPC:
-	case EDQUOT: return ISA_ERR_FULL;
+	case EDQUOT:
+	case EFBIG: return ISA_ERR_FULL;
 	case ENOMEM: return ISA_ERR_NOMEM;
 	case MDB_VERSION_MISMATCH:
 	case MDB_INVALID: return ISA_ERR_SCHEMA;
@@ -93,7 +101,8 @@ store_open(const char *dir, int64_t map_size, store_t **out, char *err,
 	    (rc = mdb_env_set_maxdbs(s->env, 16)) != 0 ||
 	    (rc = mdb_env_set_mapsize(s->env, (size_t)map_size)) != 0 ||
 	    (rc = mdb_env_set_maxreaders(s->env, 256)) != 0 ||
-	    (rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0) {
+	    (rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_NOMETASYNC,
+	    0600)) != 0) {
 		snprintf(err, errlen, "cannot open the store in %s: %s", dir,
 		    mdb_strerror(rc));
 		goto fail;
@@ -106,7 +115,7 @@ store_open(const char *dir, int64_t map_size, store_t **out, char *err,
 			goto lmdb_fail;
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
-	if (rc != 0)
+	if (rc != 0 || (rc = mdb_env_sync(s->env, 1)) != 0)
 		goto lmdb_fail;
 	if ((rc = store_check_schema(s, err, errlen)) != 0) {
 		store_close(s);
@@ -145,6 +154,7 @@ txn_new(store_t *s, MDB_txn *parent, unsigned flags, store_txn_t **out)
 	if (t == NULL)
 		return ISA_ERR_NOMEM;
 	t->s = s;
+	t->write = parent == NULL && !(flags & MDB_RDONLY);
 	if ((rc = mdb_txn_begin(s->env, parent, flags, &t->txn)) != 0) {
 		free(t);
 		return store_err(rc);
@@ -165,13 +175,47 @@ store_txn_child(store_txn_t *parent, store_txn_t **out)
 	return txn_new(parent->s, parent->txn, 0, out);
 }
 
+/*
+ * The environment is opened MDB_NOMETASYNC: LMDB's commit fdatasyncs the
+ * new pages, then writes the meta page that points at them without a sync
+ * of its own.  The meta page reaches the disk with the next commit's
+ * fdatasync (or store_sync): LMDB keeps the database whole either way, and
+ * a write transaction is durable only once that has happened.
+ * store_txn_commit syncs it at once; the writer's group commits
+ * (store_txn_commit_group) let the next group's sync carry it, so that a
+ * commit under load costs one sync, not two.
+ */
 int
 store_txn_commit(store_txn_t *t)
+{
+	bool write = t->write;
+	store_t *s = t->s;
+	int rc = store_txn_commit_group(t);
+
+	return rc == 0 && write ? store_sync(s) : rc;
+}
+
+int
+store_txn_commit_group(store_txn_t *t)
 {
 	int rc = mdb_txn_commit(t->txn);
 
 	free(t);
 	return store_err(rc);
+}
+
+int
+store_sync(store_t *s)
+{
+#ifdef ISA_TEST_BUILD
+	/* Test builds only: a fault switch, so tests can make the sync that
+	 * confirms a group commit fail, as a failing disk would. */
+	const char *fault = getenv("ISAD_TEST_SYNC_FAULT");
+
+	if (fault != NULL && access(fault, F_OK) == 0)
+		return ISA_ERR_IO;
+#endif
+	return store_err(mdb_env_sync(s->env, 1));
 }
 
 void
@@ -270,4 +314,81 @@ store_count(store_txn_t *t, store_db_t db)
 	if (mdb_stat(t->txn, t->s->dbi[db], &st) != 0)
 		return 0;
 	return st.ms_entries;
+}
+
+/* How far ahead of LMDB's last page store_reserve keeps the file written. */
+#define RESERVE_LOW	((uint64_t)2 << 20)	/* top up below this ... */
+#define RESERVE_HIGH	((uint64_t)4 << 20)	/* ... to this */
+#define ZEROS_LEN	65536
+
+/* Write zeros to fd over [from, to). */
+static int
+write_zeros(int fd, uint64_t from, uint64_t to)
+{
+	static const uint8_t zeros[ZEROS_LEN];
+
+	while (from < to) {
+		size_t n = to - from < ZEROS_LEN ? (size_t)(to - from) :
+		    ZEROS_LEN;
+		ssize_t w = pwrite(fd, zeros, n, (off_t)from);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		from += (uint64_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Pages LMDB adds at the end of data.mdb change the file's size and
+ * allocate its blocks, so the commit's fdatasync must also write the
+ * inode, one more synchronous write per commit.  Written zeros ahead of
+ * the last page spare the commits that: they overwrite blocks that exist
+ * (as PostgreSQL zero-fills a WAL segment before it uses it).  LMDB never
+ * reads past its last page, and the zeros are written inside a write
+ * transaction, under LMDB's writer lock, so no commit can write there
+ * at the same time.
+ */
+int
+store_reserve(store_t *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	MDB_txn *txn;
+	struct stat sb;
+	uint64_t used, end, from;
+	int fd, rc;
+
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
+		return ISA_ERR_IO;
+	used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+	if (used + RESERVE_LOW <= s->zeroed_end || used < s->retry_at ||
+	    s->zeroed_end >= (uint64_t)info.me_mapsize)
+		return 0;
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
+		return store_err(rc);
+	/* Under the writer lock now: the last page cannot move. */
+	if ((rc = mdb_env_info(s->env, &info)) != 0 ||
+	    (rc = mdb_env_get_fd(s->env, &fd)) != 0)
+		goto out;
+	used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+	end = used + RESERVE_HIGH;
+	if (end > (uint64_t)info.me_mapsize)
+		end = (uint64_t)info.me_mapsize;
+	if (fstat(fd, &sb) != 0) {
+		rc = errno;
+		goto out;
+	}
+	from = (uint64_t)sb.st_size > used ? (uint64_t)sb.st_size : used;
+	if (from < end && (rc = write_zeros(fd, from, end)) != 0)
+		goto out;
+	s->zeroed_end = from > end ? from : end;
+	s->retry_at = 0;
+out:
+	mdb_txn_abort(txn);
+	if (rc != 0)
+		s->retry_at = used + RESERVE_LOW;
+	return store_err(rc);
 }

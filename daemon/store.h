@@ -55,11 +55,29 @@ int store_txn_begin(store_t *s, bool write, store_txn_t **out);
 __attribute__((warn_unused_result))
 int store_txn_child(store_txn_t *parent, store_txn_t **out);
 
-/* Commit (durably, for a top-level write transaction: LMDB fsyncs) and
- * free.  Returns 0, ISA_ERR_FULL (map or disk full) or ISA_ERR_IO; the
+/* Commit (durably, for a top-level write transaction: the new pages and
+ * then the meta page that points at them are synced to disk) and free.
+ * Returns 0, ISA_ERR_FULL (map or disk full) or ISA_ERR_IO; the
  * transaction is freed either way. */
 __attribute__((warn_unused_result))
 int store_txn_commit(store_txn_t *t);
+
+/*
+ * A group commit (the writer's, writer thread only): as store_txn_commit,
+ * but the meta page is written without its sync.  The changes are visible
+ * to readers at once and durable only after the next write transaction
+ * that changed something commits (its sync carries this one's meta page
+ * too) or store_sync returns 0.  Every such commit that returns 0 has
+ * synced all that was committed before it, provided its transaction
+ * changed something (LMDB skips an empty one).
+ */
+__attribute__((warn_unused_result))
+int store_txn_commit_group(store_txn_t *t);
+
+/* Make every commit so far durable (fdatasync).  Returns 0 or ISA_ERR_IO
+ * (or ISA_ERR_FULL). */
+__attribute__((warn_unused_result))
+int store_sync(store_t *s);
 
 /* Abandon and free; NULL accepted. */
 void store_txn_abort(store_txn_t *t);
@@ -97,6 +115,19 @@ typedef int (*store_iter_fn)(void *arg, const void *key, size_t klen,
 __attribute__((warn_unused_result))
 int store_iter(store_txn_t *t, store_db_t db, const void *start, size_t slen,
     store_iter_fn fn, void *arg);
+
+/*
+ * Keep written zeros in data.mdb ahead of LMDB's last page (topped up to
+ * 4 MiB ahead when less than 2 MiB is left, never past the map), so that
+ * commits overwrite blocks the file has instead of growing it: a commit
+ * then syncs no inode.  Cheap when there is nothing to do; writer thread
+ * only, between transactions (it takes the write lock while it writes).
+ * Returns 0, or ISA_ERR_FULL / ISA_ERR_IO when the zeros cannot be
+ * written (a full disk, a file size limit): commits still work, only
+ * slower, and the next attempt waits until the store has grown 2 MiB.
+ */
+__attribute__((warn_unused_result))
+int store_reserve(store_t *s);
 
 /* Entries in db (for tests and summaries). */
 size_t store_count(store_txn_t *t, store_db_t db);

@@ -430,6 +430,52 @@ test_fail_closed(void **state)
 	h_result_free(&r);
 }
 
+/* The sync that makes a lone group commit durable fails: the request
+ * fails closed, saying its change may be in the store, and serves again
+ * once the disk does. */
+static void
+test_unconfirmed_sync_fails_closed(void **state)
+{
+	harness_t *h = *state;
+	char in[512], id[32], out[512], fault[512];
+	struct stat st;
+	h_result_t r;
+
+	snprintf(in, sizeof(in), "%s/secret", h_dir(h));
+	h_write_file(in, "CONTENT-THAT-MUST-NOT-LEAVE", 0644);
+	assert_int_equal(du_put(h, "ctp-analyst", in, "t", "OFFICIAL",
+	    "agency:ctpse", NULL, id, NULL), 0);
+	snprintf(fault, sizeof(fault), "%s/syncfault", h_dir(h));
+	h_write_file(fault, "", 0644);
+	snprintf(out, sizeof(out), "%s/out", h_dir(h));
+	r = h_isa(h, "ctp-analyst", ARGS("get", id, "-o", out));
+	assert_int_equal(r.status, 5);
+	assert_non_null(strstr(r.err, "did not confirm the write"));
+	assert_int_not_equal(stat(out, &st), 0);
+	h_result_free(&r);
+	assert_true(h_wait_log(h, "the disk did not confirm a commit"));
+	unlink(fault);
+	r = h_isa(h, "ctp-analyst", ARGS("get", id));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "CONTENT-THAT-MUST-NOT-LEAVE");
+	h_result_free(&r);
+}
+
+static int
+setup_sync_fault(void **state)
+{
+	harness_t *h = h_new();
+	char fault[512];
+
+	snprintf(fault, sizeof(fault), "%s/syncfault", h_dir(h));
+	setenv("ISAD_TEST_SYNC_FAULT", fault, 1);
+	h_user(h, "ctp-analyst", "ctpse", "SC", NULL);
+	h_start(h);
+	unsetenv("ISAD_TEST_SYNC_FAULT");
+	*state = h;
+	return 0;
+}
+
 static int
 setup_fault(void **state)
 {
@@ -462,6 +508,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rollback_detected, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_closed, setup_fault,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unconfirmed_sync_fails_closed, setup_sync_fault,
 		    teardown),
 	};
 

@@ -1,15 +1,23 @@
-/* test_store.c: the LMDB key-value layer: get, put, delete by prefix, iterate, nested transactions, schema. */
+/* test_store.c: the LMDB key-value layer: get, put, delete by prefix, iterate, nested transactions, schema, group commits, space written ahead; the writer's one sync a group. */
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/err.h"
 #include "daemon/store.h"
+#include "daemon/writer.h"
+
+#define MIB ((off_t)1 << 20)
 
 static char dir[] = "/tmp/isa-store-XXXXXX";
 
@@ -103,12 +111,263 @@ test_newer_schema_refused(void **state)
 	assert_non_null(strstr(err, "written by a newer isad"));
 }
 
+/* An empty store: the files of the test before are removed. */
+static void
+fresh(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/lock.mdb", dir);
+	unlink(path);
+}
+
+static off_t
+data_size(void)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* Bytes [from, to) of data.mdb are all zero. */
+static bool
+zeros_between(off_t from, off_t to)
+{
+	char path[128];
+	FILE *f;
+	int c = 0;
+
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fseeko(f, from, SEEK_SET), 0);
+	for (off_t i = from; i < to && (c = getc(f)) == 0; i++)
+		;
+	fclose(f);
+	return c == 0;
+}
+
+/* n values of 4 KiB under keys "k" || i, one transaction each. */
+static void
+put_values(store_t *s, int from, int n)
+{
+	static uint8_t v[4096];
+
+	for (int i = from; i < from + n; i++) {
+		store_txn_t *t;
+
+		memset(v, i & 0xff, sizeof(v));
+		assert_int_equal(store_txn_begin(s, true, &t), 0);
+		assert_int_equal(store_put(t, STORE_CHUNKS, &i, sizeof(i), v,
+		    sizeof(v)), 0);
+		assert_int_equal(store_txn_commit_group(t), 0);
+	}
+}
+
+static void
+check_values(store_t *s, int n)
+{
+	store_txn_t *t;
+
+	assert_int_equal(store_txn_begin(s, false, &t), 0);
+	for (int i = 0; i < n; i++) {
+		const void *v;
+		size_t l;
+
+		assert_int_equal(store_get(t, STORE_CHUNKS, &i, sizeof(i), &v,
+		    &l), 0);
+		assert_int_equal(l, 4096);
+		assert_int_equal(((const uint8_t *)v)[4095], i & 0xff);
+	}
+	store_txn_abort(t);
+}
+
+/*
+ * The file is written 4 MiB ahead of LMDB's pages, in zeros; LMDB's pages
+ * go over them and the store reads back whole after a reopen; never past
+ * the map.
+ */
+static void
+test_reserve_ahead(void **state)
+{
+	store_t *s;
+	char err[256];
+	off_t before;
+
+	(void)state;
+	fresh();
+	assert_int_equal(store_open(dir, 64 * MIB, &s, err, sizeof(err)), 0);
+	before = data_size();
+	assert_true(before < 2 * MIB);
+	assert_int_equal(store_reserve(s), 0);
+	assert_true(data_size() >= 4 * MIB);
+	assert_true(zeros_between(before, data_size()));
+	/* Nothing to do while 2 MiB are left. */
+	assert_int_equal(store_reserve(s), 0);
+	assert_true(data_size() < 5 * MIB);
+	put_values(s, 0, 768);	/* 3 MiB and more of pages */
+	assert_int_equal(store_reserve(s), 0);
+	assert_true(data_size() >= 7 * MIB);
+	assert_int_equal(store_sync(s), 0);
+	store_close(s);
+	assert_int_equal(store_open(dir, 64 * MIB, &s, err, sizeof(err)), 0);
+	check_values(s, 768);
+	store_close(s);
+
+	/* A map smaller than the reservation: up to the map, no further. */
+	fresh();
+	assert_int_equal(store_open(dir, 1 * MIB, &s, err, sizeof(err)), 0);
+	assert_int_equal(store_reserve(s), 0);
+	assert_int_equal(data_size(), 1 * MIB);
+	store_close(s);
+}
+
+/*
+ * The zeros cannot be written (here a file size limit, as a full disk
+ * would): store_reserve says so, and commits go on.
+ */
+static void
+test_reserve_fails_commits_go_on(void **state)
+{
+	struct rlimit old, lim;
+	store_t *s;
+	char err[256];
+
+	(void)state;
+	fresh();
+	assert_int_equal(store_open(dir, 64 * MIB, &s, err, sizeof(err)), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)(data_size() + MIB);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(store_reserve(s), ISA_ERR_FULL);
+	put_values(s, 0, 16);
+	/* Not tried again until the store has grown. */
+	assert_int_equal(store_reserve(s), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	check_values(s, 16);
+	store_close(s);
+}
+
+/* ---- The writer: one sync a group ---- */
+
+#ifdef ISA_TEST_BUILD	/* the sync fault switch: sanitizer builds only */
+
+typedef struct {
+	writer_op_t op;		/* first: the writer hands this back */
+	writer_t *w;
+	int key;
+	void *then;		/* an op to submit from inside apply */
+	int done_order;
+} top_t;
+
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+static int done_count;
+
+static int
+top_apply(store_txn_t *txn, writer_op_t *op)
+{
+	top_t *t = (top_t *)(void *)op;
+
+	if (t->then != NULL) {	/* queued while this group commits */
+		writer_submit(t->w, t->then);
+		t->then = NULL;
+	}
+	return store_put(txn, STORE_CHUNKS, &t->key, sizeof(t->key), "v", 1);
+}
+
+static void
+top_done(writer_op_t *op)
+{
+	top_t *t = (top_t *)(void *)op;
+
+	pthread_mutex_lock(&done_lock);
+	t->done_order = ++done_count;
+	pthread_cond_broadcast(&done_cond);
+	pthread_mutex_unlock(&done_lock);
+}
+
+static void
+wait_done(int n)
+{
+	pthread_mutex_lock(&done_lock);
+	while (done_count < n)
+		pthread_cond_wait(&done_cond, &done_lock);
+	pthread_mutex_unlock(&done_lock);
+}
+
+/*
+ * A group's replies wait until its commit is durable: carried by the next
+ * group's commit (a comes back 0 although every sync of its own would
+ * fail), or by a sync of its own when no group follows (b, whose sync
+ * fails: ISA_ERR_UNSYNCED, with its change in the store).  Once the disk
+ * confirms again, a lone op comes back 0.
+ */
+static void
+test_writer_one_sync_a_group(void **state)
+{
+	char err[256], fault[128];
+	top_t a = { 0 }, b = { 0 }, c = { 0 };
+	store_txn_t *t;
+	const void *v;
+	size_t l;
+	store_t *s;
+	writer_t *w;
+
+	(void)state;
+	snprintf(fault, sizeof(fault), "%s/syncfault", dir);
+	fresh();
+	assert_int_equal(store_open(dir, 64 * MIB, &s, err, sizeof(err)), 0);
+	assert_non_null(w = writer_start(s));
+	setenv("ISAD_TEST_SYNC_FAULT", fault, 1);
+	{
+		FILE *f = fopen(fault, "w");
+
+		assert_non_null(f);
+		fclose(f);
+	}
+	done_count = 0;
+	a = (top_t){ .op = { top_apply, top_done, 0, NULL }, .w = w, .key = 1,
+	    .then = &b };
+	b = (top_t){ .op = { top_apply, top_done, 0, NULL }, .w = w, .key = 2 };
+	writer_submit(w, &a.op);
+	wait_done(2);
+	assert_int_equal(a.op.rc, 0);
+	assert_int_equal(b.op.rc, ISA_ERR_UNSYNCED);
+	assert_true(a.done_order < b.done_order);
+	assert_int_equal(store_txn_begin(s, false, &t), 0);
+	assert_int_equal(store_get(t, STORE_CHUNKS, &b.key, sizeof(b.key), &v,
+	    &l), 0);
+	store_txn_abort(t);
+	unlink(fault);
+	c = (top_t){ .op = { top_apply, top_done, 0, NULL }, .w = w, .key = 3 };
+	writer_submit(w, &c.op);
+	wait_done(3);
+	assert_int_equal(c.op.rc, 0);
+	unsetenv("ISAD_TEST_SYNC_FAULT");
+	writer_stop(w);
+	store_close(s);
+}
+#endif
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kv),
 		cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_reserve_ahead),
+		cmocka_unit_test(test_reserve_fails_commits_go_on),
+#ifdef ISA_TEST_BUILD
+		cmocka_unit_test(test_writer_one_sync_a_group),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
