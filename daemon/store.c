@@ -21,6 +21,7 @@ struct store {
 	uint64_t zeroed_end;	/* the file's known zeroed end (store_reserve) */
 	uint64_t retry_at;	/* after a failed reservation: the used size at
 				 * which to try again */
+	uint64_t last_used;	/* the used size store_reserve saw last */
 };
 
 struct store_txn {
@@ -319,6 +320,7 @@ store_count(store_txn_t *t, store_db_t db)
 /* How far ahead of LMDB's last page store_reserve keeps the file written. */
 #define RESERVE_LOW	((uint64_t)2 << 20)	/* top up below this ... */
 #define RESERVE_HIGH	((uint64_t)4 << 20)	/* ... to this */
+#define RESERVE_BULK	((uint64_t)256 << 10)	/* not after a commit this big */
 #define ZEROS_LEN	65536
 
 /* Write zeros to fd over [from, to). */
@@ -346,7 +348,8 @@ write_zeros(int fd, uint64_t from, uint64_t to)
  * allocate its blocks, so the commit's fdatasync must also write the
  * inode, one more synchronous write per commit.  Written zeros ahead of
  * the last page spare the commits that: they overwrite blocks that exist
- * (as PostgreSQL zero-fills a WAL segment before it uses it).  LMDB never
+ * (as PostgreSQL zero-fills a WAL segment before it uses it), when commits
+ * are small: after a big one (an upload) it writes none.  LMDB never
  * reads past its last page, and the zeros are written inside a write
  * transaction, under LMDB's writer lock, so no commit can write there
  * at the same time.
@@ -358,12 +361,18 @@ store_reserve(store_t *s)
 	MDB_stat st;
 	MDB_txn *txn;
 	struct stat sb;
-	uint64_t used, end, from;
+	uint64_t used, grew, end, from;
 	int fd, rc;
 
 	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
 		return ISA_ERR_IO;
 	used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+	grew = used - (used > s->last_used ? s->last_used : used);
+	s->last_used = used;
+	/* Zeros pay for small commits; one this big (an upload's chunks)
+	 * would write every byte twice to save one inode write. */
+	if (grew > RESERVE_BULK)
+		return 0;
 	if (used + RESERVE_LOW <= s->zeroed_end || used < s->retry_at ||
 	    s->zeroed_end >= (uint64_t)info.me_mapsize)
 		return 0;

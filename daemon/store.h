@@ -120,7 +120,9 @@ int store_iter(store_txn_t *t, store_db_t db, const void *start, size_t slen,
  * Keep written zeros in data.mdb ahead of LMDB's last page (topped up to
  * 4 MiB ahead when less than 2 MiB is left, never past the map), so that
  * commits overwrite blocks the file has instead of growing it: a commit
- * then syncs no inode.  Cheap when there is nothing to do; writer thread
+ * then syncs no inode.  Nothing is written after a commit that grew the
+ * store by more than 256 KiB (zeros would double an upload's writes).
+ * Cheap when there is nothing to do; writer thread
  * only, between transactions (it takes the write lock while it writes).
  * Returns 0, or ISA_ERR_FULL / ISA_ERR_IO when the zeros cannot be
  * written (a full disk, a file size limit): commits still work, only

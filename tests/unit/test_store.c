@@ -194,6 +194,7 @@ check_values(store_t *s, int n)
 static void
 test_reserve_ahead(void **state)
 {
+	store_txn_t *t;
 	store_t *s;
 	char err[256];
 	off_t before;
@@ -209,13 +210,28 @@ test_reserve_ahead(void **state)
 	/* Nothing to do while 2 MiB are left. */
 	assert_int_equal(store_reserve(s), 0);
 	assert_true(data_size() < 5 * MIB);
-	put_values(s, 0, 768);	/* 3 MiB and more of pages */
+	for (int i = 0; i < 768; i++) {	/* 3 MiB and more of pages */
+		put_values(s, i, 1);
+		assert_int_equal(store_reserve(s), 0);
+	}
+	assert_true(data_size() >= 5 * MIB);
+	/* One commit of 2 MiB: no zeros after it. */
+	before = data_size();
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	for (int i = 768; i < 1280; i++) {
+		static uint8_t v[4096];
+
+		memset(v, i & 0xff, sizeof(v));
+		assert_int_equal(store_put(t, STORE_CHUNKS, &i, sizeof(i), v,
+		    sizeof(v)), 0);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
 	assert_int_equal(store_reserve(s), 0);
-	assert_true(data_size() >= 7 * MIB);
+	assert_true(data_size() < before + MIB);
 	assert_int_equal(store_sync(s), 0);
 	store_close(s);
 	assert_int_equal(store_open(dir, 64 * MIB, &s, err, sizeof(err)), 0);
-	check_values(s, 768);
+	check_values(s, 1280);
 	store_close(s);
 
 	/* A map smaller than the reservation: up to the map, no further. */
