@@ -18,6 +18,7 @@ struct writer {
 	unsigned long long batches, ops, syncs;
 	int last_fault;		/* to log a fault once, and its clearing */
 	int reserve_fault;	/* the same for store_reserve */
+	int sync_fault;		/* ... and for writer_sync_held */
 	writer_op_t *held, **held_tail;	/* committed, not yet durable */
 	uint64_t groups;	/* group commits so far (the marker's value) */
 	int tick_ms;
@@ -63,9 +64,13 @@ writer_sync_held(writer_t *w)
 	int rc = store_sync(w->store);
 
 	w->syncs++;
-	if (rc != 0)
+	if (rc != 0 && w->sync_fault == 0)
 		log_warnx("the disk did not confirm a commit: %s; its requests "
-		    "fail with UNAVAILABLE", isa_strerror(rc));
+		    "fail with UNAVAILABLE until this clears",
+		    isa_strerror(rc));
+	else if (rc == 0 && w->sync_fault != 0)
+		log_info("the disk confirms commits again");
+	w->sync_fault = rc;
 	writer_release(w->held, rc != 0 ? ISA_ERR_UNSYNCED : 0);
 	w->held = NULL;
 	w->held_tail = &w->held;
