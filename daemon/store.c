@@ -102,8 +102,7 @@ store_open(const char *dir, int64_t map_size, store_t **out, char *err,
 	    (rc = mdb_env_set_maxdbs(s->env, 16)) != 0 ||
 	    (rc = mdb_env_set_mapsize(s->env, (size_t)map_size)) != 0 ||
 	    (rc = mdb_env_set_maxreaders(s->env, 256)) != 0 ||
-	    (rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_NOMETASYNC,
-	    0600)) != 0) {
+	    (rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0) {
 		snprintf(err, errlen, "cannot open the store in %s: %s", dir,
 		    mdb_strerror(rc));
 		goto fail;
@@ -189,11 +188,10 @@ store_txn_child(store_txn_t *parent, store_txn_t **out)
 int
 store_txn_commit(store_txn_t *t)
 {
-	bool write = t->write;
-	store_t *s = t->s;
-	int rc = store_txn_commit_group(t);
-
-	return rc == 0 && write ? store_sync(s) : rc;
+	/* MDB_NOMETASYNC is off again (an independent review found replies
+	 * that skip the writer and a rekey path that would see a commit as
+	 * failed after it took effect): every commit syncs both at once. */
+	return store_txn_commit_group(t);
 }
 
 int
