@@ -1,7 +1,6 @@
 /* store.c: all of isad's persistent state in one LMDB environment: a small key-value interface. */
 #include <errno.h>
 #include <lmdb.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,6 @@ struct store {
 struct store_txn {
 	store_t *s;
 	MDB_txn *txn;
-	bool write;
 };
 
 /* Map an LMDB result to ours. */
@@ -154,7 +152,6 @@ txn_new(store_t *s, MDB_txn *parent, unsigned flags, store_txn_t **out)
 	if (t == NULL)
 		return ISA_ERR_NOMEM;
 	t->s = s;
-	t->write = parent == NULL && !(flags & MDB_RDONLY);
 	if ((rc = mdb_txn_begin(s->env, parent, flags, &t->txn)) != 0) {
 		free(t);
 		return store_err(rc);
@@ -175,27 +172,8 @@ store_txn_child(store_txn_t *parent, store_txn_t **out)
 	return txn_new(parent->s, parent->txn, 0, out);
 }
 
-/*
- * The environment is opened MDB_NOMETASYNC: LMDB's commit fdatasyncs the
- * new pages, then writes the meta page that points at them without a sync
- * of its own.  The meta page reaches the disk with the next commit's
- * fdatasync (or store_sync): LMDB keeps the database whole either way, and
- * a write transaction is durable only once that has happened.
- * store_txn_commit syncs it at once; the writer's group commits
- * (store_txn_commit_group) let the next group's sync carry it, so that a
- * commit under load costs one sync, not two.
- */
 int
 store_txn_commit(store_txn_t *t)
-{
-	/* MDB_NOMETASYNC is off again (an independent review found replies
-	 * that skip the writer and a rekey path that would see a commit as
-	 * failed after it took effect): every commit syncs both at once. */
-	return store_txn_commit_group(t);
-}
-
-int
-store_txn_commit_group(store_txn_t *t)
 {
 	int rc = mdb_txn_commit(t->txn);
 

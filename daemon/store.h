@@ -62,18 +62,6 @@ int store_txn_child(store_txn_t *parent, store_txn_t **out);
 __attribute__((warn_unused_result))
 int store_txn_commit(store_txn_t *t);
 
-/*
- * A group commit (the writer's, writer thread only): as store_txn_commit,
- * but the meta page is written without its sync.  The changes are visible
- * to readers at once and durable only after the next write transaction
- * that changed something commits (its sync carries this one's meta page
- * too) or store_sync returns 0.  Every such commit that returns 0 has
- * synced all that was committed before it, provided its transaction
- * changed something (LMDB skips an empty one).
- */
-__attribute__((warn_unused_result))
-int store_txn_commit_group(store_txn_t *t);
-
 /* Make every commit so far durable (fdatasync).  Returns 0 or ISA_ERR_IO
  * (or ISA_ERR_FULL). */
 __attribute__((warn_unused_result))

@@ -53,8 +53,10 @@ writer_release(writer_op_t *list, int rc)
 }
 
 /*
- * The last group committed but not yet durable, made durable now because
- * no group follows to carry its meta page (store.h).  If the disk will not
+ * The last group held, released after a sync of its own because no group
+ * follows at once.  (Commits are durable when they return now; this holding
+ * is the frame for a one-sync scheme, MDB_NOMETASYNC, turned off pending
+ * review: see issue 5's note.)  If the disk will not
  * confirm it, its changes are in the store but may not survive a crash:
  * each op says so (ISA_ERR_UNSYNCED), and no reply claims they were made.
  */
@@ -95,10 +97,9 @@ writer_mark(writer_t *w, store_txn_t *txn)
  * transaction is abandoned and the batch is applied again without it, so
  * a failed change never takes the others with it.
  *
- * One sync a group: the commit syncs this group's pages and, with them,
- * the meta page of the group before, which is therefore durable now and
- * its replies go; this group's wait for the next commit, or for
- * writer_sync_held when none comes at once (store.h).  An op that failed
+ * The group before is released when this one commits; this group's
+ * replies wait for the next commit, or for writer_sync_held when none
+ * comes at once.  An op that failed
  * changed nothing and is answered at once.
  */
 static void
@@ -131,7 +132,7 @@ again:
 			goto again;
 		}
 	}
-	committed = (rc = store_txn_commit_group(txn)) == 0;
+	committed = (rc = store_txn_commit(txn)) == 0;
 failed:
 	if (rc != 0)
 		for (op = batch; op != NULL; op = op->next)
@@ -221,7 +222,7 @@ writer_main(void *arg)
 			writer_batch(w, batch);
 			writer_reserve(w);
 		} else if (w->held != NULL)
-			writer_sync_held(w);	/* no group came to carry it */
+			writer_sync_held(w);	/* no group came to release it */
 		if (tick != NULL)
 			tick(w->store, tick_arg);
 		if (batch == NULL && w->held == NULL && stop)

@@ -164,7 +164,7 @@ put_values(store_t *s, int from, int n)
 		assert_int_equal(store_txn_begin(s, true, &t), 0);
 		assert_int_equal(store_put(t, STORE_CHUNKS, &i, sizeof(i), v,
 		    sizeof(v)), 0);
-		assert_int_equal(store_txn_commit_group(t), 0);
+		assert_int_equal(store_txn_commit(t), 0);
 	}
 }
 
