@@ -222,6 +222,26 @@ rewrap_all(store_txn_t *t, const crypto_kek_t *old, const crypto_kek_t *next,
 	return rc;
 }
 
+/* Commit the rekey. Test builds: $ISAD_TEST_REKEY_FAULT makes it fail as a
+ * failing disk would, "lost" (nothing landed) or "landed" (it did). */
+static int
+commit(store_txn_t *t)
+{
+#ifdef ISA_TEST_BUILD
+	const char *fault = getenv("ISAD_TEST_REKEY_FAULT");
+
+	if (fault != NULL && strcmp(fault, "lost") == 0) {
+		store_txn_abort(t);
+		return ISA_ERR_IO;
+	}
+	if (fault != NULL && strcmp(fault, "landed") == 0) {
+		(void)store_txn_commit(t);
+		return ISA_ERR_IO;
+	}
+#endif
+	return store_txn_commit(t);
+}
+
 int
 rekey_run(const isad_config_t *cfg)
 {
@@ -257,17 +277,23 @@ rekey_run(const isad_config_t *cfg)
 		goto out;
 	}
 	if ((rc = store_txn_begin(s, true, &t)) != 0 ||
-	    (rc = rewrap_all(t, old, next, &n)) != 0 ||
-	    (rc = store_txn_commit(t)) != 0) {
-		if (rc != 0 && t != NULL)
-			store_txn_abort(t);
-		t = NULL;
+	    (rc = rewrap_all(t, old, next, &n)) != 0) {
+		store_txn_abort(t);
 		log_warnx("rekey failed (%s): nothing changed; the old master "
 		    "key stays", isa_strerror(rc));
 		unlink(np);
 		goto out;
 	}
-	t = NULL;
+	if ((rc = commit(t)) != 0) {
+		/* A failed commit may still have reached the disk: deleting
+		 * either key could lose every data key. The store records
+		 * which key wraps; the next start keeps that one. */
+		log_warnx("rekey's commit failed (%s): it may or may not have "
+		    "reached the disk, so both %s and %s are kept; the next "
+		    "start of isad keeps the one the store uses", isa_strerror(rc),
+		    cfg->master_key, np);
+		goto out;
+	}
 	/* Committed: the data keys are under the new key; the file follows.
 	 * A crash between the two is finished at the next start. */
 	if (replace_file(np, cfg->master_key) != 0) {

@@ -452,6 +452,46 @@ test_interrupted_rekey(void **state)
 	get_ok(h, id, 20);
 }
 
+/* A rekey whose commit fails keeps both keys, whether or not the commit
+ * reached the disk; the next start keeps the one the store uses. */
+static void
+rekey_commit_fails(harness_t *h, const char *fault, const char *log_line)
+{
+	char id[32], path[512];
+	h_result_t r;
+
+	put_ok(h, 3000, 21, id);
+	assert_int_equal(h_stop(h), 0);
+	setenv("ISAD_TEST_REKEY_FAULT", fault, 1);
+	r = h_run(ARGS(getenv("ISAD_BIN"), "rekey", "--config",
+	    h_isad_conf(h)));
+	unsetenv("ISAD_TEST_REKEY_FAULT");
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "rekey's commit failed"));
+	assert_non_null(strstr(r.err, "both"));
+	h_result_free(&r);
+	snprintf(path, sizeof(path), "%s/master.key.new", h_data_dir(h));
+	assert_int_equal(access(path, F_OK), 0);
+	h_start(h);
+	assert_true(h_wait_log(h, log_line));
+	assert_int_equal(access(path, F_OK), -1);
+	get_ok(h, id, 21);
+}
+
+static void
+test_rekey_commit_lost(void **state)
+{
+	rekey_commit_fails(*state, "lost", "a rekey was cut off before it "
+	    "committed");
+}
+
+static void
+test_rekey_commit_landed(void **state)
+{
+	rekey_commit_fails(*state, "landed", "finished a rekey that was cut "
+	    "off");
+}
+
 static void
 test_loose_master_key_refused(void **state)
 {
@@ -545,6 +585,10 @@ main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_full_map),
 		cmocka_unit_test_setup_teardown(test_rekey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_commit_lost, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_commit_landed, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_rekey, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_loose_master_key_refused,
