@@ -21,7 +21,6 @@ isa_strerror(int err)
 	case ISA_ERR_PROTO: return "protocol error";
 	case ISA_ERR_FULL: return "the store is full";
 	case ISA_ERR_SCHEMA: return "written by a newer version of isad";
-	case ISA_ERR_UNSYNCED: return "the disk did not confirm the write";
 	}
 	return "unknown error";
 }

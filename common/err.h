@@ -24,8 +24,6 @@ enum isa_err {
 	ISA_ERR_PROTO = -13,	/* the peer broke the protocol */
 	ISA_ERR_FULL = -14,	/* the store (LMDB map) or the disk is full */
 	ISA_ERR_SCHEMA = -15,	/* data written by a newer version */
-	ISA_ERR_UNSYNCED = -16,	/* committed, but the sync that makes it
-				 * durable failed */
 };
 
 /* A static, human sentence for err; never NULL. */

@@ -284,12 +284,7 @@ server_results(server_t *s)
 
 	queue_fd_clear(s->results);
 	while ((j = queue_pop(s->results, 0)) != NULL) {
-		if (j->op.apply != NULL && j->op.rc == ISA_ERR_UNSYNCED)
-			job_error(j, ISA__STATUS__UNAVAILABLE, "isad recorded "
-			    "this but its disk did not confirm the write, so "
-			    "it may not survive a crash: look before you try "
-			    "again, and tell the operator");
-		else if (j->op.apply != NULL && j->op.rc != 0)
+		if (j->op.apply != NULL && j->op.rc != 0)
 			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could not "
 			    "record this (%s): nothing was changed; try again "
 			    "later, and tell the operator if it goes on",

@@ -1,6 +1,7 @@
 /* store.c: all of isad's persistent state in one LMDB environment: a small key-value interface. */
 #include <errno.h>
 #include <lmdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct store {
 struct store_txn {
 	store_t *s;
 	MDB_txn *txn;
+	bool write;
 };
 
 /* Map an LMDB result to ours. */
@@ -143,7 +145,7 @@ store_close(store_t *s)
 }
 
 static int
-txn_new(store_t *s, MDB_txn *parent, unsigned flags, store_txn_t **out)
+txn_new(store_t *s, unsigned flags, store_txn_t **out)
 {
 	store_txn_t *t = calloc(1, sizeof(*t));
 	int rc;
@@ -152,7 +154,8 @@ txn_new(store_t *s, MDB_txn *parent, unsigned flags, store_txn_t **out)
 	if (t == NULL)
 		return ISA_ERR_NOMEM;
 	t->s = s;
-	if ((rc = mdb_txn_begin(s->env, parent, flags, &t->txn)) != 0) {
+	t->write = !(flags & MDB_RDONLY);
+	if ((rc = mdb_txn_begin(s->env, NULL, flags, &t->txn)) != 0) {
 		free(t);
 		return store_err(rc);
 	}
@@ -163,36 +166,28 @@ txn_new(store_t *s, MDB_txn *parent, unsigned flags, store_txn_t **out)
 int
 store_txn_begin(store_t *s, bool write, store_txn_t **out)
 {
-	return txn_new(s, NULL, write ? 0 : MDB_RDONLY, out);
-}
-
-int
-store_txn_child(store_txn_t *parent, store_txn_t **out)
-{
-	return txn_new(parent->s, parent->txn, 0, out);
+	return txn_new(s, write ? 0 : MDB_RDONLY, out);
 }
 
 int
 store_txn_commit(store_txn_t *t)
 {
-	int rc = mdb_txn_commit(t->txn);
+	int rc;
 
+#ifdef ISA_TEST_BUILD
+	/* Test builds only: while the file $ISAD_TEST_COMMIT_FAULT names
+	 * exists, write commits fail as they do when LMDB's sync of the new
+	 * pages fails: nothing committed. */
+	const char *fault = getenv("ISAD_TEST_COMMIT_FAULT");
+
+	if (t->write && fault != NULL && access(fault, F_OK) == 0) {
+		mdb_txn_abort(t->txn);
+		rc = EIO;
+	} else
+#endif
+		rc = mdb_txn_commit(t->txn);
 	free(t);
 	return store_err(rc);
-}
-
-int
-store_sync(store_t *s)
-{
-#ifdef ISA_TEST_BUILD
-	/* Test builds only: a fault switch, so tests can make the sync that
-	 * confirms a group commit fail, as a failing disk would. */
-	const char *fault = getenv("ISAD_TEST_SYNC_FAULT");
-
-	if (fault != NULL && access(fault, F_OK) == 0)
-		return ISA_ERR_IO;
-#endif
-	return store_err(mdb_env_sync(s->env, 1));
 }
 
 void

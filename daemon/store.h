@@ -49,23 +49,14 @@ void store_close(store_t *s);
 __attribute__((warn_unused_result))
 int store_txn_begin(store_t *s, bool write, store_txn_t **out);
 
-/* A nested write transaction inside parent: its changes join the parent on
- * commit and vanish on abort, so one failed request in a group commit
- * leaves the others whole. */
-__attribute__((warn_unused_result))
-int store_txn_child(store_txn_t *parent, store_txn_t **out);
-
 /* Commit (durably, for a top-level write transaction: the new pages and
  * then the meta page that points at them are synced to disk) and free.
  * Returns 0, ISA_ERR_FULL (map or disk full) or ISA_ERR_IO; the
- * transaction is freed either way. */
+ * transaction is freed either way.  Test builds: a write commit fails
+ * with ISA_ERR_IO, committing nothing, while the file named by
+ * $ISAD_TEST_COMMIT_FAULT exists. */
 __attribute__((warn_unused_result))
 int store_txn_commit(store_txn_t *t);
-
-/* Make every commit so far durable (fdatasync).  Returns 0 or ISA_ERR_IO
- * (or ISA_ERR_FULL). */
-__attribute__((warn_unused_result))
-int store_sync(store_t *s);
 
 /* Abandon and free; NULL accepted. */
 void store_txn_abort(store_txn_t *t);

@@ -395,12 +395,12 @@ test_rollback_detected(void **state)
 	h_result_free(&r);
 }
 
-/* The audit write fails: the request fails with UNAVAILABLE and no
- * content leaves; when the fault clears, service resumes. */
+/* A write fails (the file $fault_env names exists): the request fails with
+ * UNAVAILABLE and no content leaves; when the fault clears, service
+ * resumes. */
 static void
-test_fail_closed(void **state)
+fails_closed(harness_t *h)
 {
-	harness_t *h = *state;
 	char in[512], id[32], out[512], fault[512];
 	struct stat st;
 	h_result_t r;
@@ -416,6 +416,7 @@ test_fail_closed(void **state)
 	assert_null(strstr(r.out, "CONTENT"));
 	assert_string_equal(r.out, "");
 	assert_non_null(strstr(r.err, "unavailable"));
+	assert_non_null(strstr(r.err, "nothing was changed"));
 	h_result_free(&r);
 	snprintf(out, sizeof(out), "%s/out", h_dir(h));
 	r = h_isa(h, "ctp-analyst", ARGS("get", id, "-o", out));
@@ -430,64 +431,46 @@ test_fail_closed(void **state)
 	h_result_free(&r);
 }
 
-/* The sync that makes a lone group commit durable fails: the request
- * fails closed, saying its change may be in the store, and serves again
- * once the disk does. */
+/* The audit record cannot be written. */
 static void
-test_unconfirmed_sync_fails_closed(void **state)
+test_fail_closed(void **state)
 {
-	harness_t *h = *state;
-	char in[512], id[32], out[512], fault[512];
-	struct stat st;
-	h_result_t r;
-
-	snprintf(in, sizeof(in), "%s/secret", h_dir(h));
-	h_write_file(in, "CONTENT-THAT-MUST-NOT-LEAVE", 0644);
-	assert_int_equal(du_put(h, "ctp-analyst", in, "t", "OFFICIAL",
-	    "agency:ctpse", NULL, id, NULL), 0);
-	snprintf(fault, sizeof(fault), "%s/syncfault", h_dir(h));
-	h_write_file(fault, "", 0644);
-	snprintf(out, sizeof(out), "%s/out", h_dir(h));
-	r = h_isa(h, "ctp-analyst", ARGS("get", id, "-o", out));
-	assert_int_equal(r.status, 5);
-	assert_non_null(strstr(r.err, "did not confirm the write"));
-	assert_int_not_equal(stat(out, &st), 0);
-	h_result_free(&r);
-	assert_true(h_wait_log(h, "the disk did not confirm a commit"));
-	unlink(fault);
-	r = h_isa(h, "ctp-analyst", ARGS("get", id));
-	assert_int_equal(r.status, 0);
-	assert_string_equal(r.out, "CONTENT-THAT-MUST-NOT-LEAVE");
-	h_result_free(&r);
+	fails_closed(*state);
 }
 
-static int
-setup_sync_fault(void **state)
+/* The group commit fails, as when the disk will not sync. */
+static void
+test_failed_commit_fails_closed(void **state)
 {
-	harness_t *h = h_new();
-	char fault[512];
-
-	snprintf(fault, sizeof(fault), "%s/syncfault", h_dir(h));
-	setenv("ISAD_TEST_SYNC_FAULT", fault, 1);
-	h_user(h, "ctp-analyst", "ctpse", "SC", NULL);
-	h_start(h);
-	unsetenv("ISAD_TEST_SYNC_FAULT");
-	*state = h;
-	return 0;
+	fails_closed(*state);
 }
 
-static int
-setup_fault(void **state)
+/* isad started with the fault switch env naming DIR/fault. */
+static harness_t *
+start_with_fault(const char *env)
 {
 	harness_t *h = h_new();
 	char fault[512];
 
 	snprintf(fault, sizeof(fault), "%s/fault", h_dir(h));
-	setenv("ISAD_TEST_AUDIT_FAULT", fault, 1);
+	setenv(env, fault, 1);
 	h_user(h, "ctp-analyst", "ctpse", "SC", NULL);
 	h_start(h);
-	unsetenv("ISAD_TEST_AUDIT_FAULT");
-	*state = h;
+	unsetenv(env);
+	return h;
+}
+
+static int
+setup_audit_fault(void **state)
+{
+	*state = start_with_fault("ISAD_TEST_AUDIT_FAULT");
+	return 0;
+}
+
+static int
+setup_commit_fault(void **state)
+{
+	*state = start_with_fault("ISAD_TEST_COMMIT_FAULT");
 	return 0;
 }
 
@@ -507,10 +490,10 @@ main(void)
 		    test_refused_handshakes_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_detected, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_fail_closed, setup_fault,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_fail_closed,
+		    setup_audit_fault, teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_unconfirmed_sync_fails_closed, setup_sync_fault,
+		    test_failed_commit_fails_closed, setup_commit_fault,
 		    teardown),
 	};
 
