@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/transfer.sh BUILD_DIR [MIB]: put and get MIB (default 1024) MiB
 # through isad on loopback with CURVE; throughput and peak memory of both
-# ends, against bench_curve's plain CURVE bulk ceiling in the same run.
+# ends, against bench_curve's plain CURVE bulk ceiling in the same run
+# ($WORKERS: isad's workers, default 4).
 set -eu
 B=$(realpath "${1:-build/release}")
 MIB=${2:-1024}
@@ -17,7 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 cd "$DIR"
-bench_deploy "map_size = 8589934592;
+bench_deploy "map_size = 8589934592; workers = ${WORKERS:-4};
 limits = { max_document = 4294967296; };"
 head -c $((MIB * 1048576)) /dev/urandom > big
 sync

@@ -36,7 +36,7 @@ static const struct int_setting int_settings[] = {
 	    600000 },
 	{ "limits", "transfer_timeout_ms",
 	    offsetof(isad_config_t, transfer_timeout_ms), 100, 3600000 },
-	{ NULL, "workers", offsetof(isad_config_t, workers), 1, 64 },
+	{ NULL, "workers", offsetof(isad_config_t, workers), 0, 64 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",

@@ -563,6 +563,8 @@ server_open_store(server_t *s)
 	if ((s->workers = workers_start((unsigned)s->cfg->workers, &s->env))
 	    == NULL)
 		return -1;
+	if (s->cfg->workers == 0)
+		log_info("workers = 0: requests run in the main loop");
 	return 0;
 }
 
@@ -648,9 +650,12 @@ server_run(const isad_config_t *cfg)
 			{ NULL, s.sigfd, ZMQ_POLLIN, 0 },
 			{ NULL, queue_fd(s.results), ZMQ_POLLIN, 0 },
 		};
+		int wait = watches_due_ms(s.watches, transfers_now_ms());
+		int expire = workers_tick(s.workers);
 
-		if (zmq_poll(items, 3, watches_due_ms(s.watches,
-		    transfers_now_ms())) < 0) {
+		if (expire >= 0 && (wait < 0 || expire < wait))
+			wait = expire;
+		if (zmq_poll(items, 3, wait) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warnx("poll: %s", zmq_strerror(errno));

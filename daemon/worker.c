@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "daemon/handlers.h"
@@ -19,9 +20,19 @@ struct worker {
 
 struct workers {
 	const worker_env_t *env;
-	unsigned n;
-	struct worker *w;
+	unsigned n;		/* threads; 0: jobs run in the caller's thread */
+	struct worker *w;	/* n of them, or one without a thread */
+	int64_t expired_ms;	/* n == 0: when transfers were last expired */
 };
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 void
 worker_job_written(writer_op_t *op)
@@ -67,27 +78,31 @@ workers_start(unsigned n, const worker_env_t *env)
 {
 	workers_t *p = calloc(1, sizeof(*p));
 
-	if (p == NULL || (p->w = calloc(n, sizeof(*p->w))) == NULL) {
+	if (p == NULL || (p->w = calloc(n > 0 ? n : 1, sizeof(*p->w))) ==
+	    NULL) {
 		free(p);
+		log_warnx("cannot start the workers: out of memory");
 		return NULL;
 	}
 	p->env = env;
 	p->n = n;
-	for (unsigned i = 0; i < n; i++) {
+	p->expired_ms = mono_ms();
+	for (unsigned i = 0; i < (n > 0 ? n : 1); i++) {
 		struct worker *w = &p->w[i];
 
 		w->pool = p;
 		w->ctx.env = env;
 		w->ctx.index = i;
-		w->ctx.count = n;
+		w->ctx.count = n > 0 ? n : 1;
 		if ((w->ctx.transfers = transfers_new()) == NULL ||
-		    (w->jobs = queue_new(false)) == NULL ||
-		    pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		    (n > 0 && (w->jobs = queue_new(false)) == NULL) ||
+		    (n > 0 && pthread_create(&w->thread, NULL, worker_main,
+		    w) != 0)) {
 			log_warnx("cannot start worker %u", i);
 			workers_stop(p);
 			return NULL;
 		}
-		w->started = true;
+		w->started = n > 0;
 	}
 	return p;
 }
@@ -95,13 +110,26 @@ workers_start(unsigned n, const worker_env_t *env)
 void
 workers_submit(workers_t *p, job_t *j, unsigned which)
 {
+	if (p->n == 0) {	/* in this thread: one hop fewer a request */
+		handlers_dispatch(&p->w[0].ctx, j);
+		worker_finish(p->env->writer, j);
+		return;
+	}
 	queue_push(p->w[which % p->n].jobs, j);
 }
 
-unsigned
-workers_count(const workers_t *p)
+int
+workers_tick(workers_t *p)
 {
-	return p->n;
+	int64_t now = mono_ms();
+
+	if (p->n > 0)
+		return -1;
+	if (now - p->expired_ms >= WORKER_TICK_MS) {
+		handlers_expire(&p->w[0].ctx);
+		p->expired_ms = now;
+	}
+	return (int)(p->expired_ms + WORKER_TICK_MS - now);
 }
 
 void
@@ -109,7 +137,7 @@ workers_stop(workers_t *p)
 {
 	if (p == NULL)
 		return;
-	for (unsigned i = 0; i < p->n; i++) {
+	for (unsigned i = 0; i < (p->n > 0 ? p->n : 1); i++) {
 		struct worker *w = &p->w[i];
 
 		if (w->started) {

@@ -34,15 +34,18 @@ typedef struct {
 
 typedef struct workers workers_t;
 
-/* Start n worker threads.  NULL on failure (logged). */
+/* Start n worker threads; n == 0: no threads, every job runs in the
+ * thread that submits it (the main loop).  NULL on failure (logged). */
 workers_t *workers_start(unsigned n, const worker_env_t *env);
 
 /* Hand j to worker `which` (modulo the count): jobs for one transfer go to
- * the worker that holds it, in order. */
+ * the worker that holds it, in order.  With no threads, run it now. */
 void workers_submit(workers_t *w, job_t *j, unsigned which);
 
-/* How many workers. */
-unsigned workers_count(const workers_t *w);
+/* With no threads, expire idle transfers when due; call it from the loop
+ * that submits.  Returns the ms until it is next due, or -1 with
+ * threads (they expire their own). */
+int workers_tick(workers_t *w);
 
 /* Finish what is queued, stop the threads, drop their transfers, free. */
 void workers_stop(workers_t *w);

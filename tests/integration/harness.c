@@ -185,15 +185,19 @@ h_kill_all(void)
 			kill(h_live[i]->isad, SIGKILL);
 }
 
+/* $ISA_TEST_WORKERS, when set, is isad's worker count (0: requests run in
+ * its main loop), so a suite can run in either mode. */
 static void
 h_write_conf(harness_t *h, const char *extra)
 {
 	char conf[2048];
+	const char *workers = getenv("ISA_TEST_WORKERS");
 
 	snprintf(conf, sizeof(conf),
 	    "listen = \"%s\";\ndata_dir = \"data\";\npolicy = \"policy.conf\";\n"
 	    "origin = \"test.example.org/isa\";\n"
-	    "handshake_ms = 2000;\n%s\n", h->endpoint,
+	    "handshake_ms = 2000;\nworkers = %s;\n%s\n", h->endpoint,
+	    workers != NULL ? workers : "4",
 	    extra != NULL ? extra :
 	    "limits = { max_message = 1048576; chunk = 262144; };");
 	h_write_file(h->isad_conf, conf, 0644);
