@@ -4,7 +4,7 @@
 # against a plain ZeroMQ CURVE echo of the same size and concurrency, in
 # the same run: ROUNDS rounds (default 3) of SECONDS each, isad then the
 # echo, so that a noisy neighbour weighs on both; each round's ratio, and
-# the median of the rounds.
+# the median of the rounds.  $WORKERS: isad's workers (default 4).
 set -eu
 B=$(realpath "${1:-build/release}")
 N=${2:-32}
