@@ -21,6 +21,7 @@ isa_strerror(int err)
 	case ISA_ERR_PROTO: return "protocol error";
 	case ISA_ERR_FULL: return "the store is full";
 	case ISA_ERR_SCHEMA: return "written by a newer version of isad";
+	case ISA_ERR_PANIC: return "the store failed in the middle of a commit";
 	}
 	return "unknown error";
 }

@@ -24,6 +24,8 @@ enum isa_err {
 	ISA_ERR_PROTO = -13,	/* the peer broke the protocol */
 	ISA_ERR_FULL = -14,	/* the store (LMDB map) or the disk is full */
 	ISA_ERR_SCHEMA = -15,	/* data written by a newer version */
+	ISA_ERR_PANIC = -16,	/* the store failed mid-commit: it must be
+				 * reopened, and that commit may have landed */
 };
 
 /* A static, human sentence for err; never NULL. */

@@ -284,7 +284,12 @@ server_results(server_t *s)
 
 	queue_fd_clear(s->results);
 	while ((j = queue_pop(s->results, 0)) != NULL) {
-		if (j->op.apply != NULL && j->op.rc != 0)
+		if (j->op.apply != NULL && j->op.rc == ISA_ERR_PANIC)
+			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could "
+			    "not confirm whether this was recorded (%s): look "
+			    "before you try again; isad restarts",
+			    isa_strerror(j->op.rc));
+		else if (j->op.apply != NULL && j->op.rc != 0)
 			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could not "
 			    "record this (%s): nothing was changed; try again "
 			    "later, and tell the operator if it goes on",
@@ -668,6 +673,14 @@ server_run(const isad_config_t *cfg)
 		if (items[1].revents & ZMQ_POLLIN)
 			stop = server_signal(&s);
 		server_watches_due(&s, false);
+		if (store_failed(s.store)) {
+			/* Only a reopen serves again: exit 1, so that the
+			 * service manager restarts isad. */
+			log_warnx("isad stops: its store must be reopened; "
+			    "start isad again (systemd does)");
+			(void)notify_send("STOPPING=1");
+			goto out;
+		}
 	}
 	(void)notify_send("STOPPING=1");
 	status = 0;

@@ -1,6 +1,7 @@
 /* store.c: all of isad's persistent state in one LMDB environment: a small key-value interface. */
 #include <errno.h>
 #include <lmdb.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ struct store {
 	uint64_t retry_at;	/* after a failed reservation: the used size at
 				 * which to try again */
 	uint64_t last_used;	/* the used size store_reserve saw last */
+	_Atomic bool failed;	/* LMDB refuses the environment (MDB_PANIC) */
 };
 
 struct store_txn {
@@ -45,6 +47,7 @@ store_err(int rc)
 	case ENOMEM: return ISA_ERR_NOMEM;
 	case MDB_VERSION_MISMATCH:
 	case MDB_INVALID: return ISA_ERR_SCHEMA;
+	case MDB_PANIC: return ISA_ERR_PANIC;
 	default: return ISA_ERR_IO;
 	}
 }
@@ -166,28 +169,82 @@ txn_new(store_t *s, unsigned flags, store_txn_t **out)
 int
 store_txn_begin(store_t *s, bool write, store_txn_t **out)
 {
-	return txn_new(s, write ? 0 : MDB_RDONLY, out);
+	int rc;
+
+	if (atomic_load(&s->failed)) {	/* as LMDB does, once it has */
+		*out = NULL;
+		return ISA_ERR_PANIC;
+	}
+	rc = txn_new(s, write ? 0 : MDB_RDONLY, out);
+
+	if (rc == ISA_ERR_PANIC)
+		atomic_store(&s->failed, true);
+	return rc;
+}
+
+/*
+ * After a failed commit: did LMDB give the environment up?  It does when
+ * writing the meta page fails, and then the commit may or may not be on
+ * the disk; a failed sync of the pages before it changes nothing.
+ */
+static int
+commit_failed(store_t *s, int rc)
+{
+	MDB_txn *probe;
+	int r = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &probe);
+
+	if (r == 0)
+		mdb_txn_abort(probe);
+	if (r == MDB_PANIC) {
+		atomic_store(&s->failed, true);
+		return ISA_ERR_PANIC;
+	}
+	return store_err(rc);
 }
 
 int
 store_txn_commit(store_txn_t *t)
 {
+	store_t *s = t->s;
+	bool write = t->write;
 	int rc;
 
 #ifdef ISA_TEST_BUILD
 	/* Test builds only: while the file $ISAD_TEST_COMMIT_FAULT names
 	 * exists, write commits fail as they do when LMDB's sync of the new
-	 * pages fails: nothing committed. */
+	 * pages fails (nothing committed), or, when the file says "panic",
+	 * as when its write of the meta page fails (committed, and LMDB
+	 * refuses every transaction after). */
 	const char *fault = getenv("ISAD_TEST_COMMIT_FAULT");
+	char how[8] = "";
+	FILE *f;
 
-	if (t->write && fault != NULL && access(fault, F_OK) == 0) {
+	if (write && fault != NULL && (f = fopen(fault, "r")) != NULL) {
+		if (fgets(how, sizeof(how), f) == NULL)
+			how[0] = '\0';
+		fclose(f);
+		if (strncmp(how, "panic", 5) == 0) {
+			rc = mdb_txn_commit(t->txn);
+			atomic_store(&s->failed, true);
+			free(t);
+			return rc == 0 ? ISA_ERR_PANIC : store_err(rc);
+		}
 		mdb_txn_abort(t->txn);
-		rc = EIO;
-	} else
+		free(t);
+		return ISA_ERR_IO;
+	}
 #endif
-		rc = mdb_txn_commit(t->txn);
+	rc = mdb_txn_commit(t->txn);
 	free(t);
+	if (rc != 0 && write)
+		return commit_failed(s, rc);
 	return store_err(rc);
+}
+
+bool
+store_failed(store_t *s)
+{
+	return atomic_load(&s->failed);
 }
 
 void

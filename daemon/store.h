@@ -45,18 +45,24 @@ int store_open(const char *dir, int64_t map_size, store_t **out, char *err,
 void store_close(store_t *s);
 
 /* Begin a transaction: read-only, or read-write (writer thread only).
- * Returns 0, ISA_ERR_FULL, ISA_ERR_IO.  End it with commit or abort. */
+ * Returns 0, ISA_ERR_FULL, ISA_ERR_IO, ISA_ERR_PANIC (store_failed).  End
+ * it with commit or abort. */
 __attribute__((warn_unused_result))
 int store_txn_begin(store_t *s, bool write, store_txn_t **out);
 
 /* Commit (durably, for a top-level write transaction: the new pages and
  * then the meta page that points at them are synced to disk) and free.
- * Returns 0, ISA_ERR_FULL (map or disk full) or ISA_ERR_IO; the
- * transaction is freed either way.  Test builds: a write commit fails
- * with ISA_ERR_IO, committing nothing, while the file named by
- * $ISAD_TEST_COMMIT_FAULT exists. */
+ * Returns 0, ISA_ERR_FULL (map or disk full), ISA_ERR_IO (nothing
+ * committed) or ISA_ERR_PANIC (the meta page's write failed: the commit
+ * may have landed, and LMDB refuses every transaction from now on:
+ * store_failed).  The transaction is freed either way.  Test builds:
+ * $ISAD_TEST_COMMIT_FAULT, see store.c. */
 __attribute__((warn_unused_result))
 int store_txn_commit(store_txn_t *t);
+
+/* True once LMDB has given the environment up (ISA_ERR_PANIC): only a
+ * reopen, which reads what the disk holds, serves again.  Any thread. */
+bool store_failed(store_t *s);
 
 /* Abandon and free; NULL accepted. */
 void store_txn_abort(store_txn_t *t);

@@ -57,18 +57,22 @@ static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
+	int64_t expired = mono_ms();
 	job_t *j;
 
 	for (;;) {
 		j = queue_pop(w->jobs, WORKER_TICK_MS);
-		if (j == NULL) {
-			handlers_expire(&w->ctx);
-			continue;
-		}
 		if (j == (job_t *)w)	/* the stop marker */
 			break;
-		handlers_dispatch(&w->ctx, j);
-		worker_finish(w->ctx.env->writer, j);
+		if (j != NULL) {
+			handlers_dispatch(&w->ctx, j);
+			worker_finish(w->ctx.env->writer, j);
+		}
+		/* Due whether or not jobs keep coming. */
+		if (mono_ms() - expired >= WORKER_TICK_MS) {
+			handlers_expire(&w->ctx);
+			expired = mono_ms();
+		}
 	}
 	return NULL;
 }
@@ -145,8 +149,10 @@ workers_stop(workers_t *p)
 			queue_push(w->jobs, w);
 			pthread_join(w->thread, NULL);
 		}
-		handlers_drop_transfers(&w->ctx);
-		transfers_free(w->ctx.transfers);
+		if (w->ctx.transfers != NULL) {	/* NULL: start failed here */
+			handlers_drop_transfers(&w->ctx);
+			transfers_free(w->ctx.transfers);
+		}
 		queue_free(w->jobs);
 	}
 	free(p->w);

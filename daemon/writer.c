@@ -79,7 +79,10 @@ failed:
 	for (op = batch; rc == 0 && op != NULL; op = op->next)
 		if (op->rc == ISA_ERR_FULL || op->rc == ISA_ERR_IO)
 			rc = op->rc;
-	if (rc != 0 && rc != w->last_fault)
+	if (rc == ISA_ERR_PANIC && rc != w->last_fault)
+		log_warnx("%s: isad stops, to reopen it on what the disk "
+		    "holds", isa_strerror(rc));
+	else if (rc != 0 && rc != w->last_fault)
 		log_warnx("the store cannot commit: %s; requests that change "
 		    "state fail with UNAVAILABLE until this clears",
 		    isa_strerror(rc));

@@ -471,9 +471,15 @@ h_wait_ready(harness_t *h)
 void
 h_start(harness_t *h)
 {
+	const char *workers = getenv("ISA_TEST_WORKERS");
+
 	h_write_policy(h);
 	h->isad = h_spawn_isad(h, NULL);
 	h_wait_ready(h);
+	/* The suite runs in the mode it was asked for. */
+	if (workers != NULL && strcmp(workers, "0") == 0 &&
+	    !h_wait_log(h, "workers = 0: requests run in the main loop"))
+		h_fail("isad did not run its requests in the main loop");
 }
 
 void

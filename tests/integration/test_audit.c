@@ -395,22 +395,33 @@ test_rollback_detected(void **state)
 	h_result_free(&r);
 }
 
+/* A secret document stored as ctp-analyst (its id), then the fault file
+ * (DIR/fault, path in fault) written with how. */
+static void
+secret_then_fault(harness_t *h, char id[32], const char *how,
+    char fault[512])
+{
+	char in[512];
+
+	snprintf(in, sizeof(in), "%s/secret", h_dir(h));
+	h_write_file(in, "CONTENT-THAT-MUST-NOT-LEAVE", 0644);
+	assert_int_equal(du_put(h, "ctp-analyst", in, "t", "OFFICIAL",
+	    "agency:ctpse", NULL, id, NULL), 0);
+	snprintf(fault, 512, "%s/fault", h_dir(h));
+	h_write_file(fault, how, 0644);
+}
+
 /* A write fails (the file $fault_env names exists): the request fails with
  * UNAVAILABLE and no content leaves; when the fault clears, service
  * resumes. */
 static void
 fails_closed(harness_t *h)
 {
-	char in[512], id[32], out[512], fault[512];
+	char id[32], out[512], fault[512];
 	struct stat st;
 	h_result_t r;
 
-	snprintf(in, sizeof(in), "%s/secret", h_dir(h));
-	h_write_file(in, "CONTENT-THAT-MUST-NOT-LEAVE", 0644);
-	assert_int_equal(du_put(h, "ctp-analyst", in, "t", "OFFICIAL",
-	    "agency:ctpse", NULL, id, NULL), 0);
-	snprintf(fault, sizeof(fault), "%s/fault", h_dir(h));
-	h_write_file(fault, "", 0644);
+	secret_then_fault(h, id, "", fault);
 	r = h_isa(h, "ctp-analyst", ARGS("get", id));
 	assert_int_equal(r.status, 5);
 	assert_null(strstr(r.out, "CONTENT"));
@@ -443,6 +454,35 @@ static void
 test_failed_commit_fails_closed(void **state)
 {
 	fails_closed(*state);
+}
+
+/*
+ * The meta page's write fails (LMDB then refuses the store until it is
+ * reopened, and the commit may have landed): the request is told isad
+ * cannot say whether it was recorded, no content leaves, isad exits 1 for
+ * its service manager to restart it, and a restarted isad serves.
+ */
+static void
+test_store_panic_restarts(void **state)
+{
+	harness_t *h = *state;
+	char id[32], fault[512];
+	h_result_t r;
+
+	secret_then_fault(h, id, "panic", fault);
+	r = h_isa(h, "ctp-analyst", ARGS("get", id));
+	assert_int_equal(r.status, 5);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "could not confirm whether"));
+	h_result_free(&r);
+	assert_true(h_wait_log(h, "isad stops: its store must be reopened"));
+	assert_int_equal(h_stop(h), 1);
+	unlink(fault);
+	h_start(h);
+	r = h_isa(h, "ctp-analyst", ARGS("get", id));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "CONTENT-THAT-MUST-NOT-LEAVE");
+	h_result_free(&r);
 }
 
 /* isad started with the fault switch env naming DIR/fault. */
@@ -495,6 +535,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_failed_commit_fails_closed, setup_commit_fault,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_panic_restarts,
+		    setup_commit_fault, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
