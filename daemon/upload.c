@@ -441,6 +441,7 @@ typedef struct {
 	uint8_t *record;
 	size_t record_len;
 	classification_t accreditation;
+	uint64_t chunks;	/* how many were acknowledged */
 } finish_t;
 
 static void
@@ -474,19 +475,48 @@ new_material(job_t *j, store_txn_t *txn, const finish_t *f)
 	return rc;
 }
 
+/* Count the staged chunks of the document whose id starts the key. */
+static int
+count_chunk(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	struct { const uint8_t *doc; uint64_t n; } *c = arg;
+
+	(void)val;
+	(void)vlen;
+	if (klen < DOCID_LEN || memcmp(key, c->doc, DOCID_LEN) != 0)
+		return 1;	/* past its chunks */
+	c->n++;
+	return 0;
+}
+
 /*
  * In the writer, so that no other upload of the same content can slip in
- * between the check and the commit: rule 6(f), then the record goes live.
+ * between the check and the commit: every chunk is staged (one whose
+ * commit failed is not, though the client may have gone on), rule 6(f),
+ * then the record goes live.
  */
 static int
 put_end_apply(store_txn_t *txn, writer_op_t *op)
 {
 	job_t *j = (job_t *)(void *)op;
 	finish_t *f = j->state;
+	struct { const uint8_t *doc; uint64_t n; } staged = { f->doc, 0 };
 	const void *val;
 	size_t len;
 	int rc;
 
+	if ((rc = store_iter(txn, STORE_CHUNKS, f->doc, DOCID_LEN,
+	    count_chunk, &staged)) < 0)
+		return rc;
+	if (staged.n != f->chunks) {
+		job_error(j, ISA__STATUS__UNAVAILABLE, "%llu of the upload's "
+		    "%llu chunks could not be stored (isad could not record "
+		    "them when they came): nothing was stored; start again",
+		    (unsigned long long)(f->chunks - staged.n),
+		    (unsigned long long)f->chunks);
+		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
+	}
 	rc = store_get(txn, STORE_SHA, f->sha, SHA256_LEN, &val, &len);
 	if (rc == 0 && len == DOCID_LEN) {
 		const void *rv;
@@ -560,6 +590,7 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	}
 	memcpy(f->doc, x->doc, DOCID_LEN);
 	f->accreditation = w->env->accreditation;
+	f->chunks = x->chunks;
 	sha256_final(u->sha, f->sha);
 	memcpy(j->a_sha, f->sha, SHA256_LEN);
 	j->a_has_sha = true;

@@ -247,6 +247,60 @@ raw_end(raw_t *r, const uint8_t *transfer, const uint8_t *sha)
 	return raw_call(r, &req, NULL, 0);
 }
 
+/*
+ * A chunk whose commit failed is not staged, though the client was told
+ * and went on: the upload's end finds it missing and stores nothing,
+ * instead of a document with a hole in it.
+ */
+static void
+test_upload_missing_a_chunk_refused(void **state)
+{
+	harness_t *h;
+	static uint8_t chunk[CHUNK];
+	uint8_t transfer[16], sha[SHA256_LEN];
+	char fault[512];
+	sha256_t *all = sha256_new();
+	Isa__Envelope *resp;
+	h_result_t res;
+	raw_t r;
+
+	(void)state;
+	assert_non_null(all);
+	h = h_new_conf(NULL);
+	snprintf(fault, sizeof(fault), "%s/fault", h_dir(h));
+	setenv("ISAD_TEST_COMMIT_FAULT", fault, 1);
+	h_user(h, "ctp-analyst", "ctpse", "SC", NULL);
+	h_start(h);
+	unsetenv("ISAD_TEST_COMMIT_FAULT");
+	r = raw_open(h, "ctp-analyst");
+	raw_begin(&r, 3 * CHUNK, transfer);
+	for (uint64_t i = 0; i < 3; i++) {
+		memset(chunk, (int)i + 1, sizeof(chunk));
+		sha256_update(all, chunk, sizeof(chunk));
+		if (i == 1)
+			h_write_file(fault, "", 0644);
+		assert_int_equal(raw_chunk(&r, transfer, i, chunk, CHUNK),
+		    i == 1 ? ISA__STATUS__UNAVAILABLE : ISA__STATUS__OK);
+		unlink(fault);
+	}
+	sha256_final(all, sha);
+	sha256_free(all);
+	resp = raw_end(&r, transfer, sha);
+	assert_int_equal(resp->status, ISA__STATUS__UNAVAILABLE);
+	assert_non_null(strstr(resp->message, "1 of the upload's 3 chunks "
+	    "could not be stored"));
+	isa__envelope__free_unpacked(resp, NULL);
+	raw_close(&r);
+	res = h_isa(h, "ctp-analyst", ARGS("ls"));
+	assert_int_equal(res.status, 0);
+	assert_string_equal(res.out, "");
+	h_result_free(&res);
+	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(count(h, STORE_CHUNKS), 0);
+	assert_int_equal(count(h, STORE_DOCS), 0);
+	h_free(h);
+}
+
 static void
 test_kill9_mid_upload(void **state)
 {
@@ -621,6 +675,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_loose_master_key_refused,
 		    setup, teardown),
+		cmocka_unit_test(test_upload_missing_a_chunk_refused),
 		cmocka_unit_test(test_abandoned_upload_discarded),
 		cmocka_unit_test(test_abandoned_upload_discarded_when_busy),
 		cmocka_unit_test(test_passphrase),
