@@ -87,6 +87,15 @@ queue_push(queue_t *q, void *item)
 		(void)!write(q->fd, &one, sizeof(one));
 }
 
+void
+queue_poke(queue_t *q)
+{
+	uint64_t one = 1;
+
+	if (q->fd >= 0)
+		(void)!write(q->fd, &one, sizeof(one));
+}
+
 void *
 queue_pop(queue_t *q, int wait_ms)
 {

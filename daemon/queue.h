@@ -21,6 +21,10 @@ void queue_push(queue_t *q, void *item);
  * gives NULL at once when empty. */
 void *queue_pop(queue_t *q, int wait_ms);
 
+/* Make the eventfd readable with nothing queued: the poller wakes and
+ * looks at whatever else it watches. */
+void queue_poke(queue_t *q);
+
 /* Wake every waiter: from now on an empty queue returns NULL at once. */
 void queue_close(queue_t *q);
 

@@ -265,12 +265,18 @@ reply:
 
 static void server_rewatch(server_t *s);
 
-/* The writer's periodic work: checkpoints, then retention. */
+/* The writer's periodic work (after every batch, and when idle):
+ * checkpoints, then retention; and if the store has failed, by any
+ * commit, the main loop is woken to stop. */
 static void
 server_tick(store_t *st, void *arg)
 {
+	const worker_env_t *env = arg;
+
 	auditq_tick(st, arg);
 	sweeper_tick(st, arg);
+	if (store_failed(st))
+		queue_poke(env->results);
 }
 
 /* Finished jobs: a failed write becomes UNAVAILABLE; then reply, or hold

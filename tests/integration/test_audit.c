@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,22 @@ test_store_panic_restarts(void **state)
 	h_result_free(&r);
 }
 
+/* The same with no request in flight: a policy reload's record is the
+ * commit that fails, and isad still stops at once. */
+static void
+test_store_panic_unasked(void **state)
+{
+	harness_t *h = *state;
+	char fault[512];
+
+	snprintf(fault, sizeof(fault), "%s/fault", h_dir(h));
+	h_write_file(fault, "panic", 0644);
+	assert_int_equal(kill(h_isad_pid(h), SIGHUP), 0);
+	assert_true(h_wait_log(h, "isad stops: its store must be reopened"));
+	assert_int_equal(h_stop(h), 1);
+	unlink(fault);
+}
+
 /* isad started with the fault switch env naming DIR/fault. */
 static harness_t *
 start_with_fault(const char *env)
@@ -536,6 +553,8 @@ main(void)
 		    test_failed_commit_fails_closed, setup_commit_fault,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_store_panic_restarts,
+		    setup_commit_fault, teardown),
+		cmocka_unit_test_setup_teardown(test_store_panic_unasked,
 		    setup_commit_fault, teardown),
 	};
 
