@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "daemon/crypto.h"
 #include "daemon/docs.h"
+#include "daemon/kekref.h"
 #include "policy/marking.h"
 #include "proto/docid.h"
 
@@ -229,9 +230,18 @@ crypto_dek_t *
 doc_dek(job_t *j, const worker_env_t *env, const doc_t *d)
 {
 	crypto_dek_t *dek = NULL;
+	int rc = ISA_ERR_CRYPTO;
 
-	if (d->rec->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
-	    crypto_dek_unwrap(env->kek, d->rec->wrapped_dek.data, &dek) != 0) {
+	if (d->rec->wrapped_dek.len == CRYPTO_WRAPPED_LEN)
+		rc = kekref_unwrap(env->kek, d->rec->kek_id.len ==
+		    CRYPTO_KEK_ID_LEN ? d->rec->kek_id.data : NULL,
+		    d->rec->wrapped_dek.data, &dek);
+	if (rc == ISA_ERR_BUSY) {
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad has just changed its "
+		    "master key: try again");
+		return NULL;
+	}
+	if (rc != 0) {
 		log_warnx("document %s: its data key does not unwrap under the "
 		    "master key", d->idtext);
 		job_error(j, ISA__STATUS__INTERNAL, "document %s cannot be "

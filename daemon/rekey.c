@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "common/timefmt.h"
 #include "daemon/audit.h"
 #include "daemon/datadir.h"
+#include "daemon/kekref.h"
 #include "daemon/passphrase.h"
 #include "daemon/rekey.h"
 #include "proto/docid.h"
@@ -212,6 +214,8 @@ rewrap_all(store_txn_t *t, const crypto_kek_t *old, const crypto_kek_t *next,
 	isa_wipe(wrapped, sizeof(wrapped));
 	if (rc == 0)
 		rc = store_put(t, STORE_META, "kek_id", 6, id, sizeof(id));
+	if (rc == 0)	/* destroyed documents' old wraps are now useless */
+		rc = store_del(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE));
 	if (rc == 0) {
 		/* The key rotation is on the record, with the change. */
 		audit_entry_t e = { .action = "rekey", .decision = "permit",
@@ -313,4 +317,81 @@ out:
 	if (lock >= 0)
 		close(lock);
 	return status;
+}
+
+static bool
+rekey_due(store_t *s)
+{
+	store_txn_t *t;
+	const void *v;
+	size_t l;
+	bool due;
+
+	if (store_txn_begin(s, false, &t) != 0)
+		return false;
+	due = store_get(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE), &v, &l) ==
+	    0;
+	store_txn_abort(t);
+	return due;
+}
+
+int
+rekey_online(store_t *s, const worker_env_t *env)
+{
+	static bool said;
+	crypto_kek_t *next = NULL;
+	store_txn_t *t = NULL;
+	char err[512], *np = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (env->kek == NULL || !rekey_due(s))
+		return 0;
+	if (env->kek_passphrase) {
+		if (!said)
+			log_warnx("documents were destroyed: their old data "
+			    "keys may linger in the store's free pages and in "
+			    "backups until `isad rekey` runs (with isad "
+			    "stopped: isad does not keep the master key's "
+			    "passphrase to rekey by itself)");
+		said = true;
+		return 0;
+	}
+	if ((np = new_path(env->cfg)) == NULL)
+		return ISA_ERR_NOMEM;
+	if ((rc = crypto_kek_generate(&next)) != 0 ||
+	    (rc = crypto_kek_save(next, np, NULL, 0, err, sizeof(err))) != 0) {
+		log_warnx("cannot rekey after destructions: %s", rc ==
+		    ISA_ERR_EXISTS ? "a rekey is already under way "
+		    "(MASTER_KEY.new exists)" : isa_strerror(rc));
+		goto out;
+	}
+	if ((rc = store_txn_begin(s, true, &t)) != 0 ||
+	    (rc = rewrap_all(t, kekref_current(env->kek), next, &n)) != 0) {
+		store_txn_abort(t);
+		unlink(np);
+		log_warnx("cannot rekey after destructions (%s): the master "
+		    "key stays; tried again at the next sweep",
+		    isa_strerror(rc));
+		goto out;
+	}
+	if ((rc = commit(t)) != 0) {
+		/* As in rekey_run: both key files stay for the next start. */
+		if (rc != ISA_ERR_PANIC)
+			unlink(np);
+		log_warnx("cannot rekey after destructions: its commit failed "
+		    "(%s)", isa_strerror(rc));
+		goto out;
+	}
+	if (replace_file(np, env->cfg->master_key) != 0)
+		log_warn("rekeyed, but cannot rename %s to %s: isad finishes it "
+		    "at its next start", np, env->cfg->master_key);
+	kekref_swap(env->kek, next);
+	next = NULL;
+	log_info("documents were destroyed: %zu data key%s rewrapped under a "
+	    "new master key, the old one wiped", n, n == 1 ? "" : "s");
+out:
+	crypto_kek_free(next);
+	free(np);
+	return rc;
 }

@@ -7,6 +7,12 @@
 #include "daemon/config.h"
 #include "daemon/crypto.h"
 #include "daemon/store.h"
+#include "daemon/worker.h"
+
+/* META key set (with the destructions) when documents are destroyed: their
+ * old wrapped data keys may linger in free pages and backups until every
+ * data key is rewrapped under a new master key, which deletes it. */
+#define REKEY_DUE	"rekey_due"
 
 /*
  * At start, after the store opens and before anything else writes: make
@@ -26,5 +32,16 @@ int rekey_check(const isad_config_t *cfg, store_t *s, crypto_kek_t **kek,
  * rewrapped under it in one transaction, and the key file replaced.
  * Prints what it did; returns the process exit status. */
 int rekey_run(const isad_config_t *cfg);
+
+/*
+ * In the writer thread (the sweeper's), when REKEY_DUE is set: a new master
+ * key saved as MASTER_KEY.new, every data key rewrapped under it in one
+ * transaction (with its audit record), the file renamed into place, and
+ * the key in use swapped (the old one wiped).  A master key under a
+ * passphrase is left as it is (isad does not keep the passphrase): logged
+ * once, for the operator to run `isad rekey`.  Returns 0 or ISA_ERR_*
+ * (logged; REKEY_DUE stays, so the next sweep tries again).
+ */
+int rekey_online(store_t *s, const worker_env_t *env);
 
 #endif

@@ -16,6 +16,7 @@
 #include "daemon/datadir.h"
 #include "daemon/handlers.h"
 #include "daemon/job.h"
+#include "daemon/kekref.h"
 #include "daemon/queue.h"
 #include "daemon/store.h"
 #include "daemon/worker.h"
@@ -52,7 +53,8 @@ typedef struct {
 	char server_pub[KEYFILE_Z85_LEN + 1];
 	char endpoint[256];	/* what we are bound to */
 	uint8_t policy_sha[SHA256_LEN];	/* of the policy in force */
-	crypto_kek_t *kek;
+	crypto_kek_t *kek;	/* until it goes into keys */
+	kekref_t *keys;
 	EVP_PKEY *audit_key;
 	store_t *store;
 	writer_t *writer;
@@ -544,6 +546,16 @@ server_open_store(server_t *s)
 		log_warnx("%s", err);
 		return -1;
 	}
+	s->keys = kekref_new(s->kek);
+	s->kek = NULL;
+	if (s->keys == NULL) {
+		log_warnx("out of memory");
+		return -1;
+	}
+	s->env.kek = s->keys;
+	s->env.kek_passphrase = plen > 0;
+	s->env.cfg = s->cfg;
+	s->env.store = s->store;
 	if (policy_classification_parse(s->cfg->accreditation,
 	    &s->env.accreditation) != 0)
 		return -1;	/* isad_config_load checked it */
@@ -569,7 +581,6 @@ server_open_store(server_t *s)
 	s->env.cfg = s->cfg;
 	s->env.store = s->store;
 	s->env.writer = s->writer;
-	s->env.kek = s->kek;
 	s->env.results = s->results;
 	if ((s->workers = workers_start((unsigned)s->cfg->workers, &s->env))
 	    == NULL)
@@ -633,6 +644,7 @@ server_teardown(server_t *s)
 	}
 	store_close(s->store);
 	crypto_kek_free(s->kek);
+	kekref_free(s->keys);
 	checkpoint_key_free(s->audit_key);
 	if (s->router != NULL)
 		zmq_close(s->router);

@@ -8,6 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/crypto.h"
 #include "daemon/docs.h"
+#include "daemon/kekref.h"
 #include "daemon/inbox.h"
 #include "daemon/share.h"
 #include "proto/docid.h"
@@ -674,7 +675,7 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 	    &d.view, &args, j->now, &dec) != POLICY_PERMIT)
 		goto skip;
 	if (d.rec->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
-	    crypto_dek_unwrap(l->w->env->kek, d.rec->wrapped_dek.data, &dek)
+	    kekref_unwrap(l->w->env->kek, NULL, d.rec->wrapped_dek.data, &dek)
 	    != 0)
 		dek = NULL;
 	l->rep->requests[l->rep->n_requests++] = request_info(j, q, &d, dek);

@@ -10,6 +10,7 @@
 #include "daemon/current.h"
 #include "daemon/docs.h"
 #include "daemon/inbox.h"
+#include "daemon/rekey.h"
 #include "daemon/sweeper.h"
 #include "daemon/transfer.h"
 #include "proto/docid.h"
@@ -88,7 +89,9 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 	e.decision = "permit";
 	e.reason = "destroy_after";
 	e.sha256 = r->sha256.len == 32 ? r->sha256.data : NULL;
-	if ((rc = audit_append(t, &e, timefmt_now_ms(), NULL)) != 0)
+	if ((rc = audit_append(t, &e, timefmt_now_ms(), NULL)) != 0 ||
+	    (rc = store_put(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE), "",
+	    0)) != 0)
 		return rc;
 	r->state = (char *)"destroyed";
 	r->destroyed = now;
@@ -173,7 +176,6 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	time_t tt = (time_t)now;
 	int rc;
 
-	(void)env;
 	if (last_ms >= 0 && mono - last_ms < SWEEP_MS)
 		return;
 	last_ms = mono;
@@ -214,6 +216,12 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 		rc = store_txn_commit(t);
 		t = NULL;
 	}
+	if (t != NULL)
+		store_txn_abort(t);
+	t = NULL;
+	/* Destroyed documents' old wraps become useless (DESIGN §8). */
+	if (rc == 0)
+		rc = rekey_online(s, env);
 out:
 	if (t != NULL)
 		store_txn_abort(t);

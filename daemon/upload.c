@@ -8,6 +8,7 @@
 #include "common/wipe.h"
 #include "daemon/crypto.h"
 #include "daemon/docs.h"
+#include "daemon/kekref.h"
 #include "daemon/inbox.h"
 #include "proto/sha256.h"
 
@@ -302,9 +303,8 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	}
 	rec.chunks = x->chunks;
 	rec.chunk_size = x->chunk_size;
-	if (crypto_dek_wrap(w->env->kek, u->dek, wrapped) != 0)
+	if (kekref_wrap(w->env->kek, u->dek, wrapped, kek_id) != 0)
 		abort();	/* key wrap with valid keys does not fail */
-	crypto_kek_id(w->env->kek, kek_id);
 	rec.wrapped_dek.data = wrapped;
 	rec.wrapped_dek.len = sizeof(wrapped);
 	rec.kek_id.data = kek_id;
@@ -442,6 +442,8 @@ typedef struct {
 	size_t record_len;
 	classification_t accreditation;
 	uint64_t chunks;	/* how many were acknowledged */
+	kekref_t *keys;		/* the master key in use now, */
+	uint8_t kek_id[CRYPTO_KEK_ID_LEN];	/* and the one the record has */
 } finish_t;
 
 static void
@@ -502,6 +504,7 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 	job_t *j = (job_t *)(void *)op;
 	finish_t *f = j->state;
 	struct { const uint8_t *doc; uint64_t n; } staged = { f->doc, 0 };
+	uint8_t now[CRYPTO_KEK_ID_LEN];
 	const void *val;
 	size_t len;
 	int rc;
@@ -509,6 +512,13 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 	if ((rc = store_iter(txn, STORE_CHUNKS, f->doc, DOCID_LEN,
 	    count_chunk, &staged)) < 0)
 		return rc;
+	kekref_id(f->keys, now);
+	if (memcmp(now, f->kek_id, sizeof(now)) != 0) {
+		/* Rekeyed since put_begin wrapped its data key. */
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad changed its master "
+		    "key during the upload: nothing was stored; start again");
+		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
+	}
 	if (staged.n != f->chunks) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "%llu of the upload's "
 		    "%llu chunks could not be stored (isad could not record "
@@ -605,8 +615,10 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	rec = isa__stored_doc__unpack(NULL, u->record_len, u->record);
-	if (rec == NULL)
+	if (rec == NULL || rec->kek_id.len != CRYPTO_KEK_ID_LEN)
 		abort();	/* we packed it ourselves */
+	f->keys = w->env->kek;
+	memcpy(f->kek_id, rec->kek_id.data, CRYPTO_KEK_ID_LEN);
 	rec->size = x->size;
 	rec->sha256.data = f->sha;
 	rec->sha256.len = SHA256_LEN;

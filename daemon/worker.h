@@ -11,14 +11,15 @@
 #include "policy/marking.h"
 #include <openssl/types.h>
 
-struct crypto_kek;
+struct kekref;
 
 /* What every worker shares, all owned by the server and outliving them. */
 typedef struct {
 	const isad_config_t *cfg;
 	store_t *store;
 	writer_t *writer;
-	struct crypto_kek *kek;
+	struct kekref *kek;	/* the master key in use (kekref.h) */
+	bool kek_passphrase;	/* it is kept under a passphrase */
 	classification_t accreditation;
 	queue_t *results;	/* finished jobs go here, for the main loop */
 	EVP_PKEY *audit_key;	/* signs checkpoints (writer thread only) */

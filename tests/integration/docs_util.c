@@ -134,3 +134,18 @@ du_dir_contains(const char *dir, const void *needle, size_t len)
 	closedir(d);
 	return found;
 }
+
+void
+du_master_key_id(harness_t *h, char *out, size_t cap)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/master.key", h_data_dir(h));
+	assert_non_null(f = fopen(path, "r"));
+	out[0] = '\0';
+	while (fgets(out, (int)cap, f) != NULL && strncmp(out, "id", 2) != 0)
+		;
+	fclose(f);
+	assert_int_equal(strncmp(out, "id", 2), 0);
+}

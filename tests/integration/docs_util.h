@@ -27,4 +27,8 @@ h_result_t du_get(harness_t *h, const char *user, const char *id,
 /* Whether needle occurs in any file under dir. */
 int du_dir_contains(const char *dir, const void *needle, size_t len);
 
+/* The "id" line of the deployment's master.key (its key check value) into
+ * out (cap bytes). */
+void du_master_key_id(harness_t *h, char *out, size_t cap);
+
 #endif

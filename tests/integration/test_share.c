@@ -393,13 +393,20 @@ test_inbox_watch(void **state)
 }
 
 /* Retention, with the calendar moved on: review reminders to the
- * originator's approvers, then crypto-shredding past destroy-after. */
+ * originator's approvers, then crypto-shredding past destroy-after, and
+ * a new master key so that the destroyed keys' old wraps (in free pages,
+ * in backups) open nothing; what is kept reads on. */
 static void
 test_retention(void **state)
 {
 	harness_t *h = *state;
-	char in[512], id[32];
+	char in[512], id[32], keep[32], before[256], after[256];
 	h_result_t r;
+
+	snprintf(in, sizeof(in), "%s/kept", h_dir(h));
+	du_make_file(in, 3000, 78);
+	assert_int_equal(du_put(h, "ctp-analyst", in, "Kept", "OFFICIAL",
+	    "agency:ctpse", NULL, keep, NULL), 0);
 
 	snprintf(in, sizeof(in), "%s/retained", h_dir(h));
 	du_make_file(in, 5000, 77);
@@ -420,9 +427,15 @@ test_retention(void **state)
 	expect(h, "council-lead", ARGS("get", id), 0);
 	/* 2 January 2031: destroyed, its audit trail kept. */
 	assert_int_equal(h_stop(h), 0);
+	du_master_key_id(h, before, sizeof(before));
 	setenv("ISAD_TEST_NOW", "1925121600", 1);
 	h_start(h);
 	unsetenv("ISAD_TEST_NOW");
+	assert_true(h_wait_log(h, "data keys rewrapped under a new master "
+	    "key, the old one wiped"));
+	du_master_key_id(h, after, sizeof(after));
+	assert_string_not_equal(before, after);
+	expect(h, "ctp-analyst", ARGS("get", keep), 0);
 	r = isa(h, "council-lead", ARGS("get", id), 3);
 	assert_non_null(strstr(r.err, "destroyed"));
 	h_result_free(&r);
@@ -436,6 +449,13 @@ test_retention(void **state)
 	assert_non_null(strstr(r.out, "destroy"));
 	assert_non_null(strstr(r.out, "put"));
 	h_result_free(&r);
+	r = isa(h, "board-auditor", ARGS("audit", "--action", "rekey"), 0);
+	assert_non_null(strstr(r.out, "rekey"));
+	h_result_free(&r);
+	/* The new key is the one on disk: a restart reads on. */
+	assert_int_equal(h_stop(h), 0);
+	h_start(h);
+	expect(h, "ctp-analyst", ARGS("get", keep), 0);
 	/* the content is gone: the same bytes may be stored again */
 	assert_int_equal(du_put(h, "ctp-analyst", in, "Again", "OFFICIAL",
 	    "agency:ctpse", NULL, id, NULL), 0);

@@ -654,6 +654,54 @@ test_passphrase(void **state)
 	h_free(h);
 }
 
+/* A destruction under a passphrase-protected master key: isad does not
+ * keep the passphrase, so it says the operator's `isad rekey` is due and
+ * leaves the key as it is; `isad rekey` then does it. */
+static void
+test_destroyed_under_passphrase(void **state)
+{
+	harness_t *h;
+	char in[512], id[32], before[256], after[256];
+	h_result_t r;
+
+	(void)state;
+	setenv("ISAD_MASTER_PASSPHRASE", "correct horse battery staple", 1);
+	h = deploy(NULL);
+	snprintf(in, sizeof(in), "%s/doomed", h_dir(h));
+	h_write_file(in, "doomed", 0644);
+	assert_int_equal(du_put(h, "ctp-analyst", in, "t", "OFFICIAL",
+	    "agency:ctpse", ARGS("--destroy-after", "2030-12-31"), id, NULL),
+	    0);
+	assert_int_equal(h_stop(h), 0);
+	du_master_key_id(h, before, sizeof(before));
+	setenv("ISAD_TEST_NOW", "1925121600", 1);
+	h_start(h);
+	unsetenv("ISAD_TEST_NOW");
+	assert_true(h_wait_log(h, "until `isad rekey` runs"));
+	assert_int_equal(h_stop(h), 0);
+	du_master_key_id(h, after, sizeof(after));
+	assert_string_equal(before, after);
+	r = h_run(ARGS(getenv("ISAD_BIN"), "rekey", "--config",
+	    h_isad_conf(h)));
+	assert_int_equal(r.status, 0);
+	h_result_free(&r);
+	{
+		char *log = h_isad_log(h);
+		size_t mark = strlen(log);
+
+		free(log);
+		h_start(h);	/* the rekey cleared the debt: nothing said */
+		r = h_isa(h, "ctp-analyst", ARGS("whoami"));
+		h_result_free(&r);
+		log = h_isad_log(h);
+		assert_true(strlen(log) > mark);
+		assert_null(strstr(log + mark, "until `isad rekey` runs"));
+		free(log);
+	}
+	unsetenv("ISAD_MASTER_PASSPHRASE");
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -676,6 +724,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_loose_master_key_refused,
 		    setup, teardown),
 		cmocka_unit_test(test_upload_missing_a_chunk_refused),
+		cmocka_unit_test(test_destroyed_under_passphrase),
 		cmocka_unit_test(test_abandoned_upload_discarded),
 		cmocka_unit_test(test_abandoned_upload_discarded_when_busy),
 		cmocka_unit_test(test_passphrase),
