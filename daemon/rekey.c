@@ -335,6 +335,24 @@ rekey_due(store_t *s)
 	return due;
 }
 
+/* After a rekey's commit failed: did it land anyway?  0 (it did: the store
+ * records next), ISA_ERR_IO (it did not), or another ISA_ERR_* (no telling:
+ * the store cannot be read). */
+static int
+landed(store_t *s, const crypto_kek_t *next)
+{
+	uint8_t want[CRYPTO_KEK_ID_LEN], have[CRYPTO_KEK_ID_LEN];
+	bool recorded;
+	int rc;
+
+	if ((rc = meta_kek_id(s, have, &recorded)) != 0)
+		return rc;
+	if (!recorded)
+		return ISA_ERR_PARSE;
+	crypto_kek_id(next, want);
+	return memcmp(want, have, sizeof(want)) == 0 ? 0 : ISA_ERR_IO;
+}
+
 int
 rekey_online(store_t *s, const worker_env_t *env)
 {
@@ -361,9 +379,13 @@ rekey_online(store_t *s, const worker_env_t *env)
 		return ISA_ERR_NOMEM;
 	if ((rc = crypto_kek_generate(&next)) != 0 ||
 	    (rc = crypto_kek_save(next, np, NULL, 0, err, sizeof(err))) != 0) {
-		log_warnx("cannot rekey after destructions: %s", rc ==
-		    ISA_ERR_EXISTS ? "a rekey is already under way "
-		    "(MASTER_KEY.new exists)" : isa_strerror(rc));
+		if (rc == ISA_ERR_EXISTS)
+			log_warnx("cannot rekey after destructions: %s exists "
+			    "(a rekey whose rename failed, or was cut off): "
+			    "it may hold the key in use, so never delete it; "
+			    "restart isad, which settles it", np);
+		else
+			log_warnx("cannot rekey after destructions: %s", err);
 		goto out;
 	}
 	if ((rc = store_txn_begin(s, true, &t)) != 0 ||
@@ -375,19 +397,22 @@ rekey_online(store_t *s, const worker_env_t *env)
 		    isa_strerror(rc));
 		goto out;
 	}
-	if ((rc = commit(t)) != 0) {
-		/* As in rekey_run: both key files stay for the next start. */
-		if (rc != ISA_ERR_PANIC)
+	if ((rc = commit(t)) != 0 && (rc = landed(s, next)) != 0) {
+		/* Lost: the new key goes.  In doubt: both files stay for
+		 * the next start to settle, as in rekey_run. */
+		if (rc == ISA_ERR_IO)
 			unlink(np);
 		log_warnx("cannot rekey after destructions: its commit failed "
-		    "(%s)", isa_strerror(rc));
+		    "(%s)%s", isa_strerror(rc), rc == ISA_ERR_IO ? "; tried "
+		    "again at the next sweep" : "");
 		goto out;
 	}
+	/* Committed: the store's data keys are under next from now on. */
+	kekref_swap(env->kek, next);
+	next = NULL;
 	if (replace_file(np, env->cfg->master_key) != 0)
 		log_warn("rekeyed, but cannot rename %s to %s: isad finishes it "
 		    "at its next start", np, env->cfg->master_key);
-	kekref_swap(env->kek, next);
-	next = NULL;
 	log_info("documents were destroyed: %zu data key%s rewrapped under a "
 	    "new master key, the old one wiped", n, n == 1 ? "" : "s");
 out:

@@ -39,8 +39,11 @@ int rekey_run(const isad_config_t *cfg);
  * transaction (with its audit record), the file renamed into place, and
  * the key in use swapped (the old one wiped).  A master key under a
  * passphrase is left as it is (isad does not keep the passphrase): logged
- * once, for the operator to run `isad rekey`.  Returns 0 or ISA_ERR_*
- * (logged; REKEY_DUE stays, so the next sweep tries again).
+ * once, for the operator to run `isad rekey`.  A commit that reports
+ * failure is checked against the store's recorded key id: landed, the
+ * new key goes into use; lost, its file goes; in doubt, both files stay
+ * for the next start.  Returns 0 or ISA_ERR_* (logged; REKEY_DUE stays,
+ * so the next sweep tries again).
  */
 int rekey_online(store_t *s, const worker_env_t *env);
 

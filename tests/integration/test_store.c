@@ -702,6 +702,50 @@ test_destroyed_under_passphrase(void **state)
 	h_free(h);
 }
 
+/*
+ * The rekey after a destruction, its commit failing: lost (nothing
+ * landed), the new key goes and the old one reads on, the rekey still
+ * due; landed though reported failed, the store is read to tell, and the
+ * new key goes into use and into place.
+ */
+static void
+test_online_rekey_commit_fails(void **state)
+{
+	harness_t *h;
+	char in[512], doomed[32], kept[32], k0[256], k1[256];
+
+	(void)state;
+	h = deploy(NULL);
+	snprintf(in, sizeof(in), "%s/doomed", h_dir(h));
+	h_write_file(in, "doomed", 0644);
+	assert_int_equal(du_put(h, "ctp-analyst", in, "t", "OFFICIAL",
+	    "agency:ctpse", ARGS("--destroy-after", "2030-12-31"), doomed,
+	    NULL), 0);
+	put_ok(h, 3000, 31, kept);
+	assert_int_equal(h_stop(h), 0);
+	du_master_key_id(h, k0, sizeof(k0));
+	setenv("ISAD_TEST_NOW", "1925121600", 1);
+	setenv("ISAD_TEST_REKEY_FAULT", "lost", 1);
+	h_start(h);
+	assert_true(h_wait_log(h, "tried again at the next sweep"));
+	get_ok(h, kept, 31);
+	assert_int_equal(h_stop(h), 0);
+	du_master_key_id(h, k1, sizeof(k1));
+	assert_string_equal(k0, k1);
+	setenv("ISAD_TEST_REKEY_FAULT", "landed", 1);
+	h_start(h);
+	unsetenv("ISAD_TEST_REKEY_FAULT");
+	unsetenv("ISAD_TEST_NOW");
+	assert_true(h_wait_log(h, "rewrapped under a new master key"));
+	get_ok(h, kept, 31);
+	assert_int_equal(h_stop(h), 0);
+	du_master_key_id(h, k1, sizeof(k1));
+	assert_string_not_equal(k0, k1);
+	h_start(h);
+	get_ok(h, kept, 31);
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -725,6 +769,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test(test_upload_missing_a_chunk_refused),
 		cmocka_unit_test(test_destroyed_under_passphrase),
+		cmocka_unit_test(test_online_rekey_commit_fails),
 		cmocka_unit_test(test_abandoned_upload_discarded),
 		cmocka_unit_test(test_abandoned_upload_discarded_when_busy),
 		cmocka_unit_test(test_passphrase),
