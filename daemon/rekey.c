@@ -335,22 +335,22 @@ rekey_due(store_t *s)
 	return due;
 }
 
-/* After a rekey's commit failed: did it land anyway?  0 (it did: the store
- * records next), ISA_ERR_IO (it did not), or another ISA_ERR_* (no telling:
- * the store cannot be read). */
+/* After a rekey's commit failed: did it land anyway?  1 (it did: the store
+ * records next), 0 (it did not: the store records old), -1 (no telling). */
 static int
-landed(store_t *s, const crypto_kek_t *next)
+landed(store_t *s, const crypto_kek_t *old, const crypto_kek_t *next)
 {
-	uint8_t want[CRYPTO_KEK_ID_LEN], have[CRYPTO_KEK_ID_LEN];
+	uint8_t a[CRYPTO_KEK_ID_LEN], b[CRYPTO_KEK_ID_LEN];
+	uint8_t have[CRYPTO_KEK_ID_LEN];
 	bool recorded;
-	int rc;
 
-	if ((rc = meta_kek_id(s, have, &recorded)) != 0)
-		return rc;
-	if (!recorded)
-		return ISA_ERR_PARSE;
-	crypto_kek_id(next, want);
-	return memcmp(want, have, sizeof(want)) == 0 ? 0 : ISA_ERR_IO;
+	if (meta_kek_id(s, have, &recorded) != 0 || !recorded)
+		return -1;
+	crypto_kek_id(old, a);
+	crypto_kek_id(next, b);
+	if (memcmp(have, b, sizeof(have)) == 0)
+		return 1;
+	return memcmp(have, a, sizeof(have)) == 0 ? 0 : -1;
 }
 
 int
@@ -397,15 +397,21 @@ rekey_online(store_t *s, const worker_env_t *env)
 		    isa_strerror(rc));
 		goto out;
 	}
-	if ((rc = commit(t)) != 0 && (rc = landed(s, next)) != 0) {
+	if ((rc = commit(t)) != 0) {
+		int l = landed(s, kekref_current(env->kek), next);
+
 		/* Lost: the new key goes.  In doubt: both files stay for
 		 * the next start to settle, as in rekey_run. */
-		if (rc == ISA_ERR_IO)
+		if (l == 0)
 			unlink(np);
-		log_warnx("cannot rekey after destructions: its commit failed "
-		    "(%s)%s", isa_strerror(rc), rc == ISA_ERR_IO ? "; tried "
-		    "again at the next sweep" : "");
-		goto out;
+		if (l != 1) {
+			log_warnx("cannot rekey after destructions: its commit "
+			    "failed (%s)%s", isa_strerror(rc), l == 0 ? "; "
+			    "tried again at the next sweep" : "; both key "
+			    "files are kept for the next start to settle");
+			goto out;
+		}
+		rc = 0;	/* it landed all the same */
 	}
 	/* Committed: the store's data keys are under next from now on. */
 	kekref_swap(env->kek, next);
