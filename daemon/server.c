@@ -574,12 +574,9 @@ server_open_store(server_t *s)
 	    (s->results = queue_new(true)) == NULL)
 		return -1;
 	s->env.audit_key = s->audit_key;
-	s->env.cfg = s->cfg;
 	writer_set_tick(s->writer, (int)s->cfg->checkpoint_ms, server_tick,
 	    &s->env);
 	server_event(s, "start", "permit", "ok", s->policy_sha);
-	s->env.cfg = s->cfg;
-	s->env.store = s->store;
 	s->env.writer = s->writer;
 	s->env.results = s->results;
 	if ((s->workers = workers_start((unsigned)s->cfg->workers, &s->env))

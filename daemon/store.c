@@ -118,7 +118,7 @@ store_open(const char *dir, int64_t map_size, store_t **out, char *err,
 			goto lmdb_fail;
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
-	if (rc != 0 || (rc = mdb_env_sync(s->env, 1)) != 0)
+	if (rc != 0)
 		goto lmdb_fail;
 	if ((rc = store_check_schema(s, err, errlen)) != 0) {
 		store_close(s);
@@ -176,7 +176,6 @@ store_txn_begin(store_t *s, bool write, store_txn_t **out)
 		return ISA_ERR_PANIC;
 	}
 	rc = txn_new(s, write ? 0 : MDB_RDONLY, out);
-
 	if (rc == ISA_ERR_PANIC)
 		atomic_store(&s->failed, true);
 	return rc;

@@ -210,9 +210,8 @@ writer_stop(writer_t *w)
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
 	if (w->batches > 0)
-		log_info("store: %llu changes in %llu commits (%.1f a "
-		    "commit)", w->ops, w->batches,
-		    (double)w->ops / (double)w->batches);
+		log_info("store: %llu changes in %llu commits (%.1f a commit)",
+		    w->ops, w->batches, (double)w->ops / (double)w->batches);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	free(w);

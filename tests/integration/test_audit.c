@@ -412,6 +412,19 @@ secret_then_fault(harness_t *h, char id[32], const char *how,
 	h_write_file(fault, how, 0644);
 }
 
+/* With the fault cleared, isad serves the secret again. */
+static void
+serves_again(harness_t *h, const char *fault, const char *id)
+{
+	h_result_t r;
+
+	unlink(fault);
+	r = h_isa(h, "ctp-analyst", ARGS("get", id));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "CONTENT-THAT-MUST-NOT-LEAVE");
+	h_result_free(&r);
+}
+
 /* A write fails (the file $fault_env names exists): the request fails with
  * UNAVAILABLE and no content leaves; when the fault clears, service
  * resumes. */
@@ -436,11 +449,7 @@ fails_closed(harness_t *h)
 	assert_int_not_equal(stat(out, &st), 0);
 	h_result_free(&r);
 	assert_true(h_wait_log(h, "the store cannot commit"));
-	unlink(fault);
-	r = h_isa(h, "ctp-analyst", ARGS("get", id));
-	assert_int_equal(r.status, 0);
-	assert_string_equal(r.out, "CONTENT-THAT-MUST-NOT-LEAVE");
-	h_result_free(&r);
+	serves_again(h, fault, id);
 }
 
 /* The audit record cannot be written. */
@@ -478,12 +487,8 @@ test_store_panic_restarts(void **state)
 	h_result_free(&r);
 	assert_true(h_wait_log(h, "isad stops: its store must be reopened"));
 	assert_int_equal(h_stop(h), 1);
-	unlink(fault);
 	h_start(h);
-	r = h_isa(h, "ctp-analyst", ARGS("get", id));
-	assert_int_equal(r.status, 0);
-	assert_string_equal(r.out, "CONTENT-THAT-MUST-NOT-LEAVE");
-	h_result_free(&r);
+	serves_again(h, fault, id);
 }
 
 /* The same with no request in flight: a policy reload's record is the
