@@ -65,6 +65,22 @@ h_fail(const char *fmt, ...)
 	fail_msg("harness: %s", msg);
 }
 
+/* Format into buf of cap bytes; a result that does not fit fails the test
+ * (a truncated path or policy entry would test something else). */
+__attribute__((format(printf, 3, 4)))
+static void
+h_fmt(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap)
+		h_fail("%zu bytes are not enough for \"%s\"", cap, fmt);
+}
+
 void
 h_write_file(const char *path, const char *text, int mode)
 {
@@ -299,7 +315,7 @@ static void
 h_user_entry(struct h_user *u, const char *agency, const char *clearance,
     const char *extra)
 {
-	snprintf(u->entry, sizeof(u->entry), "{ id = \"%s\"; name = \"Test "
+	h_fmt(u->entry, sizeof(u->entry), "{ id = \"%s\"; name = \"Test "
 	    "user %s\"; agency = \"%s\"; clearance = \"%s\"; key = \"%s\"; "
 	    "%s }", u->id, u->id, agency, clearance, u->pub, extra ? extra : "");
 }
@@ -323,10 +339,10 @@ h_user(harness_t *h, const char *id, const char *agency,
 	if (h->nusers == H_MAX_USERS)
 		h_fail("too many users");
 	u = &h->users[h->nusers++];
-	snprintf(u->id, sizeof(u->id), "%s", id);
-	snprintf(users, sizeof(users), "%s/users", h->dir);
+	h_fmt(u->id, sizeof(u->id), "%s", id);
+	h_fmt(users, sizeof(users), "%s/users", h->dir);
 	mkdir(users, 0700);
-	snprintf(dir, sizeof(dir), "%s/%s", users, id);
+	h_fmt(dir, sizeof(dir), "%s/%s", users, id);
 	argv[0] = env_or("ISA_BIN", "isa");
 	argv[1] = "keygen";
 	argv[2] = "--out";
@@ -337,10 +353,10 @@ h_user(harness_t *h, const char *id, const char *agency,
 		h_fail("isa keygen failed (%d): %s", r.status, r.err);
 	snprintf(u->pub, sizeof(u->pub), "%s", h_last_line(r.out));
 	h_result_free(&r);
-	snprintf(conf, sizeof(conf), "server = \"%s\";\nserver_key = \"%s\";\n"
+	h_fmt(conf, sizeof(conf), "server = \"%s\";\nserver_key = \"%s\";\n"
 	    "key_file = \"user.key\";\ntimeout_ms = 3000;\n", h->endpoint,
 	    h->server_key);
-	snprintf(dir, sizeof(dir), "%s/%s/client.conf", users, id);
+	h_fmt(dir, sizeof(dir), "%s/%s/client.conf", users, id);
 	h_write_file(dir, conf, 0644);
 	h_user_entry(u, agency, clearance, extra);
 }
@@ -392,7 +408,7 @@ h_open_notify(harness_t *h)
 	if (h->notify_fd >= 0)
 		return;
 	unlink(h->notify_path);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", h->notify_path);
+	h_fmt(sa.sun_path, sizeof(sa.sun_path), "%s", h->notify_path);
 	h->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (h->notify_fd < 0 ||
 	    bind(h->notify_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)

@@ -241,11 +241,13 @@ test_client_conf_lookup_order(void **state)
 	unsetenv("ISA_CONFIG");
 
 	/* HOME: copy board-admin's files into ~/.config/isa */
-	snprintf(home, sizeof(home), "%s/home", h_dir(h));
-	snprintf(dir, sizeof(dir), "%s/.config/isa", home);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s && cp -p %s/user.key %s/ && "
-	    "cp %s %s/client.conf", dir, h_user_dir(h, "board-admin"), dir,
-	    h_client_conf(h, "board-admin"), dir);
+	assert_true(snprintf(home, sizeof(home), "%s/home", h_dir(h)) <
+	    (int)sizeof(home));
+	assert_true(snprintf(dir, sizeof(dir), "%s/.config/isa", home) <
+	    (int)sizeof(dir));
+	assert_true(snprintf(cmd, sizeof(cmd), "mkdir -p %s && cp -p %s/user.key "
+	    "%s/ && cp %s %s/client.conf", dir, h_user_dir(h, "board-admin"),
+	    dir, h_client_conf(h, "board-admin"), dir) < (int)sizeof(cmd));
 	assert_int_equal(system(cmd), 0);
 	setenv("HOME", home, 1);
 	r = h_run(ARGS(getenv("ISA_BIN"), "whoami"));
