@@ -319,17 +319,20 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 		return 0;
 	if (lw->after != NULL && memcmp(key, lw->after, DOCID_LEN) == 0)
 		return 0;	/* the page starts after it */
-	if (lw->rep->n_docs == lw->cap ||
-	    lw->bytes > (size_t)lw->w->env->cfg->max_message / 4) {
-		lw->rep->more = true;
-		return 1;
-	}
 	if (doc_from_bytes(j, val, vlen, &d) != 0)
 		return 0;
 	if (policy_decide(j->policy, j->subject, POLICY_ACTION_LIST, &d.view,
 	    NULL, j->now, &dec) != POLICY_PERMIT) {
 		doc_release(&d);
 		return 0;
+	}
+	/* A full page says there is more only when the caller may read what
+	 * comes next: documents they may not read must not change it. */
+	if (lw->rep->n_docs == lw->cap ||
+	    lw->bytes > (size_t)lw->w->env->cfg->max_message / 4) {
+		doc_release(&d);
+		lw->rep->more = true;
+		return 1;
 	}
 	m = doc_meta(j, lw->w->env, &d, NULL);
 	doc_release(&d);

@@ -276,8 +276,7 @@ server_tick(store_t *st, void *arg)
 	const worker_env_t *env = arg;
 
 	auditq_tick(st, arg);
-	sweeper_tick(st, arg);
-	if (store_failed(st))
+	if (sweeper_tick(st, arg) || store_failed(st))
 		queue_poke(env->results);
 }
 
@@ -291,6 +290,12 @@ server_results(server_t *s)
 	job_t *j;
 
 	queue_fd_clear(s->results);
+	/* A retention sweep told readers something (an embargo lifted, a
+	 * review is due): held watches look again. */
+	if (sweeper_news_take()) {
+		news = true;
+		s->news++;
+	}
 	while ((j = queue_pop(s->results, 0)) != NULL) {
 		if (j->op.apply != NULL && j->op.rc == ISA_ERR_PANIC)
 			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could "
@@ -569,7 +574,7 @@ server_open_store(server_t *s)
 		return -1;
 	/* Retention first, before anyone is served: what is past its
 	 * destroy-after date is gone before the first request. */
-	sweeper_tick(s->store, &s->env);
+	(void)sweeper_tick(s->store, &s->env);
 	if ((s->writer = writer_start(s->store)) == NULL ||
 	    (s->results = queue_new(true)) == NULL)
 		return -1;

@@ -1,4 +1,6 @@
 /* sweeper.c: retention: documents past destroy-after are crypto-shredded; review-by dates put reminders in the originator's inbox. */
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,12 +31,34 @@ sweeper_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* What a sweep does to one document (bits). */
+enum { DUE_DESTROY = 1, DUE_REVIEW = 2, DUE_ANNOUNCE = 4 };
+
+/* The earliest embargo still to be announced (Unix seconds; INT64_MAX:
+ * none known).  Read and written in the writer thread only (sweeps and
+ * upload commits), and before it starts. */
+static int64_t embargo_next = INT64_MAX;
+
+/* Set when a sweep's commit added inbox entries; taken by the main loop. */
+static atomic_bool sweep_news;
+
 typedef struct {
 	char today[11];		/* YYYY-MM-DD, UTC */
+	int64_t now;
+	int64_t next;		/* the earliest embargo not yet due */
 	uint8_t (*ids)[DOCID_LEN];
-	bool *destroy;
+	unsigned *due;
 	size_t n;
 } due_t;
+
+/* Whether r was uploaded under an embargo its readers have not yet been
+ * told has lifted (an upload told them at once when it had none). */
+static bool
+embargo_pending(const Isa__StoredDoc *r)
+{
+	return r->embargo_until > r->created && !r->embargo_announced &&
+	    strcmp(r->state, "active") == 0;
+}
 
 /* Which documents are due: collected first, changed after. */
 static int
@@ -43,23 +67,46 @@ find_due(void *arg, const void *key, size_t klen, const void *val,
 {
 	due_t *d = arg;
 	Isa__StoredDoc *r;
-	bool destroy, review;
+	unsigned due = 0;
 
 	if (klen != DOCID_LEN || d->n == DUE_MAX)
 		return d->n == DUE_MAX;
 	if ((r = isa__stored_doc__unpack(NULL, vlen, val)) == NULL)
 		return 0;
-	destroy = strcmp(r->state, "destroyed") != 0 &&
+	if (strcmp(r->state, "destroyed") != 0 &&
 	    r->destroy_after[0] != '\0' &&
-	    strcmp(d->today, r->destroy_after) > 0;
-	review = strcmp(r->state, "active") == 0 && !r->review_reminded &&
-	    r->review_by[0] != '\0' && strcmp(d->today, r->review_by) >= 0;
-	if (destroy || review) {
+	    strcmp(d->today, r->destroy_after) > 0)
+		due |= DUE_DESTROY;
+	else if (strcmp(r->state, "active") == 0) {
+		if (!r->review_reminded && r->review_by[0] != '\0' &&
+		    strcmp(d->today, r->review_by) >= 0)
+			due |= DUE_REVIEW;
+		if (embargo_pending(r)) {
+			if (r->embargo_until <= d->now)
+				due |= DUE_ANNOUNCE;
+			else if (r->embargo_until < d->next)
+				d->next = r->embargo_until;
+		}
+	}
+	if (due != 0) {
 		memcpy(d->ids[d->n], key, DOCID_LEN);
-		d->destroy[d->n++] = destroy;
+		d->due[d->n++] = due;
 	}
 	isa__stored_doc__free_unpacked(r, NULL);
 	return 0;
+}
+
+void
+sweeper_embargo_note(int64_t until)
+{
+	if (until < embargo_next)
+		embargo_next = until;
+}
+
+bool
+sweeper_news_take(void)
+{
+	return atomic_exchange(&sweep_news, false);
 }
 
 /* Crypto-shred one document: its key, sealed fields and chunks go. */
@@ -126,9 +173,51 @@ remind(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
 	return rc;
 }
 
-/* Handle one due document in t; its record rewritten. */
+/*
+ * The embargo on r has lifted: its readers get the "new material" entry
+ * the upload held back (DESIGN §5), and an audit record says so.  Returns
+ * how many were told, or ISA_ERR_*.
+ */
 static int
-sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, bool shred,
+announce(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
+    size_t vlen, int64_t now)
+{
+	char idtext[DOCID_TEXT_LEN + 1];
+	inbox_entry_t e = { 0 };
+	audit_entry_t a = { 0 };
+	doc_t d;
+	int rc;
+
+	if ((rc = doc_from_bytes(j, val, vlen, &d)) != 0)
+		return rc;
+	docid_format(r->id.data, idtext);
+	e.kind = INBOX_NEW;
+	e.doc = r->id.data;
+	e.actor = r->ingested_by;
+	e.time = now;
+	/* As at upload: everyone who may read it now, but its uploader. */
+	rc = inbox_to_readers(t, j->policy, &d.view, NULL,
+	    policy_user_by_id(j->policy, r->ingested_by), &e, now);
+	doc_release(&d);
+	a.actor = "isad";
+	a.action = "announce";
+	a.doc = idtext;
+	a.marking = r->classification;
+	a.decision = "permit";
+	a.reason = "embargo_lifted";
+	if (rc == 0)
+		rc = audit_append(t, &a, timefmt_now_ms(), NULL);
+	if (rc != 0)
+		return rc;
+	r->embargo_announced = true;
+	log_info("document %s: its embargo has lifted; its readers are told",
+	    idtext);
+	return 0;
+}
+
+/* Handle one due document in t (due: DUE_* bits); its record rewritten. */
+static int
+sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
     int64_t now)
 {
 	Isa__StoredDoc *r;
@@ -146,7 +235,15 @@ sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, bool shred,
 	{
 		Isa__StoredDoc keep = *r;
 
-		rc = shred ? destroy(t, r, now) : remind(t, j, r, val, len, now);
+		if (due & DUE_DESTROY)
+			rc = destroy(t, r, now);
+		else {
+			rc = 0;
+			if (due & DUE_ANNOUNCE)
+				rc = announce(t, j, r, val, len, now);
+			if (rc == 0 && (due & DUE_REVIEW))
+				rc = remind(t, j, r, val, len, now);
+		}
 		if (rc == 0) {
 			len = isa__stored_doc__get_packed_size(r);
 			if ((buf = malloc(len)) == NULL)
@@ -164,7 +261,7 @@ sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, bool shred,
 	return rc;
 }
 
-void
+bool
 sweeper_tick(store_t *s, const worker_env_t *env)
 {
 	static int64_t last_ms = -1;
@@ -174,16 +271,20 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	job_t *j = NULL;
 	struct tm tm;
 	time_t tt = (time_t)now;
+	bool news = false;
 	int rc;
 
-	if (last_ms >= 0 && mono - last_ms < SWEEP_MS)
-		return;
+	/* Every SWEEP_MS, and as soon as a known embargo lifts. */
+	if (last_ms >= 0 && mono - last_ms < SWEEP_MS && now < embargo_next)
+		return false;
 	last_ms = mono;
 	gmtime_r(&tt, &tm);
 	strftime(d.today, sizeof(d.today), "%Y-%m-%d", &tm);
+	d.now = now;
+	d.next = INT64_MAX;
 	d.ids = malloc(sizeof(*d.ids) * DUE_MAX);
-	d.destroy = malloc(sizeof(*d.destroy) * DUE_MAX);
-	if (d.ids == NULL || d.destroy == NULL ||
+	d.due = malloc(sizeof(*d.due) * DUE_MAX);
+	if (d.ids == NULL || d.due == NULL ||
 	    (j = job_new("", 0)) == NULL) {
 		rc = ISA_ERR_NOMEM;
 		goto out;
@@ -200,8 +301,11 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	if ((rc = store_iter(t, STORE_DOCS, NULL, 0, find_due, &d)) < 0)
 		goto out;
 	rc = 0;
+	/* A full walk (not cut short at DUE_MAX) knows every pending
+	 * embargo; a cut one sweeps again at once for the rest. */
+	embargo_next = d.n < DUE_MAX ? d.next : now;
 	for (size_t i = 0; i < d.n && rc == 0; i++) {
-		rc = sweep_one(t, j, d.ids[i], d.destroy[i], now);
+		rc = sweep_one(t, j, d.ids[i], d.due[i], now);
 		if (rc == ISA_ERR_PARSE) {
 			char idtext[DOCID_TEXT_LEN + 1];
 
@@ -215,6 +319,10 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	if (rc == 0 && d.n > 0) {
 		rc = store_txn_commit(t);
 		t = NULL;
+		if (rc == 0) {
+			atomic_store(&sweep_news, true);
+			news = true;
+		}
 	}
 	if (t != NULL)
 		store_txn_abort(t);
@@ -234,5 +342,6 @@ out:
 	}
 	job_free(j);
 	free(d.ids);
-	free(d.destroy);
+	free(d.due);
+	return news;
 }

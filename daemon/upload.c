@@ -10,6 +10,7 @@
 #include "daemon/docs.h"
 #include "daemon/kekref.h"
 #include "daemon/inbox.h"
+#include "daemon/sweeper.h"
 #include "proto/sha256.h"
 
 #define UPLOAD_CREDIT 16	/* chunks in flight per upload */
@@ -457,7 +458,8 @@ finish_free(void *p)
 }
 
 /* New material: an inbox entry for everyone on the list who could read
- * it, but the uploader. */
+ * it, but the uploader; under an embargo, from the sweep that runs when it
+ * lifts (DESIGN §5). */
 static int
 new_material(job_t *j, store_txn_t *txn, const finish_t *f)
 {
@@ -467,6 +469,11 @@ new_material(job_t *j, store_txn_t *txn, const finish_t *f)
 
 	if ((rc = doc_from_bytes(j, f->record, f->record_len, &d)) != 0)
 		return rc;
+	if (d.rec->embargo_until > d.rec->created) {
+		sweeper_embargo_note(d.rec->embargo_until);
+		doc_release(&d);
+		return 0;
+	}
 	e.kind = INBOX_NEW;
 	e.doc = f->doc;
 	e.actor = j->user;

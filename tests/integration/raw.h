@@ -1,0 +1,33 @@
+/* raw.h: a raw CURVE client for integration tests: envelopes isa never sends, in any order. */
+#ifndef ISA_TESTS_RAW_H
+#define ISA_TESTS_RAW_H
+
+#include <stddef.h>
+
+#include "harness.h"
+#include "proto/isa.pb-c.h"
+
+/* One authenticated DEALER connection to isad and its own context. */
+typedef struct {
+	void *ctx, *s;
+} raw_t;
+
+/* Connect as user (NULL: a fresh key nobody enrolled).  Fails the test on
+ * error. */
+raw_t raw_open(harness_t *h, const char *user);
+
+void raw_close(raw_t *r);
+
+/* Send req (with a content frame when data is not NULL) without waiting. */
+void raw_send(raw_t *r, const Isa__Envelope *req, const void *data,
+    size_t len);
+
+/* The next reply, decoded (free with isa__envelope__free_unpacked), or NULL
+ * when none came within ms. */
+Isa__Envelope *raw_recv(raw_t *r, int ms);
+
+/* raw_send then raw_recv (20 s); fails the test when no reply comes. */
+Isa__Envelope *raw_call(raw_t *r, const Isa__Envelope *req, const void *data,
+    size_t len);
+
+#endif

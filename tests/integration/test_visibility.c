@@ -1,0 +1,218 @@
+/* test_visibility.c: what a reader learns from listings and the inbox: ls paging says nothing of documents they may not read (issue 14 finding 9), and an embargoed document is announced when its embargo lifts (finding 12). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "docs_util.h"
+#include "harness.h"
+#include "proto/docid.h"
+#include "raw.h"
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static int
+setup(void **state)
+{
+	harness_t *h = h_new();
+
+	h_user(h, "council-lead", "hcc", "BPSS", NULL);
+	h_user(h, "council-officer", "hcc", "NONE", NULL);
+	h_user(h, "police-lead", "police", "SC", NULL);
+	h_user(h, "board-auditor", "hcc", "BPSS", "roles = [\"auditor\"];");
+	h_start(h);
+	*state = h;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	h_free(*state);
+	return 0;
+}
+
+/* Upload a small OFFICIAL document of distinct content as user to `to`;
+ * its id into id (27 bytes). */
+static void
+put_doc(harness_t *h, const char *user, const char *to,
+    const char *const *extra, char *id)
+{
+	static unsigned seed = 100;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/doc-%u", h_dir(h), seed);
+	du_make_file(path, 64, seed++);
+	assert_int_equal(du_put(h, user, path, "Visibility", "OFFICIAL", to,
+	    extra, id, NULL), 0);
+}
+
+/* Whether document id a sorts before b in the store (raw bytes). */
+static int
+id_cmp(const char *a, const char *b)
+{
+	uint8_t ra[DOCID_LEN], rb[DOCID_LEN];
+
+	assert_int_equal(docid_parse(a, ra), 0);
+	assert_int_equal(docid_parse(b, rb), 0);
+	return memcmp(ra, rb, DOCID_LEN);
+}
+
+/* One ls page as user: after (or ""), limit; the reply (free it). */
+static Isa__Envelope *
+ls_page(harness_t *h, const char *user, const char *after, uint32_t limit)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
+	Isa__ListRequest lr = ISA__LIST_REQUEST__INIT;
+	raw_t r = raw_open(h, user);
+
+	lr.after = (char *)after;
+	lr.limit = limit;
+	req.body_case = ISA__ENVELOPE__BODY_LIST;
+	req.list = &lr;
+	resp = raw_call(&r, &req, NULL, 0);
+	raw_close(&r);
+	assert_int_equal(resp->status, ISA__STATUS__OK);
+	return resp;
+}
+
+/* Finding 9: with after = the second-to-last document the caller may read
+ * and limit 1, `more` must stay false whatever others upload after it. */
+static void
+test_ls_more_ignores_others(void **state)
+{
+	harness_t *h = *state;
+	char a[DOCID_TEXT_LEN + 1], b[DOCID_TEXT_LEN + 1];
+	char other[DOCID_TEXT_LEN + 1];
+	const char *first, *last;
+	Isa__Envelope *resp;
+	bool above = false;
+
+	put_doc(h, "council-lead", "agency:hcc", NULL, a);
+	put_doc(h, "council-lead", "agency:hcc", NULL, b);
+	first = id_cmp(a, b) < 0 ? a : b;
+	last = first == a ? b : a;
+
+	resp = ls_page(h, "council-lead", first, 1);
+	assert_int_equal(resp->list_reply->n_docs, 1);
+	assert_string_equal(resp->list_reply->docs[0]->id, last);
+	assert_false(resp->list_reply->more);
+	isa__envelope__free_unpacked(resp, NULL);
+
+	/* Someone else's documents, until one sorts after the last one the
+	 * council lead may read (each does with a chance of about 1/3). */
+	for (int i = 0; i < 40 && !above; i++) {
+		put_doc(h, "police-lead", "agency:police", NULL, other);
+		above = id_cmp(other, last) > 0;
+	}
+	assert_true(above);
+	resp = ls_page(h, "council-lead", first, 1);
+	assert_int_equal(resp->list_reply->n_docs, 1);
+	assert_string_equal(resp->list_reply->docs[0]->id, last);
+	assert_false(resp->list_reply->more);
+	isa__envelope__free_unpacked(resp, NULL);
+
+	/* A full page with more the caller may read says so. */
+	resp = ls_page(h, "council-lead", "", 1);
+	assert_int_equal(resp->list_reply->n_docs, 1);
+	assert_string_equal(resp->list_reply->docs[0]->id, first);
+	assert_true(resp->list_reply->more);
+	isa__envelope__free_unpacked(resp, NULL);
+}
+
+/* Whether user's inbox (isa inbox) lists a "new" entry for id. */
+static bool
+inbox_has(harness_t *h, const char *user, const char *id)
+{
+	h_result_t r = h_isa(h, user, ARGS("inbox"));
+	bool found;
+
+	assert_int_equal(r.status, 0);
+	found = strstr(r.out, id) != NULL;
+	h_result_free(&r);
+	return found;
+}
+
+/* Finding 12: readers of an embargoed document hear of it when the
+ * embargo lifts: not before, and not never; a watch held meanwhile is
+ * answered with the entry. */
+static void
+test_embargo_announced_when_lifted(void **state)
+{
+	harness_t *h = *state;
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
+	Isa__InboxQuery q = ISA__INBOX_QUERY__INIT;
+	char id[DOCID_TEXT_LEN + 1], until[32];
+	time_t t = time(NULL) + 5;
+	struct tm tm;
+	h_result_t r;
+	raw_t w;
+	bool told = false;
+
+	gmtime_r(&t, &tm);
+	strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	put_doc(h, "police-lead", "agency:hcc",
+	    ARGS("--embargo-until", until), id);
+	/* Under embargo: nobody is told, nobody reads. */
+	assert_false(inbox_has(h, "council-lead", id));
+	r = h_isa(h, "council-lead", ARGS("get", id, "-o", "-"));
+	assert_int_equal(r.status, 4);
+	h_result_free(&r);
+
+	/* A watch held across the lift is answered with the news. */
+	w = raw_open(h, "council-lead");
+	q.wait_ms = 20000;
+	req.body_case = ISA__ENVELOPE__BODY_INBOX;
+	req.inbox = &q;
+	raw_send(&w, &req, NULL, 0);
+	assert_true(h_wait_log(h, "its embargo has lifted"));
+	while (!told && (resp = raw_recv(&w, 25000)) != NULL) {
+		assert_int_equal(resp->status, ISA__STATUS__OK);
+		for (size_t i = 0; i < resp->inbox_reply->n_entries; i++) {
+			const Isa__InboxEntry *e = resp->inbox_reply->entries[i];
+
+			if (strcmp(e->doc, id) == 0 &&
+			    strcmp(e->kind, "new") == 0)
+				told = true;
+		}
+		q.after = resp->inbox_reply->next;
+		isa__envelope__free_unpacked(resp, NULL);
+		if (!told)
+			raw_send(&w, &req, NULL, 0);
+	}
+	raw_close(&w);
+	assert_true(told);
+	assert_true(inbox_has(h, "council-lead", id));
+	/* Every reader is told (the officer too: OFFICIAL needs no
+	 * clearance); the uploader is not. */
+	assert_true(inbox_has(h, "council-officer", id));
+	assert_false(inbox_has(h, "police-lead", id));
+	r = h_isa(h, "council-lead", ARGS("get", id, "-o", "-"));
+	assert_int_equal(r.status, 0);
+	h_result_free(&r);
+
+	/* The announcement is in the audit log, once. */
+	r = h_isa(h, "board-auditor", ARGS("audit", "--doc", id, "--action",
+	    "announce"));
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "embargo_lifted"));
+	assert_null(strstr(strstr(r.out, "embargo_lifted") + 1,
+	    "embargo_lifted"));
+	h_result_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ls_more_ignores_others),
+		cmocka_unit_test(test_embargo_announced_when_lifted),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
