@@ -160,17 +160,42 @@ zap_send_str(void *sock, const char *s, int more)
 	return zmq_send(sock, s, strlen(s), more ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
 }
 
+/*
+ * The metadata frame of a reply (RFC 27, in ZMTP 3.0's form: a name of one
+ * length byte, a value of four, big-endian): the key the connection
+ * authenticated with, so that every message on it carries it.
+ */
+static size_t
+zap_metadata(uint8_t *out, const char *key)
+{
+	static const char name[] = ZAP_KEY_PROPERTY;
+	size_t nl = sizeof(name) - 1, kl = strlen(key);
+
+	out[0] = (uint8_t)nl;
+	memcpy(out + 1, name, nl);
+	out[1 + nl] = (uint8_t)(kl >> 24);
+	out[2 + nl] = (uint8_t)(kl >> 16);
+	out[3 + nl] = (uint8_t)(kl >> 8);
+	out[4 + nl] = (uint8_t)kl;
+	memcpy(out + 5 + nl, key, kl);
+	return 5 + nl + kl;
+}
+
+/* Answer a ZAP request; key (Z85) only with 200. */
 static void
 zap_reply(void *sock, zmq_msg_t *reqid, const char *code, const char *text,
-    const char *user)
+    const char *user, const char *key)
 {
+	uint8_t meta[64 + sizeof(ZAP_KEY_PROPERTY)];
+	size_t mlen = key != NULL ? zap_metadata(meta, key) : 0;
+
 	if (zap_send_str(sock, "1.0", 1) != 0 ||
 	    zmq_send(sock, zmq_msg_data(reqid), zmq_msg_size(reqid),
 	    ZMQ_SNDMORE) < 0 ||
 	    zap_send_str(sock, code, 1) != 0 ||
 	    zap_send_str(sock, text, 1) != 0 ||
 	    zap_send_str(sock, user, 1) != 0 ||
-	    zmq_send(sock, "", 0, 0) < 0)
+	    zmq_send(sock, meta, mlen, 0) < 0)
 		log_warn("zap: cannot answer a handshake");
 }
 
@@ -200,7 +225,7 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 	frame_str(&f[3], addr, sizeof(addr));
 	frame_str(&f[5], mech, sizeof(mech));
 	if (strcmp(version, "1.0") != 0) {
-		zap_reply(sock, &f[1], "500", "unsupported ZAP version", "");
+		zap_reply(sock, &f[1], "500", "unsupported ZAP version", "", NULL);
 		return;
 	}
 	if (strcmp(mech, "CURVE") != 0 || nframes != ZAP_FRAMES ||
@@ -210,7 +235,7 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 		log_warnx("refused handshake from %s: mechanism %s (only CURVE "
 		    "is accepted)", addr, mech);
 		zap_refused(z, none, addr, "", "mechanism");
-		zap_reply(sock, &f[1], "400", "CURVE only", "");
+		zap_reply(sock, &f[1], "400", "CURVE only", "", NULL);
 		return;
 	}
 	zmq_z85_encode(z85, zmq_msg_data(&f[6]), 32);
@@ -221,7 +246,7 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 		log_warnx("refused handshake from %s: key %s is not enrolled",
 		    addr, z85);
 		zap_refused(z, zmq_msg_data(&f[6]), addr, "", "not_enrolled");
-		zap_reply(sock, &f[1], "400", "key not enrolled", "");
+		zap_reply(sock, &f[1], "400", "key not enrolled", "", NULL);
 		goto out;
 	}
 	policy_user_view(p, u, 0, &view);
@@ -229,11 +254,11 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 		log_warnx("refused handshake from %s: key %s belongs to "
 		    "disabled user %s", addr, z85, view.id);
 		zap_refused(z, zmq_msg_data(&f[6]), addr, view.id, "disabled");
-		zap_reply(sock, &f[1], "400", "user disabled", "");
+		zap_reply(sock, &f[1], "400", "user disabled", "", NULL);
 		goto out;
 	}
 	log_debug("handshake from %s: user %s", addr, view.id);
-	zap_reply(sock, &f[1], "200", "OK", view.id);
+	zap_reply(sock, &f[1], "200", "OK", view.id, z85);
 out:
 	policy_unref(p);
 }
@@ -264,7 +289,7 @@ zap_main(void *arg)
 		if (rc == 0)
 			zap_handle(z, f, n);
 		else if (rc == -2 && n >= 2)
-			zap_reply(z->sock, &f[1], "500", "malformed", "");
+			zap_reply(z->sock, &f[1], "500", "malformed", "", NULL);
 		for (int i = 0; i < n; i++)
 			zmq_msg_close(&f[i]);
 		if (rc == -1 && errno == ETERM)
