@@ -641,7 +641,8 @@ server_setup(server_t *s)
 	if (server_load_policy(s, 0) != 0 || server_open_store(s) != 0)
 		return -1;
 	if ((s->ctx = zmq_ctx_new()) == NULL ||
-	    (s->zap = zap_start(s->ctx, s->writer)) == NULL)
+	    (s->zap = zap_start(s->ctx, s->writer,
+	    (unsigned)s->cfg->handshake_records)) == NULL)
 		return -1;
 	return server_open_router(s);
 }

@@ -11,22 +11,12 @@
 #include "common/timefmt.h"
 #include "daemon/audit.h"
 #include "daemon/current.h"
+#include "daemon/refusals.h"
 #include "daemon/writer.h"
 #include "daemon/zap.h"
 
 #define ZAP_FRAMES 7	/* version .. credentials, for CURVE */
-#define ZAP_WINDOW_MS 60000	/* refusals from one (key, address) per record */
-
-/* Refusals from one (key, address) within a minute. */
-struct refusal {
-	uint8_t key[32];
-	char addr[64];
-	char user[128];
-	const char *reason;
-	int64_t since_ms;	/* the window's start */
-	uint64_t repeats;	/* refusals after the first, in the window */
-	struct refusal *next;
-};
+#define ZAP_WINDOW_MS 60000	/* refusals from one address per record */
 
 struct zap {
 	void *sock;
@@ -34,15 +24,15 @@ struct zap {
 	void *ctl_main;		/* zap_join's end */
 	pthread_t thread;
 	writer_t *writer;
-	struct refusal *refusals;
+	refusals_t *refusals;
+	int64_t window_ms;
 };
 
 /* One refused-handshake record on its way to the writer. */
 typedef struct {
 	writer_op_t op;
 	audit_entry_t e;
-	char key[41], user[128];
-	const char *reason;
+	refusal_record_t r;
 } zap_event_t;
 
 static int
@@ -62,8 +52,10 @@ zap_event_done(writer_op_t *op)
 	free(op);
 }
 
+/* Write the record r (action handshake, decision deny; the peer address
+ * as its target). */
 static void
-zap_audit(zap_t *z, const struct refusal *r, uint64_t count)
+zap_audit(zap_t *z, const refusal_record_t *r)
 {
 	zap_event_t *ev = calloc(1, sizeof(*ev));
 
@@ -71,63 +63,50 @@ zap_audit(zap_t *z, const struct refusal *r, uint64_t count)
 		free(ev);
 		return;
 	}
-	zmq_z85_encode(ev->key, r->key, 32);
-	snprintf(ev->user, sizeof(ev->user), "%s", r->user);
-	ev->e.actor = ev->user;
-	ev->e.key = ev->key;
+	ev->r = *r;
+	ev->e.actor = ev->r.user;
+	ev->e.key = ev->r.key;
 	ev->e.action = "handshake";
+	ev->e.target = ev->r.addr;
 	ev->e.decision = "deny";
-	ev->e.reason = r->reason;
-	ev->e.count = count;
+	ev->e.reason = ev->r.reason;
+	ev->e.count = ev->r.count;
+	ev->e.keys = ev->r.keys;
 	ev->op.apply = zap_event_apply;
 	ev->op.done = zap_event_done;
 	writer_submit(z->writer, &ev->op);
 }
 
-/* Record the repeats of windows that have ended, and forget them. */
+/* A window's tally, recorded as it ends. */
 static void
-zap_flush(zap_t *z, int64_t now)
+zap_emit(void *arg, const refusal_record_t *r)
 {
-	struct refusal **p = &z->refusals;
+	zap_t *z = arg;
 
-	while (*p != NULL) {
-		struct refusal *r = *p;
-
-		if (now - r->since_ms < ZAP_WINDOW_MS) {
-			p = &r->next;
-			continue;
-		}
-		if (r->repeats > 0)
-			zap_audit(z, r, r->repeats);
-		*p = r->next;
-		free(r);
-	}
+	log_warnx("refused handshakes from %s: %llu more in the window, "
+	    "%llu distinct keys", strcmp(r->addr, REFUSALS_OVERFLOW) == 0 ?
+	    "addresses past the ceiling" : r->addr,
+	    (unsigned long long)r->count, (unsigned long long)r->keys);
+	zap_audit(z, r);
 }
 
-/* A refusal: recorded at once if it is the first in its window. */
+/*
+ * A refusal: recorded (and logged, with why) at once if it is the first
+ * from its address in the window, else counted (refusals.h), so that a
+ * flood fills neither the audit log nor isad's log.
+ */
 static void
 zap_refused(zap_t *z, const uint8_t *key, const char *addr, const char *user,
-    const char *reason)
+    const char *reason, const char *why)
 {
 	int64_t now = timefmt_now_ms();
-	struct refusal *r;
+	refusal_record_t r;
 
-	zap_flush(z, now);
-	for (r = z->refusals; r != NULL; r = r->next)
-		if (memcmp(r->key, key, 32) == 0 && strcmp(r->addr, addr) == 0) {
-			r->repeats++;
-			return;
-		}
-	if ((r = calloc(1, sizeof(*r))) == NULL)
+	refusals_flush(z->refusals, now, false, zap_emit, z);
+	if (!refusals_add(z->refusals, now, addr, key, user, reason, &r))
 		return;
-	memcpy(r->key, key, 32);
-	snprintf(r->addr, sizeof(r->addr), "%s", addr);
-	snprintf(r->user, sizeof(r->user), "%s", user);
-	r->reason = reason;
-	r->since_ms = now;
-	r->next = z->refusals;
-	z->refusals = r;
-	zap_audit(z, r, 1);
+	log_warnx("refused handshake from %s: %s", addr, why);
+	zap_audit(z, &r);
 }
 
 /* Receive one ZAP request: exactly ZAP_FRAMES frames, else drained and -1. */
@@ -216,7 +195,7 @@ static void
 zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 {
 	void *sock = z->sock;
-	char version[8], mech[16], addr[64], z85[41] = "-";
+	char version[8], mech[16], addr[64], z85[41] = "-", why[256];
 	const policy_user_t *u = NULL;
 	policy_user_view_t view;
 	policy_t *p = NULL;
@@ -230,11 +209,9 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 	}
 	if (strcmp(mech, "CURVE") != 0 || nframes != ZAP_FRAMES ||
 	    zmq_msg_size(&f[6]) != 32) {
-		static const uint8_t none[32];
-
-		log_warnx("refused handshake from %s: mechanism %s (only CURVE "
-		    "is accepted)", addr, mech);
-		zap_refused(z, none, addr, "", "mechanism");
+		snprintf(why, sizeof(why), "mechanism %s (only CURVE is "
+		    "accepted)", mech);
+		zap_refused(z, NULL, addr, "", "mechanism", why);
 		zap_reply(sock, &f[1], "400", "CURVE only", "", NULL);
 		return;
 	}
@@ -243,17 +220,18 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 	if (p != NULL)
 		u = policy_user_by_key(p, zmq_msg_data(&f[6]));
 	if (u == NULL) {
-		log_warnx("refused handshake from %s: key %s is not enrolled",
-		    addr, z85);
-		zap_refused(z, zmq_msg_data(&f[6]), addr, "", "not_enrolled");
+		snprintf(why, sizeof(why), "key %s is not enrolled", z85);
+		zap_refused(z, zmq_msg_data(&f[6]), addr, "", "not_enrolled",
+		    why);
 		zap_reply(sock, &f[1], "400", "key not enrolled", "", NULL);
 		goto out;
 	}
 	policy_user_view(p, u, 0, &view);
 	if (!view.enabled) {
-		log_warnx("refused handshake from %s: key %s belongs to "
-		    "disabled user %s", addr, z85, view.id);
-		zap_refused(z, zmq_msg_data(&f[6]), addr, view.id, "disabled");
+		snprintf(why, sizeof(why), "key %s belongs to disabled user "
+		    "%s", z85, view.id);
+		zap_refused(z, zmq_msg_data(&f[6]), addr, view.id, "disabled",
+		    why);
 		zap_reply(sock, &f[1], "400", "user disabled", "", NULL);
 		goto out;
 	}
@@ -275,14 +253,16 @@ zap_main(void *arg)
 		int n = 0, rc;
 
 		/* Wake at least every second to record ended windows. */
-		if (zmq_poll(it, 2, 1000) < 0) {
+		if (zmq_poll(it, 2, z->window_ms < 1000 ?
+		    (long)z->window_ms : 1000) < 0) {
 			if (errno == ETERM)
 				break;
 			continue;
 		}
 		if (it[1].revents & ZMQ_POLLIN)
 			break;	/* zap_join */
-		zap_flush(z, timefmt_now_ms());
+		refusals_flush(z->refusals, timefmt_now_ms(), false, zap_emit,
+		    z);
 		if (!(it[0].revents & ZMQ_POLLIN))
 			continue;
 		rc = zap_recv(z->sock, f, &n);
@@ -295,15 +275,15 @@ zap_main(void *arg)
 		if (rc == -1 && errno == ETERM)
 			break;
 	}
-	/* Repeats not yet recorded are recorded now, as the daemon stops. */
-	zap_flush(z, INT64_MAX / 2);
+	/* Counts not yet recorded are recorded now, as the daemon stops. */
+	refusals_flush(z->refusals, timefmt_now_ms(), true, zap_emit, z);
 	zmq_close(z->sock);
 	zmq_close(z->ctl);
 	return NULL;
 }
 
 zap_t *
-zap_start(void *ctx, writer_t *writer)
+zap_start(void *ctx, writer_t *writer, unsigned ceiling)
 {
 	zap_t *z = calloc(1, sizeof(*z));
 	int linger = 0;
@@ -311,6 +291,22 @@ zap_start(void *ctx, writer_t *writer)
 	if (z == NULL)
 		return NULL;
 	z->writer = writer;
+	z->window_ms = ZAP_WINDOW_MS;
+#ifdef ISA_TEST_BUILD
+	/* Test builds only: a shorter window, so that tests need not wait a
+	 * minute for it to end. */
+	{
+		const char *w = getenv("ISAD_TEST_HANDSHAKE_WINDOW_MS");
+
+		if (w != NULL && atoll(w) > 0)
+			z->window_ms = atoll(w);
+	}
+#endif
+	if ((z->refusals = refusals_new(ceiling, z->window_ms)) == NULL) {
+		log_warnx("zap: out of memory");
+		free(z);
+		return NULL;
+	}
 	z->sock = zmq_socket(ctx, ZMQ_REP);
 	z->ctl = zmq_socket(ctx, ZMQ_PAIR);
 	z->ctl_main = zmq_socket(ctx, ZMQ_PAIR);
@@ -339,6 +335,7 @@ fail:
 		zmq_close(z->ctl);
 	if (z->ctl_main != NULL)
 		zmq_close(z->ctl_main);
+	refusals_free(z->refusals);
 	free(z);
 	return NULL;
 }
@@ -352,5 +349,6 @@ zap_join(zap_t *z)
 		log_warnx("zap: cannot signal the thread to stop");
 	pthread_join(z->thread, NULL);
 	zmq_close(z->ctl_main);
+	refusals_free(z->refusals);
 	free(z);
 }

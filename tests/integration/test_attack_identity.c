@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <zmq.h>
@@ -39,6 +40,31 @@ setup_inline(void **state)
 	rc = setup(state);
 	unsetenv("ISA_TEST_WORKERS");
 	return rc;
+}
+
+/* A window of 2 s: isad inherits the test build's knob. */
+static int
+setup_window(void **state)
+{
+	int rc;
+
+	setenv("ISAD_TEST_HANDSHAKE_WINDOW_MS", "2000", 1);
+	rc = setup(state);
+	unsetenv("ISAD_TEST_HANDSHAKE_WINDOW_MS");
+	return rc;
+}
+
+/* A ceiling of 5 refused-handshake records a minute. */
+static int
+setup_ceiling(void **state)
+{
+	harness_t *h = h_new_conf("limits = { max_message = 1048576; "
+	    "chunk = 262144; handshake_records = 5; };");
+
+	h_user(h, "auditor", "hcc", "BPSS", "roles = [\"auditor\"];");
+	h_start(h);
+	*state = h;
+	return 0;
 }
 
 static int
@@ -185,6 +211,114 @@ has_line(const char *text, const char *a, const char *b, const char *c)
 }
 
 /*
+ * n handshakes from source address src (NULL: any), each with a fresh key
+ * nobody enrolled, each waited for until isad has refused it (the
+ * client's HANDSHAKE_FAILED_AUTH event), none retried.
+ */
+static void
+refused_handshakes(harness_t *h, void *ctx, const char *src, int n)
+{
+	static unsigned seq;
+	char ep[128];
+
+	if (src != NULL)
+		snprintf(ep, sizeof(ep), "tcp://%s:0;127.0.0.1:%d", src,
+		    h_port(h));
+	else
+		snprintf(ep, sizeof(ep), "%s", h_endpoint(h));
+	for (int done = 0; done < n;) {
+		void *s[16], *mon[16];
+		int batch = n - done < 16 ? n - done : 16;
+
+		for (int i = 0; i < batch; i++) {
+			char pub[41], sec[41], mep[64];
+			int linger = 0, never = -1;
+
+			assert_int_equal(zmq_curve_keypair(pub, sec), 0);
+			s[i] = zmq_socket(ctx, ZMQ_DEALER);
+			snprintf(mep, sizeof(mep), "inproc://mon-%u", seq++);
+			assert_non_null(s[i]);
+			assert_int_equal(zmq_socket_monitor(s[i], mep,
+			    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+			    ZMQ_EVENT_HANDSHAKE_SUCCEEDED), 0);
+			mon[i] = zmq_socket(ctx, ZMQ_PAIR);
+			assert_int_equal(zmq_connect(mon[i], mep), 0);
+			assert_int_equal(zmq_setsockopt(s[i],
+			    ZMQ_CURVE_SERVERKEY, h_server_key(h), 40), 0);
+			assert_int_equal(zmq_setsockopt(s[i],
+			    ZMQ_CURVE_PUBLICKEY, pub, 40), 0);
+			assert_int_equal(zmq_setsockopt(s[i],
+			    ZMQ_CURVE_SECRETKEY, sec, 40), 0);
+			assert_int_equal(zmq_setsockopt(s[i], ZMQ_LINGER,
+			    &linger, sizeof(linger)), 0);
+			assert_int_equal(zmq_setsockopt(s[i],
+			    ZMQ_RECONNECT_IVL, &never, sizeof(never)), 0);
+			assert_int_equal(zmq_connect(s[i], ep), 0);
+		}
+		for (int i = 0; i < batch; i++) {
+			uint8_t ev[6];
+			char addr[256];
+			uint16_t event;
+
+			assert_true(h_recv(mon[i], ev, sizeof(ev), 15000) ==
+			    (int)sizeof(ev));
+			(void)h_recv(mon[i], addr, sizeof(addr), 1000);
+			memcpy(&event, ev, sizeof(event));
+			assert_int_equal(event,
+			    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+			zmq_close(s[i]);
+			zmq_close(mon[i]);
+		}
+		done += batch;
+	}
+}
+
+/* The handshake records as the auditor sees them (--json), how many in
+ * *n, and the sum of their counts in *sum. */
+static char *
+handshakes(harness_t *h, int *n, uint64_t *sum)
+{
+	h_result_t r = h_isa(h, "auditor", ARGS("audit", "--action",
+	    "handshake", "--json"));
+	char *out;
+
+	assert_int_equal(r.status, 0);
+	*n = 0;
+	*sum = 0;
+	for (const char *l = r.out; (l = strstr(l, "\"action\":\"handshake\""))
+	    != NULL; l++) {
+		const char *c = strstr(l, "\"count\":"), *e = strchr(l, '\n');
+
+		(*n)++;
+		if (c != NULL && (e == NULL || c < e))
+			*sum += strtoull(c + 8, NULL, 10);
+	}
+	out = r.out;
+	r.out = NULL;
+	h_result_free(&r);
+	return out;
+}
+
+/* Wait (up to 30 s) until isad's log holds text k times. */
+static void
+wait_log_count(harness_t *h, const char *text, int k)
+{
+	for (int tries = 0; tries < 300; tries++) {
+		char *log = h_isad_log(h);
+		int seen = 0;
+
+		for (const char *at = log; (at = strstr(at, text)) != NULL;
+		    at++)
+			seen++;
+		free(log);
+		if (seen >= k)
+			return;
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+	fail_msg("isad's log never held \"%s\" %d times", text, k);
+}
+
+/*
  * A reload gives a user a new key: the connection opened with the old one
  * is refused (UNAUTHENTICATED) from its next message on, and every record
  * names the key the connection actually used.
@@ -263,6 +397,113 @@ test_replaced_key_closes_held_watch(void **state)
 	free(log);
 }
 
+/*
+ * 300 handshakes from one address, each with a fresh key, add two
+ * records: the first, and one that counts the other 299 attempts and
+ * their 299 distinct keys (written as the window ends, here as isad
+ * stops); the counts add up to the attempts.
+ */
+static void
+test_flood_of_fresh_keys_adds_two_records(void **state)
+{
+	harness_t *h = *state;
+	void *ctx = zmq_ctx_new();
+	uint64_t sum;
+	char *out;
+	int n;
+
+	refused_handshakes(h, ctx, NULL, 300);
+	zmq_ctx_term(ctx);
+	assert_int_equal(h_stop(h), 0);
+	h_start(h);
+	out = handshakes(h, &n, &sum);
+	assert_int_equal(n, 2);
+	assert_int_equal(sum, 300);
+	assert_non_null(strstr(out, "\"target\":\"127.0.0.1\","));
+	assert_non_null(strstr(out, "\"count\":1}"));
+	assert_non_null(strstr(out, "\"reason\":\"not_enrolled\","
+	    "\"count\":299,\"keys\":299}"));
+	free(out);
+}
+
+/*
+ * With a window of 2 s (a test build's knob), each window of a flood adds
+ * its first record at once and one record counting the rest when it ends.
+ */
+static void
+test_each_window_adds_first_and_tally(void **state)
+{
+	harness_t *h = *state;
+	void *ctx = zmq_ctx_new();
+	uint64_t sum;
+	char *out;
+	int n;
+
+	for (int w = 1; w <= 2; w++) {
+		refused_handshakes(h, ctx, NULL, 10);
+		wait_log_count(h, "refused handshakes from 127.0.0.1: 9 more "
+		    "in the window, 9 distinct keys\n", w);
+	}
+	zmq_ctx_term(ctx);
+	out = handshakes(h, &n, &sum);
+	assert_int_equal(n, 4);
+	assert_int_equal(sum, 20);
+	free(out);
+}
+
+/*
+ * With a ceiling of 5 records a minute, two addresses are recorded each
+ * with a first record and a tally; refusals from further addresses are
+ * only counted, into one record with the target "*".  Every attempt is
+ * counted, and the CSV and an export carry the key counts, verified.
+ */
+static void
+test_ceiling_bounds_records_from_many_addresses(void **state)
+{
+	harness_t *h = *state;
+	static const struct { const char *src; int n; } from[] = {
+		{ "127.0.0.2", 3 }, { "127.0.0.3", 2 }, { "127.0.0.4", 4 },
+		{ "127.0.0.5", 1 },
+	};
+	void *ctx = zmq_ctx_new();
+	char path[512], key[512];
+	uint64_t sum;
+	h_result_t r;
+	char *out;
+	int n;
+
+	for (size_t i = 0; i < sizeof(from) / sizeof(from[0]); i++)
+		refused_handshakes(h, ctx, from[i].src, from[i].n);
+	zmq_ctx_term(ctx);
+	assert_int_equal(h_stop(h), 0);
+	h_start(h);
+	out = handshakes(h, &n, &sum);
+	assert_int_equal(n, 5);
+	assert_int_equal(sum, 10);
+	assert_non_null(strstr(out, "\"target\":\"127.0.0.2\",\"decision\":"
+	    "\"deny\",\"reason\":\"not_enrolled\",\"count\":2,\"keys\":2}"));
+	assert_non_null(strstr(out, "\"target\":\"*\",\"decision\":"
+	    "\"deny\",\"reason\":\"not_enrolled\",\"count\":5,\"keys\":5}"));
+	assert_null(strstr(out, "127.0.0.4"));
+	free(out);
+
+	r = h_isa(h, "auditor", ARGS("audit", "--action", "handshake",
+	    "--csv"));
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, ",count,keys\n"));
+	assert_non_null(strstr(r.out, ",5,5\n"));
+	h_result_free(&r);
+	snprintf(path, sizeof(path), "%s/flood.jsonl", h_dir(h));
+	r = h_isa(h, "auditor", ARGS("audit", "export", "-o", path));
+	assert_int_equal(r.status, 0);
+	h_result_free(&r);
+	snprintf(key, sizeof(key), "%s/audit.pub.pem", h_data_dir(h));
+	r = h_run(ARGS(getenv("ISA_BIN"), "audit", "verify", path, "--key",
+	    key));
+	assert_int_equal(r.status, 0);
+	h_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -272,6 +513,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_replaced_key_closes_held_watch, setup_inline,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_flood_of_fresh_keys_adds_two_records, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_each_window_adds_first_and_tally, setup_window,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ceiling_bounds_records_from_many_addresses,
+		    setup_ceiling, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
