@@ -42,13 +42,13 @@ setup_inline(void **state)
 	return rc;
 }
 
-/* A window of 2 s: isad inherits the test build's knob. */
+/* A window of 3 s: isad inherits the test build's knob. */
 static int
 setup_window(void **state)
 {
 	int rc;
 
-	setenv("ISAD_TEST_HANDSHAKE_WINDOW_MS", "2000", 1);
+	setenv("ISAD_TEST_HANDSHAKE_WINDOW_MS", "3000", 1);
 	rc = setup(state);
 	unsetenv("ISAD_TEST_HANDSHAKE_WINDOW_MS");
 	return rc;
@@ -427,7 +427,7 @@ test_flood_of_fresh_keys_adds_two_records(void **state)
 }
 
 /*
- * With a window of 2 s (a test build's knob), each window of a flood adds
+ * With a window of 3 s (a test build's knob), each window of a flood adds
  * its first record at once and one record counting the rest when it ends.
  */
 static void
