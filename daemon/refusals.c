@@ -7,7 +7,7 @@
 #include "daemon/refusals.h"
 #include "proto/sha256.h"
 
-#define KEY_SLOTS (1u << 16)	/* fingerprints; REFUSALS_KEY_PAIRS fill 3/4 */
+#define KEY_SLOTS (1u << 16)	/* fingerprints, filled to 3/4 at most */
 #define OVERFLOW_BUCKET UINT32_MAX	/* its keys' bucket */
 #define ADDR_DOMAIN (UINT32_MAX - 1)	/* addresses' fingerprints */
 
@@ -146,7 +146,8 @@ refusals_add(refusals_t *t, int64_t now_ms, const char *addr,
 	char a[64];
 	unsigned i;
 
-	snprintf(a, sizeof(a), "%s", addr);
+	/* "" marks a free slot: a peer without an address (ipc) is "-" */
+	snprintf(a, sizeof(a), "%s", addr[0] != '\0' ? addr : "-");
 	if (!t->open) {
 		t->open = true;
 		t->since_ms = now_ms;

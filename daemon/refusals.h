@@ -11,7 +11,7 @@ typedef struct refusals refusals_t;
 
 /* What one audit record of refused handshakes says. */
 typedef struct {
-	char addr[64];		/* the peer address, or REFUSALS_OVERFLOW */
+	char addr[64];		/* the peer address, or "*" */
 	char key[41];		/* Z85, or "" when none or not one key */
 	char user[128];		/* whose key it is, or "" */
 	const char *reason;	/* static: not_enrolled, disabled, mechanism,
@@ -40,7 +40,8 @@ refusals_t *refusals_new(unsigned ceiling, int64_t window_ms);
 void refusals_free(refusals_t *t);
 
 /*
- * Count one refusal at now_ms from addr (NUL-terminated, cut to 63 bytes)
+ * Count one refusal at now_ms from addr (NUL-terminated, cut to 63 bytes;
+ * "" counts as "-")
  * with key (32 bytes, or NULL: no CURVE key offered), which belongs to
  * user ("" when nobody's), for reason (a static string).  Returns true when
  * it is the first from addr in the window and under the ceiling: *out is

@@ -204,7 +204,8 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 	frame_str(&f[3], addr, sizeof(addr));
 	frame_str(&f[5], mech, sizeof(mech));
 	if (strcmp(version, "1.0") != 0) {
-		zap_reply(sock, &f[1], "500", "unsupported ZAP version", "", NULL);
+		zap_reply(sock, &f[1], "500", "unsupported ZAP version", "",
+		    NULL);
 		return;
 	}
 	if (strcmp(mech, "CURVE") != 0 || nframes != ZAP_FRAMES ||
@@ -269,7 +270,8 @@ zap_main(void *arg)
 		if (rc == 0)
 			zap_handle(z, f, n);
 		else if (rc == -2 && n >= 2)
-			zap_reply(z->sock, &f[1], "500", "malformed", "", NULL);
+			zap_reply(z->sock, &f[1], "500", "malformed", "",
+			    NULL);
 		for (int i = 0; i < n; i++)
 			zmq_msg_close(&f[i]);
 		if (rc == -1 && errno == ETERM)

@@ -150,7 +150,8 @@ replace_key(harness_t *h, const char *user, char *old, char *new)
 		const char *name = i == 0 ? "user.key" : "user.pub";
 		char tmp[720];
 
-		snprintf(from, sizeof(from), "%s/%s", h_user_dir(h, user), name);
+		snprintf(from, sizeof(from), "%s/%s", h_user_dir(h, user),
+		    name);
 		snprintf(to, sizeof(to), "%s/%s", dir, name);
 		snprintf(tmp, sizeof(tmp), "%s.swap", to);
 		assert_int_equal(rename(to, tmp), 0);

@@ -107,8 +107,13 @@ test_one_key_named_reasons_mixed(void **state)
 	(void)refusals_add(t, 1, "10.0.0.2", NULL, "", "mechanism", &first);
 	(void)refusals_add(t, 1, "10.0.0.2", key, "left-agency", "disabled",
 	    &first);
+	/* no address: one tally like any other */
+	assert_true(refusals_add(t, 1, "", key, "", "not_enrolled", &first));
+	assert_string_equal(first.addr, "-");
+	assert_false(refusals_add(t, 1, "", key, "", "not_enrolled", &first));
 	refusals_flush(t, 0, true, collect, &e);
-	assert_int_equal(e.n, 2);
+	assert_int_equal(e.n, 3);
+	assert_non_null(find(&e, "-"));
 	assert_non_null(a = find(&e, "10.0.0.1"));
 	assert_int_equal(a->count, 3);
 	assert_int_equal(a->keys, 1);
@@ -215,8 +220,8 @@ test_ceiling_setting(void **state)
 		int fd = mkstemp(path);
 
 		assert_true(fd >= 0);
-		snprintf(text, sizeof(text), "listen = \"tcp://127.0.0.1:7450\";"
-		    "\ndata_dir = \"data\";\npolicy = \"policy.conf\";\n"
+		snprintf(text, sizeof(text), "listen = "
+		    "\"tcp://127.0.0.1:7450\";\ndata_dir = \"data\";\npolicy = \"policy.conf\";\n"
 		    "origin = \"hppb.example.org/isa\";\n%s\n",
 		    cases[i].limits);
 		assert_int_equal(write(fd, text, strlen(text)),
