@@ -103,6 +103,7 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 		rec.config_sha256.len = 32;
 	}
 	rec.count = e->count;
+	rec.keys = e->keys;
 	len = isa__audit_record__get_packed_size(&rec);
 	if ((buf = malloc(len)) == NULL)
 		return ISA_ERR_NOMEM;

@@ -21,7 +21,8 @@ typedef struct {
 	uint64_t request;
 	const uint8_t *sha256;		/* 32 bytes, or NULL */
 	const uint8_t *config_sha256;	/* 32 bytes, or NULL */
-	uint64_t count;
+	uint64_t count;			/* refused handshakes it stands for */
+	uint64_t keys;			/* distinct keys among them */
 } audit_entry_t;
 
 /*

@@ -37,13 +37,15 @@ static const struct int_setting int_settings[] = {
 	{ "limits", "transfer_timeout_ms",
 	    offsetof(isad_config_t, transfer_timeout_ms), 100, 3600000 },
 	{ NULL, "workers", offsetof(isad_config_t, workers), 0, 64 },
+	{ "limits", "handshake_records",
+	    offsetof(isad_config_t, handshake_records), 3, 10000 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",
     "origin", "limits", "audit", "accreditation", "map_size", "master_key",
     "handshake_ms", "workers", "master_passphrase_file", NULL };
 static const char *const limits_names[] = { "chunk", "max_message",
-    "max_document", "transfer_timeout_ms", NULL };
+    "max_document", "transfer_timeout_ms", "handshake_records", NULL };
 static const char *const audit_names[] = { "checkpoint_ms",
     "checkpoint_records", NULL };
 
@@ -233,6 +235,7 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	cfg->handshake_ms = 10000;
 	cfg->transfer_timeout_ms = 60000;
 	cfg->workers = 4;
+	cfg->handshake_records = 100;
 
 	if ((rc = paths_read_file(path, 1 << 20, &text)) != 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path,

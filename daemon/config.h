@@ -23,6 +23,7 @@ typedef struct {
 	int64_t handshake_ms;	/* how long a connection may take to handshake */
 	int64_t transfer_timeout_ms; /* an idle upload or download is dropped */
 	int64_t workers;	/* worker threads */
+	int64_t handshake_records; /* refused-handshake records a minute */
 } isad_config_t;
 
 /*

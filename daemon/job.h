@@ -45,7 +45,8 @@ typedef struct job {
 	 * of a transfer after its first record, and chunks. */
 	bool audited;
 	const char *a_action;
-	char a_key[41];			/* the actor's Z85 key */
+	char a_key[41];			/* the Z85 key the connection authenticated
+					 * with (ZAP metadata), "" if none */
 	const char *a_agency;
 	const char *a_doc, *a_marking, *a_target, *a_reason;
 	uint8_t a_sha[32];

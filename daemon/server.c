@@ -190,8 +190,8 @@ static void
 server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 {
 	job_t *j = job_new(zmq_msg_data(&f[0]), zmq_msg_size(&f[0]));
-	const char *uid;
-	char err[256];
+	const char *uid, *key, *why = "no longer enrolled";
+	char err[256], now_key[sizeof(j->a_key)];
 	int route;
 
 	if (j == NULL) {
@@ -201,27 +201,40 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 	j->results = s->results;
 	j->now = (int64_t)time(NULL);
 	uid = nframes >= 2 ? zmq_msg_gets(&f[1], "User-Id") : NULL;
+	key = nframes >= 2 ? zmq_msg_gets(&f[1], ZAP_KEY_PROPERTY) : NULL;
 	j->policy = current_policy_get();
-	/* Identity comes from the ZAP User-Id alone; the user is looked up
-	 * in the policy in force at every request. */
+	/* Identity comes from the ZAP User-Id alone, and the key the
+	 * connection authenticated with rides along (ZAP metadata): the user
+	 * is looked up in the policy in force at every request, and must
+	 * still have that key; the record names the key actually used. */
 	j->now_ms = timefmt_now_ms();
 	j->a_action = "invalid";
-	if (uid != NULL && j->policy != NULL && strlen(uid) < sizeof(j->user)) {
+	if (key != NULL && strlen(key) == sizeof(j->a_key) - 1)
+		memcpy(j->a_key, key, sizeof(j->a_key));
+	if (uid != NULL && j->a_key[0] != '\0' && j->policy != NULL &&
+	    strlen(uid) < sizeof(j->user)) {
 		policy_user_view_t v;
 
 		strcpy(j->user, uid);
 		j->subject = policy_user_by_id(j->policy, uid);
 		if (j->subject != NULL) {
 			policy_user_view(j->policy, j->subject, j->now, &v);
-			zmq_z85_encode(j->a_key, v.key, 32);
+			zmq_z85_encode(now_key, v.key, 32);
 			j->a_agency = job_strdup(j, v.agency);
-			if (!v.enabled)
+			why = "disabled";
+			if (v.enabled && !isa_ct_equal(now_key, j->a_key,
+			    sizeof(now_key)))
+				why = "its key replaced since it connected";
+			else if (v.enabled)
+				why = NULL;
+			if (why != NULL)
 				j->subject = NULL;
 		}
 	}
 	if (j->subject == NULL) {
-		log_notice("request from %s refused: no longer enrolled or "
-		    "disabled", uid != NULL ? uid : "an unknown peer");
+		log_notice("request from %s with key %s refused: %s",
+		    uid != NULL ? uid : "an unknown peer",
+		    j->a_key[0] != '\0' ? j->a_key : "(none)", why);
 		job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is no "
 		    "longer enrolled or your account is disabled: ask the "
 		    "operator");
@@ -361,18 +374,30 @@ server_rewatch(server_t *s)
 		const policy_user_t *u = p != NULL ?
 		    policy_user_by_id(p, j->user) : NULL;
 		policy_user_view_t v;
+		char now_key[sizeof(j->a_key)];
 
 		next = j->watch_next;
 		j->watch_next = NULL;
-		if (u != NULL)
+		if (u != NULL) {
 			policy_user_view(p, u, (int64_t)time(NULL), &v);
-		if (u == NULL || !v.enabled) {
+			zmq_z85_encode(now_key, v.key, 32);
+		}
+		/* Cut off, with a record of its own: the user's key must
+		 * still be the one the connection authenticated with. */
+		if (u == NULL || !v.enabled || !isa_ct_equal(now_key,
+		    j->a_key, sizeof(now_key))) {
 			policy_unref(p);
+			log_notice("inbox watch of %s with key %s closed: no "
+			    "longer enrolled, disabled or its key replaced",
+			    j->user, j->a_key);
 			job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is "
 			    "no longer enrolled or your account is disabled: "
 			    "ask the operator");
-			server_send(s, j);
-			job_free(j);
+			j->now_ms = timefmt_now_ms();
+			j->audited = true;
+			j->change = NULL;
+			j->after = NULL;
+			worker_finish(s->writer, j);
 			continue;
 		}
 		policy_unref(j->policy);
@@ -621,7 +646,8 @@ server_setup(server_t *s)
 	if (server_load_policy(s, 0) != 0 || server_open_store(s) != 0)
 		return -1;
 	if ((s->ctx = zmq_ctx_new()) == NULL ||
-	    (s->zap = zap_start(s->ctx, s->writer)) == NULL)
+	    (s->zap = zap_start(s->ctx, s->writer,
+	    (unsigned)s->cfg->handshake_records)) == NULL)
 		return -1;
 	return server_open_router(s);
 }

@@ -11,22 +11,12 @@
 #include "common/timefmt.h"
 #include "daemon/audit.h"
 #include "daemon/current.h"
+#include "daemon/refusals.h"
 #include "daemon/writer.h"
 #include "daemon/zap.h"
 
 #define ZAP_FRAMES 7	/* version .. credentials, for CURVE */
-#define ZAP_WINDOW_MS 60000	/* refusals from one (key, address) per record */
-
-/* Refusals from one (key, address) within a minute. */
-struct refusal {
-	uint8_t key[32];
-	char addr[64];
-	char user[128];
-	const char *reason;
-	int64_t since_ms;	/* the window's start */
-	uint64_t repeats;	/* refusals after the first, in the window */
-	struct refusal *next;
-};
+#define ZAP_WINDOW_MS 60000	/* refusals from one address per record */
 
 struct zap {
 	void *sock;
@@ -34,15 +24,15 @@ struct zap {
 	void *ctl_main;		/* zap_join's end */
 	pthread_t thread;
 	writer_t *writer;
-	struct refusal *refusals;
+	refusals_t *refusals;
+	int64_t window_ms;
 };
 
 /* One refused-handshake record on its way to the writer. */
 typedef struct {
 	writer_op_t op;
 	audit_entry_t e;
-	char key[41], user[128];
-	const char *reason;
+	refusal_record_t r;
 } zap_event_t;
 
 static int
@@ -62,8 +52,10 @@ zap_event_done(writer_op_t *op)
 	free(op);
 }
 
+/* Write the record r (action handshake, decision deny; the peer address
+ * as its target). */
 static void
-zap_audit(zap_t *z, const struct refusal *r, uint64_t count)
+zap_audit(zap_t *z, const refusal_record_t *r)
 {
 	zap_event_t *ev = calloc(1, sizeof(*ev));
 
@@ -71,63 +63,50 @@ zap_audit(zap_t *z, const struct refusal *r, uint64_t count)
 		free(ev);
 		return;
 	}
-	zmq_z85_encode(ev->key, r->key, 32);
-	snprintf(ev->user, sizeof(ev->user), "%s", r->user);
-	ev->e.actor = ev->user;
-	ev->e.key = ev->key;
+	ev->r = *r;
+	ev->e.actor = ev->r.user;
+	ev->e.key = ev->r.key;
 	ev->e.action = "handshake";
+	ev->e.target = ev->r.addr;
 	ev->e.decision = "deny";
-	ev->e.reason = r->reason;
-	ev->e.count = count;
+	ev->e.reason = ev->r.reason;
+	ev->e.count = ev->r.count;
+	ev->e.keys = ev->r.keys;
 	ev->op.apply = zap_event_apply;
 	ev->op.done = zap_event_done;
 	writer_submit(z->writer, &ev->op);
 }
 
-/* Record the repeats of windows that have ended, and forget them. */
+/* A window's tally, recorded as it ends. */
 static void
-zap_flush(zap_t *z, int64_t now)
+zap_emit(void *arg, const refusal_record_t *r)
 {
-	struct refusal **p = &z->refusals;
+	zap_t *z = arg;
 
-	while (*p != NULL) {
-		struct refusal *r = *p;
-
-		if (now - r->since_ms < ZAP_WINDOW_MS) {
-			p = &r->next;
-			continue;
-		}
-		if (r->repeats > 0)
-			zap_audit(z, r, r->repeats);
-		*p = r->next;
-		free(r);
-	}
+	log_warnx("refused handshakes from %s: %llu more in the window, "
+	    "%llu distinct keys", strcmp(r->addr, REFUSALS_OVERFLOW) == 0 ?
+	    "addresses past the ceiling" : r->addr,
+	    (unsigned long long)r->count, (unsigned long long)r->keys);
+	zap_audit(z, r);
 }
 
-/* A refusal: recorded at once if it is the first in its window. */
+/*
+ * A refusal: recorded (and logged, with why) at once if it is the first
+ * from its address in the window, else counted (refusals.h), so that a
+ * flood fills neither the audit log nor isad's log.
+ */
 static void
 zap_refused(zap_t *z, const uint8_t *key, const char *addr, const char *user,
-    const char *reason)
+    const char *reason, const char *why)
 {
 	int64_t now = timefmt_now_ms();
-	struct refusal *r;
+	refusal_record_t r;
 
-	zap_flush(z, now);
-	for (r = z->refusals; r != NULL; r = r->next)
-		if (memcmp(r->key, key, 32) == 0 && strcmp(r->addr, addr) == 0) {
-			r->repeats++;
-			return;
-		}
-	if ((r = calloc(1, sizeof(*r))) == NULL)
+	refusals_flush(z->refusals, now, false, zap_emit, z);
+	if (!refusals_add(z->refusals, now, addr, key, user, reason, &r))
 		return;
-	memcpy(r->key, key, 32);
-	snprintf(r->addr, sizeof(r->addr), "%s", addr);
-	snprintf(r->user, sizeof(r->user), "%s", user);
-	r->reason = reason;
-	r->since_ms = now;
-	r->next = z->refusals;
-	z->refusals = r;
-	zap_audit(z, r, 1);
+	log_warnx("refused handshake from %s: %s", addr, why);
+	zap_audit(z, &r);
 }
 
 /* Receive one ZAP request: exactly ZAP_FRAMES frames, else drained and -1. */
@@ -160,17 +139,42 @@ zap_send_str(void *sock, const char *s, int more)
 	return zmq_send(sock, s, strlen(s), more ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
 }
 
+/*
+ * The metadata frame of a reply (RFC 27, in ZMTP 3.0's form: a name of one
+ * length byte, a value of four, big-endian): the key the connection
+ * authenticated with, so that every message on it carries it.
+ */
+static size_t
+zap_metadata(uint8_t *out, const char *key)
+{
+	static const char name[] = ZAP_KEY_PROPERTY;
+	size_t nl = sizeof(name) - 1, kl = strlen(key);
+
+	out[0] = (uint8_t)nl;
+	memcpy(out + 1, name, nl);
+	out[1 + nl] = (uint8_t)(kl >> 24);
+	out[2 + nl] = (uint8_t)(kl >> 16);
+	out[3 + nl] = (uint8_t)(kl >> 8);
+	out[4 + nl] = (uint8_t)kl;
+	memcpy(out + 5 + nl, key, kl);
+	return 5 + nl + kl;
+}
+
+/* Answer a ZAP request; key (Z85) only with 200. */
 static void
 zap_reply(void *sock, zmq_msg_t *reqid, const char *code, const char *text,
-    const char *user)
+    const char *user, const char *key)
 {
+	uint8_t meta[64 + sizeof(ZAP_KEY_PROPERTY)];
+	size_t mlen = key != NULL ? zap_metadata(meta, key) : 0;
+
 	if (zap_send_str(sock, "1.0", 1) != 0 ||
 	    zmq_send(sock, zmq_msg_data(reqid), zmq_msg_size(reqid),
 	    ZMQ_SNDMORE) < 0 ||
 	    zap_send_str(sock, code, 1) != 0 ||
 	    zap_send_str(sock, text, 1) != 0 ||
 	    zap_send_str(sock, user, 1) != 0 ||
-	    zmq_send(sock, "", 0, 0) < 0)
+	    zmq_send(sock, meta, mlen, 0) < 0)
 		log_warn("zap: cannot answer a handshake");
 }
 
@@ -191,7 +195,7 @@ static void
 zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 {
 	void *sock = z->sock;
-	char version[8], mech[16], addr[64], z85[41] = "-";
+	char version[8], mech[16], addr[64], z85[41] = "-", why[256];
 	const policy_user_t *u = NULL;
 	policy_user_view_t view;
 	policy_t *p = NULL;
@@ -200,17 +204,16 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 	frame_str(&f[3], addr, sizeof(addr));
 	frame_str(&f[5], mech, sizeof(mech));
 	if (strcmp(version, "1.0") != 0) {
-		zap_reply(sock, &f[1], "500", "unsupported ZAP version", "");
+		zap_reply(sock, &f[1], "500", "unsupported ZAP version", "",
+		    NULL);
 		return;
 	}
 	if (strcmp(mech, "CURVE") != 0 || nframes != ZAP_FRAMES ||
 	    zmq_msg_size(&f[6]) != 32) {
-		static const uint8_t none[32];
-
-		log_warnx("refused handshake from %s: mechanism %s (only CURVE "
-		    "is accepted)", addr, mech);
-		zap_refused(z, none, addr, "", "mechanism");
-		zap_reply(sock, &f[1], "400", "CURVE only", "");
+		snprintf(why, sizeof(why), "mechanism %s (only CURVE is "
+		    "accepted)", mech);
+		zap_refused(z, NULL, addr, "", "mechanism", why);
+		zap_reply(sock, &f[1], "400", "CURVE only", "", NULL);
 		return;
 	}
 	zmq_z85_encode(z85, zmq_msg_data(&f[6]), 32);
@@ -218,22 +221,23 @@ zap_handle(zap_t *z, zmq_msg_t *f, int nframes)
 	if (p != NULL)
 		u = policy_user_by_key(p, zmq_msg_data(&f[6]));
 	if (u == NULL) {
-		log_warnx("refused handshake from %s: key %s is not enrolled",
-		    addr, z85);
-		zap_refused(z, zmq_msg_data(&f[6]), addr, "", "not_enrolled");
-		zap_reply(sock, &f[1], "400", "key not enrolled", "");
+		snprintf(why, sizeof(why), "key %s is not enrolled", z85);
+		zap_refused(z, zmq_msg_data(&f[6]), addr, "", "not_enrolled",
+		    why);
+		zap_reply(sock, &f[1], "400", "key not enrolled", "", NULL);
 		goto out;
 	}
 	policy_user_view(p, u, 0, &view);
 	if (!view.enabled) {
-		log_warnx("refused handshake from %s: key %s belongs to "
-		    "disabled user %s", addr, z85, view.id);
-		zap_refused(z, zmq_msg_data(&f[6]), addr, view.id, "disabled");
-		zap_reply(sock, &f[1], "400", "user disabled", "");
+		snprintf(why, sizeof(why), "key %s belongs to disabled user "
+		    "%s", z85, view.id);
+		zap_refused(z, zmq_msg_data(&f[6]), addr, view.id, "disabled",
+		    why);
+		zap_reply(sock, &f[1], "400", "user disabled", "", NULL);
 		goto out;
 	}
 	log_debug("handshake from %s: user %s", addr, view.id);
-	zap_reply(sock, &f[1], "200", "OK", view.id);
+	zap_reply(sock, &f[1], "200", "OK", view.id, z85);
 out:
 	policy_unref(p);
 }
@@ -250,35 +254,38 @@ zap_main(void *arg)
 		int n = 0, rc;
 
 		/* Wake at least every second to record ended windows. */
-		if (zmq_poll(it, 2, 1000) < 0) {
+		if (zmq_poll(it, 2, z->window_ms < 1000 ?
+		    (long)z->window_ms : 1000) < 0) {
 			if (errno == ETERM)
 				break;
 			continue;
 		}
 		if (it[1].revents & ZMQ_POLLIN)
 			break;	/* zap_join */
-		zap_flush(z, timefmt_now_ms());
+		refusals_flush(z->refusals, timefmt_now_ms(), false, zap_emit,
+		    z);
 		if (!(it[0].revents & ZMQ_POLLIN))
 			continue;
 		rc = zap_recv(z->sock, f, &n);
 		if (rc == 0)
 			zap_handle(z, f, n);
 		else if (rc == -2 && n >= 2)
-			zap_reply(z->sock, &f[1], "500", "malformed", "");
+			zap_reply(z->sock, &f[1], "500", "malformed", "",
+			    NULL);
 		for (int i = 0; i < n; i++)
 			zmq_msg_close(&f[i]);
 		if (rc == -1 && errno == ETERM)
 			break;
 	}
-	/* Repeats not yet recorded are recorded now, as the daemon stops. */
-	zap_flush(z, INT64_MAX / 2);
+	/* Counts not yet recorded are recorded now, as the daemon stops. */
+	refusals_flush(z->refusals, timefmt_now_ms(), true, zap_emit, z);
 	zmq_close(z->sock);
 	zmq_close(z->ctl);
 	return NULL;
 }
 
 zap_t *
-zap_start(void *ctx, writer_t *writer)
+zap_start(void *ctx, writer_t *writer, unsigned ceiling)
 {
 	zap_t *z = calloc(1, sizeof(*z));
 	int linger = 0;
@@ -286,6 +293,22 @@ zap_start(void *ctx, writer_t *writer)
 	if (z == NULL)
 		return NULL;
 	z->writer = writer;
+	z->window_ms = ZAP_WINDOW_MS;
+#ifdef ISA_TEST_BUILD
+	/* Test builds only: a shorter window, so that tests need not wait a
+	 * minute for it to end. */
+	{
+		const char *w = getenv("ISAD_TEST_HANDSHAKE_WINDOW_MS");
+
+		if (w != NULL && atoll(w) > 0)
+			z->window_ms = atoll(w);
+	}
+#endif
+	if ((z->refusals = refusals_new(ceiling, z->window_ms)) == NULL) {
+		log_warnx("zap: out of memory");
+		free(z);
+		return NULL;
+	}
 	z->sock = zmq_socket(ctx, ZMQ_REP);
 	z->ctl = zmq_socket(ctx, ZMQ_PAIR);
 	z->ctl_main = zmq_socket(ctx, ZMQ_PAIR);
@@ -314,6 +337,7 @@ fail:
 		zmq_close(z->ctl);
 	if (z->ctl_main != NULL)
 		zmq_close(z->ctl_main);
+	refusals_free(z->refusals);
 	free(z);
 	return NULL;
 }
@@ -327,5 +351,6 @@ zap_join(zap_t *z)
 		log_warnx("zap: cannot signal the thread to stop");
 	pthread_join(z->thread, NULL);
 	zmq_close(z->ctl_main);
+	refusals_free(z->refusals);
 	free(z);
 }

@@ -266,6 +266,7 @@ json_fields(buf_t *b, const Isa__AuditRecord *r)
 	hex(&r->config_sha256, h2, sizeof(h2));
 	FIELD_TEXT(b, "config_sha256", h2);
 	FIELD_NUM(b, "count", r->count);
+	FIELD_NUM(b, "keys", r->keys);
 	buf_add(b, "}", 1);
 }
 
@@ -344,7 +345,7 @@ auditfmt_header(const char *note, char **out)
 }
 
 static const char csv_fields[] = "seq,time,actor,agency,key,action,doc,"
-    "marking,target,decision,reason,request,sha256,config_sha256,count";
+    "marking,target,decision,reason,request,sha256,config_sha256,count,keys";
 
 void
 auditfmt_csv_header(FILE *f)
@@ -400,6 +401,11 @@ auditfmt_csv(const uint8_t *rec, size_t len, FILE *f)
 	csv_cell(f, h2, false);
 	if (r->count)
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)r->count);
+	else
+		n[0] = '\0';
+	csv_cell(f, n, false);
+	if (r->keys)
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)r->keys);
 	else
 		n[0] = '\0';
 	csv_cell(f, n, true);

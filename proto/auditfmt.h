@@ -20,8 +20,8 @@ size_t auditfmt_decimal(uint64_t v, char out[AUDITFMT_DECIMAL_LEN]);
  * The JSON line (no newline) for the record in bytes rec (len): "seq", then
  * "leaf" (base64 of rec, when with_leaf), then the decoded fields time,
  * actor, agency, key, action, doc, marking, target, decision, reason,
- * request, sha256 (hex), config_sha256 (hex), count, each left out when
- * empty or 0.  *out is malloc'd.  Returns 0, ISA_ERR_PARSE (rec is not an
+ * request, sha256 (hex), config_sha256 (hex), count, keys, each left out
+ * when empty or 0.  *out is malloc'd.  Returns 0, ISA_ERR_PARSE (rec is not an
  * AuditRecord) or ISA_ERR_NOMEM.
  */
 __attribute__((warn_unused_result))

@@ -59,6 +59,10 @@ record_line(uint64_t i, uint8_t leaf[MERKLE_HASH_LEN])
 	r.reason = i % 5 ? "ok" : "not_on_list";
 	r.sha256.data = sha;
 	r.sha256.len = sizeof(sha);
+	if (i % 11 == 0) {	/* a tally of refused handshakes */
+		r.count = i + 2;
+		r.keys = i % 7 + 1;
+	}
 	len = isa__audit_record__pack(&r, buf);
 	CHECK(merkle_hash_leaf(buf, len, leaf));
 	CHECK(auditfmt_json(buf, len, true, &line));
@@ -236,6 +240,33 @@ test_kept_checkpoints_inside_and_at_batch_edges(void **state)
 	}
 }
 
+/* The distinct-key count of a tally is checked like every decoded field:
+ * changed or dropped, the record is named. */
+static void
+test_relabelled_keys_named(void **state)
+{
+	char err[1024], *other, *at;
+	uint64_t records;
+
+	(void)state;
+	for (int drop = 0; drop < 2; drop++) {
+		assert_non_null(other = strdup(lines[11]));
+		assert_non_null(at = strstr(other, ",\"keys\":5}"));
+		if (drop)
+			memmove(at, at + 9, strlen(at + 9) + 1);
+		else
+			at[8] = '6';
+		write_export(11, other, false);
+		free(other);
+		err[0] = '\0';
+		assert_int_equal(verify(drop, NULL, &records, err,
+		    sizeof(err)), ISA_ERR_CRYPTO);
+		if (strncmp(err, "record 11:", 10) != 0 ||
+		    strstr(err, "keys") == NULL)
+			fail_msg("relabelled keys: got \"%s\"", err);
+	}
+}
+
 static void
 test_cut_last_line_is_named(void **state)
 {
@@ -260,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_whole_export_verifies_mapped_and_piped),
 		cmocka_unit_test(test_relabelled_record_is_named_wherever_it_lies),
 		cmocka_unit_test(test_kept_checkpoints_inside_and_at_batch_edges),
+		cmocka_unit_test(test_relabelled_keys_named),
 		cmocka_unit_test(test_cut_last_line_is_named),
 	};
 
