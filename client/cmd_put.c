@@ -228,7 +228,9 @@ cmd_put(int argc, char **argv)
 		close(fd);
 		return code;
 	}
-	a.meta.filename = (char *)a.file;
+	/* The base name only: where the file sits is nobody's business. */
+	a.meta.filename = strrchr(a.file, '/') != NULL ?
+	    strrchr(a.file, '/') + 1 : (char *)a.file;
 	pb.meta = &a.meta;
 	pb.size = (uint64_t)st.st_size;
 	req.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN;

@@ -51,7 +51,7 @@ static const struct rule {
 	{ "isa.DocMeta", "onward", IN_WORD, ECHO_NONE, "the onward rule", NULL,
 	    false },
 	{ "isa.DocMeta", "handling", IN_HANDLING, ECHO_NONE,
-	    "the handling instructions", NULL, false },
+	    "the handling text", NULL, false },
 	{ "isa.DocMeta", "originator", IN_PRINCIPAL, ECHO_NONE,
 	    "the originator", NULL, false },
 	{ "isa.DocMeta", "author", IN_PRINCIPAL, ECHO_NONE, "the author", NULL,

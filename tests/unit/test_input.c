@@ -87,7 +87,7 @@ test_bounds_name_the_field(void **state)
 		{ offsetof(Isa__DocMeta, title), 257, "the title is longer than "
 		    "the 256 bytes", "malformed:title:257" },
 		{ offsetof(Isa__DocMeta, handling), 4097, "the handling "
-		    "instructions is longer than the 4096", "malformed:handling:4097" },
+		    "text is longer than the 4096", "malformed:handling:4097" },
 		{ offsetof(Isa__DocMeta, filename), 256, "the file name is "
 		    "longer than the 255", "malformed:filename:256" },
 		{ offsetof(Isa__DocMeta, originator), 129, "the originator is "
@@ -141,7 +141,7 @@ test_control_characters_refused(void **state)
 		put_init(&p);
 		p.m.handling = (char *)bad[i];
 		assert_false(input_check(&c, &p.env, &v));
-		if (strncmp(v.message, "the handling instructions ", 26) != 0)
+		if (strncmp(v.message, "the handling text ", 18) != 0)
 			fail_msg("case %zu: \"%s\"", i, v.message);
 		assert_true(strstr(v.message, "control character") != NULL ||
 		    strstr(v.message, "UTF-8") != NULL);
