@@ -18,4 +18,20 @@ int utf8_next(const unsigned char *s, size_t n, uint32_t *c);
  * U+001F), DEL (U+007F) or C1 (U+0080 to U+009F). */
 bool utf8_is_control(uint32_t c);
 
+/* Whether a terminal could be made to act on c (utf8_is_control), or to
+ * show text out of order (a bidirectional override or isolate: U+061C,
+ * U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069). */
+bool utf8_is_unsafe(uint32_t c);
+
+/*
+ * A copy of s (a NUL-terminated string, maybe not UTF-8) that a terminal
+ * shows as it is and cannot act on: each control character (utf8_is_control)
+ * and each bidirectional override or isolate (U+061C, U+200E, U+200F,
+ * U+202A to U+202E, U+2066 to U+2069) is written as an escape, \xNN below
+ * U+0080, \uNNNN from there; each byte that is not part of valid UTF-8 as
+ * \xNN; the rest unchanged.  Returns it (malloc'd: the caller frees it),
+ * or NULL when out of memory.
+ */
+char *utf8_escape(const char *s);
+
 #endif
