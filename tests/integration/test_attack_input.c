@@ -470,6 +470,67 @@ test_export_pages_need_recorded_export(void **state)
 	h_result_free(&r);
 }
 
+
+/* The bounds the CLI cannot reach (a 256-byte file name, 501 recipients),
+ * and limits taken from isad.conf. */
+static void
+test_raw_bounds_and_configured_limits(void **state)
+{
+	harness_t *h = *state;
+	void *ctx = zmq_ctx_new(), *s = h_dealer(h, ctx, "ctp-analyst");
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
+	Isa__PutBegin pb = ISA__PUT_BEGIN__INIT;
+	Isa__DocMeta m = ISA__DOC_META__INIT;
+	char **to = calloc(501, sizeof(char *)), *name = filled(256, 'n');
+	char file[512];
+
+	for (size_t i = 0; i < 501; i++)
+		to[i] = "agency:hcc";
+	req.version = 1;
+	req.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN;
+	req.put_begin = &pb;
+	pb.meta = &m;
+	pb.size = 10;
+	m.title = "raw";
+	m.classification = "OFFICIAL";
+	m.to = to;
+	m.n_to = 501;
+	resp = raw_call(s, &req);
+	assert_int_equal(resp->status, ISA__STATUS__BAD_REQUEST);
+	assert_string_equal(resp->message, "too many --to principals: isad "
+	    "accepts at most 500");
+	isa__envelope__free_unpacked(resp, NULL);
+	m.n_to = 1;
+	m.filename = name;
+	resp = raw_call(s, &req);
+	assert_int_equal(resp->status, ISA__STATUS__BAD_REQUEST);
+	assert_string_equal(resp->message, "the file name is longer than the "
+	    "255 bytes isad accepts; shorten it");
+	isa__envelope__free_unpacked(resp, NULL);
+	m.filename[255] = '\0';
+	resp = raw_call(s, &req);	/* at the bound: accepted */
+	assert_int_equal(resp->status, ISA__STATUS__OK);
+	isa__envelope__free_unpacked(resp, NULL);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+
+	/* the operator's limits hold */
+	assert_int_equal(h_stop(h), 0);
+	h_set_conf(h, "limits = { max_message = 4194304; chunk = 1048576; "
+	    "max_title = 16; max_recipients = 1; };");
+	h_start(h);
+	snprintf(file, sizeof(file), "%s/small.txt", h_dir(h));
+	du_make_file(file, 10, 4);
+	expect(h, "ctp-analyst", ARGS("put", file, "--title",
+	    "seventeen bytes!!", "--class", "OFFICIAL", "--to", "agency:hcc"), 1,
+	    "the title is longer than the 16 bytes isad accepts");
+	expect(h, "ctp-analyst", ARGS("put", file, "--title", "ok", "--class",
+	    "OFFICIAL", "--to", "agency:hcc", "--to", "agency:ctpse"), 1,
+	    "too many --to principals: isad accepts at most 1");
+	free(to);
+	free(name);
+}
+
 int
 main(void)
 {
@@ -484,6 +545,8 @@ main(void)
 		    test_old_log_big_records_make_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_export_pages_need_recorded_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_raw_bounds_and_configured_limits, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
