@@ -5,7 +5,9 @@
 #include "client/cli.h"
 #include "client/conf.h"
 #include "client/conn.h"
+#include "client/term.h"
 #include "common/err.h"
+#include "common/utf8.h"
 #include "proto/envelope.h"
 
 void
@@ -15,7 +17,7 @@ cli_error(const char *fmt, ...)
 
 	fputs("isa: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	term_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -130,18 +132,30 @@ cli_call(const cli_common_t *o, Isa__Envelope *req, Isa__Envelope **resp)
 void
 cli_json_str(FILE *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		int k = utf8_next(p + i, n - i, &c);
+
+		if (k < 0) {		/* not UTF-8: JSON cannot hold it */
+			fputs("\\ufffd", out);
+			i++;
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", (int)c);
+		else if (c == '\n')
 			fputs("\\n", out);
-		else if (*p == '\t')
+		else if (c == '\t')
 			fputs("\\t", out);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
+		else if (utf8_is_unsafe(c))	/* C0, DEL, C1, bidi */
+			fprintf(out, "\\u%04x", (unsigned)c);
 		else
-			fputc(*p, out);
+			fwrite(p + i, 1, (size_t)k, out);
+		i += (size_t)k;
 	}
 	fputc('"', out);
 }

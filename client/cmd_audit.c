@@ -9,6 +9,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/term.h"
 #include "common/err.h"
 #include "common/paths.h"
 #include "proto/auditfmt.h"
@@ -114,7 +115,7 @@ audit_query(int argc, char **argv)
 				    &line) != 0)
 					code = EXIT_ERROR;
 				else
-					printf("%s\n", line);
+					term_printf(stdout, "%s\n", line);
 				free(line);
 			} else if ((csv ? auditfmt_csv(b->data, b->len, stdout) :
 			    auditfmt_table(b->data, b->len, stdout)) != 0)

@@ -4,21 +4,22 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/term.h"
 #include "proto/envelope.h"
 #include "proto/sha256.h"
 
-/* A field for a tab-separated line: control characters become spaces. */
+/* A field for a tab-separated line: escaped (a tab in it too), so the
+ * columns hold and nothing acts on the terminal. */
 static void
 print_field(const char *s)
 {
-	for (; *s != '\0'; s++)
-		putchar((unsigned char)*s < 0x20 ? ' ' : *s);
+	term_puts(stdout, s);
 }
 
 static void
 json_field(const char *name, const char *value, bool first)
 {
-	printf("%s\"%s\":", first ? "" : ",", name);
+	term_printf(stdout, "%s\"%s\":", first ? "" : ",", name);
 	cli_json_str(stdout, value);
 }
 
@@ -61,7 +62,7 @@ cmd_ls(int argc, char **argv)
 				json_field("marking", l->docs[i]->marking,
 				    false);
 				json_field("title", l->docs[i]->title, false);
-				printf("}\n");
+				term_printf(stdout, "}\n");
 			} else {
 				print_field(l->docs[i]->id);
 				putchar('\t');
@@ -86,7 +87,7 @@ static void
 print_list(const char *name, char **v, size_t n, bool json)
 {
 	if (json) {
-		printf(",\"%s\":[", name);
+		term_printf(stdout, ",\"%s\":[", name);
 		for (size_t i = 0; i < n; i++) {
 			if (i > 0)
 				putchar(',');
@@ -95,10 +96,10 @@ print_list(const char *name, char **v, size_t n, bool json)
 		putchar(']');
 		return;
 	}
-	printf("%-14s", name);
+	term_printf(stdout, "%-14s", name);
 	for (size_t i = 0; i < n; i++)
-		printf("%s%s", i ? " " : "", v[i]);
-	printf("%s\n", n == 0 ? "-" : "");
+		term_printf(stdout, "%s%s", i ? " " : "", v[i]);
+	term_printf(stdout, "%s\n", n == 0 ? "-" : "");
 }
 
 int
@@ -125,7 +126,7 @@ cmd_info(int argc, char **argv)
 	    "isa info ID [--json] [--config FILE]"))
 		return EXIT_USAGE;
 	if (ir.id[0] == '\0') {
-		fprintf(stderr, "usage: isa info ID [--json] [--config FILE]\n");
+		term_printf(stderr, "usage: isa info ID [--json] [--config FILE]\n");
 		return EXIT_USAGE;
 	}
 	req.body_case = ISA__ENVELOPE__BODY_INFO;
@@ -165,44 +166,44 @@ cmd_info(int argc, char **argv)
 		};
 
 		cli_json_fields(stdout, m, f, sizeof(f) / sizeof(f[0]), true);
-		printf(",\"size\":%llu", (unsigned long long)m->size);
+		term_printf(stdout, ",\"size\":%llu", (unsigned long long)m->size);
 		json_field("sha256", hex, false);
 		print_list("to", m->to, m->n_to, true);
 		print_list("caveats", m->caveats, m->n_caveats, true);
 		print_list("descriptors", m->descriptors, m->n_descriptors,
 		    true);
-		printf("}\n");
+		term_printf(stdout, "}\n");
 	} else {
-		printf("id:           %s\n", m->id);
-		printf("title:        %s\n", m->title);
-		printf("marking:      %s\n", m->marking);
+		term_printf(stdout, "id:           %s\n", m->id);
+		term_printf(stdout, "title:        %s\n", m->title);
+		term_printf(stdout, "marking:      %s\n", m->marking);
 		if (m->handling[0] != '\0')
-			printf("handling:     %s\n", m->handling);
-		printf("originator:   %s\n", m->originator);
-		printf("author:       %s\n", m->author[0] ? m->author :
+			term_printf(stdout, "handling:     %s\n", m->handling);
+		term_printf(stdout, "originator:   %s\n", m->originator);
+		term_printf(stdout, "author:       %s\n", m->author[0] ? m->author :
 		    "- (ingested for the originator)");
-		printf("ingested by:  %s\n", m->ingested_by);
-		printf("created:      %s\n", m->created);
+		term_printf(stdout, "ingested by:  %s\n", m->ingested_by);
+		term_printf(stdout, "created:      %s\n", m->created);
 		if (m->review_by[0] != '\0')
-			printf("review by:    %s\n", m->review_by);
+			term_printf(stdout, "review by:    %s\n", m->review_by);
 		if (m->destroy_after[0] != '\0')
-			printf("destroy after: %s\n", m->destroy_after);
+			term_printf(stdout, "destroy after: %s\n", m->destroy_after);
 		if (m->embargo_until[0] != '\0')
-			printf("embargo until: %s\n", m->embargo_until);
+			term_printf(stdout, "embargo until: %s\n", m->embargo_until);
 		if (m->derived_from[0] != '\0')
-			printf("derived from: %s\n", m->derived_from);
+			term_printf(stdout, "derived from: %s\n", m->derived_from);
 		if (m->supersedes[0] != '\0')
-			printf("supersedes:   %s\n", m->supersedes);
-		printf("state:        %s\n", m->state);
-		printf("size:         %llu bytes\n",
+			term_printf(stdout, "supersedes:   %s\n", m->supersedes);
+		term_printf(stdout, "state:        %s\n", m->state);
+		term_printf(stdout, "size:         %llu bytes\n",
 		    (unsigned long long)m->size);
-		printf("sha256:       %s\n", hex);
+		term_printf(stdout, "sha256:       %s\n", hex);
 		if (m->filename[0] != '\0')
-			printf("file name:    %s\n", m->filename);
-		printf("to:           ");
+			term_printf(stdout, "file name:    %s\n", m->filename);
+		term_printf(stdout, "to:           ");
 		for (size_t i = 0; i < m->n_to; i++)
-			printf("%s%s", i ? " " : "", m->to[i]);
-		printf("\n");
+			term_printf(stdout, "%s%s", i ? " " : "", m->to[i]);
+		term_printf(stdout, "\n");
 	}
 	envelope_free(r);
 	return EXIT_OK;

@@ -9,6 +9,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/term.h"
 #include "client/progress.h"
 #include "common/wipe.h"
 #include "proto/envelope.h"
@@ -40,12 +41,12 @@ get_parse(int argc, char **argv, get_args_t *a)
 		else if (argv[i][0] != '-' && a->id == NULL)
 			a->id = argv[i];
 		else {
-			fprintf(stderr, "usage: %s\n", usage_text);
+			term_printf(stderr, "usage: %s\n", usage_text);
 			return false;
 		}
 	}
 	if (a->id == NULL) {
-		fprintf(stderr, "usage: %s\n", usage_text);
+		term_printf(stderr, "usage: %s\n", usage_text);
 		return false;
 	}
 	return true;
@@ -166,9 +167,9 @@ get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
 static void
 print_marking(const Isa__DocMeta *m)
 {
-	fprintf(stderr, "%s\n", m->marking);
+	term_printf(stderr, "%s\n", m->marking);
 	if (m->handling[0] != '\0')
-		fprintf(stderr, "handling: %s\n", m->handling);
+		term_printf(stderr, "handling: %s\n", m->handling);
 }
 
 int
@@ -245,7 +246,7 @@ cmd_get(int argc, char **argv)
 		if (code != EXIT_OK)
 			unlink(tmp);
 		else
-			fprintf(stderr, "wrote %s (%llu bytes)\n", a.out,
+			term_printf(stderr, "wrote %s (%llu bytes)\n", a.out,
 			    (unsigned long long)r->get_begin_reply->meta->size);
 	}
 out:

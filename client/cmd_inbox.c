@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/term.h"
 #include "proto/envelope.h"
 
 #define WATCH_MS	25000	/* how long isad holds one watch request */
@@ -19,14 +20,12 @@ print_entry(const Isa__InboxEntry *e, bool json)
 #undef F
 	};
 	if (!json) {
-		printf("%s\t%s\t%s\t", e->id, e->time, e->kind);
-		for (const char *s = e->text; *s != '\0'; s++)
-			putchar((unsigned char)*s < 0x20 ? ' ' : *s);
-		putchar('\n');
+		term_printf(stdout, "%s\t%s\t%s\t", e->id, e->time, e->kind);
+		term_printf(stdout, "%s\n", e->text);
 		return;
 	}
 	cli_json_fields(stdout, e, f, sizeof(f) / sizeof(f[0]), true);
-	printf("}\n");
+	term_printf(stdout, "}\n");
 }
 
 int
@@ -52,7 +51,7 @@ cmd_inbox(int argc, char **argv)
 			o.config = argv[++i];
 		else {
 			cli_error("unknown argument \"%s\"", argv[i]);
-			fprintf(stderr, "usage: %s\n", usage);
+			term_printf(stderr, "usage: %s\n", usage);
 			return EXIT_USAGE;
 		}
 	}

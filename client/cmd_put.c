@@ -9,6 +9,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/term.h"
 #include "client/progress.h"
 #include "common/err.h"
 #include "proto/envelope.h"
@@ -88,7 +89,7 @@ put_parse(int argc, char **argv, put_args_t *a)
 		return true;
 	cli_error("put needs FILE, --title, --class and at least one --to");
 usage:
-	fprintf(stderr, "usage: %s\n", usage_text);
+	term_printf(stderr, "usage: %s\n", usage_text);
 	return false;
 }
 
@@ -228,7 +229,9 @@ cmd_put(int argc, char **argv)
 		close(fd);
 		return code;
 	}
-	a.meta.filename = (char *)a.file;
+	/* The base name only: where the file sits is nobody's business. */
+	a.meta.filename = strrchr(a.file, '/') != NULL ?
+	    strrchr(a.file, '/') + 1 : (char *)a.file;
 	pb.meta = &a.meta;
 	pb.size = (uint64_t)st.st_size;
 	req.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN;
@@ -273,9 +276,9 @@ cmd_put(int argc, char **argv)
 			envelope_free(e);
 			goto out;
 		}
-		fprintf(stderr, "stored %llu bytes as %s\n",
+		term_printf(stderr, "stored %llu bytes as %s\n",
 		    (unsigned long long)pb.size, e->put_end_reply->meta->marking);
-		printf("%s\n", e->put_end_reply->meta->id);
+		term_printf(stdout, "%s\n", e->put_end_reply->meta->id);
 		envelope_free(e);
 	}
 out:

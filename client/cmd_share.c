@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/term.h"
 #include "proto/envelope.h"
 
 typedef struct {
@@ -40,14 +41,14 @@ parse(int argc, char **argv, unsigned want, const char *usage, args_t *a)
 			a->id = s;
 		else {
 			cli_error("unknown argument \"%s\"", s);
-			fprintf(stderr, "usage: %s\n", usage);
+			term_printf(stderr, "usage: %s\n", usage);
 			return false;
 		}
 	}
 	if (((want & WANT_ID) && a->id == NULL) ||
 	    ((want & WANT_TO) && a->to == NULL) ||
 	    ((want & WANT_REASON) && a->reason == NULL)) {
-		fprintf(stderr, "usage: %s\n", usage);
+		term_printf(stderr, "usage: %s\n", usage);
 		return false;
 	}
 	return true;
@@ -80,10 +81,10 @@ cmd_share(int argc, char **argv)
 	}
 	s = r->share_reply;
 	if (s->granted)
-		printf("granted: %s may now read %s; the Chair and the "
+		term_printf(stdout, "granted: %s may now read %s; the Chair and the "
 		    "administrator are notified\n", a.to, a.id);
 	else
-		printf("request filed: the originator decides whether %s may "
+		term_printf(stdout, "request filed: the originator decides whether %s may "
 		    "read %s; you will hear in your inbox\n%s\n", a.to, a.id,
 		    s->request);
 	envelope_free(r);
@@ -102,12 +103,12 @@ print_request(const Isa__RequestInfo *q, bool json)
 	};
 
 	if (!json) {
-		printf("%s\t%s\t%s\t%s\t%s -> %s\t%s\n", q->id, q->state, q->doc,
+		term_printf(stdout, "%s\t%s\t%s\t%s\t%s -> %s\t%s\n", q->id, q->state, q->doc,
 		    q->marking, q->requester, q->target, q->reason);
 		return;
 	}
 	cli_json_fields(stdout, q, f, sizeof(f) / sizeof(f[0]), false);
-	printf("}\n");
+	term_printf(stdout, "}\n");
 }
 
 int
@@ -166,11 +167,11 @@ decide(int argc, char **argv, bool approve)
 	}
 	q = r->decide_reply->request;
 	if (approve)
-		printf("approved: %s may now read %s (request %s of %s); the "
+		term_printf(stdout, "approved: %s may now read %s (request %s of %s); the "
 		    "Chair and the administrator are notified\n", q->target,
 		    q->doc, q->id, q->requester);
 	else
-		printf("refused: request %s of %s to share %s with %s\n", q->id,
+		term_printf(stdout, "refused: request %s of %s to share %s with %s\n", q->id,
 		    q->requester, q->doc, q->target);
 	envelope_free(r);
 	return EXIT_OK;
@@ -205,7 +206,7 @@ cmd_recall(int argc, char **argv)
 	req.recall = &body;
 	if ((code = cli_call(&a.o, &req, &r)) != EXIT_OK)
 		return code;
-	printf("recalled: %s; every recipient is cut off, and told\n", a.id);
+	term_printf(stdout, "recalled: %s; every recipient is cut off, and told\n", a.id);
 	envelope_free(r);
 	return EXIT_OK;
 }

@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/term.h"
 #include "proto/envelope.h"
 
 static void
@@ -17,7 +18,7 @@ print_list(FILE *out, char **items, size_t n, bool json)
 		if (json)
 			cli_json_str(out, items[i]);
 		else
-			fputs(items[i], out);
+			term_puts(out, items[i]);
 	}
 	if (json)
 		fputc(']', out);
@@ -28,27 +29,27 @@ print_list(FILE *out, char **items, size_t n, bool json)
 static void
 print_json(const Isa__WhoAmIResponse *w)
 {
-	printf("{\"id\":");
+	term_printf(stdout, "{\"id\":");
 	cli_json_str(stdout, w->id);
-	printf(",\"name\":");
+	term_printf(stdout, ",\"name\":");
 	cli_json_str(stdout, w->name);
-	printf(",\"agency\":");
+	term_printf(stdout, ",\"agency\":");
 	cli_json_str(stdout, w->agency);
-	printf(",\"agency_name\":");
+	term_printf(stdout, ",\"agency_name\":");
 	cli_json_str(stdout, w->agency_name);
-	printf(",\"clearance\":");
+	term_printf(stdout, ",\"clearance\":");
 	cli_json_str(stdout, w->clearance);
-	printf(",\"effective_clearance\":");
+	term_printf(stdout, ",\"effective_clearance\":");
 	cli_json_str(stdout, w->effective_clearance);
 	if (w->clearance_expires[0] != '\0') {
-		printf(",\"clearance_expires\":");
+		term_printf(stdout, ",\"clearance_expires\":");
 		cli_json_str(stdout, w->clearance_expires);
 	}
-	printf(",\"roles\":");
+	term_printf(stdout, ",\"roles\":");
 	print_list(stdout, w->roles, w->n_roles, true);
-	printf(",\"attributes\":");
+	term_printf(stdout, ",\"attributes\":");
 	print_list(stdout, w->attributes, w->n_attributes, true);
-	printf("}\n");
+	term_printf(stdout, "}\n");
 }
 
 int
@@ -77,23 +78,23 @@ cmd_whoami(int argc, char **argv)
 	if (o.json)
 		print_json(w);
 	else {
-		printf("user:       %s\n", w->id);
-		printf("name:       %s\n", w->name);
-		printf("agency:     %s (%s)\n", w->agency, w->agency_name);
+		term_printf(stdout, "user:       %s\n", w->id);
+		term_printf(stdout, "name:       %s\n", w->name);
+		term_printf(stdout, "agency:     %s (%s)\n", w->agency, w->agency_name);
 		if (w->clearance_expires[0] == '\0')
-			printf("clearance:  %s\n", w->clearance);
+			term_printf(stdout, "clearance:  %s\n", w->clearance);
 		else if (strcmp(w->clearance, w->effective_clearance) == 0)
-			printf("clearance:  %s (until %s)\n", w->clearance,
+			term_printf(stdout, "clearance:  %s (until %s)\n", w->clearance,
 			    w->clearance_expires);
 		else
-			printf("clearance:  %s (expired %s: counts as %s)\n",
+			term_printf(stdout, "clearance:  %s (expired %s: counts as %s)\n",
 			    w->clearance, w->clearance_expires,
 			    w->effective_clearance);
-		printf("roles:      ");
+		term_printf(stdout, "roles:      ");
 		print_list(stdout, w->roles, w->n_roles, false);
-		printf("\nattributes: ");
+		term_printf(stdout, "\nattributes: ");
 		print_list(stdout, w->attributes, w->n_attributes, false);
-		printf("\n");
+		term_printf(stdout, "\n");
 	}
 	envelope_free(resp);
 	return EXIT_OK;

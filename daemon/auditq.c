@@ -8,6 +8,7 @@
 #include "daemon/audit.h"
 #include "daemon/auditq.h"
 #include "daemon/docs.h"
+#include "daemon/exports.h"
 #include "policy/decide.h"
 
 #define AUDIT_PAGE 2000		/* records in one reply, at most */
@@ -58,7 +59,11 @@ walk_one(void *arg, const void *key, size_t klen, const void *val,
 		seq = seq << 8 | ((const uint8_t *)key)[i];
 	if (q->upto > 0 && seq >= q->upto)
 		return 1;
-	if (w->rep->n_records == w->cap || w->bytes + vlen > w->max_bytes) {
+	/* A page always carries at least one record, however large (an old
+	 * log may hold one past the page's budget, even past max_message:
+	 * the client reads it whole), so every page makes progress. */
+	if (w->rep->n_records == w->cap ||
+	    (w->rep->n_records > 0 && w->bytes + vlen > w->max_bytes)) {
 		w->rep->more = true;
 		w->rep->next = seq;
 		return 1;
@@ -98,6 +103,16 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 
 	if (!auditor_only(j))
 		return;
+	/* DESIGN §7: an export is one record, durable before its first page
+	 * leaves: its pages follow an export recorded on this connection. */
+	if (q->upto > 0 && !exports_allowed(j->user, j->rid, j->rid_len,
+	    q->upto)) {
+		j->a_reason = "no_export";
+		job_error(j, ISA__STATUS__BAD_REQUEST, "export pages follow an "
+		    "export started on the same connection: run isa audit "
+		    "export");
+		return;
+	}
 	if ((q->since[0] != '\0' && timefmt_parse_ms(q->since, &w.since)) ||
 	    (q->until[0] != '\0' && timefmt_parse_ms(q->until, &w.until))) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "--since and --until take "
@@ -169,6 +184,17 @@ checkpoint_apply(store_txn_t *txn, writer_op_t *op)
 	return 0;
 }
 
+/* In the main loop, once the export's record is durable (or not): from
+ * now on this connection may read its pages. */
+static void
+export_recorded(job_t *j)
+{
+	if (j->resp.status == ISA__STATUS__OK &&
+	    j->resp.body_case == ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT_REPLY)
+		exports_record(j->user, j->rid, j->rid_len,
+		    j->resp.audit_checkpoint_reply->size);
+}
+
 void
 auditq_checkpoint(worker_ctx_t *w, job_t *j)
 {
@@ -190,6 +216,8 @@ auditq_checkpoint(worker_ctx_t *w, job_t *j)
 	j->resp.body_case = ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT_REPLY;
 	j->resp.audit_checkpoint_reply = rep;
 	j->change = checkpoint_apply;
+	if (j->req->audit_checkpoint->export)
+		j->after = export_recorded;
 }
 
 void

@@ -5,11 +5,16 @@
 #include "daemon/job.h"
 #include "daemon/worker.h"
 
-/* isa audit [filters]: a page of matching records (rule 10: auditors only). */
+/* isa audit [filters]: a page of matching records (rule 10: auditors
+ * only), at least one when any is left.  Export pages (upto > 0) are
+ * served only to the connection whose export of exactly upto records is
+ * recorded (exports.h); else BAD_REQUEST, audited. */
 void auditq_query(worker_ctx_t *w, job_t *j);
 
 /* isa audit checkpoint, and the start of isa audit export: a checkpoint
- * signed afresh in the writer, covering every record committed before. */
+ * signed afresh in the writer, covering every record committed before.
+ * An export's (its audit.export record durable) then opens its pages to
+ * this connection. */
 void auditq_checkpoint(worker_ctx_t *w, job_t *j);
 
 /*

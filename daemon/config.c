@@ -39,13 +39,27 @@ static const struct int_setting int_settings[] = {
 	{ NULL, "workers", offsetof(isad_config_t, workers), 0, 64 },
 	{ "limits", "handshake_records",
 	    offsetof(isad_config_t, handshake_records), 3, 10000 },
+	{ "limits", "max_title", offsetof(isad_config_t, max_title), 16,
+	    65536 },
+	{ "limits", "max_handling", offsetof(isad_config_t, max_handling), 16,
+	    65536 },
+	{ "limits", "max_reason", offsetof(isad_config_t, max_reason), 16,
+	    65536 },
+	{ "limits", "max_principal", offsetof(isad_config_t, max_principal),
+	    16, 1024 },
+	{ "limits", "max_filename", offsetof(isad_config_t, max_filename), 16,
+	    4096 },
+	{ "limits", "max_recipients", offsetof(isad_config_t, max_recipients),
+	    1, 10000 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",
     "origin", "limits", "audit", "accreditation", "map_size", "master_key",
     "handshake_ms", "workers", "master_passphrase_file", NULL };
 static const char *const limits_names[] = { "chunk", "max_message",
-    "max_document", "transfer_timeout_ms", "handshake_records", NULL };
+    "max_document", "transfer_timeout_ms", "handshake_records",
+    "max_title", "max_handling", "max_reason", "max_principal",
+    "max_filename", "max_recipients", NULL };
 static const char *const audit_names[] = { "checkpoint_ms",
     "checkpoint_records", NULL };
 
@@ -236,6 +250,12 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	cfg->transfer_timeout_ms = 60000;
 	cfg->workers = 4;
 	cfg->handshake_records = 100;
+	cfg->max_title = 256;
+	cfg->max_handling = 4096;
+	cfg->max_reason = 1024;
+	cfg->max_principal = 128;
+	cfg->max_filename = 255;
+	cfg->max_recipients = 500;
 
 	if ((rc = paths_read_file(path, 1 << 20, &text)) != 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path,

@@ -24,6 +24,13 @@ typedef struct {
 	int64_t transfer_timeout_ms; /* an idle upload or download is dropped */
 	int64_t workers;	/* worker threads */
 	int64_t handshake_records; /* refused-handshake records a minute */
+	/* Bounds on client-supplied strings, in bytes (DESIGN §4). */
+	int64_t max_title;
+	int64_t max_handling;
+	int64_t max_reason;
+	int64_t max_principal;
+	int64_t max_filename;
+	int64_t max_recipients;	/* `to` entries of one upload */
 } isad_config_t;
 
 /*

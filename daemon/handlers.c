@@ -1,10 +1,13 @@
 /* handlers.c: what isad answers, one function per request body, run by a worker. */
 #include <string.h>
 
+#include "common/log.h"
+
 #include "daemon/auditq.h"
 #include "daemon/docs.h"
 #include "daemon/handlers.h"
 #include "daemon/inbox.h"
+#include "daemon/input.h"
 #include "daemon/share.h"
 #include "daemon/transfer.h"
 
@@ -111,10 +114,35 @@ handlers_action(const Isa__Envelope *req)
 	}
 }
 
+/*
+ * DESIGN §4: every string of every body within its bound, clean text, before
+ * any handler keeps anything.  A refusal is audited like any request (a
+ * chunk's too), naming the field and its length, never its bytes.
+ */
+static bool
+input_ok(worker_ctx_t *w, job_t *j)
+{
+	input_verdict_t v;
+
+	if (input_check(w->env->cfg, j->req, &v))
+		return true;
+	j->audited = true;
+	j->a_reason = job_strdup(j, v.reason);
+	if (v.doc != NULL)
+		j->a_doc = job_strdup(j, v.doc);
+	if (v.target != NULL)
+		j->a_target = job_strdup(j, v.target);
+	log_notice("malformed request from %s: %s", j->user, v.reason);
+	job_error(j, ISA__STATUS__BAD_REQUEST, "%s", v.message);
+	return false;
+}
+
 void
 handlers_dispatch(worker_ctx_t *w, job_t *j)
 {
 	j->resp.request_id = j->req->request_id;
+	if (!input_ok(w, j))
+		return;
 	switch (j->req->body_case) {
 	case ISA__ENVELOPE__BODY_PUT_CHUNK:
 	case ISA__ENVELOPE__BODY_GET_CHUNK:

@@ -7,6 +7,7 @@
 
 #include "common/err.h"
 #include "common/timefmt.h"
+#include "common/utf8.h"
 #include "proto/auditfmt.h"
 #include "proto/isa.pb-c.h"
 
@@ -353,10 +354,16 @@ auditfmt_csv_header(FILE *f)
 	fprintf(f, "%s\n", csv_fields);
 }
 
+/* A cell, escaped for a terminal first (utf8_escape: an old log may hold
+ * control characters), then quoted when it must be. */
 static void
-csv_cell(FILE *f, const char *s, bool last)
+csv_cell(FILE *f, const char *raw, bool last)
 {
-	if (strpbrk(s, ",\"\n\r") != NULL) {
+	char *s = utf8_escape(raw);
+
+	if (s == NULL)
+		fputs("?", f);
+	else if (strpbrk(s, ",\"\n\r") != NULL) {
 		fputc('"', f);
 		for (; *s; s++) {
 			if (*s == '"')
@@ -366,6 +373,7 @@ csv_cell(FILE *f, const char *s, bool last)
 		fputc('"', f);
 	} else
 		fputs(s, f);
+	free(s);
 	fputc(last ? '\n' : ',', f);
 }
 
@@ -424,14 +432,26 @@ int
 auditfmt_table(const uint8_t *rec, size_t len, FILE *f)
 {
 	Isa__AuditRecord *r = isa__audit_record__unpack(NULL, len, rec);
-	char t[TIMEFMT_LEN];
+	char t[TIMEFMT_LEN], *v[5] = { NULL };
+	int rc = 0;
 
 	if (r == NULL)
 		return ISA_ERR_PARSE;
 	timefmt_format_ms(r->time_ms, t);
-	fprintf(f, "%-6llu %-24s %-16s %-16s %-26s %-9s %s\n",
-	    (unsigned long long)r->seq, t, r->actor[0] ? r->actor : "-",
-	    r->action, r->doc[0] ? r->doc : "-", r->decision, r->reason);
+	/* Escaped for a terminal: an old log may hold control characters. */
+	v[0] = utf8_escape(r->actor[0] ? r->actor : "-");
+	v[1] = utf8_escape(r->action);
+	v[2] = utf8_escape(r->doc[0] ? r->doc : "-");
+	v[3] = utf8_escape(r->decision);
+	v[4] = utf8_escape(r->reason);
+	if (v[0] == NULL || v[1] == NULL || v[2] == NULL || v[3] == NULL ||
+	    v[4] == NULL)
+		rc = ISA_ERR_NOMEM;
+	else
+		fprintf(f, "%-6llu %-24s %-16s %-16s %-26s %-9s %s\n",
+		    (unsigned long long)r->seq, t, v[0], v[1], v[2], v[3], v[4]);
+	for (int i = 0; i < 5; i++)
+		free(v[i]);
 	isa__audit_record__free_unpacked(r, NULL);
-	return 0;
+	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "common/err.h"
 #include "common/secfile.h"
+#include "common/utf8.h"
 #include "common/wipe.h"
 #include "proto/checkpoint.h"
 
@@ -30,39 +31,6 @@
 /* U+2014 EM DASH and a space: how every signature line starts. */
 static const char sig_prefix[] = "\xe2\x80\x94 ";
 #define SIG_PREFIX_LEN	(sizeof(sig_prefix) - 1)
-
-/* Decode one UTF-8 sequence at s (n > 0 bytes left) into *c; its length,
- * or -1 when it is not shortest-form UTF-8 of a scalar value. */
-static int
-utf8_next(const unsigned char *s, size_t n, uint32_t *c)
-{
-	uint32_t v, min;
-	int len;
-
-	if (s[0] < 0x80) {
-		*c = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, v = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, v = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, v = s[0] & 0x07, min = 0x10000;
-	} else
-		return -1;
-	if ((size_t)len > n)
-		return -1;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return -1;
-	*c = v;
-	return len;
-}
 
 /* Unicode White_Space, as Go's unicode.IsSpace (which note.go uses). */
 static bool
