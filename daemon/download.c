@@ -71,7 +71,8 @@ open_and_decide(job_t *j, store_txn_t *t, const char *idtext,
 			memcpy(j->a_sha, d->rec->sha256.data, sizeof(j->a_sha));
 			j->a_has_sha = true;
 		}
-	}
+	} else
+		j->a_marking = d->marking;
 	if (!doc_decide(j, action, d, NULL, &dec)) {
 		doc_release(d);
 		return false;
