@@ -1,0 +1,363 @@
+/* test_timing.c: rule 2 in time: a refused lookup of an off-list document (or an invisible request) takes as long as one of a missing id. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+#include <zmq.h>
+
+#include "daemon/docindex.h"
+#include "daemon/store.h"
+#include "docs_util.h"
+#include "harness.h"
+#include "proto/docid.h"
+#include "proto/envelope.h"
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * The statistic.  Requests for the two ids alternate (A B, B A, A B, ...)
+ * on one connection, so drift and other load hit both alike, and neither
+ * is always the one that goes second (a little faster); each pair gives
+ * d = t(A) - t(B).  The estimate of the difference is the median of the d
+ * (robust to the outliers a shared machine gives), its noise the standard
+ * error of that median from their spread: 1.2533 * 1.4826 * MAD(d) /
+ * sqrt(n).  The two are the same unless |median| > 4 standard errors AND
+ * > FLOOR_US: four standard errors keep a loaded machine from failing a
+ * sound isad; the floor is what an audit record that names a marking (as
+ * DESIGN §7 requires where the document exists) may cost over one that
+ * names none.  Before the access index, an off-list document of 8,000
+ * entries took about 1 ms more than a missing id: far past both.
+ */
+#define PAIRS		800
+#define WARMUP		50
+#define FLOOR_US	5.0
+#define K_SE		4.0
+
+static int
+setup(void **state)
+{
+	harness_t *h = h_new();
+
+	h_user(h, "ctp-author", "ctpse", "SC", NULL);
+	h_user(h, "police-reader", "police", "SC", NULL);
+	h_user(h, "council-prober", "hcc", "SC", NULL);
+	h_user(h, "ctp-other", "ctpse", "SC", NULL);
+	h_start(h);
+	*state = h;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	h_free(*state);
+	return 0;
+}
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* Send env on s; the reply's status (and message into msg), timed. */
+static double
+timed_call(void *s, Isa__Envelope *env, Isa__Status *status, char *msg,
+    size_t msglen)
+{
+	static uint8_t reply[65536];
+	uint8_t *buf;
+	size_t len;
+	Isa__Envelope *resp;
+	double t0, t1;
+	int n;
+
+	assert_int_equal(envelope_encode(env, &buf, &len), 0);
+	t0 = now_us();
+	assert_int_equal(h_send(s, buf, len, 0), 0);
+	n = h_recv(s, reply, sizeof(reply), 10000);
+	t1 = now_us();
+	free(buf);
+	assert_true(n >= 0);
+	assert_non_null(resp = isa__envelope__unpack(NULL, (size_t)n, reply));
+	*status = resp->status;
+	if (msg != NULL)
+		snprintf(msg, msglen, "%s", resp->message ? resp->message : "");
+	isa__envelope__free_unpacked(resp, NULL);
+	return t1 - t0;
+}
+
+/* sqrt without libm (Newton's method; x >= 1 here). */
+static double
+root(double x)
+{
+	double r = x;
+
+	for (int i = 0; i < 60; i++)
+		r = (r + x / r) / 2;
+	return r;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* What one comparison found. */
+typedef struct {
+	double med_a, med_b;	/* medians of each, µs */
+	double diff, se;	/* median of the paired differences, its SE */
+} compare_t;
+
+/* Make an envelope asking about id for the kind of request body. */
+typedef void (*make_fn)(Isa__Envelope *env, void *body, const char *id);
+
+static void
+make_info(Isa__Envelope *env, void *body, const char *id)
+{
+	Isa__InfoRequest *r = body;
+
+	isa__info_request__init(r);
+	r->id = (char *)id;
+	env->body_case = ISA__ENVELOPE__BODY_INFO;
+	env->info = r;
+}
+
+static void
+make_decide(Isa__Envelope *env, void *body, const char *id)
+{
+	Isa__DecideRequest *r = body;
+
+	isa__decide_request__init(r);
+	r->id = (char *)id;
+	r->approve = true;
+	env->body_case = ISA__ENVELOPE__BODY_DECIDE;
+	env->decide = r;
+}
+
+/* Time requests about a (existing, not the prober's) and b (missing),
+ * alternating; both must answer NOT_FOUND with the same words. */
+static compare_t
+compare(harness_t *h, const char *user, make_fn make, const char *a,
+    const char *b)
+{
+	void *ctx = zmq_ctx_new(), *s = h_dealer(h, ctx, user);
+	double *ta = calloc(PAIRS, sizeof(double));
+	double *tb = calloc(PAIRS, sizeof(double));
+	double *d = calloc(PAIRS, sizeof(double));
+	union {
+		Isa__InfoRequest info;
+		Isa__DecideRequest decide;
+	} body;
+	Isa__Envelope env;
+	Isa__Status st;
+	char ma[512], mb[512], *p;
+	compare_t c;
+	uint64_t rid = 1;
+
+	assert_non_null(ta);
+	assert_non_null(tb);
+	assert_non_null(d);
+	for (int i = -WARMUP; i < PAIRS; i++) {
+		for (int step = 0; step < 2; step++) {
+			/* A first in even pairs, B first in odd ones: the
+			 * second of two requests is a little faster. */
+			int k = step ^ (i & 1);
+			double t;
+
+			isa__envelope__init(&env);
+			env.version = ISA_PROTOCOL_VERSION;
+			env.request_id = rid++;
+			make(&env, &body, k == 0 ? a : b);
+			t = timed_call(s, &env, &st, k == 0 ? ma : mb,
+			    sizeof(ma));
+			assert_int_equal(st, ISA__STATUS__NOT_FOUND);
+			if (i >= 0)
+				(k == 0 ? ta : tb)[i] = t;
+		}
+		if (i == 0) {
+			/* The same words but for the id. */
+			if ((p = strstr(ma, a)) != NULL)
+				memcpy(p, b, strlen(b));
+			assert_string_equal(ma, mb);
+		}
+	}
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	for (int i = 0; i < PAIRS; i++)
+		d[i] = ta[i] - tb[i];
+	c.diff = median(d, PAIRS);
+	for (int i = 0; i < PAIRS; i++)
+		d[i] = d[i] > c.diff ? d[i] - c.diff : c.diff - d[i];
+	c.se = 1.2533 * 1.4826 * median(d, PAIRS) / root((double)PAIRS);
+	c.med_a = median(ta, PAIRS);
+	c.med_b = median(tb, PAIRS);
+	free(ta);
+	free(tb);
+	free(d);
+	return c;
+}
+
+static void
+check(const char *what, compare_t c)
+{
+	double limit = K_SE * c.se > FLOOR_US ? K_SE * c.se : FLOOR_US;
+
+	print_message("%s: median %.1f us (off-list) vs %.1f us (missing); "
+	    "paired difference %+.1f us, SE %.1f us, limit %.1f us\n", what,
+	    c.med_a, c.med_b, c.diff, c.se, limit);
+	if (c.diff > limit || c.diff < -limit)
+		fail_msg("%s: an off-list lookup takes %+.1f us more than a "
+		    "missing id's (limit %.1f us)", what, c.diff, limit);
+}
+
+/* Give document idtext (made through isa) an access list of n entries,
+ * none the prober's, as n granted shares would: record and index. */
+static void
+widen(harness_t *h, const char *idtext, size_t n)
+{
+	static const char *const names[] = { "user:ctp-author",
+	    "agency:ctpse", "user:police-reader", "agency:police",
+	    "user:ctp-other" };
+	uint8_t id[DOCID_LEN], *buf;
+	store_t *s = NULL;
+	store_txn_t *t;
+	Isa__StoredDoc *r;
+	const void *v;
+	size_t len;
+	char err[256], **old, **acc = calloc(n, sizeof(*acc));
+
+	assert_non_null(acc);
+	assert_int_equal(docid_parse(idtext, id), 0);
+	if (store_open(h_data_dir(h), INT64_C(17179869184), &s, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_get(t, STORE_DOCS, id, DOCID_LEN, &v, &len), 0);
+	assert_non_null(r = isa__stored_doc__unpack(NULL, len, v));
+	for (size_t i = 0; i < n; i++) {
+		acc[i] = (char *)names[i % 5];
+		assert_int_equal(docindex_add_access(t, id, acc[i]), 0);
+	}
+	old = r->access;
+	len = r->n_access;
+	r->access = acc;
+	r->n_access = n;
+	assert_non_null(buf = malloc(isa__stored_doc__get_packed_size(r)));
+	assert_int_equal(store_put(t, STORE_DOCS, id, DOCID_LEN, buf,
+	    isa__stored_doc__pack(r, buf)), 0);
+	r->access = old;
+	r->n_access = len;
+	isa__stored_doc__free_unpacked(r, NULL);
+	free(buf);
+	free(acc);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+}
+
+/* A missing id of the right form. */
+static void
+missing_id(char *out)
+{
+	uint8_t raw[DOCID_LEN];
+
+	for (size_t i = 0; i < DOCID_LEN; i++)
+		raw[i] = (uint8_t)(0xA5 ^ (i * 37));
+	docid_format(raw, out);
+}
+
+static void
+test_offlist_document(void **state)
+{
+	harness_t *h = *state;
+	static const size_t sizes[] = { 1, 64, 8000 };
+	char in[512], ids[3][32], missing[DOCID_TEXT_LEN + 1], what[64];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(in, sizeof(in), "%s/t%d", h_dir(h), i);
+		du_make_file(in, 1000, 70 + (unsigned)i);
+		assert_int_equal(du_put(h, "ctp-author", in, "Timed",
+		    "OFFICIAL", "agency:ctpse", NULL, ids[i], NULL), 0);
+	}
+	assert_int_equal(h_stop(h), 0);
+	for (int i = 0; i < 3; i++)
+		widen(h, ids[i], sizes[i]);
+	h_start(h);
+	missing_id(missing);
+	for (int i = 0; i < 3; i++) {
+		snprintf(what, sizeof(what), "info, %zu entries", sizes[i]);
+		check(what, compare(h, "council-prober", make_info, ids[i],
+		    missing));
+	}
+}
+
+static void
+test_invisible_request(void **state)
+{
+	harness_t *h = *state;
+	void *ctx = zmq_ctx_new(), *s;
+	Isa__Envelope env = ISA__ENVELOPE__INIT, *resp;
+	Isa__ShareRequest sr = ISA__SHARE_REQUEST__INIT;
+	char in[512], id[32], req[64], missing[DOCID_TEXT_LEN + 1];
+	static uint8_t reply[65536];
+	uint8_t *buf;
+	size_t len;
+	int n;
+
+	snprintf(in, sizeof(in), "%s/req", h_dir(h));
+	du_make_file(in, 1000, 80);
+	assert_int_equal(du_put(h, "ctp-author", in, "Asked for", "OFFICIAL",
+	    "user:police-reader", NULL, id, NULL), 0);
+	/* police-reader asks to pass it on: a pending request */
+	s = h_dealer(h, ctx, "police-reader");
+	env.version = ISA_PROTOCOL_VERSION;
+	env.request_id = 1;
+	env.body_case = ISA__ENVELOPE__BODY_SHARE;
+	env.share = &sr;
+	sr.id = id;
+	sr.to = (char *)"agency:police";
+	sr.reason = (char *)"the district needs it";
+	assert_int_equal(envelope_encode(&env, &buf, &len), 0);
+	assert_int_equal(h_send(s, buf, len, 0), 0);
+	free(buf);
+	assert_true((n = h_recv(s, reply, sizeof(reply), 10000)) >= 0);
+	assert_non_null(resp = isa__envelope__unpack(NULL, (size_t)n, reply));
+	assert_int_equal(resp->status, ISA__STATUS__OK);
+	assert_false(resp->share_reply->granted);
+	snprintf(req, sizeof(req), "%s", resp->share_reply->request);
+	isa__envelope__free_unpacked(resp, NULL);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	missing_id(missing);
+	check("decide, invisible request", compare(h, "council-prober",
+	    make_decide, req, missing));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_offlist_document),
+		cmocka_unit_test(test_invisible_request),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
