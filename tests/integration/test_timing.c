@@ -1,5 +1,6 @@
 /* test_timing.c: rule 2 in time: a refused lookup of an off-list document (or an invisible request) takes as long as one of a missing id. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,23 +21,28 @@
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /*
- * The statistic.  Requests for the two ids alternate (A B, B A, A B, ...)
- * on one connection, so drift and other load hit both alike, and neither
- * is always the one that goes second (a little faster); each pair gives
- * d = t(A) - t(B).  The estimate of the difference is the median of the d
- * (robust to the outliers a shared machine gives), its noise the standard
- * error of that median from their spread: 1.2533 * 1.4826 * MAD(d) /
- * sqrt(n).  The two are the same unless |median| > 4 standard errors AND
- * > FLOOR_US: four standard errors keep a loaded machine from failing a
- * sound isad; the floor is what an audit record that names a marking (as
- * DESIGN §7 requires where the document exists) may cost over one that
- * names none.  Before the access index, an off-list document of 8,000
- * entries took about 1 ms more than a missing id: far past both.
+ * The statistic.  Requests for the two ids alternate in pairs (A B, B A,
+ * A B, ...) on one connection, so drift and other load hit both alike;
+ * each pair gives d = t(A) - t(B).  The second request of a pair is a
+ * little faster, so the pairs with A first and those with B first are
+ * taken apart: the estimate of the difference is the mean of their two
+ * medians of d (medians: robust to the outliers a shared machine gives;
+ * the mean of the two: the order's effect cancels), its noise the standard
+ * error of that from the spread of d: 1.2533 * 1.4826 * MAD / sqrt(n) for
+ * each median.  One run finds a difference when |estimate| > 6 standard
+ * errors (the bursts of a loaded machine make d's spread understate it)
+ * AND > FLOOR_US (what an audit record that names a marking, as
+ * DESIGN §7 requires where the document exists, may cost over one that
+ * names none).  The times differ when two of three runs find a
+ * difference: a loaded machine's bursts seldom repeat; a leak does.
+ * Before the access index, an off-list document of 8,000 entries took
+ * about 1 ms more than a missing id, one entry or a request 30-50 us more
+ * in the sanitizer build: far past both.
  */
 #define PAIRS		800
 #define WARMUP		50
 #define FLOOR_US	5.0
-#define K_SE		4.0
+#define K_SE		6.0
 
 static int
 setup(void **state)
@@ -99,7 +105,7 @@ timed_call(void *s, Isa__Envelope *env, Isa__Status *status, char *msg,
 static double
 root(double x)
 {
-	double r = x;
+	double r = x > 1 ? x : 1;
 
 	for (int i = 0; i < 60; i++)
 		r = (r + x / r) / 2;
@@ -119,6 +125,17 @@ median(double *v, size_t n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The median m of the n differences d and its standard error se (from
+ * their MAD); d is reordered. */
+static void
+paired(double *d, size_t n, double *m, double *se)
+{
+	*m = median(d, n);
+	for (size_t i = 0; i < n; i++)
+		d[i] = d[i] > *m ? d[i] - *m : *m - d[i];
+	*se = 1.2533 * 1.4826 * median(d, n) / root((double)n);
 }
 
 /* What one comparison found. */
@@ -202,12 +219,17 @@ compare(harness_t *h, const char *user, make_fn make, const char *a,
 	}
 	zmq_close(s);
 	zmq_ctx_term(ctx);
+	/* Pairs with A first in d[0 .. PAIRS/2), B first after. */
 	for (int i = 0; i < PAIRS; i++)
-		d[i] = ta[i] - tb[i];
-	c.diff = median(d, PAIRS);
-	for (int i = 0; i < PAIRS; i++)
-		d[i] = d[i] > c.diff ? d[i] - c.diff : c.diff - d[i];
-	c.se = 1.2533 * 1.4826 * median(d, PAIRS) / root((double)PAIRS);
+		d[(i & 1) * (PAIRS / 2) + i / 2] = ta[i] - tb[i];
+	{
+		double m0, m1, s0, s1;
+
+		paired(d, PAIRS / 2, &m0, &s0);
+		paired(d + PAIRS / 2, PAIRS / 2, &m1, &s1);
+		c.diff = (m0 + m1) / 2;
+		c.se = root(s0 * s0 + s1 * s1) / 2;
+	}
 	c.med_a = median(ta, PAIRS);
 	c.med_b = median(tb, PAIRS);
 	free(ta);
@@ -216,17 +238,37 @@ compare(harness_t *h, const char *user, make_fn make, const char *a,
 	return c;
 }
 
-static void
-check(const char *what, compare_t c)
+/* Whether the two answered alike in time (printed either way). */
+static bool
+alike(const char *what, compare_t c)
 {
 	double limit = K_SE * c.se > FLOOR_US ? K_SE * c.se : FLOOR_US;
 
 	print_message("%s: median %.1f us (off-list) vs %.1f us (missing); "
 	    "paired difference %+.1f us, SE %.1f us, limit %.1f us\n", what,
 	    c.med_a, c.med_b, c.diff, c.se, limit);
-	if (c.diff > limit || c.diff < -limit)
-		fail_msg("%s: an off-list lookup takes %+.1f us more than a "
-		    "missing id's (limit %.1f us)", what, c.diff, limit);
+	if (c.diff <= limit && c.diff >= -limit)
+		return true;
+	print_message("%s: an off-list lookup takes %+.1f us more than a "
+	    "missing id's (limit %.1f us)\n", what, c.diff, limit);
+	return false;
+}
+
+/* Whether requests about a and b take the same time: two of three runs
+ * must not find a difference. */
+static bool
+same_time(harness_t *h, const char *what, make_fn make, const char *a,
+    const char *b)
+{
+	int found = 0, not_found = 0;
+
+	while (found < 2 && not_found < 2) {
+		if (alike(what, compare(h, "council-prober", make, a, b)))
+			not_found++;
+		else
+			found++;
+	}
+	return not_found == 2;
 }
 
 /* Give document idtext (made through isa) an access list of n entries,
@@ -290,6 +332,7 @@ test_offlist_document(void **state)
 	harness_t *h = *state;
 	static const size_t sizes[] = { 1, 64, 8000 };
 	char in[512], ids[3][32], missing[DOCID_TEXT_LEN + 1], what[64];
+	bool ok = true;
 
 	for (int i = 0; i < 3; i++) {
 		snprintf(in, sizeof(in), "%s/t%d", h_dir(h), i);
@@ -304,9 +347,9 @@ test_offlist_document(void **state)
 	missing_id(missing);
 	for (int i = 0; i < 3; i++) {
 		snprintf(what, sizeof(what), "info, %zu entries", sizes[i]);
-		check(what, compare(h, "council-prober", make_info, ids[i],
-		    missing));
+		ok &= same_time(h, what, make_info, ids[i], missing);
 	}
+	assert_true(ok);
 }
 
 static void
@@ -347,8 +390,8 @@ test_invisible_request(void **state)
 	zmq_close(s);
 	zmq_ctx_term(ctx);
 	missing_id(missing);
-	check("decide, invisible request", compare(h, "council-prober",
-	    make_decide, req, missing));
+	assert_true(same_time(h, "decide, invisible request", make_decide,
+	    req, missing));
 }
 
 int
