@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "daemon/docindex.h"
 #include "policy/marking.h"
+#include "proto/sha256.h"
 
 #define KEY_MAX 300	/* a principal key: "group:" and an id, a NUL */
 #define MARKING_MAX 1024
@@ -58,6 +59,25 @@ words_line(const Isa__StoredDoc *r, char *buf, size_t len)
 		snprintf(buf + n, len - n, " %s", handling);
 }
 
+/* id -> its SHA-256 (32 bytes, zeros when it has none), its marking. */
+static int
+put_marks(store_txn_t *t, const uint8_t *id, const Isa__StoredDoc *r,
+    const char *marking)
+{
+	size_t ml = strlen(marking);
+	uint8_t *val = calloc(1, SHA256_LEN + ml);
+	int rc;
+
+	if (val == NULL)
+		return ISA_ERR_NOMEM;
+	if (r->sha256.len == SHA256_LEN)
+		memcpy(val, r->sha256.data, SHA256_LEN);
+	memcpy(val + SHA256_LEN, marking, ml);
+	rc = store_put(t, STORE_MARKS, id, DOCID_LEN, val, SHA256_LEN + ml);
+	free(val);
+	return rc;
+}
+
 int
 docindex_add_doc(store_txn_t *t, const Isa__StoredDoc *r,
     const char *marking)
@@ -82,8 +102,7 @@ docindex_add_doc(store_txn_t *t, const Isa__StoredDoc *r,
 		words_line(r, line, sizeof(line));
 		marking = line;
 	}
-	return store_put(t, STORE_MARKS, id, DOCID_LEN, marking,
-	    strlen(marking));
+	return put_marks(t, id, r, marking);
 }
 
 int
@@ -201,17 +220,20 @@ docindex_may_see_request(store_txn_t *t, const policy_t *p,
 }
 
 const char *
-docindex_marking(job_t *j, store_txn_t *t, const uint8_t id[DOCID_LEN])
+docindex_marking(job_t *j, store_txn_t *t, const uint8_t id[DOCID_LEN],
+    uint8_t sha[SHA256_LEN])
 {
 	const void *v;
 	size_t vl;
 	char *out;
 
-	if (store_get(t, STORE_MARKS, id, DOCID_LEN, &v, &vl) != 0)
+	if (store_get(t, STORE_MARKS, id, DOCID_LEN, &v, &vl) != 0 ||
+	    vl < SHA256_LEN)
 		return NULL;
-	out = job_alloc(j, vl + 1);
-	memcpy(out, v, vl);
-	out[vl] = '\0';
+	memcpy(sha, v, SHA256_LEN);
+	out = job_alloc(j, vl - SHA256_LEN + 1);
+	memcpy(out, (const uint8_t *)v + SHA256_LEN, vl - SHA256_LEN);
+	out[vl - SHA256_LEN] = '\0';
 	return out;
 }
 

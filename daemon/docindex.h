@@ -68,10 +68,11 @@ bool docindex_may_know(store_txn_t *t, const policy_t *p,
 bool docindex_may_see_request(store_txn_t *t, const policy_t *p,
     const policy_user_t *u, const uint8_t id[DOCID_LEN]);
 
-/* The marking line recorded for document id, in j; NULL when there is no
- * such document.  One lookup either way. */
+/* The marking line recorded for document id, in j, and its SHA-256 in sha
+ * (zeros when it has none); NULL when there is no such document.  One
+ * lookup either way. */
 const char *docindex_marking(job_t *j, store_txn_t *t,
-    const uint8_t id[DOCID_LEN]);
+    const uint8_t id[DOCID_LEN], uint8_t sha[32]);
 
 /* For request id: its target and its document's marking, in j; false when
  * there is no such request. */

@@ -68,7 +68,8 @@ typedef struct {
 	char idtext[DOCID_TEXT_LEN + 1];
 	const char *marking;		/* the dummy of a document the subject
 					 * cannot know: its marking line (in
-					 * the job), for the audit record */
+					 * the job), for the audit record, */
+	uint8_t sha256[32];		/* and its content's SHA-256 */
 } doc_t;
 
 /*

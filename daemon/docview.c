@@ -140,7 +140,7 @@ doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
 	 * record, one lookup whether there is one or not. */
 	if (!docindex_may_know(txn, j->policy, j->subject, id)) {
 		doc_dummy(d, id);
-		d->marking = docindex_marking(j, txn, id);
+		d->marking = docindex_marking(j, txn, id, d->sha256);
 		return 0;
 	}
 	return doc_open_any(j, txn, idtext, d);
