@@ -66,17 +66,29 @@ typedef struct {
 	Isa__StoredDoc *rec;		/* NULL: no such document (dummy view) */
 	policy_doc_t view;
 	char idtext[DOCID_TEXT_LEN + 1];
+	const char *marking;		/* the dummy of a document the subject
+					 * cannot know: its marking line (in
+					 * the job), for the audit record, */
+	uint8_t sha256[32];		/* and its content's SHA-256 */
 } doc_t;
 
 /*
  * Read document idtext (as the client named it) in txn and make its view
  * against j's policy; an id that does not exist gets the dummy view, so the
- * decision takes the same path.  Returns 0; ISA_ERR_PARSE when idtext is
+ * decision takes the same path, and so does one whose access index
+ * (docindex.h) says j's subject cannot pass rule 2 for it: its record is
+ * not read (d->marking then holds its marking line).  Returns 0; ISA_ERR_PARSE when idtext is
  * not an id at all (the caller answers BAD_REQUEST); ISA_ERR_* for a store
  * fault.  Free with doc_release.
  */
 __attribute__((warn_unused_result))
 int doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d);
+
+/* As doc_open, reading the record whoever asks (the dummy only for a
+ * missing or damaged one): for those who see a document without rule 2
+ * (a request's deciders, the oversight notice). */
+__attribute__((warn_unused_result))
+int doc_open_any(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d);
 
 /* As doc_open from raw bytes of a StoredDoc (from iteration).  Returns 0 or
  * ISA_ERR_PARSE. */

@@ -71,6 +71,10 @@ open_and_decide(job_t *j, store_txn_t *t, const char *idtext,
 			memcpy(j->a_sha, d->rec->sha256.data, sizeof(j->a_sha));
 			j->a_has_sha = true;
 		}
+	} else if ((j->a_marking = d->marking) != NULL &&
+	    action == POLICY_ACTION_GET) {
+		memcpy(j->a_sha, d->sha256, sizeof(j->a_sha));
+		j->a_has_sha = true;
 	}
 	if (!doc_decide(j, action, d, NULL, &dec)) {
 		doc_release(d);

@@ -273,7 +273,7 @@ entry_doc(reader_t *r, const Isa__StoredInbox *s, Isa__InboxEntry *e)
 
 	if (s->doc.len != DOCID_LEN)
 		return strcmp(s->kind, INBOX_NEW) != 0;
-	if (doc_open(j, r->t, e->doc, &d) != 0)
+	if (doc_open_any(j, r->t, e->doc, &d) != 0)
 		return false;
 	if (d.rec == NULL) {
 		doc_release(&d);

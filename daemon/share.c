@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "daemon/crypto.h"
+#include "daemon/docindex.h"
 #include "daemon/docs.h"
 #include "daemon/kekref.h"
 #include "daemon/inbox.h"
@@ -181,7 +182,7 @@ grant(job_t *j, store_txn_t *txn, const uint8_t *id, const uint8_t *req,
 			r->n_access--;
 			r->access = old;
 		}
-		if (rc != 0)
+		if (rc != 0 || (rc = docindex_add_access(txn, id, target)) != 0)
 			goto out;
 	}
 	if ((rc = doc_load(j, txn, id, &d)) != 0)
@@ -213,6 +214,30 @@ out:
 	return rc;
 }
 
+/* The request c stored: who may see it (docindex.h). */
+static int
+index_request(store_txn_t *txn, const change_t *c, const char *marking)
+{
+	Isa__StoredRequest *q;
+	Isa__StoredDoc *r = NULL;
+	const void *val;
+	size_t len;
+	int rc;
+
+	if ((q = isa__stored_request__unpack(NULL, c->record_len, c->record))
+	    == NULL)
+		return ISA_ERR_PARSE;
+	rc = store_get(txn, STORE_DOCS, c->doc, DOCID_LEN, &val, &len);
+	if (rc == 0 && (r = isa__stored_doc__unpack(NULL, len, val)) == NULL)
+		rc = ISA_ERR_PARSE;
+	if (rc == 0)
+		rc = docindex_add_request(txn, q, r, marking);
+	if (r != NULL)
+		isa__stored_doc__free_unpacked(r, NULL);
+	isa__stored_request__free_unpacked(q, NULL);
+	return rc;
+}
+
 static int
 share_apply(store_txn_t *txn, writer_op_t *op)
 {
@@ -234,7 +259,8 @@ share_apply(store_txn_t *txn, writer_op_t *op)
 			return rc;
 	}
 	if ((rc = store_put(txn, STORE_REQUESTS, c->req, DOCID_LEN, c->record,
-	    c->record_len)) != 0 || c->grant)
+	    c->record_len)) != 0 ||
+	    (rc = index_request(txn, c, j->a_marking)) != 0 || c->grant)
 		return rc;
 	/* Filed: whoever may decide hears of it. */
 	if ((rc = doc_load(j, txn, c->doc, &d)) != 0)
@@ -385,8 +411,7 @@ open_doc(worker_ctx_t *w, job_t *j, const char *idtext, doc_t *d)
 		    "store right now; try again later (%s)", idtext);
 		return false;
 	}
-	if (d->rec != NULL)
-		j->a_marking = doc_marking_line(j, d);
+	j->a_marking = d->rec != NULL ? doc_marking_line(j, d) : d->marking;
 	return true;
 }
 
@@ -515,13 +540,15 @@ request_info(job_t *j, const Isa__StoredRequest *q, const doc_t *d,
 
 /*
  * Open request idtext in t, and its document: *q is NULL (and d the dummy)
- * for an id that names no request, so the decision takes one path.
+ * for an id that names no request, so the decision takes one path, and for
+ * one the subject may not see (then d->marking and *hidden_target, when
+ * not NULL, hold its marking and target for the audit record).
  * Returns 0, ISA_ERR_PARSE (not an id) or a store error.
  */
 static int
 request_open(job_t *j, store_txn_t *t, const char *idtext,
     Isa__StoredRequest **q, doc_t *d, policy_request_t *rq,
-    char *canon)
+    char *canon, const char **hidden_target)
 {
 	uint8_t id[DOCID_LEN];
 	char docid[DOCID_TEXT_LEN + 1];
@@ -534,6 +561,22 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 	if (docid_parse(idtext, id) != 0)
 		return ISA_ERR_PARSE;
 	docid_format(id, canon);
+	/* §5, timing included: a request the subject may not see is not
+	 * read; answered from the dummy as for one that does not exist
+	 * (its target and marking fetched for the audit record, one lookup
+	 * whether it exists or not). */
+	if (!docindex_may_see_request(t, j->policy, j->subject, id)) {
+		const char *target, *marking;
+
+		(void)docindex_request_marks(j, t, id, &target, &marking);
+		policy_request_dummy(rq, canon);
+		docid_format(id, d->idtext);
+		policy_doc_dummy(&d->view, d->idtext);
+		d->marking = marking;
+		if (hidden_target != NULL)
+			*hidden_target = target;
+		return 0;
+	}
 	rc = store_get(t, STORE_REQUESTS, id, DOCID_LEN, &val, &len);
 	if (rc == 0 && (*q = isa__stored_request__unpack(NULL, len, val)) ==
 	    NULL)
@@ -550,7 +593,9 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 		return 0;
 	}
 	docid_format((*q)->doc.data, docid);
-	if ((rc = doc_open(j, t, docid, d)) != 0) {
+	/* Who sees the request sees its document's record (its deciders
+	 * decide on it; rule 2 is theirs to pass in policy_decide). */
+	if ((rc = doc_open_any(j, t, docid, d)) != 0) {
 		isa__stored_request__free_unpacked(*q, NULL);
 		*q = NULL;
 		return rc;
@@ -576,6 +621,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 	Isa__StoredRequest *q;
 	Isa__DecideReply *rep;
 	crypto_dek_t *dek;
+	const char *target = NULL;
 	store_txn_t *t;
 	change_t *c;
 	char canon[DOCID_TEXT_LEN + 1];
@@ -587,7 +633,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 		return;
 	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
-	rc = request_open(j, t, dr->id, &q, &d, &rq, canon);
+	rc = request_open(j, t, dr->id, &q, &d, &rq, canon, &target);
 	store_txn_abort(t);
 	if (rc == ISA_ERR_PARSE) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "\"%s\" is not a "
@@ -603,6 +649,10 @@ share_decide(worker_ctx_t *w, job_t *j)
 		j->a_target = job_strdup(j, q->target);
 		if (d.rec != NULL)
 			j->a_marking = doc_marking_line(j, &d);
+	} else {
+		j->a_marking = d.marking;
+		if (target != NULL)
+			j->a_target = target;
 	}
 	args.request = &rq;
 	if (!doc_decide(j, dr->approve ? POLICY_ACTION_APPROVE :
@@ -665,7 +715,7 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 	if (klen != DOCID_LEN || l->rep->n_requests == l->cap)
 		return l->rep->n_requests == l->cap;
 	docid_format(key, idtext);
-	if (request_open(j, l->t, idtext, &q, &d, &rq, canon) != 0)
+	if (request_open(j, l->t, idtext, &q, &d, &rq, canon, NULL) != 0)
 		return 0;
 	if (q == NULL || d.rec == NULL || (!l->all && strcmp(q->state,
 	    "pending") != 0))

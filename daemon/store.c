@@ -14,6 +14,7 @@
 
 static const char *const db_names[STORE_NDBS_] = {
 	"meta", "docs", "chunks", "sha", "audit", "requests", "inbox",
+	"access", "marks", "reqsee",
 };
 
 struct store {
@@ -75,6 +76,22 @@ store_check_schema(store_t *s, char *err, size_t errlen)
 	theirs = (uint32_t)((const uint8_t *)v)[0] << 24 |
 	    (uint32_t)((const uint8_t *)v)[1] << 16 |
 	    (uint32_t)((const uint8_t *)v)[2] << 8 | ((const uint8_t *)v)[3];
+	if (theirs < STORE_SCHEMA_VERSION) {
+		/* An older store: its indexes are built in the same commit
+		 * that writes the new version, so a crash leaves either. */
+		if ((rc = store_upgrade(t, theirs)) != 0 ||
+		    (rc = store_put(t, STORE_META, "schema", 6, mine, 4)) != 0)
+			store_txn_abort(t);
+		else
+			rc = store_txn_commit(t);	/* frees t either way */
+		if (rc != 0) {
+			snprintf(err, errlen, "cannot upgrade the store from "
+			    "schema %u to %d: %s", theirs,
+			    STORE_SCHEMA_VERSION, isa_strerror(rc));
+			return rc;
+		}
+		return 0;
+	}
 	store_txn_abort(t);
 	if (theirs > STORE_SCHEMA_VERSION) {
 		snprintf(err, errlen, "the store in this data dir has schema %u, "
@@ -298,7 +315,8 @@ store_del_prefix(store_txn_t *t, store_db_t db, const void *prefix,
 
 	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
 		return store_err(rc);
-	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	/* An empty prefix: every key (LMDB has no empty key to seek to). */
+	rc = mdb_cursor_get(c, &k, &v, plen > 0 ? MDB_SET_RANGE : MDB_FIRST);
 	while (rc == 0 && k.mv_size >= plen &&
 	    memcmp(k.mv_data, prefix, plen) == 0) {
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
@@ -325,6 +343,74 @@ store_iter(store_txn_t *t, store_db_t db, const void *start, size_t slen,
 	    MDB_FIRST);
 	while (rc == 0 && !stop) {
 		stop = fn(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+		if (!stop)
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (stop)
+		return stop;
+	return rc == MDB_NOTFOUND ? 0 : store_err(rc);
+}
+
+/* prefix || id in key (STORE_INDEX_KEY_MAX bytes); its length, or 0 when
+ * too long. */
+static size_t
+index_key(uint8_t *key, const void *prefix, size_t plen, const uint8_t *id)
+{
+	if (plen > STORE_INDEX_KEY_MAX - 16)
+		return 0;
+	memcpy(key, prefix, plen);
+	memcpy(key + plen, id, 16);
+	return plen + 16;
+}
+
+int
+store_index_put(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16])
+{
+	uint8_t key[STORE_INDEX_KEY_MAX];
+	size_t klen = index_key(key, prefix, plen, id);
+
+	return klen == 0 ? ISA_ERR_RANGE : store_put(t, db, key, klen, "", 0);
+}
+
+int
+store_index_has(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16])
+{
+	uint8_t key[STORE_INDEX_KEY_MAX];
+	size_t klen = index_key(key, prefix, plen, id);
+	const void *v;
+	size_t vl;
+
+	return klen == 0 ? ISA_ERR_NOTFOUND : store_get(t, db, key, klen, &v,
+	    &vl);
+}
+
+int
+store_index_del(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16])
+{
+	uint8_t key[STORE_INDEX_KEY_MAX];
+	size_t klen = index_key(key, prefix, plen, id);
+
+	return klen == 0 ? 0 : store_del(t, db, key, klen);
+}
+
+int
+store_index_each(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, store_index_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k = { plen, (void *)(uintptr_t)prefix }, v;
+	int rc, stop = 0;
+
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
+		return store_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && !stop && k.mv_size == plen + 16 &&
+	    memcmp(k.mv_data, prefix, plen) == 0) {
+		stop = fn(arg, (const uint8_t *)k.mv_data + plen);
 		if (!stop)
 			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 	}

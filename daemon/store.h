@@ -14,7 +14,10 @@
  * thread, one at a time each (the environment is opened MDB_NOTLS).
  */
 
-#define STORE_SCHEMA_VERSION 1
+/* 2: the content index holds every document per SHA-256, and the access,
+ * marking and request indexes exist (built from the records at open when a
+ * schema-1 store is upgraded, store_upgrade). */
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct store store_t;
 typedef struct store_txn store_txn_t;
@@ -24,10 +27,18 @@ typedef enum {
 	STORE_META = 0,		/* "schema", "kek_id", ... */
 	STORE_DOCS,		/* doc id (16) -> StoredDoc */
 	STORE_CHUNKS,		/* doc id (16) || index (8, BE) -> sealed chunk */
-	STORE_SHA,		/* SHA-256 (32) -> doc id (16), active documents */
+	STORE_SHA,		/* SHA-256 (32) || doc id (16) -> "": every
+				 * document not destroyed holding those bytes */
 	STORE_AUDIT,		/* seq (8, BE) -> AuditRecord */
 	STORE_REQUESTS,		/* request id (16) -> StoredRequest */
 	STORE_INBOX,		/* user id, NUL, seq (8, BE) -> StoredInbox */
+	STORE_ACCESS,		/* principal key, NUL, doc id (16) -> "": who
+				 * could be on a document's list (docindex.h) */
+	STORE_MARKS,		/* doc id (16) -> SHA-256 (32), marking line;
+				 * 'r' || request id (16) -> target, NUL,
+				 * marking: for refusals' audit records */
+	STORE_REQSEE,		/* principal key, NUL, request id (16) -> "":
+				 * who may see a request (docindex.h) */
 	STORE_NDBS_
 } store_db_t;
 
@@ -85,7 +96,8 @@ int store_put(store_txn_t *t, store_db_t db, const void *key, size_t klen,
 __attribute__((warn_unused_result))
 int store_del(store_txn_t *t, store_db_t db, const void *key, size_t klen);
 
-/* Delete every key beginning with prefix.  Returns 0 or ISA_ERR_*. */
+/* Delete every key beginning with prefix (plen 0: every key).  Returns 0
+ * or ISA_ERR_*. */
 __attribute__((warn_unused_result))
 int store_del_prefix(store_txn_t *t, store_db_t db, const void *prefix,
     size_t plen);
@@ -115,6 +127,38 @@ int store_iter(store_txn_t *t, store_db_t db, const void *start, size_t slen,
  */
 __attribute__((warn_unused_result))
 int store_reserve(store_t *s);
+
+/*
+ * Indexes: a key is a prefix (a principal's text and a NUL, or a SHA-256)
+ * and an id (16 bytes), with an empty value.  store_index_put adds one,
+ * store_index_has returns 0 when it is there (else ISA_ERR_NOTFOUND or a
+ * store error): one B-tree lookup whether or not it is, store_index_del
+ * removes one (absent is no error).  A key longer than STORE_INDEX_KEY_MAX
+ * is ISA_ERR_RANGE.  store_index_each calls fn with each id under prefix,
+ * in id order, until fn returns non-zero (returned) or they run out (0).
+ */
+#define STORE_INDEX_KEY_MAX 480
+__attribute__((warn_unused_result))
+int store_index_put(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16]);
+__attribute__((warn_unused_result))
+int store_index_has(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16]);
+__attribute__((warn_unused_result))
+int store_index_del(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16]);
+typedef int (*store_index_fn)(void *arg, const uint8_t id[16]);
+__attribute__((warn_unused_result))
+int store_index_each(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, store_index_fn fn, void *arg);
+
+/*
+ * Bring a store of schema from (< STORE_SCHEMA_VERSION) up to date in t,
+ * the write transaction store_open then commits with the new version.
+ * Defined by the daemon's index code (docindex.c), which knows the records.
+ */
+__attribute__((warn_unused_result))
+int store_upgrade(store_txn_t *t, uint32_t from);
 
 /* Entries in db (for tests and summaries). */
 size_t store_count(store_txn_t *t, store_db_t db);

@@ -10,6 +10,7 @@
 #include "common/timefmt.h"
 #include "daemon/audit.h"
 #include "daemon/current.h"
+#include "daemon/docindex.h"
 #include "daemon/docs.h"
 #include "daemon/inbox.h"
 #include "daemon/rekey.h"
@@ -116,18 +117,13 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 	static const ProtobufCBinaryData none = { 0, NULL };
 	char idtext[DOCID_TEXT_LEN + 1];
 	audit_entry_t e = { 0 };
-	const void *v;
-	size_t len;
 	int rc;
 
 	docid_format(r->id.data, idtext);
 	if ((rc = store_del_prefix(t, STORE_CHUNKS, r->id.data, DOCID_LEN))
 	    != 0)
 		return rc;
-	if (r->sha256.len == 32 && store_get(t, STORE_SHA, r->sha256.data, 32,
-	    &v, &len) == 0 && len == DOCID_LEN &&
-	    memcmp(v, r->id.data, DOCID_LEN) == 0 &&
-	    (rc = store_del(t, STORE_SHA, r->sha256.data, 32)) != 0)
+	if ((rc = docindex_drop_content(t, r)) != 0)
 		return rc;
 	e.actor = "isad";
 	e.action = "destroy";

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/wipe.h"
 #include "daemon/crypto.h"
+#include "daemon/docindex.h"
 #include "daemon/docs.h"
 #include "daemon/kekref.h"
 #include "daemon/inbox.h"
@@ -499,6 +500,58 @@ count_chunk(void *arg, const void *key, size_t klen, const void *val,
 	return 0;
 }
 
+/* For docindex_same_content: one document already holding the content. */
+typedef struct {
+	job_t *j;
+	store_txn_t *txn;
+	const finish_t *f;
+} same_t;
+
+/* 0 when the upload may go on past document id (not active, or the
+ * uploader may grant on it); 1 when refused (j's reply set); ISA_ERR_*. */
+static int
+same_content(void *arg, const uint8_t *id)
+{
+	same_t *s = arg;
+	const void *rv;
+	size_t rl;
+	doc_t held, mine;
+	policy_args_t args = { 0 };
+	policy_decision_t dec;
+	bool ok;
+	int rc;
+
+	if ((rc = store_get(s->txn, STORE_DOCS, id, DOCID_LEN, &rv, &rl)) != 0)
+		return rc == ISA_ERR_NOTFOUND ? 0 : rc;
+	if (doc_from_bytes(s->j, rv, rl, &held) != 0)
+		return 0;	/* damaged: logged, and held by nobody */
+	ok = held.view.state != DOC_ACTIVE;
+	if (!ok && doc_from_bytes(s->j, s->f->record, s->f->record_len,
+	    &mine) == 0) {
+		args.accreditation = s->f->accreditation;
+		args.same_content = &held.view;
+		ok = doc_decide(s->j, POLICY_ACTION_UPLOAD, &mine, &args, &dec);
+		doc_release(&mine);
+	}
+	doc_release(&held);
+	return ok ? 0 : 1;
+}
+
+/* The new document in its indexes (docindex.h), marking its line. */
+static int
+index_doc(store_txn_t *txn, const finish_t *f, const char *marking)
+{
+	Isa__StoredDoc *r = isa__stored_doc__unpack(NULL, f->record_len,
+	    f->record);
+	int rc;
+
+	if (r == NULL)
+		return ISA_ERR_PARSE;
+	rc = docindex_add_doc(txn, r, marking);
+	isa__stored_doc__free_unpacked(r, NULL);
+	return rc;
+}
+
 /*
  * In the writer, so that no other upload of the same content can slip in
  * between the check and the commit: every chunk is staged (one whose
@@ -511,9 +564,8 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 	job_t *j = (job_t *)(void *)op;
 	finish_t *f = j->state;
 	struct { const uint8_t *doc; uint64_t n; } staged = { f->doc, 0 };
+	same_t same;
 	uint8_t now[CRYPTO_KEK_ID_LEN];
-	const void *val;
-	size_t len;
 	int rc;
 
 	if ((rc = store_iter(txn, STORE_CHUNKS, f->doc, DOCID_LEN,
@@ -534,43 +586,22 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 		    (unsigned long long)f->chunks);
 		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
 	}
-	rc = store_get(txn, STORE_SHA, f->sha, SHA256_LEN, &val, &len);
-	if (rc == 0 && len == DOCID_LEN) {
-		const void *rv;
-		size_t rl;
-		doc_t same, mine;
-		policy_args_t args = { 0 };
-		policy_decision_t dec;
-
-		if (store_get(txn, STORE_DOCS, val, DOCID_LEN, &rv, &rl) == 0 &&
-		    doc_from_bytes(j, rv, rl, &same) == 0) {
-			bool ok = same.view.state != DOC_ACTIVE;
-
-			if (!ok && doc_from_bytes(j, f->record, f->record_len,
-			    &mine) == 0) {
-				args.accreditation = f->accreditation;
-				args.same_content = &same.view;
-				ok = doc_decide(j, POLICY_ACTION_UPLOAD, &mine,
-				    &args, &dec);
-				doc_release(&mine);
-			}
-			doc_release(&same);
-			if (!ok) {
-				/* Refused: the staged chunks go, nothing
-				 * else changes. */
-				if (!job_failed(j))
-					job_error(j, ISA__STATUS__CONFLICT,
-					    "this content is already held");
-				return store_del_prefix(txn, STORE_CHUNKS,
-				    f->doc, DOCID_LEN);
-			}
-		}
-	} else if (rc != ISA_ERR_NOTFOUND && rc != 0)
+	/* Rule 6(f): refused while any active document holds these bytes,
+	 * unless the uploader may grant on every one of them. */
+	same.j = j;
+	same.txn = txn;
+	same.f = f;
+	if ((rc = docindex_same_content(txn, f->sha, same_content, &same)) < 0)
 		return rc;
+	if (rc != 0) {
+		/* Refused: the staged chunks go, nothing else changes. */
+		if (!job_failed(j))
+			job_error(j, ISA__STATUS__CONFLICT,
+			    "this content is already held");
+		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
+	}
 	if ((rc = store_put(txn, STORE_DOCS, f->doc, DOCID_LEN, f->record,
-	    f->record_len)) != 0 ||
-	    (rc = store_put(txn, STORE_SHA, f->sha, SHA256_LEN, f->doc,
-	    DOCID_LEN)) != 0)
+	    f->record_len)) != 0 || (rc = index_doc(txn, f, j->a_marking)) != 0)
 		return rc;
 	return new_material(j, txn, f);
 }

@@ -1,4 +1,4 @@
-/* test_store.c: the LMDB key-value layer: get, put, delete by prefix, iterate, nested transactions, schema, group commits, space written ahead; the writer's one sync a group. */
+/* test_store.c: the LMDB key-value layer: get, put, delete by prefix, iterate, indexes, nested transactions, schema, group commits, space written ahead; the writer's one sync a group. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -88,6 +88,56 @@ test_kv(void **state)
 	assert_int_equal(store_txn_begin(s, false, &t), 0);
 	assert_int_equal(store_count(t, STORE_CHUNKS), 1);
 	store_txn_abort(t);
+	store_close(s);
+}
+
+static int
+collect_ids(void *arg, const uint8_t id[16])
+{
+	uint8_t *seen = arg;
+
+	seen[0]++;
+	seen[seen[0]] = id[0];
+	return 0;
+}
+
+/* Indexes: a prefix and an id; one prefix never reaches into a longer
+ * one; an empty prefix deletes every key. */
+static void
+test_index(void **state)
+{
+	static const uint8_t id1[16] = { 1 }, id2[16] = { 2 }, id3[16] = { 3 };
+	uint8_t seen[8] = { 0 }, big[STORE_INDEX_KEY_MAX] = { 0 };
+	store_t *s;
+	store_txn_t *t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(store_open(dir, 1 << 24, &s, err, sizeof(err)), 0);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_index_put(t, STORE_ACCESS, "user:a", 7, id2), 0);
+	assert_int_equal(store_index_put(t, STORE_ACCESS, "user:a", 7, id1), 0);
+	assert_int_equal(store_index_put(t, STORE_ACCESS, "user:ab", 8, id3),
+	    0);
+	assert_int_equal(store_index_put(t, STORE_ACCESS, big, sizeof(big),
+	    id3), ISA_ERR_RANGE);
+	assert_int_equal(store_index_has(t, STORE_ACCESS, "user:a", 7, id1), 0);
+	assert_int_equal(store_index_has(t, STORE_ACCESS, "user:a", 7, id3),
+	    ISA_ERR_NOTFOUND);
+	assert_int_equal(store_index_has(t, STORE_ACCESS, "user:ab", 8, id3),
+	    0);
+	assert_int_equal(store_index_each(t, STORE_ACCESS, "user:a", 7,
+	    collect_ids, seen), 0);
+	assert_int_equal(seen[0], 2);	/* id1, id2, in order; not id3 */
+	assert_int_equal(seen[1], 1);
+	assert_int_equal(seen[2], 2);
+	assert_int_equal(store_index_del(t, STORE_ACCESS, "user:a", 7, id1), 0);
+	assert_int_equal(store_index_del(t, STORE_ACCESS, "user:a", 7, id1), 0);
+	assert_int_equal(store_index_has(t, STORE_ACCESS, "user:a", 7, id1),
+	    ISA_ERR_NOTFOUND);
+	assert_int_equal(store_del_prefix(t, STORE_ACCESS, "", 0), 0);
+	assert_int_equal(store_count(t, STORE_ACCESS), 0);
+	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
 }
 
@@ -400,6 +450,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kv),
+		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_reserve_ahead),
 		cmocka_unit_test(test_reserve_fails_commits_go_on),
