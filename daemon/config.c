@@ -37,13 +37,19 @@ static const struct int_setting int_settings[] = {
 	{ "limits", "transfer_timeout_ms",
 	    offsetof(isad_config_t, transfer_timeout_ms), 100, 3600000 },
 	{ NULL, "workers", offsetof(isad_config_t, workers), 0, 64 },
+	{ "limits", "transfers_per_user",
+	    offsetof(isad_config_t, transfers_per_user), 1, 4096 },
+	{ "limits", "transfers", offsetof(isad_config_t, transfers), 1, 4096 },
+	{ "limits", "content_queued", offsetof(isad_config_t, content_queued),
+	    1 << 20, INT64_C(1) << 32 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",
     "origin", "limits", "audit", "accreditation", "map_size", "master_key",
     "handshake_ms", "workers", "master_passphrase_file", NULL };
 static const char *const limits_names[] = { "chunk", "max_message",
-    "max_document", "transfer_timeout_ms", NULL };
+    "max_document", "transfer_timeout_ms", "transfers_per_user", "transfers",
+    "content_queued", NULL };
 static const char *const audit_names[] = { "checkpoint_ms",
     "checkpoint_records", NULL };
 
@@ -233,6 +239,9 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	cfg->handshake_ms = 10000;
 	cfg->transfer_timeout_ms = 60000;
 	cfg->workers = 4;
+	cfg->transfers_per_user = 8;
+	cfg->transfers = 256;
+	cfg->content_queued = 64 << 20;
 
 	if ((rc = paths_read_file(path, 1 << 20, &text)) != 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path,
@@ -305,6 +314,14 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 		rc = fail(err, errlen, path, config_setting_source_line(s),
 		    "%s", "limits.chunk must be at least 4096 bytes below "
 		    "limits.max_message, to leave room for the envelope");
+		goto fail;
+	}
+	if (cfg->content_queued < cfg->chunk) {
+		config_setting_t *s = config_lookup(&cf, "limits");
+
+		rc = fail(err, errlen, path, config_setting_source_line(s),
+		    "%s", "limits.content_queued must be at least limits.chunk, "
+		    "or no download could go on past its first chunk");
 		goto fail;
 	}
 	config_destroy(&cf);

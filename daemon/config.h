@@ -23,6 +23,9 @@ typedef struct {
 	int64_t handshake_ms;	/* how long a connection may take to handshake */
 	int64_t transfer_timeout_ms; /* an idle upload or download is dropped */
 	int64_t workers;	/* worker threads */
+	int64_t transfers_per_user; /* open uploads and downloads, one user */
+	int64_t transfers;	/* ... and everyone's together */
+	int64_t content_queued;	/* bytes of content held for sending, in all */
 } isad_config_t;
 
 /*
