@@ -75,6 +75,16 @@ docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk)
 	return false;
 }
 
+/* Nothing to change: it only makes the reply wait its turn in the writer,
+ * after the record of the close it tells of. */
+static int
+after_close_record(store_txn_t *txn, writer_op_t *op)
+{
+	(void)txn;
+	(void)op;
+	return 0;
+}
+
 void
 docs_transfer_missing(worker_ctx_t *w, job_t *j,
     const ProtobufCBinaryData *id, const char *what)
@@ -84,6 +94,7 @@ docs_transfer_missing(worker_ctx_t *w, job_t *j,
 	if (transfers_tomb_take(w->transfers, id->data, id->len, j,
 	    w->env->cfg->transfer_timeout_ms, why, sizeof(why))) {
 		job_error(j, ISA__STATUS__DENIED, "%s", why);
+		j->change = after_close_record;
 		return;
 	}
 	job_error(j, ISA__STATUS__NOT_FOUND, "no such %s: it may have been "
