@@ -1,4 +1,5 @@
 /* docs_guard.c: what bounds the open transfers: the caps, the content budget, secure memory, and re-deciding them after a reload. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,8 @@ docs_transfer_refused(worker_ctx_t *w, job_t *j, int rc)
 	}
 }
 
+static atomic_llong budget_logged;	/* the second it was last logged */
+
 bool
 docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk)
 {
@@ -67,8 +70,11 @@ docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk)
 
 	if (held + chunk <= (uint64_t)w->env->cfg->content_queued)
 		return true;
-	log_notice("%zu bytes of content held for sending, the most allowed "
-	    "(limits.content_queued): a chunk for %s refused", held, j->user);
+	/* Said at most once a second: a flood of refusals is no log flood. */
+	if (atomic_exchange(&budget_logged, (long long)j->now) != j->now)
+		log_notice("%zu bytes of content held for sending, the most "
+		    "allowed (limits.content_queued): a chunk for %s refused",
+		    held, j->user);
 	job_error(j, ISA__STATUS__UNAVAILABLE, "isad is sending as much "
 	    "content as it may hold at once: try again in a moment");
 	j->a_reason = "content_queued_full";

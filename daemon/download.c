@@ -271,9 +271,13 @@ docs_get_chunk(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	if (transfer_frames_queued(x) >= DOWNLOAD_CREDIT) {
-		log_notice("download of %s by %s: %u chunks not yet taken by "
-		    "the client; chunk %llu refused", idtext, j->user,
-		    transfer_frames_queued(x), (unsigned long long)gc->index);
+		if (!x->flooded)	/* once a download: not a log flood */
+			log_notice("download of %s by %s: %u chunks not yet "
+			    "taken by the client; chunk %llu refused, and any "
+			    "more past the window", idtext, j->user,
+			    transfer_frames_queued(x),
+			    (unsigned long long)gc->index);
+		x->flooded = true;
 		job_error(j, ISA__STATUS__BAD_REQUEST, "more than %d chunks of "
 		    "document %s were asked for before the earlier ones were "
 		    "read: read the replies, or ask for fewer at once",

@@ -40,6 +40,7 @@ typedef struct transfer {
 	void *data;			/* the kind's own state */
 	void (*data_free)(void *);
 	struct transfer_flight *flight;	/* download: content still queued */
+	bool flooded;			/* a chunk request past the window logged */
 	struct transfer *next_t;
 } transfer_t;
 
