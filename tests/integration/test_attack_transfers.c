@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <zmq.h>
 
+#include "daemon/store.h"
 #include "docs_util.h"
 #include "harness.h"
 #include "proto/envelope.h"
@@ -230,6 +231,25 @@ raw_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index, char *msg,
 {
 	raw_get_chunk_send(r, transfer, index);
 	return status_of(raw_recv(r), msg, cap);
+}
+
+/* How many entries db of the stopped isad's store holds. */
+static size_t
+count(harness_t *h, store_db_t db)
+{
+	store_t *s = NULL;
+	store_txn_t *t;
+	char err[256];
+	size_t n;
+
+	if (store_open(h_data_dir(h), INT64_C(17179869184), &s, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_txn_begin(s, false, &t), 0);
+	n = store_count(t, db);
+	store_txn_abort(t);
+	store_close(s);
+	return n;
 }
 
 /* How many times needle occurs in hay. */
@@ -560,8 +580,9 @@ test_reload_closes_transfers(void **state)
 	assert_int_equal(occurrences(recs, "\"reason\":\"revoked\""), 1);
 	assert_int_equal(occurrences(recs, "\"decision\":\"deny\""), 1);
 	free(recs);
-	/* The upload's staged chunk went with it. */
+	/* The upload's staged chunk went with it: the document's 3 stay. */
 	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(count(h, STORE_CHUNKS), 3);
 	h_free(h);
 }
 
@@ -621,7 +642,7 @@ test_abandoned_uploads_recorded(void **state)
 
 	(void)state;
 	h = deploy("limits = { max_message = 1048576; chunk = 262144; "
-	    "transfer_timeout_ms = 500; };");
+	    "transfer_timeout_ms = 1500; };");
 	r = raw_open(h, "ctp-analyst", false);
 	/* Expired (first: the first upload discarded in the log). */
 	assert_int_equal(raw_put_begin(&r, "SECRET", 100, t, NULL, 0),
@@ -666,6 +687,7 @@ test_abandoned_uploads_recorded(void **state)
 	assert_int_equal(occurrences(recs, "\"key\":\""), 5);
 	free(recs);
 	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(count(h, STORE_CHUNKS), 0);	/* none left staged */
 	h_free(h);
 }
 
