@@ -73,3 +73,4 @@ big_doc() {
 attack begins no_setup begins 600
 attack titles no_setup titles 60 3000000
 attack chunks big_doc chunks @ID@ 300 5
+attack putchunks no_setup putchunks 300 1048576

@@ -16,6 +16,8 @@
  *   chunks ID N SECS  get_begin ID, then N GetChunks sent without reading a
  *                     reply; SECS seconds later hold (not reading), then
  *                     leave without reading
+ *   putchunks N BYTES one upload of N chunks of BYTES, all sent at once, no
+ *                     reply read; hold, then leave
  * Prints how many put_begins were answered OK, refused, or not answered.
  * Between steps it prints "holding" and waits for a line on stdin, so that
  * the caller can measure isad while the client is still there.
@@ -184,6 +186,49 @@ chunks(void *s, const char *id, long n, int secs)
 	/* and it leaves without reading (linger 0) */
 }
 
+/* An upload of n chunks of chunk bytes, all sent at once, no reply read. */
+static void
+putchunks(void *s, long n, size_t chunk)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *rep = NULL;
+	Isa__PutBegin pb = ISA__PUT_BEGIN__INIT;
+	Isa__PutChunk pc = ISA__PUT_CHUNK__INIT;
+	Isa__DocMeta m = ISA__DOC_META__INIT;
+	uint8_t t[16], *buf, *data = calloc(1, chunk);
+	size_t len;
+
+	if (data == NULL)
+		exit(1);
+	m.title = "t";
+	m.classification = "OFFICIAL";
+	pb.meta = &m;
+	pb.size = (uint64_t)n * chunk;
+	req.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN;
+	req.put_begin = &pb;
+	send_env(s, &req);
+	if (recv_status(s, 20000, &rep) != ISA__STATUS__OK) {
+		fprintf(stderr, "put_begin failed\n");
+		exit(1);
+	}
+	memcpy(t, rep->put_begin_reply->transfer.data, sizeof(t));
+	isa__envelope__free_unpacked(rep, NULL);
+	pc.transfer.data = t;
+	pc.transfer.len = sizeof(t);
+	req.body_case = ISA__ENVELOPE__BODY_PUT_CHUNK;
+	req.put_chunk = &pc;
+	for (long i = 0; i < n; i++) {
+		pc.index = (uint64_t)i;
+		if (envelope_encode(&req, &buf, &len) != 0 ||
+		    zmq_send(s, buf, len, ZMQ_SNDMORE) < 0 ||
+		    zmq_send(s, data, chunk, 0) < 0)
+			exit(1);
+		free(buf);
+	}
+	free(data);
+	printf("PutChunk: %ld sent, no reply read\n", n);
+	hold("PutChunk requests sent, no reply read");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -204,7 +249,9 @@ main(int argc, char **argv)
 	} else if (strcmp(argv[4], "titles") == 0 && argc == 7) {
 		begins(s, atol(argv[5]), (size_t)atol(argv[6]));
 		hold("uploads open");
-	} else if (strcmp(argv[4], "chunks") == 0 && argc == 8)
+	} else if (strcmp(argv[4], "putchunks") == 0 && argc == 7)
+		putchunks(s, atol(argv[5]), (size_t)atol(argv[6]));
+	else if (strcmp(argv[4], "chunks") == 0 && argc == 8)
 		chunks(s, argv[5], atol(argv[6]), atoi(argv[7]));
 	else {
 		fprintf(stderr, "bench_attack: unknown attack\n");
