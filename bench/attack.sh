@@ -55,7 +55,7 @@ attack() {
 	if kill -0 "$PID" 2>/dev/null; then alive="isad up"; else alive="isad DIED"; fi
 	echo "$name: $(grep -v holding out | tr '\n' ' ')"
 	echo "$name: RssAnon $(mib "$base") MiB before; peak $(mib "$peak") MiB (+$(mib $((peak - base)))); with the client there $(mib "$held") MiB; 3 s after it left $(mib "$after") MiB (+$(mib $((after - base)))); $alive"
-	refused=$(grep -c "chunks not yet taken\|content held for sending" isad.log || true)
+	refused=$(grep -c "chunks not yet taken\|content in transit" isad.log || true)
 	[ "$refused" -gt 0 ] && echo "$name: isad logged $refused chunk refusal notice(s)"
 	grep -i "abort\|secure memory" isad.log | head -n 3 | sed "s/^/$name: isad: /" || true
 	kill -KILL "$PID" 2>/dev/null || true

@@ -72,11 +72,11 @@ docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk)
 		return true;
 	/* Said at most once a second: a flood of refusals is no log flood. */
 	if (atomic_exchange(&budget_logged, (long long)j->now) != j->now)
-		log_notice("%zu bytes of content held for sending, the most "
+		log_notice("%zu bytes of content in transit, the most "
 		    "allowed (limits.content_queued): a chunk for %s refused",
 		    held, j->user);
-	job_error(j, ISA__STATUS__UNAVAILABLE, "isad is sending as much "
-	    "content as it may hold at once: try again in a moment");
+	job_error(j, ISA__STATUS__UNAVAILABLE, "isad has as much content in "
+	    "transit as it may hold at once: try again in a moment");
 	j->a_reason = "content_queued_full";
 	return false;
 }

@@ -341,15 +341,37 @@ transfers_tomb_take(transfers_t *t, const uint8_t *id, size_t idlen,
 	return false;
 }
 
-/* libzmq's free callback for a content frame: in whichever thread drops
- * the frame's last reference (libzmq's I/O thread once it is sent). */
-static void
-frame_free(void *data, void *hint)
+void *
+transfer_held_new(transfer_t *x, size_t len)
 {
-	struct frame_head *h = (struct frame_head *)(void *)((char *)data -
-	    offsetof(struct frame_head, data));
+	struct frame_head *h;
 
-	(void)hint;
+	if (x->flight == NULL) {
+		if ((x->flight = calloc(1, sizeof(*x->flight))) == NULL)
+			return NULL;
+		atomic_init(&x->flight->refs, 1);
+		atomic_init(&x->flight->frames, 0);
+	}
+	if (len > SIZE_MAX - sizeof(*h) ||
+	    (h = malloc(sizeof(*h) + (len > 0 ? len : 1))) == NULL)
+		return NULL;
+	h->flight = x->flight;
+	h->len = len;
+	atomic_fetch_add(&x->flight->refs, 1);
+	atomic_fetch_add(&x->flight->frames, 1);
+	atomic_fetch_add(&bytes_queued, len);
+	return h->data;
+}
+
+void
+transfer_held_free(void *data)
+{
+	struct frame_head *h;
+
+	if (data == NULL)
+		return;
+	h = (struct frame_head *)(void *)((char *)data -
+	    offsetof(struct frame_head, data));
 	atomic_fetch_sub(&bytes_queued, h->len);
 	atomic_fetch_sub(&h->flight->frames, 1);
 	flight_unref(h->flight);
@@ -357,30 +379,27 @@ frame_free(void *data, void *hint)
 	free(h);
 }
 
+/* libzmq's free callback for a content frame: in whichever thread drops
+ * the frame's last reference (libzmq's I/O thread once it is sent). */
+static void
+frame_free(void *data, void *hint)
+{
+	(void)hint;
+	transfer_held_free(data);
+}
+
 int
 transfer_frame_new(transfer_t *x, size_t len, zmq_msg_t *msg, uint8_t **data)
 {
-	struct frame_head *h;
+	uint8_t *p = transfer_held_new(x, len);
 
-	if (x->flight == NULL) {
-		if ((x->flight = calloc(1, sizeof(*x->flight))) == NULL)
-			return ISA_ERR_NOMEM;
-		atomic_init(&x->flight->refs, 1);
-		atomic_init(&x->flight->frames, 0);
-	}
-	if (len > SIZE_MAX - sizeof(*h) ||
-	    (h = malloc(sizeof(*h) + (len > 0 ? len : 1))) == NULL)
+	if (p == NULL)
 		return ISA_ERR_NOMEM;
-	h->flight = x->flight;
-	h->len = len;
-	atomic_fetch_add(&x->flight->refs, 1);
-	atomic_fetch_add(&x->flight->frames, 1);
-	atomic_fetch_add(&bytes_queued, len);
-	if (zmq_msg_init_data(msg, h->data, len, frame_free, NULL) != 0) {
-		frame_free(h->data, NULL);
+	if (zmq_msg_init_data(msg, p, len, frame_free, NULL) != 0) {
+		transfer_held_free(p);
 		return ISA_ERR_NOMEM;
 	}
-	*data = (uint8_t *)h->data;
+	*data = p;
 	return 0;
 }
 

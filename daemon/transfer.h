@@ -108,6 +108,17 @@ bool transfers_tomb_take(transfers_t *t, const uint8_t *id, size_t idlen,
     const job_t *j, int64_t timeout_ms, char *buf, size_t cap);
 
 /*
+ * len bytes of content held for transfer x (a download's frame, an upload's
+ * sealed chunk on its way to the store): until transfer_held_free they
+ * count among x's held chunks and the process's held bytes, whether or not
+ * x still exists.  Thread-safe.  NULL when out of memory.
+ */
+void *transfer_held_new(transfer_t *x, size_t len);
+
+/* Wipe and free what transfer_held_new gave; NULL accepted. */
+void transfer_held_free(void *data);
+
+/*
  * A content frame of len bytes for download x, into msg (initialised; the
  * caller sends or closes it), its bytes at *data.  Until libzmq frees it
  * (sent, or closed unsent) it counts among x's queued chunks and the
@@ -118,10 +129,11 @@ __attribute__((warn_unused_result))
 int transfer_frame_new(transfer_t *x, size_t len, zmq_msg_t *msg,
     uint8_t **data);
 
-/* How many of x's content frames are still held (made, not yet freed). */
+/* How many of x's content frames or sealed chunks are still held (made,
+ * not yet freed). */
 unsigned transfer_frames_queued(const transfer_t *x);
 
-/* Bytes of content frames held in all, by every download. */
+/* Bytes of content held in all, by every transfer. */
 size_t transfers_bytes_queued(void);
 
 /* Monotonic milliseconds. */

@@ -402,7 +402,7 @@ staged_free(void *p)
 	staged_t *s = p;
 
 	if (s != NULL)
-		free(s->sealed);
+		transfer_held_free(s->sealed);
 	free(s);
 }
 
@@ -457,8 +457,20 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 		    (unsigned long long)want);
 		return;
 	}
+	/* What a client may make isad hold before its chunks are written:
+	 * its credit (and as much again), and within limits.content_queued
+	 * for everyone. */
+	if (transfer_frames_queued(x) >= 2 * UPLOAD_CREDIT) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "more than %d chunks "
+		    "were sent before the earlier ones were acknowledged: wait "
+		    "for the replies (the credit is %d)", 2 * UPLOAD_CREDIT,
+		    UPLOAD_CREDIT);
+		return;
+	}
+	if (!docs_budget_ok(w, j, len + CRYPTO_TAG_LEN))
+		return;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->sealed = malloc(len + CRYPTO_TAG_LEN)) == NULL) {
+	    (s->sealed = transfer_held_new(x, len + CRYPTO_TAG_LEN)) == NULL) {
 		staged_free(s);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
@@ -476,6 +488,10 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 	}
 	sha256_update(u->sha, data, len);
 	x->next++;
+	if (j->has_content) {	/* sealed: the plaintext need not wait */
+		zmq_msg_close(&j->content);
+		j->has_content = false;
+	}
 	j->state = s;
 	j->state_free = staged_free;
 	j->change = put_chunk_apply;
