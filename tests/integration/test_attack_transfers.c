@@ -629,6 +629,74 @@ test_disable_enable_does_not_resume(void **state)
 	h_free(h);
 }
 
+/* Replace every a with b in the file at path. */
+static void
+file_swap(const char *path, const char *a, const char *b)
+{
+	FILE *f = fopen(path, "r");
+	char *text, *out, *p, *o;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	out = calloc(2, (size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	for (p = text, o = out; *p != '\0';)
+		if (strncmp(p, a, strlen(a)) == 0) {
+			o += sprintf(o, "%s", b);
+			p += strlen(a);
+		} else
+			*o++ = *p++;
+	h_write_file(path, out, 0644);
+	free(text);
+	free(out);
+}
+
+/*
+ * Finding 4: an uploader given another key by a reload loses the upload
+ * begun with the old one (closed, recorded, its next message refused).
+ */
+static void
+test_reload_new_key_closes_upload(void **state)
+{
+	harness_t *h;
+	raw_t up;
+	uint8_t ut[16];
+	static uint8_t chunk[SMALL_CHUNK];
+	char oldkey[64], newkey[64];
+	char *recs;
+
+	(void)state;
+	h = deploy(NULL);
+	h_user(h, "spare", "ctpse", "SC", NULL);
+	h_write_policy(h);
+	h_reload(h);
+	up = raw_open(h, "ctp-analyst", false);
+	assert_int_equal(raw_put_begin(&up, "OFFICIAL", 2 * SMALL_CHUNK, ut,
+	    NULL, 0), ISA__STATUS__OK);
+	/* ctp-analyst and spare trade keys. */
+	snprintf(oldkey, sizeof(oldkey), "key = \"%s\"",
+	    h_user_pub(h, "ctp-analyst"));
+	snprintf(newkey, sizeof(newkey), "key = \"%s\"", h_user_pub(h,
+	    "spare"));
+	file_swap(h_policy_conf(h), oldkey, "key = \"SWAP\"");
+	file_swap(h_policy_conf(h), newkey, oldkey);
+	file_swap(h_policy_conf(h), "key = \"SWAP\"", newkey);
+	h_reload(h);
+	assert_int_not_equal(raw_put_chunk(&up, ut, 0, chunk, SMALL_CHUNK, NULL,
+	    0), ISA__STATUS__OK);
+	raw_close(&up);
+	recs = records(h, "ctp-analyst", "put");
+	assert_int_equal(occurrences(recs, "\"reason\":\"revoked\""), 1);
+	free(recs);
+	assert_int_equal(h_stop(h), 0);
+	h_free(h);
+}
+
 /*
  * Finding 10: every upload that ends without a document is one record,
  * with its decision and why: abandoned (transfer_end), expired (idle),
@@ -705,6 +773,7 @@ main(void)
 		cmocka_unit_test(test_content_budget),
 		cmocka_unit_test(test_reload_closes_transfers),
 		cmocka_unit_test(test_disable_enable_does_not_resume),
+		cmocka_unit_test(test_reload_new_key_closes_upload),
 		cmocka_unit_test(test_abandoned_uploads_recorded),
 	};
 
