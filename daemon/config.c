@@ -51,6 +51,11 @@ static const struct int_setting int_settings[] = {
 	    4096 },
 	{ "limits", "max_recipients", offsetof(isad_config_t, max_recipients),
 	    1, 10000 },
+	{ "limits", "transfers_per_user",
+	    offsetof(isad_config_t, transfers_per_user), 1, 4096 },
+	{ "limits", "transfers", offsetof(isad_config_t, transfers), 1, 4096 },
+	{ "limits", "content_queued", offsetof(isad_config_t, content_queued),
+	    1 << 20, INT64_C(1) << 32 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",
@@ -59,7 +64,8 @@ static const char *const top_names[] = { "listen", "data_dir", "policy",
 static const char *const limits_names[] = { "chunk", "max_message",
     "max_document", "transfer_timeout_ms", "handshake_records",
     "max_title", "max_handling", "max_reason", "max_principal",
-    "max_filename", "max_recipients", NULL };
+    "max_filename", "max_recipients", "transfers_per_user", "transfers",
+    "content_queued", NULL };
 static const char *const audit_names[] = { "checkpoint_ms",
     "checkpoint_records", NULL };
 
@@ -256,6 +262,9 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	cfg->max_principal = 128;
 	cfg->max_filename = 255;
 	cfg->max_recipients = 500;
+	cfg->transfers_per_user = 8;
+	cfg->transfers = 256;
+	cfg->content_queued = 64 << 20;
 
 	if ((rc = paths_read_file(path, 1 << 20, &text)) != 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path,
@@ -328,6 +337,14 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 		rc = fail(err, errlen, path, config_setting_source_line(s),
 		    "%s", "limits.chunk must be at least 4096 bytes below "
 		    "limits.max_message, to leave room for the envelope");
+		goto fail;
+	}
+	if (cfg->content_queued < cfg->chunk) {
+		config_setting_t *s = config_lookup(&cf, "limits");
+
+		rc = fail(err, errlen, path, config_setting_source_line(s),
+		    "%s", "limits.content_queued must be at least limits.chunk, "
+		    "or no download could go on past its first chunk");
 		goto fail;
 	}
 	config_destroy(&cf);

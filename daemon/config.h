@@ -31,6 +31,9 @@ typedef struct {
 	int64_t max_principal;
 	int64_t max_filename;
 	int64_t max_recipients;	/* `to` entries of one upload */
+	int64_t transfers_per_user; /* open uploads and downloads, one user */
+	int64_t transfers;	/* ... and everyone's together */
+	int64_t content_queued;	/* bytes of content held for sending, in all */
 } isad_config_t;
 
 /*

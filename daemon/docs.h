@@ -22,9 +22,48 @@ void docs_transfer_end(worker_ctx_t *w, job_t *j);
 void docs_list(worker_ctx_t *w, job_t *j);
 void docs_info(worker_ctx_t *w, job_t *j);
 
-/* A transfer timed out or the worker stops: an upload's staged chunks are
- * deleted (through the writer).  arg is the worker_ctx_t. */
+/* A transfer timed out (expired) or the worker stops (stopped): an
+ * upload's staged chunks are deleted and its one audit record written, with
+ * that reason (through the writer, abandon.h).  arg is the worker_ctx_t. */
 void docs_transfer_expired(transfer_t *x, void *arg);
+void docs_transfer_stopped(transfer_t *x, void *arg);
+
+/* The upload x ends without a document (reason: "abandoned", "truncated",
+ * ...): x is dropped, and j's change deletes its chunks and writes its one
+ * record (j's own is not written), durable before j's reply. */
+void docs_upload_abandon(worker_ctx_t *w, job_t *j, transfer_t *x,
+    const char *reason);
+
+/* Whether the upload x is still allowed (rule 6 on its metadata) under
+ * j's policy and subject; j's reply is scratch. */
+bool docs_upload_allowed(worker_ctx_t *w, job_t *j, const transfer_t *x);
+
+/* --- docs_guard.c: what bounds open transfers --- */
+
+/* Refuse j after a key operation failed with rc: UNAVAILABLE (logged) when
+ * secure memory is used up (ISA_ERR_NOMEM), else INTERNAL.  what names the
+ * operation for the log ("wrap a data key"), or NULL. */
+void docs_secmem_refused(job_t *j, int rc, const char *what);
+
+/* Refuse j for transfers_add's rc: UNAVAILABLE past the caps
+ * (limits.transfers_per_user: ISA_ERR_BUSY; limits.transfers:
+ * ISA_ERR_FULL), else INTERNAL. */
+void docs_transfer_refused(worker_ctx_t *w, job_t *j, int rc);
+
+/* Whether chunk more bytes of content fit in limits.content_queued; if
+ * not, j is refused (UNAVAILABLE) and false returned. */
+bool docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk);
+
+/* j names transfer id, which this worker does not hold: DENIED with the
+ * sentence a reload left for it (once), else NOT_FOUND.  what: "upload" or
+ * "download". */
+void docs_transfer_missing(worker_ctx_t *w, job_t *j,
+    const ProtobufCBinaryData *id, const char *what);
+
+/* After a reload: re-decide every transfer of this worker under the
+ * policy now in force; close (with an audit record and a tomb for the
+ * next message naming it) those no longer allowed. */
+void docs_transfers_redecide(worker_ctx_t *w);
 
 /*
  * At start, before the writer runs: delete chunks no document owns (an
@@ -50,8 +89,11 @@ enum { DOC_FIELD_TITLE = 1, DOC_FIELD_HANDLING = 2, DOC_FIELD_FILENAME = 3,
 	(uint64_t)(id)[4] << 24 | (uint64_t)(id)[5] << 16 | \
 	(uint64_t)(id)[6] << 8 | (uint64_t)(id)[7]) & ~1ULL) | ((refusal) ? 1 : 0))
 
-/* Seal text as field of document doc under dek into out (allocated in j). */
-void doc_seal_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
+/* Seal text as field of document doc under dek into out (allocated in j).
+ * False, with j's reply set (UNAVAILABLE) and a log line, when secure
+ * memory is exhausted. */
+__attribute__((warn_unused_result))
+bool doc_seal_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
     uint64_t field, const char *text, ProtobufCBinaryData *out);
 
 /* Open a sealed field into a string in j; NULL when it fails its check. */

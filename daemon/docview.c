@@ -204,17 +204,23 @@ doc_marking_line(job_t *j, const doc_t *d)
 	return job_strdup(j, line);
 }
 
-void
+bool
 doc_seal_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
     uint64_t field, const char *text, ProtobufCBinaryData *out)
 {
 	size_t n = strlen(text);
+	int rc;
 
 	out->len = n + CRYPTO_TAG_LEN;
 	out->data = job_alloc(j, out->len);
-	if (crypto_field_seal(dek, doc, field, (const uint8_t *)text, n,
-	    out->data) != 0)
-		abort();	/* AES-GCM with a valid key does not fail */
+	/* AES-GCM with a valid key fails only for want of (secure) memory,
+	 * which many open transfers can use up: a refusal, never an abort. */
+	if ((rc = crypto_field_seal(dek, doc, field, (const uint8_t *)text, n,
+	    out->data)) != 0) {
+		docs_secmem_refused(j, rc, "seal a field");
+		return false;
+	}
+	return true;
 }
 
 char *
@@ -222,15 +228,21 @@ doc_open_text(job_t *j, crypto_dek_t *dek, const uint8_t *doc,
     uint64_t field, const ProtobufCBinaryData *sealed)
 {
 	char *out;
+	int rc;
 
 	/* Every field is sealed, an empty one too (16 bytes): anything
 	 * shorter was altered. */
 	if (sealed->len < CRYPTO_TAG_LEN)
 		return NULL;
+
 	out = job_alloc(j, sealed->len - CRYPTO_TAG_LEN + 1);
-	if (crypto_field_open(dek, doc, field, sealed->data, sealed->len,
-	    (uint8_t *)out) != 0)
+	if ((rc = crypto_field_open(dek, doc, field, sealed->data, sealed->len,
+	    (uint8_t *)out)) != 0) {
+		if (rc == ISA_ERR_NOMEM) {	/* not damage: a busy moment */
+			docs_secmem_refused(j, rc, "open a field");
+		}
 		return NULL;
+	}
 	return out;
 }
 
@@ -270,6 +282,10 @@ doc_dek(job_t *j, const worker_env_t *env, const doc_t *d)
 		    "master key: try again");
 		return NULL;
 	}
+	if (rc == ISA_ERR_NOMEM) {
+		docs_secmem_refused(j, rc, "unwrap a data key");
+		return NULL;
+	}
 	if (rc != 0) {
 		log_warnx("document %s: its data key does not unwrap under the "
 		    "master key", d->idtext);
@@ -305,6 +321,8 @@ doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
 	else
 		crypto_dek_free(dek);
 	if (m->title == NULL || m->handling == NULL || m->filename == NULL) {
+		if (job_failed(j))	/* UNAVAILABLE: out of secure memory */
+			return NULL;
 		log_warnx("document %s: a sealed field failed its integrity "
 		    "check", d->idtext);
 		job_error(j, ISA__STATUS__INTERNAL, "document %s is damaged: "

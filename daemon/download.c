@@ -9,6 +9,17 @@
 #include "daemon/docs.h"
 
 #define LIST_PAGE 200		/* documents per ls reply, at most */
+/*
+ * A download's credit window, as isad enforces it: chunk requests are
+ * served in order, each once, and only while fewer than this many of the
+ * download's chunks are still held in isad (decrypted, queued, or in
+ * libzmq's pipe to the peer: a client that does not read its replies).
+ * isa keeps 8 requests in flight (client/cmd_get.c GET_WINDOW); twice that
+ * leaves room for any client that honours a window of 8.  Together with
+ * limits.content_queued (bytes held for every download together) this
+ * bounds what a client can make isad hold by asking and not reading.
+ */
+#define DOWNLOAD_CREDIT 16
 
 typedef struct {
 	crypto_dek_t *dek;
@@ -95,8 +106,9 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	Isa__DocMeta *meta;
 	store_txn_t *t;
 	download_t *dl;
-	transfer_t *x;
+	transfer_t *x = NULL;
 	doc_t d;
+	int rc = 0;
 
 	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
@@ -106,30 +118,35 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	store_txn_abort(t);
-	if ((dl = calloc(1, sizeof(*dl))) == NULL) {
+	/* The caps and the content budget first: nothing is kept for a
+	 * refused download. */
+	if (!docs_budget_ok(w, j, d.rec->chunk_size) ||
+	    (rc = transfers_add(w->transfers, TRANSFER_DOWNLOAD, j, w->index,
+	    &x)) != 0) {
+		if (!job_failed(j))
+			docs_transfer_refused(w, j, rc);
+		doc_release(&d);
+		return;
+	}
+	x->data_free = download_free;
+	if ((x->data = dl = calloc(1, sizeof(*dl))) == NULL ||
+	    (x->marking = strdup(j->a_marking)) == NULL) {
+		transfers_drop(w->transfers, x);
 		doc_release(&d);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
 	/* One unwrap: the key that opened the fields opens the chunks. */
 	if ((meta = doc_meta(j, w->env, &d, &dl->dek)) == NULL) {
-		download_free(dl);
+		transfers_drop(w->transfers, x);
 		doc_release(&d);
-		return;
-	}
-	if ((x = transfers_add(w->transfers, TRANSFER_DOWNLOAD, j, w->index))
-	    == NULL) {
-		download_free(dl);
-		doc_release(&d);
-		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
 	memcpy(x->doc, d.rec->id.data, DOCID_LEN);
 	x->chunks = d.rec->chunks;
 	x->chunk_size = d.rec->chunk_size;
 	x->size = d.rec->size;
-	x->data = dl;
-	x->data_free = download_free;
+	x->next = 1;	/* chunk 0 goes with the header */
 	doc_release(&d);
 
 	rep = job_alloc(j, sizeof(*rep));
@@ -191,13 +208,28 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 		key[DOCID_LEN + i] = (uint8_t)(index >> (56 - 8 * i));
 	rc = store_get(t, STORE_CHUNKS, key, sizeof(key), &val, &len);
 	if (rc == 0 && len >= CRYPTO_TAG_LEN) {
-		zmq_msg_init_size(&j->out, len - CRYPTO_TAG_LEN);
+		uint8_t *out;
+
+		/* Counted among the content held until libzmq lets it go. */
+		if (transfer_frame_new(x, len - CRYPTO_TAG_LEN, &j->out, &out)
+		    != 0) {
+			store_txn_abort(t);
+			transfers_drop(w->transfers, x);
+			job_error(j, ISA__STATUS__INTERNAL, "isad is out of "
+			    "memory");
+			return false;
+		}
 		j->has_out = true;
 		rc = crypto_chunk_open(dl->dek, x->doc, index,
-		    index + 1 == x->chunks, val, len, zmq_msg_data(&j->out));
+		    index + 1 == x->chunks, val, len, out);
 	} else if (rc == 0)
 		rc = ISA_ERR_CRYPTO;
 	store_txn_abort(t);
+	if (rc == ISA_ERR_NOMEM) {
+		transfers_drop(w->transfers, x);
+		docs_secmem_refused(j, rc, "open a chunk");
+		return false;
+	}
 	if (rc != 0) {
 		log_warnx("document %s, chunk %llu: %s: the stored content is "
 		    "damaged", idtext, (unsigned long long)index,
@@ -223,19 +255,44 @@ docs_get_chunk(worker_ctx_t *w, job_t *j)
 	char idtext[DOCID_TEXT_LEN + 1];
 
 	if (x == NULL) {
-		job_error(j, ISA__STATUS__NOT_FOUND, "no such download: it may "
-		    "have been idle too long; start again");
+		docs_transfer_missing(w, j, &gc->transfer, "download");
 		return;
 	}
+	docid_format(x->doc, idtext);
 	if (gc->index >= x->chunks) {
-		docid_format(x->doc, idtext);
 		job_error(j, ISA__STATUS__BAD_REQUEST, "document %s has %llu "
 		    "chunks; %llu was asked for", idtext,
 		    (unsigned long long)x->chunks, (unsigned long long)gc->index);
 		return;
 	}
+	/* Each chunk once, in order: the download's one record covers one
+	 * reading of the document. */
+	if (gc->index != x->next) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "chunk %llu of document "
+		    "%s was asked for; chunk %llu is next (each is sent once, in "
+		    "order)", (unsigned long long)gc->index, idtext,
+		    (unsigned long long)x->next);
+		return;
+	}
+	if (transfer_frames_queued(x) >= DOWNLOAD_CREDIT) {
+		if (!x->flooded)	/* once a download: not a log flood */
+			log_notice("download of %s by %s: %u chunks not yet "
+			    "taken by the client; chunk %llu refused, and any "
+			    "more past the window", idtext, j->user,
+			    transfer_frames_queued(x),
+			    (unsigned long long)gc->index);
+		x->flooded = true;
+		job_error(j, ISA__STATUS__BAD_REQUEST, "more than %d chunks of "
+		    "document %s were asked for before the earlier ones were "
+		    "read: read the replies, or ask for fewer at once",
+		    DOWNLOAD_CREDIT, idtext);
+		return;
+	}
+	if (!docs_budget_ok(w, j, x->chunk_size))
+		return;
 	if (!read_chunk(w, j, x, gc->index))
 		return;
+	x->next++;
 	rep = job_alloc(j, sizeof(*rep));
 	isa__get_chunk_reply__init(rep);
 	rep->index = gc->index;
@@ -254,13 +311,17 @@ docs_transfer_end(worker_ctx_t *w, job_t *j)
 	transfer_t *x = transfers_find(w->transfers, te->transfer.data,
 	    te->transfer.len, TRANSFER_DOWNLOAD, j);
 	Isa__TransferEndReply *rep;
+	char why[256];
 
-	if (x == NULL &&
-	    (x = transfers_find(w->transfers, te->transfer.data,
-	    te->transfer.len, TRANSFER_UPLOAD, j)) != NULL)
-		docs_transfer_expired(x, w);	/* an abandoned upload */
 	if (x != NULL)
 		transfers_drop(w->transfers, x);
+	else if ((x = transfers_find(w->transfers, te->transfer.data,
+	    te->transfer.len, TRANSFER_UPLOAD, j)) != NULL)
+		docs_upload_abandon(w, j, x, "abandoned");
+	else	/* closed by a reload: said once, and now it need not be */
+		(void)transfers_tomb_take(w->transfers, te->transfer.data,
+		    te->transfer.len, j, w->env->cfg->transfer_timeout_ms, why,
+		    sizeof(why));
 	/* Ending a transfer that is already over is not an error. */
 	rep = job_alloc(j, sizeof(*rep));
 	isa__transfer_end_reply__init(rep);

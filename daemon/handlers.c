@@ -230,5 +230,11 @@ handlers_expire(worker_ctx_t *w)
 void
 handlers_drop_transfers(worker_ctx_t *w)
 {
-	transfers_expire(w->transfers, -1, docs_transfer_expired, w);
+	transfers_expire(w->transfers, -1, docs_transfer_stopped, w);
+}
+
+void
+handlers_redecide(worker_ctx_t *w)
+{
+	docs_transfers_redecide(w);
 }

@@ -27,4 +27,8 @@ void handlers_expire(worker_ctx_t *w);
 /* Drop all of this worker's transfers (stopping). */
 void handlers_drop_transfers(worker_ctx_t *w);
 
+/* Re-decide this worker's transfers under the policy now in force (after
+ * a reload): those no longer allowed are closed, each with a record. */
+void handlers_redecide(worker_ctx_t *w);
+
 #endif

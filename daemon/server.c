@@ -472,7 +472,10 @@ server_signal(server_t *s)
 		/* sd_notify's reload protocol: a supervisor (or a test) knows
 		 * when the reload is done, whether or not it was refused. */
 		(void)notify_send("RELOADING=1");
-		(void)server_load_policy(s, 1);
+		/* Open transfers are re-decided under the new policy (DESIGN
+		 * §4), each by the worker holding it. */
+		if (server_load_policy(s, 1) == 0)
+			workers_redecide(s->workers);
 		server_rewatch(s);
 		(void)notify_send("READY=1");
 		return 0;

@@ -475,8 +475,12 @@ share_share(worker_ctx_t *w, job_t *j)
 	q.doc.len = DOCID_LEN;
 	q.requester = j->user;
 	q.target = (char *)sr->to;
-	doc_seal_text(j, dek, c->doc, DOC_FIELD_REQUEST(c->req, false),
-	    sr->reason, &q.reason_sealed);
+	if (!doc_seal_text(j, dek, c->doc, DOC_FIELD_REQUEST(c->req, false),
+	    sr->reason, &q.reason_sealed)) {
+		crypto_dek_free(dek);
+		doc_release(&d);
+		return;
+	}
 	crypto_dek_free(dek);
 	q.state = (char *)(c->grant ? "approved" : "pending");
 	q.created = j->now;
@@ -667,9 +671,13 @@ share_decide(worker_ctx_t *w, job_t *j)
 	memcpy(c->doc, d.rec->id.data, DOCID_LEN);
 	memcpy(c->req, q->id.data, DOCID_LEN);
 	c->approve = dr->approve;
-	if (!dr->approve)
-		doc_seal_text(j, dek, c->doc, DOC_FIELD_REQUEST(c->req, true),
-		    dr->reason, &c->sealed);
+	if (!dr->approve && !doc_seal_text(j, dek, c->doc,
+	    DOC_FIELD_REQUEST(c->req, true), dr->reason, &c->sealed)) {
+		crypto_dek_free(dek);
+		isa__stored_request__free_unpacked(q, NULL);
+		doc_release(&d);
+		return;
+	}
 	rep = job_alloc(j, sizeof(*rep));
 	isa__decide_reply__init(rep);
 	rep->request = request_info(j, q, &d, dek);
@@ -799,8 +807,12 @@ share_recall(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	memcpy(c->doc, d.rec->id.data, DOCID_LEN);
-	doc_seal_text(j, dek, c->doc, DOC_FIELD_RECALL, rr->reason,
-	    &c->sealed);
+	if (!doc_seal_text(j, dek, c->doc, DOC_FIELD_RECALL, rr->reason,
+	    &c->sealed)) {
+		crypto_dek_free(dek);
+		doc_release(&d);
+		return;
+	}
 	crypto_dek_free(dek);
 	doc_release(&d);
 	rep = job_alloc(j, sizeof(*rep));

@@ -6,6 +6,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/wipe.h"
+#include "daemon/abandon.h"
 #include "daemon/crypto.h"
 #include "daemon/docindex.h"
 #include "daemon/docs.h"
@@ -36,40 +37,16 @@ upload_free(void *p)
 	free(u);
 }
 
-/* A writer op that deletes an abandoned upload's staged chunks. */
-typedef struct {
-	writer_op_t op;
-	uint8_t doc[DOCID_LEN];
-} cleanup_t;
-
-static int
-cleanup_apply(store_txn_t *txn, writer_op_t *op)
+/* Log and record an upload that ends without a document (abandon.h). */
+static abandon_t *
+upload_abandon(const transfer_t *x, const char *reason)
 {
-	cleanup_t *c = (cleanup_t *)(void *)op;
+	char id[DOCID_TEXT_LEN + 1];
 
-	return store_del_prefix(txn, STORE_CHUNKS, c->doc, DOCID_LEN);
-}
-
-static void
-cleanup_done(writer_op_t *op)
-{
-	if (op->rc != 0)
-		log_warnx("cannot yet delete an abandoned upload's chunks "
-		    "(%s): they go at the next start", isa_strerror(op->rc));
-	free(op);
-}
-
-static void
-upload_discard(const worker_env_t *env, const uint8_t doc[DOCID_LEN])
-{
-	cleanup_t *c = calloc(1, sizeof(*c));
-
-	if (c == NULL)
-		return;	/* the orphan sweep at the next start gets them */
-	memcpy(c->doc, doc, DOCID_LEN);
-	c->op.apply = cleanup_apply;
-	c->op.done = cleanup_done;
-	writer_submit(env->writer, &c->op);
+	docid_format(x->doc, id);
+	log_info("upload of %s by %s abandoned: its chunks are deleted (%s)",
+	    id, x->user, reason);
+	return abandon_new(x, "error", reason);
 }
 
 void
@@ -77,14 +54,68 @@ docs_transfer_expired(transfer_t *x, void *arg)
 {
 	worker_ctx_t *w = arg;
 
-	if (x->kind == TRANSFER_UPLOAD) {
-		char id[DOCID_TEXT_LEN + 1];
+	if (x->kind == TRANSFER_UPLOAD)
+		abandon_submit(w->env->writer, upload_abandon(x, "expired"));
+}
 
-		docid_format(x->doc, id);
-		log_info("upload of %s by %s abandoned: its chunks are deleted",
-		    id, x->user);
-		upload_discard(w->env, x->doc);
-	}
+void
+docs_transfer_stopped(transfer_t *x, void *arg)
+{
+	worker_ctx_t *w = arg;
+
+	if (x->kind == TRANSFER_UPLOAD)
+		abandon_submit(w->env->writer, upload_abandon(x, "shutdown"));
+}
+
+static int
+abandon_change(store_txn_t *txn, writer_op_t *op)
+{
+	job_t *j = (job_t *)(void *)op;
+
+	return abandon_apply(txn, j->state, j->now_ms);
+}
+
+static void
+abandon_state_free(void *p)
+{
+	abandon_free(p);
+}
+
+void
+docs_upload_abandon(worker_ctx_t *w, job_t *j, transfer_t *x,
+    const char *reason)
+{
+	abandon_t *a = upload_abandon(x, reason);
+
+	transfers_drop(w->transfers, x);
+	if (a == NULL)
+		return;
+	/* The upload's one record, durable before j's reply. */
+	if (j->state_free != NULL)
+		j->state_free(j->state);
+	j->state = a;
+	j->state_free = abandon_state_free;
+	j->change = abandon_change;
+	j->audited = false;
+}
+
+bool
+docs_upload_allowed(worker_ctx_t *w, job_t *j, const transfer_t *x)
+{
+	const upload_t *u = x->data;
+	policy_args_t args = { 0 };
+	policy_decision_t dec;
+	doc_t d;
+	bool ok;
+
+	if (u == NULL || u->record == NULL)
+		return false;
+	if (doc_from_bytes(j, u->record, u->record_len, &d) != 0)
+		return false;
+	args.accreditation = w->env->accreditation;
+	ok = doc_decide(j, POLICY_ACTION_UPLOAD, &d, &args, &dec);
+	doc_release(&d);
+	return ok;
 }
 
 static bool
@@ -241,6 +272,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	lineage_t lin = { 0 };
 	const char *base;
 	uint64_t chunk = (uint64_t)w->env->cfg->chunk;
+	int rc;
 
 	if (pb->size > (uint64_t)w->env->cfg->max_document) {
 		job_error(j, ISA__STATUS__TOO_LARGE, "the document is %llu "
@@ -252,12 +284,22 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	access = job_alloc(j, sizeof(*access) * (m->n_to + 1));
 	if (!put_check(w, j, m, &d, access, &lin))
 		return;
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
-	    (u->sha = sha256_new()) == NULL || crypto_dek_new(&u->dek) != 0 ||
-	    (x = transfers_add(w->transfers, TRANSFER_UPLOAD, j, w->index))
-	    == NULL) {
-		upload_free(u);
+	/* The caps first: nothing is kept for a refused upload. */
+	if ((rc = transfers_add(w->transfers, TRANSFER_UPLOAD, j, w->index,
+	    &x)) != 0) {
+		docs_transfer_refused(w, j, rc);
+		return;
+	}
+	x->data_free = upload_free;
+	if ((x->data = u = calloc(1, sizeof(*u))) == NULL ||
+	    (u->sha = sha256_new()) == NULL) {
+		transfers_drop(w->transfers, x);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	if ((rc = crypto_dek_new(&u->dek)) != 0) {
+		transfers_drop(w->transfers, x);
+		docs_secmem_refused(j, rc, "make a data key");
 		return;
 	}
 	if (crypto_random(x->doc, DOCID_LEN) != 0) {
@@ -268,8 +310,11 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	x->size = pb->size;
 	x->chunk_size = (uint32_t)chunk;
 	x->chunks = pb->size == 0 ? 1 : (pb->size + chunk - 1) / chunk;
-	x->data = u;
-	x->data_free = upload_free;
+	if ((x->marking = strdup(doc_marking_line(j, &d))) == NULL) {
+		transfers_drop(w->transfers, x);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
 
 	rec.id.data = x->doc;
 	rec.id.len = DOCID_LEN;
@@ -305,20 +350,26 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	}
 	rec.chunks = x->chunks;
 	rec.chunk_size = x->chunk_size;
-	if (kekref_wrap(w->env->kek, u->dek, wrapped, kek_id) != 0)
-		abort();	/* key wrap with valid keys does not fail */
+	if ((rc = kekref_wrap(w->env->kek, u->dek, wrapped, kek_id)) != 0) {
+		transfers_drop(w->transfers, x);
+		docs_secmem_refused(j, rc, "wrap a data key");
+		return;
+	}
 	rec.wrapped_dek.data = wrapped;
 	rec.wrapped_dek.len = sizeof(wrapped);
 	rec.kek_id.data = kek_id;
 	rec.kek_id.len = sizeof(kek_id);
 	base = strrchr(m->filename, '/');
 	base = base != NULL ? base + 1 : m->filename;
-	doc_seal_text(j, u->dek, x->doc, DOC_FIELD_TITLE, m->title,
-	    &rec.title_sealed);
-	doc_seal_text(j, u->dek, x->doc, DOC_FIELD_HANDLING, m->handling,
-	    &rec.handling_sealed);
-	doc_seal_text(j, u->dek, x->doc, DOC_FIELD_FILENAME, base,
-	    &rec.filename_sealed);
+	if (!doc_seal_text(j, u->dek, x->doc, DOC_FIELD_TITLE, m->title,
+	    &rec.title_sealed) ||
+	    !doc_seal_text(j, u->dek, x->doc, DOC_FIELD_HANDLING, m->handling,
+	    &rec.handling_sealed) ||
+	    !doc_seal_text(j, u->dek, x->doc, DOC_FIELD_FILENAME, base,
+	    &rec.filename_sealed)) {
+		transfers_drop(w->transfers, x);
+		return;
+	}
 	u->record_len = isa__stored_doc__get_packed_size(&rec);
 	if ((u->record = malloc(u->record_len)) == NULL) {
 		transfers_drop(w->transfers, x);
@@ -353,7 +404,7 @@ staged_free(void *p)
 	staged_t *s = p;
 
 	if (s != NULL)
-		free(s->sealed);
+		transfer_held_free(s->sealed);
 	free(s);
 }
 
@@ -381,10 +432,10 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 	Isa__PutChunkReply *rep;
 	staged_t *s;
 	bool final;
+	int rc;
 
 	if (x == NULL) {
-		job_error(j, ISA__STATUS__NOT_FOUND, "no such upload: it may "
-		    "have been idle too long; start again");
+		docs_transfer_missing(w, j, &pc->transfer, "upload");
 		return;
 	}
 	u = x->data;
@@ -408,21 +459,41 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 		    (unsigned long long)want);
 		return;
 	}
+	/* What a client may make isad hold before its chunks are written:
+	 * its credit (and as much again), and within limits.content_queued
+	 * for everyone. */
+	if (transfer_frames_queued(x) >= 2 * UPLOAD_CREDIT) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "more than %d chunks "
+		    "were sent before the earlier ones were acknowledged: wait "
+		    "for the replies (the credit is %d)", 2 * UPLOAD_CREDIT,
+		    UPLOAD_CREDIT);
+		return;
+	}
+	if (!docs_budget_ok(w, j, len + CRYPTO_TAG_LEN))
+		return;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->sealed = malloc(len + CRYPTO_TAG_LEN)) == NULL) {
+	    (s->sealed = transfer_held_new(x, len + CRYPTO_TAG_LEN)) == NULL) {
 		staged_free(s);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
-	sha256_update(u->sha, data, len);
 	memcpy(s->key, x->doc, DOCID_LEN);
 	for (int i = 0; i < 8; i++)
 		s->key[DOCID_LEN + i] = (uint8_t)(x->next >> (56 - 8 * i));
 	s->len = len + CRYPTO_TAG_LEN;
-	if (crypto_chunk_seal(u->dek, x->doc, x->next, final, data, len,
-	    s->sealed) != 0)
-		abort();	/* AES-GCM with a valid key does not fail */
+	/* Only for want of memory; the chunk may be sent again. */
+	if ((rc = crypto_chunk_seal(u->dek, x->doc, x->next, final, data, len,
+	    s->sealed)) != 0) {
+		staged_free(s);
+		docs_secmem_refused(j, rc, "seal a chunk");
+		return;
+	}
+	sha256_update(u->sha, data, len);
 	x->next++;
+	if (j->has_content) {	/* sealed: the plaintext need not wait */
+		zmq_msg_close(&j->content);
+		j->has_content = false;
+	}
 	j->state = s;
 	j->state_free = staged_free;
 	j->change = put_chunk_apply;
@@ -619,8 +690,7 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	doc_t d;
 
 	if (x == NULL) {
-		job_error(j, ISA__STATUS__NOT_FOUND, "no such upload: it may "
-		    "have been idle too long; start again");
+		docs_transfer_missing(w, j, &pe->transfer, "upload");
 		return;
 	}
 	u = x->data;
@@ -628,8 +698,7 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 		job_error(j, ISA__STATUS__BAD_REQUEST, "the upload is truncated: "
 		    "%llu of %llu chunks arrived; nothing was stored",
 		    (unsigned long long)x->next, (unsigned long long)x->chunks);
-		upload_discard(w->env, x->doc);
-		transfers_drop(w->transfers, x);
+		docs_upload_abandon(w, j, x, "truncated");
 		return;
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
@@ -648,13 +717,19 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 		    "not what the client computed: it was damaged on the way; "
 		    "nothing was stored");
 		finish_free(f);
-		upload_discard(w->env, x->doc);
-		transfers_drop(w->transfers, x);
+		docs_upload_abandon(w, j, x, "sha256_mismatch");
 		return;
 	}
 	rec = isa__stored_doc__unpack(NULL, u->record_len, u->record);
-	if (rec == NULL || rec->kek_id.len != CRYPTO_KEK_ID_LEN)
-		abort();	/* we packed it ourselves */
+	if (rec == NULL || rec->kek_id.len != CRYPTO_KEK_ID_LEN) {
+		/* We packed it ourselves: only out of memory gets here. */
+		if (rec != NULL)
+			isa__stored_doc__free_unpacked(rec, NULL);
+		finish_free(f);
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		docs_upload_abandon(w, j, x, "internal");
+		return;
+	}
 	f->keys = w->env->kek;
 	memcpy(f->kek_id, rec->kek_id.data, CRYPTO_KEK_ID_LEN);
 	rec->size = x->size;
@@ -676,8 +751,12 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 
 	rep = job_alloc(j, sizeof(*rep));
 	isa__put_end_reply__init(rep);
-	if (doc_from_bytes(j, f->record, f->record_len, &d) != 0)
-		abort();
+	if (doc_from_bytes(j, f->record, f->record_len, &d) != 0) {
+		finish_free(f);	/* as above: only out of memory */
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		docs_upload_abandon(w, j, x, "internal");
+		return;
+	}
 	rep->meta = job_alloc(j, sizeof(*rep->meta));
 	isa__doc_meta__init(rep->meta);
 	rep->meta->id = job_strdup(j, d.idtext);

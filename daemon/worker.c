@@ -13,6 +13,7 @@
 struct worker {
 	workers_t *pool;
 	worker_ctx_t ctx;
+	char redecide;		/* its address: the "re-decide" marker job */
 	queue_t *jobs;
 	pthread_t thread;
 	bool started;
@@ -23,6 +24,7 @@ struct workers {
 	unsigned n;		/* threads; 0: jobs run in the caller's thread */
 	struct worker *w;	/* n of them, or one without a thread */
 	int64_t expired_ms;	/* n == 0: when transfers were last expired */
+	transfer_quota_t *quota;	/* the caps every table counts against */
 };
 
 static int64_t
@@ -64,7 +66,9 @@ worker_main(void *arg)
 		j = queue_pop(w->jobs, WORKER_TICK_MS);
 		if (j == (job_t *)w)	/* the stop marker */
 			break;
-		if (j != NULL) {
+		if (j == (job_t *)(void *)&w->redecide)
+			handlers_redecide(&w->ctx);
+		else if (j != NULL) {
 			handlers_dispatch(&w->ctx, j);
 			worker_finish(w->ctx.env->writer, j);
 		}
@@ -91,6 +95,14 @@ workers_start(unsigned n, const worker_env_t *env)
 	p->env = env;
 	p->n = n;
 	p->expired_ms = mono_ms();
+	if ((p->quota = transfer_quota_new(
+	    (unsigned)env->cfg->transfers_per_user,
+	    (unsigned)env->cfg->transfers)) == NULL) {
+		free(p->w);
+		free(p);
+		log_warnx("cannot start the workers: out of memory");
+		return NULL;
+	}
 	for (unsigned i = 0; i < (n > 0 ? n : 1); i++) {
 		struct worker *w = &p->w[i];
 
@@ -98,7 +110,7 @@ workers_start(unsigned n, const worker_env_t *env)
 		w->ctx.env = env;
 		w->ctx.index = i;
 		w->ctx.count = n > 0 ? n : 1;
-		if ((w->ctx.transfers = transfers_new()) == NULL ||
+		if ((w->ctx.transfers = transfers_new(p->quota)) == NULL ||
 		    (n > 0 && (w->jobs = queue_new(false)) == NULL) ||
 		    (n > 0 && pthread_create(&w->thread, NULL, worker_main,
 		    w) != 0)) {
@@ -137,6 +149,17 @@ workers_tick(workers_t *p)
 }
 
 void
+workers_redecide(workers_t *p)
+{
+	if (p->n == 0) {
+		handlers_redecide(&p->w[0].ctx);
+		return;
+	}
+	for (unsigned i = 0; i < p->n; i++)
+		queue_push(p->w[i].jobs, &p->w[i].redecide);
+}
+
+void
 workers_stop(workers_t *p)
 {
 	if (p == NULL)
@@ -155,6 +178,7 @@ workers_stop(workers_t *p)
 		}
 		queue_free(w->jobs);
 	}
+	transfer_quota_free(p->quota);
 	free(p->w);
 	free(p);
 }

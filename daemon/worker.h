@@ -28,7 +28,7 @@ typedef struct {
 /* One worker's view: the shared environment and its own transfers. */
 typedef struct {
 	const worker_env_t *env;
-	transfers_t *transfers;
+	transfers_t *transfers;	/* counted against the pool's caps */
 	unsigned index;		/* which worker: transfer ids carry it */
 	unsigned count;
 } worker_ctx_t;
@@ -47,6 +47,14 @@ void workers_submit(workers_t *w, job_t *j, unsigned which);
  * that submits.  Returns the ms until it is next due, or -1 with
  * threads (they expire their own). */
 int workers_tick(workers_t *w);
+
+/*
+ * The policy changed (a reload): each worker re-decides its open transfers
+ * under the policy now in force (handlers_redecide) before it takes any job
+ * submitted after this call; jobs queued before finish under the policy
+ * they arrived with.  With no threads, done now.
+ */
+void workers_redecide(workers_t *w);
 
 /* Finish what is queued, stop the threads, drop their transfers, free. */
 void workers_stop(workers_t *w);
