@@ -16,7 +16,8 @@ CONF
 agencies = ( { id = "hcc"; name = "H"; } );
 users = ( { id = "u"; name = "U"; agency = "hcc"; clearance = "SC"; key = "$(tail -n 1 key.out)"; } );
 P
-	"$B/isad" --config isad.conf 2> isad.log &
+	: > isad.log	# before the wait below reads it
+	"$B/isad" --config isad.conf 2>> isad.log &
 	PID=$!
 	until grep -q "serving on" isad.log; do sleep 0.05; done
 	EP=$(sed -n 's/.*serving on \(tcp:[^;]*\);.*/\1/p' isad.log)
