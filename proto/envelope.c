@@ -1,21 +1,66 @@
 /* envelope.c: encoding and checked decoding of the Envelope in frame 0. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "common/err.h"
 #include "proto/envelope.h"
 
+/*
+ * A request's decoding may take at most this much memory: protobuf-c makes
+ * one allocation per string, so four bytes on the wire (an empty string
+ * repeated) could otherwise cost forty in the heap.  An honest request's
+ * strings are few or long (the bounds of DESIGN §4), so it never nears it.
+ */
+#define DECODE_FLOOR	(256 << 10)
+#define DECODE_PER_BYTE	2
+#define DECODE_OVERHEAD	16	/* what malloc keeps beside each block */
+
+typedef struct {
+	size_t used, budget;
+	bool exceeded;
+} decode_budget_t;
+
+static void *
+budget_alloc(void *data, size_t size)
+{
+	decode_budget_t *b = data;
+
+	if (size > b->budget - b->used ||
+	    DECODE_OVERHEAD > b->budget - b->used - size) {
+		b->exceeded = true;
+		return NULL;	/* protobuf-c frees what it made and fails */
+	}
+	b->used += size + DECODE_OVERHEAD;
+	return malloc(size);
+}
+
+/* Plain free: what it made is freed later by envelope_free, with the
+ * default allocator. */
+static void
+budget_free(void *data, void *p)
+{
+	(void)data;
+	free(p);
+}
+
 int
 envelope_decode(const uint8_t *buf, size_t len, envelope_kind_t kind,
     Isa__Envelope **out, char *err, size_t errlen)
 {
+	decode_budget_t b = { 0, DECODE_FLOOR + DECODE_PER_BYTE * len, false };
+	ProtobufCAllocator budget = { budget_alloc, budget_free, &b };
 	Isa__Envelope *env;
 
 	*out = NULL;
-	env = isa__envelope__unpack(NULL, len, buf);
+	/* A request comes from a client that may be hostile; replies come
+	 * from the isad this client authenticated. */
+	env = isa__envelope__unpack(kind == ENVELOPE_REQUEST ? &budget : NULL,
+	    len, buf);
 	if (env == NULL) {
-		snprintf(err, errlen, "the envelope is not a well-formed "
-		    "protobuf message");
+		snprintf(err, errlen, b.exceeded ?
+		    "the envelope holds more fields than a request may" :
+		    "the envelope is not a well-formed protobuf message");
 		return ISA_ERR_PARSE;
 	}
 	if (env->version != ISA_PROTOCOL_VERSION) {

@@ -19,7 +19,11 @@ typedef enum {
  * Decode len bytes at buf into a new envelope of the given kind.  Returns 0
  * and sets *out (free with envelope_free) or returns ISA_ERR_PARSE with a
  * sentence in err (errlen bytes) when the bytes are not one well-formed
- * Envelope of this protocol version and kind.  Never reads past len.
+ * Envelope of this protocol version and kind.  Never reads past len.  A
+ * request may take at most 256 KiB plus twice len of memory to decode
+ * (protobuf-c allocates each string apart): one that needs more is refused
+ * as ISA_ERR_PARSE before it is whole, so decoding stays in proportion to
+ * what arrived.
  */
 __attribute__((warn_unused_result))
 int envelope_decode(const uint8_t *buf, size_t len, envelope_kind_t kind,

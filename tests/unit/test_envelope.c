@@ -92,6 +92,73 @@ test_refusals(void **state)
 	}
 }
 
+/* Append v as a protobuf varint at p; returns the bytes written. */
+static size_t
+put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v != 0);
+	return n;
+}
+
+/* A PutBegin whose meta holds n `to` strings of len bytes each. */
+static uint8_t *
+put_begin_with_to(size_t n, size_t len, size_t *outlen)
+{
+	size_t entry = 2 + len, meta = n * entry, pb, cap = meta + 64, o = 0;
+	uint8_t *buf = malloc(cap), hdr[16];
+
+	assert_non_null(buf);
+	pb = 1 + put_varint(hdr, meta) + meta;
+	buf[o++] = 0x08;		/* version */
+	buf[o++] = 0x01;
+	buf[o++] = 0xa2;		/* put_begin (20), length-delimited */
+	buf[o++] = 0x01;
+	o += put_varint(buf + o, pb);
+	buf[o++] = 0x0a;		/* meta (1) */
+	o += put_varint(buf + o, meta);
+	for (size_t i = 0; i < n; i++) {
+		buf[o++] = 0x7a;	/* to (15) */
+		buf[o++] = (uint8_t)len;
+		memset(buf + o, 'a', len);
+		o += len;
+	}
+	*outlen = o;
+	return buf;
+}
+
+/* Decoding a request costs memory in proportion to its size: two million
+ * empty strings in 4 MB (each a separate allocation) are refused, while a
+ * request as large as the bounds allow decodes. */
+static void
+test_decode_budget(void **state)
+{
+	Isa__Envelope *out = NULL;
+	uint8_t *buf;
+	size_t len;
+	char err[256];
+
+	(void)state;
+	buf = put_begin_with_to(2000000, 0, &len);
+	assert_int_equal(envelope_decode(buf, len, ENVELOPE_REQUEST, &out, err,
+	    sizeof(err)), ISA_ERR_PARSE);
+	assert_null(out);
+	assert_non_null(strstr(err, "more fields than a request may"));
+	free(buf);
+
+	/* 500 principals of 127 bytes: the most limits allow by default. */
+	buf = put_begin_with_to(500, 127, &len);
+	assert_int_equal(envelope_decode(buf, len, ENVELOPE_REQUEST, &out, err,
+	    sizeof(err)), 0);
+	assert_int_equal(out->put_begin->meta->n_to, 500);
+	envelope_free(out);
+	free(buf);
+}
+
 static void
 test_error_reply_without_body(void **state)
 {
@@ -116,6 +183,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_decode_budget),
 		cmocka_unit_test(test_error_reply_without_body),
 	};
 
