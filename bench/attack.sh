@@ -6,8 +6,12 @@
 # document, 1 MiB chunks), and after that client leaves.  For each: isad's
 # anonymous memory before, its peak during, while the client is still
 # there, and 3 s after it left, and whether isad survived.  DESIGN §4's
-# bound: growth under 128 MiB whatever a client sends.  $WORKERS: isad's
-# workers (default 4).
+# bound: growth under 128 MiB whatever a client sends.  Also: six connections
+# each sending 10 put_begins of ~4 MB that are millions of empty strings
+# (fields); six connections
+# each sending 1,500 ls requests of a 200-document listing and reading no
+# reply (lsflood).  $WORKERS: isad's workers (default 4); $ATTACKS: the
+# names to run (default all).
 set -eu
 B=$(realpath "${1:-build/release}")
 . "$(cd "$(dirname "$0")" && pwd)/deploy.sh"
@@ -28,6 +32,7 @@ mib() { echo $(($1 / 1024)); }
 attack() {
 	name=$1 setup=$2
 	shift 2
+	case " ${ATTACKS:-$name} " in *" $name "*) ;; *) return 0 ;; esac
 	mkdir "$TOP/$name"
 	cd "$TOP/$name"
 	bench_deploy "workers = ${WORKERS:-4}; map_size = 4294967296;"
@@ -74,3 +79,15 @@ attack begins no_setup begins 600
 attack titles no_setup titles 60 3000000
 attack chunks big_doc chunks @ID@ 300 5
 attack putchunks no_setup putchunks 300 1048576
+many_docs() {
+	i=0
+	t=$(head -c 250 /dev/zero | tr '\0' 't')
+	while [ $i -lt 200 ]; do
+		echo "$i" > d
+		"$B/isa" put d --title "$t$i" --class OFFICIAL --to user:u \
+		    --config u/client.conf > /dev/null 2>&1
+		i=$((i + 1))
+	done
+}
+attack fields no_setup fields 6 10
+attack lsflood many_docs lsflood 6 1500

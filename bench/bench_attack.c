@@ -18,6 +18,11 @@
  *                     leave without reading
  *   putchunks N BYTES one upload of N chunks of BYTES, all sent at once, no
  *                     reply read; hold, then leave
+ *   fields C N        C connections, each sending N put_begins of ~4 MB,
+ *                     each two million empty `to` strings (cheap on the
+ *                     wire, dear to decode)
+ *   lsflood C N       C connections, each sending N ls requests and reading
+ *                     no reply; hold, then leave
  * Prints how many put_begins were answered OK, refused, or not answered.
  * Between steps it prints "holding" and waits for a line on stdin, so that
  * the caller can measure isad while the client is still there.
@@ -229,6 +234,72 @@ putchunks(void *s, long n, size_t chunk)
 	hold("PutChunk requests sent, no reply read");
 }
 
+/* n put_begins of ~4 MB: a meta of empty `to` strings, written by hand
+ * (the library would take as long to build them as isad to read them). */
+static void
+fields(void *ctx, char **argv, long c, long n)
+{
+	void **socks = calloc((size_t)c, sizeof(*socks));
+	size_t count = 1900000, meta = 2 * count, o = 0;
+	uint8_t *buf = malloc(meta + 32);
+
+	if (buf == NULL || socks == NULL)
+		exit(1);
+	buf[o++] = 0x08;	/* version 1 */
+	buf[o++] = 0x01;
+	buf[o++] = 0xa2;	/* put_begin (20) */
+	buf[o++] = 0x01;
+	for (size_t v = meta + 4; v != 0; v >>= 7)	/* its length */
+		buf[o++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+	buf[o++] = 0x0a;	/* meta (1) */
+	for (size_t v = meta; v != 0; v >>= 7)
+		buf[o++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+	for (size_t i = 0; i < count; i++) {
+		buf[o++] = 0x7a;	/* to (15), empty */
+		buf[o++] = 0x00;
+	}
+	for (long k = 0; k < c; k++)
+		socks[k] = dealer(ctx, argv[1], argv[2], argv[3], false);
+	for (long i = 0; i < n; i++)
+		for (long k = 0; k < c; k++)
+			if (zmq_send(socks[k], buf, o, 0) < 0)
+				exit(1);
+	free(buf);
+	sleep(3);	/* isad reads them meanwhile */
+	printf("put_begin of %zu bytes: %ld connections, %ld each\n", o, c,
+	    n);
+	hold("requests sent");
+	for (long k = 0; k < c; k++)
+		zmq_close(socks[k]);
+	free(socks);
+}
+
+/* c connections, each sending n ls requests, reading nothing. */
+static void
+lsflood(void *ctx, char **argv, long c, long n)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT;
+	Isa__ListRequest lr = ISA__LIST_REQUEST__INIT;
+	void **socks = calloc((size_t)c, sizeof(*socks));
+
+	if (socks == NULL)
+		exit(1);
+	req.body_case = ISA__ENVELOPE__BODY_LIST;
+	req.list = &lr;
+	for (long k = 0; k < c; k++) {
+		socks[k] = dealer(ctx, argv[1], argv[2], argv[3], true);
+		for (long i = 0; i < n; i++)
+			send_env(socks[k], &req);
+	}
+	sleep(5);	/* isad answers meanwhile */
+	printf("ls: %ld connections, %ld requests each, no reply read\n", c,
+	    n);
+	hold("ls requests sent, no reply read");
+	for (long k = 0; k < c; k++)
+		zmq_close(socks[k]);
+	free(socks);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -237,7 +308,7 @@ main(int argc, char **argv)
 	if (argc < 6) {
 		fprintf(stderr, "usage: bench_attack ENDPOINT SERVER_KEY "
 		    "USER_KEY_FILE begins N | titles N BYTES | chunks ID N "
-		    "SECS\n");
+		    "SECS | putchunks N BYTES | fields C N | lsflood C N\n");
 		return 2;
 	}
 	ctx = zmq_ctx_new();
@@ -253,6 +324,10 @@ main(int argc, char **argv)
 		putchunks(s, atol(argv[5]), (size_t)atol(argv[6]));
 	else if (strcmp(argv[4], "chunks") == 0 && argc == 8)
 		chunks(s, argv[5], atol(argv[6]), atoi(argv[7]));
+	else if (strcmp(argv[4], "fields") == 0 && argc == 7)
+		fields(ctx, argv, atol(argv[5]), atol(argv[6]));
+	else if (strcmp(argv[4], "lsflood") == 0 && argc == 7)
+		lsflood(ctx, argv, atol(argv[5]), atol(argv[6]));
 	else {
 		fprintf(stderr, "bench_attack: unknown attack\n");
 		return 2;

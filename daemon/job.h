@@ -65,6 +65,7 @@ typedef struct job {
 	struct job *watch_next;
 	bool notifies;
 	unsigned worker;		/* which worker handles it */
+	bool in_flight;			/* counted in the main loop's in-flight jobs */
 } job_t;
 
 /* A new job for one message from peer rid; NULL when out of memory. */

@@ -42,6 +42,19 @@
 #include "proto/keyfile.h"
 
 #define MAX_FRAMES 3	/* routing id, envelope, one content frame */
+/*
+ * Messages queued for one connection each way.  A client that reads its
+ * replies has at most its window in flight (isa: 16 upload chunks, 8
+ * download chunks); past this, replies to a connection that does not read
+ * are dropped (a ROUTER drops at the mark), and a connection that sends
+ * faster than isad reads waits in TCP, so that what isad holds for a
+ * connection is bounded, not libzmq's default of 1000 messages a way.
+ */
+#define SERVER_PEER_HWM 64
+/* Requests read and not yet answered, at most: past it isad reads no
+ * more until some are answered, and clients wait in TCP (back-pressure
+ * instead of a queue that grows with what clients send). */
+#define SERVER_IN_FLIGHT 512
 
 typedef struct {
 	const isad_config_t *cfg;
@@ -65,6 +78,7 @@ typedef struct {
 	watches_t *watches;	/* inbox watches held for news */
 	uint64_t news;		/* notifying commits so far */
 	bool stopping;		/* no more holding or new looks */
+	unsigned in_flight;	/* jobs handed on and not yet back */
 } server_t;
 
 /* An audit record the daemon writes for itself (start, reload), made
@@ -184,6 +198,15 @@ server_send(server_t *s, job_t *j)
 	free(buf);
 }
 
+/* j goes on its way (to a worker, or the writer) and comes back through
+ * the results queue: count it. */
+static void
+server_flight(server_t *s, job_t *j)
+{
+	j->in_flight = true;
+	s->in_flight++;
+}
+
 /* Judge one message: frames f[0] routing id, f[1] envelope, f[2] content.
  * Answers at once when it can; otherwise hands a job to a worker. */
 static void
@@ -198,6 +221,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		log_warnx("out of memory: a request was dropped");
 		return;
 	}
+	server_flight(s, j);
 	j->results = s->results;
 	j->now = (int64_t)time(NULL);
 	uid = nframes >= 2 ? zmq_msg_gets(&f[1], "User-Id") : NULL;
@@ -310,6 +334,10 @@ server_results(server_t *s)
 		s->news++;
 	}
 	while ((j = queue_pop(s->results, 0)) != NULL) {
+		if (j->in_flight) {
+			j->in_flight = false;
+			s->in_flight--;
+		}
 		if (j->op.apply != NULL && j->op.rc == ISA_ERR_PANIC)
 			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could "
 			    "not confirm whether this was recorded (%s): look "
@@ -397,6 +425,7 @@ server_rewatch(server_t *s)
 			j->audited = true;
 			j->change = NULL;
 			j->after = NULL;
+			server_flight(s, j);
 			worker_finish(s->writer, j);
 			continue;
 		}
@@ -410,6 +439,7 @@ server_rewatch(server_t *s)
 		j->audited = false;
 		j->change = NULL;
 		j->after = NULL;
+		server_flight(s, j);
 		workers_submit(s->workers, j, s->next_worker++);
 	}
 }
@@ -445,16 +475,19 @@ static void
 server_drain(server_t *s)
 {
 	zmq_msg_t f[MAX_FRAMES];
-	int n, too_many;
+	int n = 0, too_many;
 
 	/* A bounded burst, so that results and signals are not starved. */
-	for (int burst = 0; burst < 256; burst++) {
+	for (int burst = 0; burst < 256 && s->in_flight < SERVER_IN_FLIGHT;
+	    burst++) {
 		if (server_recv(s, f, &n, &too_many) != 0)
 			break;
 		server_handle(s, f, n, too_many);
 		for (int i = 0; i < n; i++)
 			zmq_msg_close(&f[i]);
+		n = 0;
 	}
+	/* What a failed receive left. */
 	for (int i = 0; i < n; i++)
 		zmq_msg_close(&f[i]);
 }
@@ -489,6 +522,7 @@ server_open_router(server_t *s)
 {
 	char sec[KEYFILE_Z85_LEN + 1], err[512], *keypath = NULL;
 	int one = 1, linger = 1000, hs = (int)s->cfg->handshake_ms, rc = -1;
+	int hwm = SERVER_PEER_HWM;
 	int64_t maxmsg = s->cfg->max_message;
 	size_t epl;
 
@@ -507,6 +541,8 @@ server_open_router(server_t *s)
 	    zmq_setsockopt(s->router, ZMQ_ZAP_DOMAIN, "isa", 3) ||
 	    zmq_setsockopt(s->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) ||
 	    zmq_setsockopt(s->router, ZMQ_HANDSHAKE_IVL, &hs, sizeof(hs)) ||
+	    zmq_setsockopt(s->router, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
+	    zmq_setsockopt(s->router, ZMQ_RCVHWM, &hwm, sizeof(hwm)) ||
 	    zmq_setsockopt(s->router, ZMQ_LINGER, &linger, sizeof(linger))) {
 		log_warnx("cannot set up the server socket: %s",
 		    zmq_strerror(errno));
@@ -699,8 +735,10 @@ server_run(const isad_config_t *cfg)
 	log_info("serving on %s; server key %s", s.endpoint, s.server_pub);
 	(void)notify_send("READY=1");
 	while (!stop) {
+		/* Back-pressure: no new requests while enough are in hand. */
 		zmq_pollitem_t items[] = {
-			{ s.router, 0, ZMQ_POLLIN, 0 },
+			{ s.router, 0, s.in_flight < SERVER_IN_FLIGHT ?
+			    ZMQ_POLLIN : 0, 0 },
 			{ NULL, s.sigfd, ZMQ_POLLIN, 0 },
 			{ NULL, queue_fd(s.results), ZMQ_POLLIN, 0 },
 		};
