@@ -52,8 +52,38 @@ get_parse(int argc, char **argv, get_args_t *a)
 	return true;
 }
 
+/* Set while content goes to standard output and that is a terminal: it is
+ * shown escaped there (term_text_escape), never acted on. */
+static term_text_t *tty_text;
+
+static int write_raw(int fd, const void *p, size_t n);
+
+/* Write content: as it is, but escaped when it goes to a terminal; last:
+ * nothing more follows (what was held back is written). */
+static int
+write_content(int fd, const void *p, size_t n, int last)
+{
+	char *e;
+	size_t elen;
+	int rc;
+
+	if (tty_text == NULL || fd != STDOUT_FILENO)
+		return write_raw(fd, p, n);
+	if (term_text_escape(tty_text, p, n, last, &e, &elen) != 0)
+		return -1;
+	rc = write_raw(fd, e, elen);
+	free(e);
+	return rc;
+}
+
 static int
 write_all(int fd, const void *p, size_t n)
+{
+	return write_content(fd, p, n, 0);
+}
+
+static int
+write_raw(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 
@@ -184,6 +214,7 @@ cmd_get(int argc, char **argv)
 	const void *first = NULL;
 	size_t first_len = 0;
 	bool to_file;
+	term_text_t tty = { .n = 0 };
 	struct stat st;
 	int code, fd = STDOUT_FILENO;
 
@@ -234,8 +265,17 @@ cmd_get(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (!to_file && isatty(STDOUT_FILENO))
+		tty_text = &tty;
 	code = get_chunks(c, r->get_begin_reply, first, first_len, fd, to_file ?
 	    a.out : "standard output");
+	if (tty_text != NULL && write_content(fd, NULL, 0, 1) != 0 &&
+	    code == EXIT_OK) {
+		cli_error("cannot write to standard output: %s",
+		    strerror(errno));
+		code = EXIT_ERROR;
+	}
+	tty_text = NULL;
 	if (to_file) {
 		if (code == EXIT_OK && (fsync(fd) != 0 || close(fd) != 0 ||
 		    rename(tmp, a.out) != 0)) {

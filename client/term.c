@@ -1,5 +1,6 @@
 /* term.c: everything isa prints goes through here, so nothing from isad (or a file name) can act on the terminal. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,4 +165,80 @@ term_printf(FILE *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	term_vprintf(f, fmt, ap);
 	va_end(ap);
+}
+
+/* Whether the r bytes at s start a UTF-8 sequence that more bytes could
+ * complete (its lead byte asks for more than r, and what is there fits). */
+static int
+utf8_cut(const unsigned char *s, size_t r)
+{
+	size_t want = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+	    (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	if (want <= r)
+		return 0;
+	for (size_t i = 1; i < r; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return 1;
+}
+
+int
+term_text_escape(term_text_t *t, const void *p, size_t n, int last,
+    char **out, size_t *outlen)
+{
+	size_t len = t->n + n, i = 0, o = 0;
+	unsigned char *in;
+	char *e;
+
+	/* At most 6 bytes out for each in ("\uNNNN" for 2 or 3). */
+	if (len > (SIZE_MAX - 1) / 6 || (in = malloc(len + 1)) == NULL)
+		return -1;
+	if ((e = malloc(6 * len + 1)) == NULL) {
+		free(in);
+		return -1;
+	}
+	memcpy(in, t->carry, t->n);
+	if (n > 0)
+		memcpy(in + t->n, p, n);
+	t->n = 0;
+	while (i < len) {
+		uint32_t c;
+		int k;
+
+		if (in[i] == '\n' || in[i] == '\t') {
+			e[o++] = (char)in[i++];
+			continue;
+		}
+		if (in[i] == '\r') {
+			if (i + 1 == len && !last)
+				break;		/* CR LF, maybe: wait */
+			if (i + 1 < len && in[i + 1] == '\n') {
+				e[o++] = '\r';
+				e[o++] = '\n';
+				i += 2;
+				continue;
+			}
+		}
+		k = utf8_next(in + i, len - i, &c);
+		if (k < 0 && !last && utf8_cut(in + i, len - i))
+			break;		/* the rest comes with the next piece */
+		if (k < 0 || (k == 1 && utf8_is_unsafe(c))) {
+			o += (size_t)snprintf(e + o, 5, "\\x%02x", in[i]);
+			i++;
+		} else if (utf8_is_unsafe(c)) {
+			o += (size_t)snprintf(e + o, 7, "\\u%04x", (unsigned)c);
+			i += (size_t)k;
+		} else {
+			memcpy(e + o, in + i, (size_t)k);
+			o += (size_t)k;
+			i += (size_t)k;
+		}
+	}
+	t->n = len - i;		/* at most 3 bytes, or one CR */
+	memcpy(t->carry, in + i, t->n);
+	free(in);
+	*out = e;
+	*outlen = o;
+	return 0;
 }

@@ -23,4 +23,26 @@ void term_printf(FILE *f, const char *fmt, ...)
 void term_vprintf(FILE *f, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/*
+ * Document content shown on a terminal (isa get to standard output when it
+ * is one): text passes as it is, newlines, tabs and CR LF line ends
+ * included; everything else a terminal could act on (utf8_is_unsafe, a
+ * lone carriage return) and every byte that is not UTF-8 is escaped as
+ * term_puts does, so a document cannot forge the marking line printed
+ * above it.  Content comes in pieces: a UTF-8 sequence or a CR LF cut
+ * between two pieces is held in t for the next.
+ */
+typedef struct {
+	unsigned char carry[4];
+	size_t n;
+} term_text_t;
+
+/*
+ * Escape the n bytes at p, after what t holds, into *out (malloc'd, the
+ * caller frees it) of *outlen bytes; last: nothing follows, so nothing is
+ * held.  Returns 0, or -1 when out of memory.
+ */
+int term_text_escape(term_text_t *t, const void *p, size_t n, int last,
+    char **out, size_t *outlen);
+
 #endif

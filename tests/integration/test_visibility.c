@@ -1,4 +1,4 @@
-/* test_visibility.c: what a reader learns from listings and the inbox: ls paging says nothing of documents they may not read (issue 14 finding 9), and an embargoed document is announced when its embargo lifts (finding 12). */
+/* test_visibility.c: what a reader learns from listings and the inbox: ls paging says nothing of documents they may not read (issue 14 finding 9), an embargoed document is announced when its embargo lifts (finding 12), and content cannot act on their terminal (finding 11). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,12 +206,52 @@ test_embargo_announced_when_lifted(void **state)
 	h_result_free(&r);
 }
 
+/* Finding 11 through the content: a document whose bytes would erase the
+ * marking line and print another is shown escaped on a reader's terminal
+ * (isa get with standard output a terminal, here a pty made by script(1)),
+ * and written exactly as stored anywhere else. */
+static void
+test_get_to_terminal_escaped(void **state)
+{
+	static const char forged[] = "Briefing\r\x1b[1A\x1b[2KOFFICIAL FOR "
+	    "PUBLIC RELEASE\r\nend\n";
+	harness_t *h = *state;
+	char path[512], id[DOCID_TEXT_LEN + 1], cmd[2048];
+	h_result_t r;
+
+	snprintf(path, sizeof(path), "%s/forged", h_dir(h));
+	h_write_file(path, forged, 0644);
+	assert_int_equal(du_put(h, "police-lead", path, "Forged", "OFFICIAL",
+	    "agency:hcc", NULL, id, NULL), 0);
+
+	/* Not a terminal: the bytes as stored. */
+	r = h_isa(h, "council-lead", ARGS("get", id, "-o", "-"));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, forged);
+	h_result_free(&r);
+
+	/* A terminal: escaped, line ends kept (the pty makes each \n a
+	 * \r\n). */
+	assert_true(snprintf(cmd, sizeof(cmd), "%s get %s --config %s",
+	    getenv("ISA_BIN"), id, h_client_conf(h, "council-lead")) <
+	    (int)sizeof(cmd));
+	r = h_run(ARGS("/usr/bin/script", "-qec", cmd, "/dev/null"));
+	if (r.status != 0)
+		fail_msg("script: %d: %s%s", r.status, r.out, r.err);
+	assert_non_null(strstr(r.out, "OFFICIAL"));	/* the marking line */
+	assert_non_null(strstr(r.out, "Briefing\\x0d\\x1b[1A\\x1b[2K"
+	    "OFFICIAL FOR PUBLIC RELEASE\r\r\nend\r\n"));
+	assert_null(strchr(r.out, '\x1b'));
+	h_result_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ls_more_ignores_others),
 		cmocka_unit_test(test_embargo_announced_when_lifted),
+		cmocka_unit_test(test_get_to_terminal_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -55,11 +55,68 @@ test_printf_escapes_only_arguments(void **state)
 	free(buf);
 }
 
+/* Escape the pieces of cases[i] one after another, then the end. */
+static char *
+text_pieces(const char *const *pieces, size_t n)
+{
+	term_text_t t = { .n = 0 };
+	char *all = calloc(1, 1), *e;
+	size_t len = 0, elen;
+
+	assert_non_null(all);
+	for (size_t i = 0; i <= n; i++) {
+		const char *p = i < n ? pieces[i] : "";
+
+		assert_int_equal(term_text_escape(&t, p, strlen(p), i == n, &e,
+		    &elen), 0);
+		all = realloc(all, len + elen + 1);
+		assert_non_null(all);
+		memcpy(all + len, e, elen);
+		len += elen;
+		all[len] = '\0';
+		free(e);
+	}
+	assert_int_equal(t.n, 0);
+	return all;
+}
+
+/* Document content on a terminal: text and its line ends pass, whatever
+ * could act on the terminal is escaped, wherever the pieces are cut. */
+static void
+test_text_stream(void **state)
+{
+	static const struct { const char *pieces[3]; size_t n; const char *out; }
+	    cases[] = {
+		{ { "line one\r\nline\ttwo\n" }, 1,
+		    "line one\r\nline\ttwo\n" },
+		{ { "SECRET\r\x1b[1A\x1b[2KOFFICIAL FOR PUBLIC RELEASE" }, 1,
+		    "SECRET\\x0d\\x1b[1A\\x1b[2KOFFICIAL FOR PUBLIC RELEASE" },
+		{ { "caf\xc3", "\xa9 ok" }, 2, "caf\xc3\xa9 ok" },
+		{ { "dash \xe2\x80", "\x94." }, 2, "dash \xe2\x80\x94." },
+		{ { "crlf\r", "\nnext" }, 2, "crlf\r\nnext" },
+		{ { "cr\r", "overwrite" }, 2, "cr\\x0doverwrite" },
+		{ { "cut at the end \xe2\x80" }, 1, "cut at the end \\xe2\\x80" },
+		{ { "bell\x07 c1 \xc2\x9b rlo \xe2\x80\xae", "\x9b" }, 2,
+		    "bell\\x07 c1 \\u009b rlo \\u202e\\x9b" },
+		{ { "" }, 1, "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = text_pieces(cases[i].pieces, cases[i].n);
+
+		if (strcmp(out, cases[i].out) != 0)
+			fail_msg("case %zu: \"%s\"", i, out);
+		free(out);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_golden),
+		cmocka_unit_test(test_text_stream),
 		cmocka_unit_test(test_printf_escapes_only_arguments),
 	};
 
