@@ -34,6 +34,7 @@
 #include "daemon/rekey.h"
 #include "policy/marking.h"
 #include "daemon/server.h"
+#include "daemon/stale.h"
 #include "daemon/sweeper.h"
 #include "daemon/transfer.h"
 #include "daemon/watch.h"
@@ -55,6 +56,9 @@
  * more until some are answered, and clients wait in TCP (back-pressure
  * instead of a queue that grows with what clients send). */
 #define SERVER_IN_FLIGHT 512
+/* Refusals on connections no longer enrolled: one count a user a minute
+ * (stale.h), under limits.handshake_records records a minute. */
+#define SERVER_STALE_WINDOW_MS 60000
 
 typedef struct {
 	const isad_config_t *cfg;
@@ -78,6 +82,7 @@ typedef struct {
 	watches_t *watches;	/* inbox watches held for news */
 	uint64_t news;		/* notifying commits so far */
 	bool stopping;		/* no more holding or new looks */
+	stale_t *stale;		/* refusals on connections no longer enrolled */
 	unsigned in_flight;	/* jobs handed on and not yet back */
 } server_t;
 
@@ -214,6 +219,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 {
 	job_t *j = job_new(zmq_msg_data(&f[0]), zmq_msg_size(&f[0]));
 	const char *uid, *key, *why = "no longer enrolled";
+	const char *code = "not_enrolled";
 	char err[256], now_key[sizeof(j->a_key)];
 	int route;
 
@@ -245,23 +251,33 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 			policy_user_view(j->policy, j->subject, j->now, &v);
 			zmq_z85_encode(now_key, v.key, 32);
 			j->a_agency = job_strdup(j, v.agency);
-			why = "disabled";
+			why = code = "disabled";
 			if (v.enabled && !isa_ct_equal(now_key, j->a_key,
-			    sizeof(now_key)))
+			    sizeof(now_key))) {
 				why = "its key replaced since it connected";
-			else if (v.enabled)
+				code = "key_replaced";
+			} else if (v.enabled)
 				why = NULL;
 			if (why != NULL)
 				j->subject = NULL;
 		}
 	}
 	if (j->subject == NULL) {
-		log_notice("request from %s with key %s refused: %s",
-		    uid != NULL ? uid : "an unknown peer",
-		    j->a_key[0] != '\0' ? j->a_key : "(none)", why);
 		job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is no "
 		    "longer enrolled or your account is disabled: ask the "
 		    "operator");
+		j->a_reason = code;
+		/* A connection that outlived its user or key could send
+		 * refusals as fast as it likes: the first of a user in a
+		 * window is recorded with its request, the rest are counted
+		 * into one record (stale.h), as refused handshakes are. */
+		if (stale_refused(s->stale, j->now_ms, uid != NULL ? uid : "",
+		    j->a_key, code))
+			log_notice("request from %s with key %s refused: %s",
+			    uid != NULL ? uid : "an unknown peer",
+			    j->a_key[0] != '\0' ? j->a_key : "(none)", why);
+		else
+			j->audited = false;
 		goto reply;
 	}
 	if (too_many || nframes < 2) {
@@ -290,13 +306,13 @@ reply:
 	/* Refused here, and audited like any other request before the
 	 * refusal leaves. */
 	if (j->req == NULL && nframes >= 2) {
-		Isa__Envelope *probe = isa__envelope__unpack(NULL,
-		    zmq_msg_size(&f[1]), zmq_msg_data(&f[1]));
+		Isa__Envelope *probe = envelope_probe(zmq_msg_data(&f[1]),
+		    zmq_msg_size(&f[1]));
 
 		if (probe != NULL) {
 			j->resp.request_id = probe->request_id;
 			j->a_action = handlers_action(probe);
-			isa__envelope__free_unpacked(probe, NULL);
+			envelope_free(probe);
 		}
 	}
 	worker_finish(s->writer, j);
@@ -686,7 +702,10 @@ server_setup(server_t *s)
 		return -1;
 	if ((s->ctx = zmq_ctx_new()) == NULL ||
 	    (s->zap = zap_start(s->ctx, s->writer,
-	    (unsigned)s->cfg->handshake_records)) == NULL)
+	    (unsigned)s->cfg->handshake_records)) == NULL ||
+	    (s->stale = stale_new(s->writer,
+	    (unsigned)s->cfg->handshake_records, SERVER_STALE_WINDOW_MS)) ==
+	    NULL)
 		return -1;
 	return server_open_router(s);
 }
@@ -699,6 +718,7 @@ server_teardown(server_t *s)
 	s->stopping = true;
 	workers_stop(s->workers);
 	zap_join(s->zap);
+	stale_free(s->stale);	/* its last counts, while the writer runs */
 	writer_stop(s->writer);
 	if (s->results != NULL) {
 		if (s->router != NULL)
@@ -747,6 +767,10 @@ server_run(const isad_config_t *cfg)
 
 		if (expire >= 0 && (wait < 0 || expire < wait))
 			wait = expire;
+		/* A window of counted refusals ends even when all is quiet. */
+		stale_flush(s.stale, timefmt_now_ms(), false);
+		if (wait < 0 || wait > 1000)
+			wait = 1000;
 		if (zmq_poll(items, 3, wait) < 0) {
 			if (errno == EINTR)
 				continue;

@@ -44,21 +44,41 @@ budget_free(void *data, void *p)
 	free(p);
 }
 
+/* Unpack within a request's budget; *exceeded says whether that is why it
+ * failed. */
+static Isa__Envelope *
+unpack_bounded(const uint8_t *buf, size_t len, bool *exceeded)
+{
+	decode_budget_t b = { 0, DECODE_FLOOR + DECODE_PER_BYTE * len, false };
+	ProtobufCAllocator budget = { budget_alloc, budget_free, &b };
+	Isa__Envelope *env = isa__envelope__unpack(&budget, len, buf);
+
+	*exceeded = b.exceeded;
+	return env;
+}
+
+Isa__Envelope *
+envelope_probe(const uint8_t *buf, size_t len)
+{
+	bool exceeded;
+
+	return unpack_bounded(buf, len, &exceeded);
+}
+
 int
 envelope_decode(const uint8_t *buf, size_t len, envelope_kind_t kind,
     Isa__Envelope **out, char *err, size_t errlen)
 {
-	decode_budget_t b = { 0, DECODE_FLOOR + DECODE_PER_BYTE * len, false };
-	ProtobufCAllocator budget = { budget_alloc, budget_free, &b };
 	Isa__Envelope *env;
+	bool exceeded = false;
 
 	*out = NULL;
 	/* A request comes from a client that may be hostile; replies come
 	 * from the isad this client authenticated. */
-	env = isa__envelope__unpack(kind == ENVELOPE_REQUEST ? &budget : NULL,
-	    len, buf);
+	env = kind == ENVELOPE_REQUEST ? unpack_bounded(buf, len, &exceeded) :
+	    isa__envelope__unpack(NULL, len, buf);
 	if (env == NULL) {
-		snprintf(err, errlen, b.exceeded ?
+		snprintf(err, errlen, exceeded ?
 		    "the envelope holds more fields than a request may" :
 		    "the envelope is not a well-formed protobuf message");
 		return ISA_ERR_PARSE;

@@ -29,6 +29,11 @@ __attribute__((warn_unused_result))
 int envelope_decode(const uint8_t *buf, size_t len, envelope_kind_t kind,
     Isa__Envelope **out, char *err, size_t errlen);
 
+/* Any envelope at all, unchecked, decoded within a request's memory budget
+ * (to answer a refused request with its request id); NULL when it is not
+ * one or needs more.  Free with envelope_free. */
+Isa__Envelope *envelope_probe(const uint8_t *buf, size_t len);
+
 /* Free an envelope returned by envelope_decode; NULL is accepted. */
 void envelope_free(Isa__Envelope *env);
 

@@ -351,8 +351,11 @@ test_replaced_key_cuts_open_connection(void **state)
 	    "\"request\":1}"));
 	assert_true(has_line(log, want, "\"decision\":\"deny\"",
 	    "\"request\":2}"));
-	assert_true(has_line(log, want, "\"reason\":\"unauthenticated\"",
-	    "\"request\":3}"));
+	assert_true(has_line(log, want, "\"reason\":\"key_replaced\"",
+	    "\"request\":2}"));
+	/* The next refusal of that user in the minute is counted, not a
+	 * record of its own (test_stale_connection_counted). */
+	assert_false(has_line(log, "\"request\":3}", "", ""));
 	/* the CLI's request names the new key */
 	snprintf(want, sizeof(want), "\"key\":\"%s\"", pub);
 	assert_true(has_line(log, want, "\"action\":\"whoami\"",
@@ -505,6 +508,62 @@ test_ceiling_bounds_records_from_many_addresses(void **state)
 	h_result_free(&r);
 }
 
+/* How many lines of text hold a. */
+static int
+count_lines(const char *text, const char *a)
+{
+	int n = 0;
+
+	for (const char *l = text; l != NULL && *l != '\0';) {
+		const char *end = strchr(l, '\n');
+		char *line = strndup(l, end != NULL ? (size_t)(end - l) :
+		    strlen(l));
+
+		assert_non_null(line);
+		n += strstr(line, a) != NULL;
+		free(line);
+		l = end != NULL ? end + 1 : NULL;
+	}
+	return n;
+}
+
+/*
+ * A connection that outlives its user (disabled by a reload) cannot flood
+ * the audit log: its first refused request is a record, the rest of the
+ * minute's are counted into one more, written when the minute ends or
+ * isad stops.
+ */
+static void
+test_stale_connection_counted(void **state)
+{
+	harness_t *h = *state;
+	void *ctx = zmq_ctx_new();
+	void *s = h_dealer(h, ctx, "analyst");
+	char *log;
+
+	assert_int_equal(whoami(s, 1), ISA__STATUS__OK);
+	h_user_update(h, "analyst", "ctpse", "SC", "enabled = false;");
+	h_write_policy(h);
+	h_reload(h);
+	for (uint64_t id = 2; id <= 301; id++)
+		assert_int_equal(whoami(s, id), ISA__STATUS__UNAUTHENTICATED);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	log = audit_of(h, "analyst");
+	assert_int_equal(count_lines(log, "\"decision\":\"deny\""), 1);
+	assert_true(has_line(log, "\"reason\":\"disabled\"",
+	    "\"action\":\"whoami\"", "\"request\":2}"));
+	free(log);
+	/* Stopping writes the count; the next isad serves it. */
+	assert_int_equal(h_stop(h), 0);
+	h_start(h);
+	log = audit_of(h, "analyst");
+	assert_int_equal(count_lines(log, "\"decision\":\"deny\""), 2);
+	assert_true(has_line(log, "\"action\":\"request\"",
+	    "\"reason\":\"disabled\"", "\"count\":299"));
+	free(log);
+}
+
 int
 main(void)
 {
@@ -514,6 +573,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_replaced_key_closes_held_watch, setup_inline,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_stale_connection_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_flood_of_fresh_keys_adds_two_records, setup,
 		    teardown),
