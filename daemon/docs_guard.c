@@ -105,6 +105,10 @@ docs_transfer_missing(worker_ctx_t *w, job_t *j,
 	}
 	job_error(j, ISA__STATUS__NOT_FOUND, "no such %s: it may have been "
 	    "idle too long; start again", what);
+	/* Not a part of any transfer of this peer's: a request of its own,
+	 * with a record of its own (a probe of foreign ids leaves a trace). */
+	j->audited = true;
+	j->a_reason = "no_transfer";
 }
 
 /* What one re-decision needs. */
