@@ -158,11 +158,15 @@ test_embargo_announced_when_lifted(void **state)
 	strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	put_doc(h, "police-lead", "agency:hcc",
 	    ARGS("--embargo-until", until), id);
-	/* Under embargo: nobody is told, nobody reads. */
-	assert_false(inbox_has(h, "council-lead", id));
-	r = h_isa(h, "council-lead", ARGS("get", id, "-o", "-"));
-	assert_int_equal(r.status, 4);
-	h_result_free(&r);
+	/* Under embargo: nobody is told, nobody reads (checked only while it
+	 * surely holds: a loaded machine may take seconds to get here). */
+	if (time(NULL) < t - 1) {
+		assert_false(inbox_has(h, "council-lead", id));
+		r = h_isa(h, "council-lead", ARGS("get", id, "-o", "-"));
+		if (time(NULL) < t)
+			assert_int_equal(r.status, 4);
+		h_result_free(&r);
+	}
 
 	/* A watch held across the lift is answered with the news. */
 	w = raw_open(h, "council-lead");
