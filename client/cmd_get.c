@@ -140,7 +140,7 @@ get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
 			/* No room in isad for now: the rest in flight get the
 			 * same answer; ask again from the first not received. */
 			code = retry_drain_wait(c, &rt, r->retry_ms, asked - got -
-			    1, busy);
+			    1, busy, NULL, ISA__ENVELOPE__BODY__NOT_SET);
 			asked = got;
 		} else if (r->status != ISA__STATUS__OK)
 			code = cli_reply_error(r);
@@ -226,7 +226,8 @@ cmd_get(int argc, char **argv)
 		/* No room for its first chunk yet: ask again in a moment. */
 		if (!retry_asked(r))
 			break;
-		code = retry_drain_wait(c, &rt, r->retry_ms, 0, busy);
+		code = retry_drain_wait(c, &rt, r->retry_ms, 0, busy, NULL,
+		    ISA__ENVELOPE__BODY__NOT_SET);
 		envelope_free(r);
 		r = NULL;
 		if (code != EXIT_OK)

@@ -199,13 +199,21 @@ put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
 		if (code != EXIT_OK || (code = put_ack(c, &again)) != EXIT_OK)
 			break;
 		if (again != NULL) {
-			/* No room in isad for now: the rest in flight get the
-			 * same answer; send again from the first not taken. */
+			/* No room in isad for now: the chunks sent after the
+			 * one refused get the same answer, those before it
+			 * their acknowledgement (when stored, so perhaps only
+			 * now); send again from the first not taken. */
+			uint64_t more = 0;
+
 			code = retry_drain_wait(c, &rt, again->retry_ms, sent -
-			    acked - 1, busy);
+			    acked - 1, busy, &more,
+			    ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY);
 			envelope_free(again);
 			again = NULL;
+			acked += more;
 			sent = acked;
+			progress_update(&prog, acked == chunks ? size :
+			    acked * b->chunk_size);
 			continue;
 		}
 		acked++;

@@ -58,7 +58,7 @@ retry_wait(retry_t *r, uint32_t hint_ms)
 
 int
 retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms, uint64_t n,
-    const char *what)
+    const char *what, uint64_t *oks, Isa__Envelope__BodyCase ok_case)
 {
 	char err[512];
 	int code = EXIT_OK;
@@ -72,7 +72,11 @@ retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms, uint64_t n,
 		}
 		if (retry_asked(e))
 			;	/* pipelined after the one refused: sent again */
-		else if (e->status != ISA__STATUS__OK)
+		else if (oks != NULL && e->status == ISA__STATUS__OK &&
+		    e->body_case == ok_case) {
+			(*oks)++;
+			retry_progress(r);
+		} else if (e->status != ISA__STATUS__OK)
 			code = cli_reply_error(e);
 		else {
 			cli_error("isad answered out of turn while it was busy: "

@@ -26,12 +26,15 @@ bool retry_asked(const Isa__Envelope *r);
 
 /*
  * After a retry answer with n more requests still in flight: take their
- * answers (each must be a retry answer too), then wait as retry_wait.
- * EXIT_OK, or the exit code with the error said (what: "send FILE" or
- * "receive document ID", for the give-up sentence).
+ * answers, then wait as retry_wait.  Each must be a retry answer too, or
+ * (when oks is not NULL) an OK of body ok_case, counted in *oks: an
+ * upload's acknowledgements come once its chunks are stored, after the
+ * retry answers to later ones.  EXIT_OK, or the exit code with the error
+ * said (what, for the give-up sentence: "take FILE", "send document ID").
  */
 int retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms,
-    uint64_t n, const char *what);
+    uint64_t n, const char *what, uint64_t *oks,
+    Isa__Envelope__BodyCase ok_case);
 
 /*
  * Wait before sending again: hint_ms (isad's retry_ms) the first time

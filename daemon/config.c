@@ -57,7 +57,7 @@ static const struct int_setting int_settings[] = {
 	{ "limits", "content_queued", offsetof(isad_config_t, content_queued),
 	    1 << 20, INT64_C(1) << 32 },
 	{ "limits", "content_queued_per_user",
-	    offsetof(isad_config_t, content_queued_per_user), 1 << 20,
+	    offsetof(isad_config_t, content_queued_per_user), 4096,
 	    INT64_C(1) << 32 },
 };
 

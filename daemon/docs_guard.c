@@ -77,9 +77,14 @@ docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk)
 	const isad_config_t *cfg = w->env->cfg;
 	size_t held = transfers_bytes_queued();
 	size_t mine = transfers_user_bytes_queued(j->user);
-	bool own = mine + chunk > (uint64_t)cfg->content_queued_per_user;
+	/* Whoever holds nothing may always have one chunk (a sealed one is
+	 * a little larger than limits.chunk): every transfer can go on, and
+	 * the bound is the limit plus at most one chunk. */
+	bool own = mine > 0 &&
+	    mine + chunk > (uint64_t)cfg->content_queued_per_user;
 
-	if (!own && held + chunk <= (uint64_t)cfg->content_queued)
+	if (!own && (held == 0 ||
+	    held + chunk <= (uint64_t)cfg->content_queued))
 		return true;
 	/* Said at most once a second: a flood of refusals is no log flood. */
 	if (atomic_exchange(&budget_logged, (long long)j->now) != j->now)
