@@ -22,6 +22,7 @@
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define PUTS 5
+#define EVE_WAITS "for eve: the most allowed (limits.content_queued_per_user)"
 
 /* A CURVE DEALER as user; lazy: it takes its replies slowly (a one-message
  * pipe and a 4 KiB socket buffer), like a client that does not read. */
@@ -232,26 +233,28 @@ test_concurrent_transfers_wait(void **state)
 /*
  * Finding 1's budget, review: one user who asks without reading held the
  * whole of limits.content_queued, and everyone else's get and put failed
- * for as long as their connection stayed open.  eve sends 80 GetBegin of
- * a one-chunk document and floods a long download's chunks, reading
- * nothing; alice's `isa get` and `isa put` still succeed meanwhile.
+ * for as long as their connection stayed open.  eve asks for every chunk
+ * of six long downloads and sends 80 GetBegin of a one-chunk document,
+ * reading nothing; alice's `isa get` and `isa put` still succeed meanwhile.
  */
 static void
 test_one_user_slows_only_themselves(void **state)
 {
 	char small[512], big[512], back[512], mine[512], id1[32], id2[32],
 	    id3[32];
-	uint8_t t[16];
-	uint64_t chunks;
+	uint8_t t[6][16];
+	uint64_t chunks = 0;
 	Isa__Envelope *e;
 	h_result_t r;
 	harness_t *h;
 	peer_t eve;
 
 	(void)state;
-	/* content_queued as by default; a share that bob's puts below never
-	 * reach, so that the first refusal logged is eve's. */
-	h = deploy("limits = { content_queued_per_user = 20971520; };");
+	/* content_queued as by default, 1 MiB chunks; a share that bob's
+	 * puts below never reach, so that the first refusal logged is eve's
+	 * (before the share, eve's six downloads filled content_queued). */
+	h = deploy("limits = { max_message = 2097152; chunk = 1048576; "
+	    "content_queued_per_user = 20971520; };");
 	snprintf(small, sizeof(small), "%s/small", h_dir(h));
 	snprintf(big, sizeof(big), "%s/big", h_dir(h));
 	snprintf(mine, sizeof(mine), "%s/mine", h_dir(h));
@@ -269,31 +272,24 @@ test_one_user_slows_only_themselves(void **state)
 	h_result_free(&r);
 
 	eve = peer_open(h, "eve", true);
-	/* A long download, its chunks asked for without reading... */
-	send_get_begin(&eve, id2);
-	e = peer_recv(&eve, NULL, 0, NULL);
-	assert_non_null(e);
-	assert_int_equal(e->status, ISA__STATUS__OK);
-	memcpy(t, e->get_begin_reply->transfer.data, 16);
-	chunks = e->get_begin_reply->chunks;
-	isa__envelope__free_unpacked(e, NULL);
-	for (uint64_t i = 1; i < chunks; i++)
-		send_get_chunk(&eve, t, i);
-	/* ...and 80 one-chunk downloads, none read. */
+	/* Six long downloads, each with every chunk asked for (isad holds
+	 * at most 16 of one download's)... */
+	for (int k = 0; k < 6; k++) {
+		send_get_begin(&eve, id2);
+		e = peer_recv(&eve, NULL, 0, NULL);
+		assert_non_null(e);
+		assert_int_equal(e->status, ISA__STATUS__OK);
+		memcpy(t[k], e->get_begin_reply->transfer.data, 16);
+		chunks = e->get_begin_reply->chunks;
+		isa__envelope__free_unpacked(e, NULL);
+	}
+	for (int k = 0; k < 6; k++)
+		for (uint64_t i = 1; i < chunks; i++)
+			send_get_chunk(&eve, t[k], i);
+	/* ...and 80 one-chunk downloads; no reply read. */
 	for (int i = 0; i < 80; i++)
 		send_get_begin(&eve, id1);
-	/* isad has taken them all once it answers eve's ping (one
-	 * connection's requests are taken in order). */
-	{
-		Isa__Envelope req = ISA__ENVELOPE__INIT;
-		Isa__Ping ping = ISA__PING__INIT;
-
-		req.body_case = ISA__ENVELOPE__BODY_PING;
-		req.ping = &ping;
-		peer_send(&eve, &req);
-	}
-	assert_true(h_wait_log(h, "for eve: the most allowed "
-	    "(limits.content_queued_per_user)"));
+	assert_true(h_wait_log(h, EVE_WAITS));
 
 	/* eve's connection still open, nothing read: alice is served. */
 	r = du_get(h, "alice", id2, back);
