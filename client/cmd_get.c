@@ -11,6 +11,7 @@
 #include "client/commands.h"
 #include "client/term.h"
 #include "client/progress.h"
+#include "client/retry.h"
 #include "common/wipe.h"
 #include "proto/envelope.h"
 #include "proto/sha256.h"
@@ -126,6 +127,8 @@ get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
 {
 	const Isa__DocMeta *m = b->meta;
 	uint64_t asked = 1, got = 1, bytes = first_len;
+	retry_t rt;
+	char busy[64];
 	uint8_t digest[SHA256_LEN];
 	sha256_t *sha = sha256_new();
 	progress_t prog;
@@ -137,6 +140,8 @@ get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
 		return EXIT_ERROR;
 	}
 	progress_start(&prog, "received", m->size);
+	retry_start(&rt);
+	snprintf(busy, sizeof(busy), "send document %s", m->id);
 	if (first_len > m->size) {
 		cli_error("isad sent more than the document's size: nothing was "
 		    "written");
@@ -161,7 +166,13 @@ get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
 			code = EXIT_UNREACHABLE;
 			break;
 		}
-		if (r->status != ISA__STATUS__OK)
+		if (retry_asked(r)) {
+			/* No room in isad for now: the rest in flight get the
+			 * same answer; ask again from the first not received. */
+			code = retry_drain_wait(c, &rt, r->retry_ms, asked - got -
+			    1, busy, NULL, ISA__ENVELOPE__BODY__NOT_SET);
+			asked = got;
+		} else if (r->status != ISA__STATUS__OK)
 			code = cli_reply_error(r);
 		else if (r->body_case != ISA__ENVELOPE__BODY_GET_CHUNK_REPLY ||
 		    r->get_chunk_reply->index != got ||
@@ -176,6 +187,7 @@ get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
 			sha256_update(sha, data, len);
 			bytes += len;
 			got++;
+			retry_progress(&rt);
 			progress_update(&prog, bytes);
 		}
 		envelope_free(r);
@@ -210,7 +222,8 @@ cmd_get(int argc, char **argv)
 	client_conf_t conf;
 	isa_conn_t *c = NULL;
 	get_args_t a;
-	char err[512], *tmp = NULL;
+	retry_t rt;
+	char err[512], busy[64], *tmp = NULL;
 	const void *first = NULL;
 	size_t first_len = 0;
 	bool to_file;
@@ -231,11 +244,25 @@ cmd_get(int argc, char **argv)
 	gb.id = (char *)a.id;
 	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
 	req.get_begin = &gb;
-	if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0 ||
-	    isa_conn_recv(c, &r, &first, &first_len, err, sizeof(err)) != 0) {
-		cli_error("%s", err);
-		code = EXIT_UNREACHABLE;
-		goto out;
+	retry_start(&rt);
+	snprintf(busy, sizeof(busy), "send document %.32s", a.id);
+	for (;;) {
+		if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0 ||
+		    isa_conn_recv(c, &r, &first, &first_len, err,
+		    sizeof(err)) != 0) {
+			cli_error("%s", err);
+			code = EXIT_UNREACHABLE;
+			goto out;
+		}
+		/* No room for its first chunk yet: ask again in a moment. */
+		if (!retry_asked(r))
+			break;
+		code = retry_drain_wait(c, &rt, r->retry_ms, 0, busy, NULL,
+		    ISA__ENVELOPE__BODY__NOT_SET);
+		envelope_free(r);
+		r = NULL;
+		if (code != EXIT_OK)
+			goto out;
 	}
 	if (r->status != ISA__STATUS__OK ||
 	    r->body_case != ISA__ENVELOPE__BODY_GET_BEGIN_REPLY ||

@@ -11,6 +11,7 @@
 #include "client/commands.h"
 #include "client/term.h"
 #include "client/progress.h"
+#include "client/retry.h"
 #include "common/err.h"
 #include "proto/envelope.h"
 #include "proto/sha256.h"
@@ -93,17 +94,23 @@ usage:
 	return false;
 }
 
-/* Wait for one chunk acknowledgement.  EXIT_OK or the exit code. */
+/* Wait for one chunk acknowledgement.  EXIT_OK or the exit code; a retry
+ * answer (no room in isad for now) is left in *retry for the caller. */
 static int
-put_ack(isa_conn_t *c)
+put_ack(isa_conn_t *c, Isa__Envelope **retry)
 {
 	Isa__Envelope *r = NULL;
 	char err[512];
 	int code;
 
+	*retry = NULL;
 	if (isa_conn_recv(c, &r, NULL, NULL, err, sizeof(err)) != 0) {
 		cli_error("%s", err);
 		return EXIT_UNREACHABLE;
+	}
+	if (retry_asked(r)) {
+		*retry = r;
+		return EXIT_OK;
 	}
 	if (r->status != ISA__STATUS__OK)
 		code = cli_reply_error(r);
@@ -116,19 +123,45 @@ put_ack(isa_conn_t *c)
 	return code;
 }
 
-/* Send every chunk of fd, at most credit unacknowledged. */
+/* Read chunk index (want bytes) of fd into buf.  EXIT_OK, or the error
+ * said. */
+static int
+put_read(int fd, const char *file, uint64_t offset, uint8_t *buf,
+    size_t want)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < want && (n = pread(fd, buf + got, want - got,
+	    (off_t)(offset + got))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == want)
+		return EXIT_OK;
+	cli_error("cannot read %s (%s): nothing was stored", file, got < want ?
+	    "it shrank while it was sent" : strerror(errno));
+	return EXIT_ERROR;
+}
+
+/* Send every chunk of fd, at most credit unacknowledged; when isad has no
+ * room, send again from the first unacknowledged after its retry_ms. */
 static int
 put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
     const Isa__PutBeginReply *b, sha256_t *sha)
 {
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *again = NULL;
 	Isa__PutChunk pc = ISA__PUT_CHUNK__INIT;
 	uint64_t chunks = size == 0 ? 1 : (size + b->chunk_size - 1) /
-	    b->chunk_size, sent = 0, acked = 0;
+	    b->chunk_size, sent = 0, acked = 0, hashed = 0;
 	uint32_t credit = b->credit > 0 ? b->credit : 1;
 	uint8_t *buf = malloc(b->chunk_size > 0 ? b->chunk_size : 1);
 	progress_t prog;
-	char err[512];
+	retry_t rt;
+	char err[512], busy[300];
 	int code = EXIT_OK;
 
 	if (buf == NULL || b->chunk_size == 0) {
@@ -137,6 +170,8 @@ put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
 		return EXIT_ERROR;
 	}
 	progress_start(&prog, "sent", size);
+	retry_start(&rt);
+	snprintf(busy, sizeof(busy), "take %s", file);
 	req.body_case = ISA__ENVELOPE__BODY_PUT_CHUNK;
 	req.put_chunk = &pc;
 	pc.transfer = b->transfer;
@@ -144,27 +179,16 @@ put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
 		while (sent < chunks && sent - acked < credit) {
 			size_t want = sent + 1 == chunks ?
 			    (size_t)(size - sent * b->chunk_size) : b->chunk_size;
-			size_t got = 0;
-			ssize_t n;
 
-			while (got < want && (n = read(fd, buf + got,
-			    want - got)) != 0) {
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n < 0)
-					break;
-				got += (size_t)n;
-			}
-			if (got != want) {
-				cli_error("cannot read %s (%s): nothing was "
-				    "stored", file, got < want ? "it shrank "
-				    "while it was sent" : strerror(errno));
-				code = EXIT_ERROR;
+			if ((code = put_read(fd, file, sent * b->chunk_size,
+			    buf, want)) != EXIT_OK)
 				break;
+			if (sent == hashed) {	/* a chunk sent again is not */
+				sha256_update(sha, buf, want);
+				hashed++;
 			}
-			sha256_update(sha, buf, got);
 			pc.index = sent;
-			if (isa_conn_send(c, &req, buf, got, NULL, err,
+			if (isa_conn_send(c, &req, buf, want, NULL, err,
 			    sizeof(err)) != 0) {
 				cli_error("%s", err);
 				code = EXIT_UNREACHABLE;
@@ -172,11 +196,30 @@ put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
 			}
 			sent++;
 		}
-		if (code == EXIT_OK && (code = put_ack(c)) == EXIT_OK) {
-			acked++;
+		if (code != EXIT_OK || (code = put_ack(c, &again)) != EXIT_OK)
+			break;
+		if (again != NULL) {
+			/* No room in isad for now: the chunks sent after the
+			 * one refused get the same answer, those before it
+			 * their acknowledgement (when stored, so perhaps only
+			 * now); send again from the first not taken. */
+			uint64_t more = 0;
+
+			code = retry_drain_wait(c, &rt, again->retry_ms, sent -
+			    acked - 1, busy, &more,
+			    ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY);
+			envelope_free(again);
+			again = NULL;
+			acked += more;
+			sent = acked;
 			progress_update(&prog, acked == chunks ? size :
 			    acked * b->chunk_size);
+			continue;
 		}
+		acked++;
+		retry_progress(&rt);
+		progress_update(&prog, acked == chunks ? size :
+		    acked * b->chunk_size);
 	}
 	progress_end(&prog);
 	free(buf);

@@ -56,6 +56,9 @@ static const struct int_setting int_settings[] = {
 	{ "limits", "transfers", offsetof(isad_config_t, transfers), 1, 4096 },
 	{ "limits", "content_queued", offsetof(isad_config_t, content_queued),
 	    1 << 20, INT64_C(1) << 32 },
+	{ "limits", "content_queued_per_user",
+	    offsetof(isad_config_t, content_queued_per_user), 4096,
+	    INT64_C(1) << 32 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",
@@ -65,7 +68,7 @@ static const char *const limits_names[] = { "chunk", "max_message",
     "max_document", "transfer_timeout_ms", "handshake_records",
     "max_title", "max_handling", "max_reason", "max_principal",
     "max_filename", "max_recipients", "transfers_per_user", "transfers",
-    "content_queued", NULL };
+    "content_queued", "content_queued_per_user", NULL };
 static const char *const audit_names[] = { "checkpoint_ms",
     "checkpoint_records", NULL };
 
@@ -265,6 +268,7 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	cfg->transfers_per_user = 8;
 	cfg->transfers = 256;
 	cfg->content_queued = 64 << 20;
+	cfg->content_queued_per_user = 0;	/* unset: content_queued / 4 */
 
 	if ((rc = paths_read_file(path, 1 << 20, &text)) != 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path,
@@ -345,6 +349,18 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 		rc = fail(err, errlen, path, config_setting_source_line(s),
 		    "%s", "limits.content_queued must be at least limits.chunk, "
 		    "or no download could go on past its first chunk");
+		goto fail;
+	}
+	if (cfg->content_queued_per_user == 0)
+		cfg->content_queued_per_user = cfg->content_queued / 4 >
+		    cfg->chunk ? cfg->content_queued / 4 : cfg->chunk;
+	if (cfg->content_queued_per_user < cfg->chunk ||
+	    cfg->content_queued_per_user > cfg->content_queued) {
+		config_setting_t *s = config_lookup(&cf, "limits");
+
+		rc = fail(err, errlen, path, config_setting_source_line(s),
+		    "%s", "limits.content_queued_per_user must be at least "
+		    "limits.chunk and at most limits.content_queued");
 		goto fail;
 	}
 	config_destroy(&cf);

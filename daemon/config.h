@@ -34,6 +34,7 @@ typedef struct {
 	int64_t transfers_per_user; /* open uploads and downloads, one user */
 	int64_t transfers;	/* ... and everyone's together */
 	int64_t content_queued;	/* bytes of content held for sending, in all */
+	int64_t content_queued_per_user; /* the same, for one user's */
 } isad_config_t;
 
 /*

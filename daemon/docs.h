@@ -50,9 +50,18 @@ void docs_secmem_refused(job_t *j, int rc, const char *what);
  * ISA_ERR_FULL), else INTERNAL. */
 void docs_transfer_refused(worker_ctx_t *w, job_t *j, int rc);
 
-/* Whether chunk more bytes of content fit in limits.content_queued; if
- * not, j is refused (UNAVAILABLE) and false returned. */
+/*
+ * Whether chunk more bytes of content fit in limits.content_queued and in
+ * j's user's limits.content_queued_per_user; if not, j is answered
+ * UNAVAILABLE with a retry_ms (back-pressure: the transfer stays as it
+ * was, and the client sends the same request again) and false returned.
+ */
 bool docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk);
+
+/* j's answer when it must wait for room (own: the user's share is full):
+ * UNAVAILABLE with retry_ms; also for the chunks a client pipelined after
+ * the one refused. */
+void docs_budget_wait(job_t *j, bool own);
 
 /* j names transfer id, which this worker does not hold: DENIED with the
  * sentence a reload left for it (once), else NOT_FOUND.  what: "upload" or

@@ -63,22 +63,49 @@ docs_transfer_refused(worker_ctx_t *w, job_t *j, int rc)
 
 static atomic_llong budget_logged;	/* the second it was last logged */
 
+/*
+ * The first wait isad suggests when content has no room: the client
+ * waits this long, then longer (to about a second) while it stays full.
+ * Short, because room comes back as soon as a peer reads a frame or the
+ * writer stores a chunk.
+ */
+#define BUDGET_RETRY_MS 20
+
 bool
 docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk)
 {
+	const isad_config_t *cfg = w->env->cfg;
 	size_t held = transfers_bytes_queued();
+	size_t mine = transfers_user_bytes_queued(j->user);
+	/* Whoever holds nothing may always have one chunk (a sealed one is
+	 * a little larger than limits.chunk): every transfer can go on, and
+	 * the bound is the limit plus at most one chunk. */
+	bool own = mine > 0 &&
+	    mine + chunk > (uint64_t)cfg->content_queued_per_user;
 
-	if (held + chunk <= (uint64_t)w->env->cfg->content_queued)
+	if (!own && (held == 0 ||
+	    held + chunk <= (uint64_t)cfg->content_queued))
 		return true;
 	/* Said at most once a second: a flood of refusals is no log flood. */
 	if (atomic_exchange(&budget_logged, (long long)j->now) != j->now)
-		log_notice("%zu bytes of content in transit, the most "
-		    "allowed (limits.content_queued): a chunk for %s refused",
-		    held, j->user);
-	job_error(j, ISA__STATUS__UNAVAILABLE, "isad has as much content in "
-	    "transit as it may hold at once: try again in a moment");
-	j->a_reason = "content_queued_full";
+		log_notice("%zu bytes of content in transit, %zu of them for "
+		    "%s: the most allowed (limits.%s): a chunk for them "
+		    "waits", held, mine, j->user, own ?
+		    "content_queued_per_user" : "content_queued");
+	docs_budget_wait(j, own);
+	j->a_reason = own ? "content_queued_user_full" : "content_queued_full";
 	return false;
+}
+
+void
+docs_budget_wait(job_t *j, bool own)
+{
+	job_error(j, ISA__STATUS__UNAVAILABLE, "%s: send the same request "
+	    "again in a moment (the transfer stays open)", own ?
+	    "isad holds as much of your content in transit as it may for one "
+	    "user" : "isad has as much content in transit as it may hold at "
+	    "once");
+	j->resp.retry_ms = BUDGET_RETRY_MS;
 }
 
 /* Nothing to change: it only makes the reply wait its turn in the writer,

@@ -17,7 +17,8 @@
  * isa keeps 8 requests in flight (client/cmd_get.c GET_WINDOW); twice that
  * leaves room for any client that honours a window of 8.  Together with
  * limits.content_queued (bytes held for every download together) this
- * bounds what a client can make isad hold by asking and not reading.
+ * bounds what a client can make isad hold by asking and not reading;
+ * limits.content_queued_per_user keeps that one user's problem.
  */
 #define DOWNLOAD_CREDIT 16
 
@@ -119,7 +120,8 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	}
 	store_txn_abort(t);
 	/* The caps and the content budget first: nothing is kept for a
-	 * refused download. */
+	 * refused download (with no room for chunk 0, the client sends its
+	 * GetBegin again after retry_ms). */
 	if (!docs_budget_ok(w, j, d.rec->chunk_size) ||
 	    (rc = transfers_add(w->transfers, TRANSFER_DOWNLOAD, j, w->index,
 	    &x)) != 0) {
@@ -265,6 +267,12 @@ docs_get_chunk(worker_ctx_t *w, job_t *j)
 		    (unsigned long long)x->chunks, (unsigned long long)gc->index);
 		return;
 	}
+	/* Requests the client pipelined after one that must wait for room
+	 * wait too: it sends them again once that one is served. */
+	if (x->waiting && gc->index > x->next) {
+		docs_budget_wait(j, false);
+		return;
+	}
 	/* Each chunk once, in order: the download's one record covers one
 	 * reading of the document. */
 	if (gc->index != x->next) {
@@ -288,7 +296,9 @@ docs_get_chunk(worker_ctx_t *w, job_t *j)
 		    DOWNLOAD_CREDIT, idtext);
 		return;
 	}
-	if (!docs_budget_ok(w, j, x->chunk_size))
+	/* No room: back-pressure.  The download stays where it is, and the
+	 * client asks for this chunk again after retry_ms. */
+	if ((x->waiting = !docs_budget_ok(w, j, x->chunk_size)))
 		return;
 	if (!read_chunk(w, j, x, gc->index))
 		return;

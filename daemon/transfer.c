@@ -48,6 +48,19 @@ struct transfers {
 struct transfer_flight {
 	atomic_uint refs;
 	atomic_uint frames;
+	struct user_held *user;	/* whose share its frames count against */
+};
+
+/*
+ * One user's content held, for the per-user share of the budget: kept
+ * while any flight of theirs is (frames outlive their transfer), in a
+ * list under held_lock.
+ */
+struct user_held {
+	char user[128];
+	atomic_size_t bytes;
+	unsigned refs;		/* flights: under held_lock */
+	struct user_held *next;
 };
 
 /* Ahead of each frame's bytes: what its free callback needs. */
@@ -58,6 +71,61 @@ struct frame_head {
 };
 
 static atomic_size_t bytes_queued;
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct user_held *held_users;
+
+/* user's entry, one more reference taken; NULL when out of memory. */
+static struct user_held *
+user_held_get(const char *user)
+{
+	struct user_held *u;
+
+	pthread_mutex_lock(&held_lock);
+	for (u = held_users; u != NULL; u = u->next)
+		if (strcmp(u->user, user) == 0)
+			break;
+	if (u == NULL && (u = calloc(1, sizeof(*u))) != NULL) {
+		snprintf(u->user, sizeof(u->user), "%s", user);
+		atomic_init(&u->bytes, 0);
+		u->next = held_users;
+		held_users = u;
+	}
+	if (u != NULL)
+		u->refs++;
+	pthread_mutex_unlock(&held_lock);
+	return u;
+}
+
+static void
+user_held_put(struct user_held *u)
+{
+	pthread_mutex_lock(&held_lock);
+	if (--u->refs == 0) {
+		for (struct user_held **p = &held_users; *p != NULL;
+		    p = &(*p)->next)
+			if (*p == u) {
+				*p = u->next;
+				break;
+			}
+		free(u);
+	}
+	pthread_mutex_unlock(&held_lock);
+}
+
+size_t
+transfers_user_bytes_queued(const char *user)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&held_lock);
+	for (struct user_held *u = held_users; u != NULL; u = u->next)
+		if (strcmp(u->user, user) == 0) {
+			n = atomic_load(&u->bytes);
+			break;
+		}
+	pthread_mutex_unlock(&held_lock);
+	return n;
+}
 
 int64_t
 transfers_now_ms(void)
@@ -152,8 +220,10 @@ quota_give(transfer_quota_t *q, const char *user)
 static void
 flight_unref(struct transfer_flight *f)
 {
-	if (f != NULL && atomic_fetch_sub(&f->refs, 1) == 1)
+	if (f != NULL && atomic_fetch_sub(&f->refs, 1) == 1) {
+		user_held_put(f->user);
 		free(f);
+	}
 }
 
 transfers_t *
@@ -347,10 +417,15 @@ transfer_held_new(transfer_t *x, size_t len)
 	struct frame_head *h;
 
 	if (x->flight == NULL) {
-		if ((x->flight = calloc(1, sizeof(*x->flight))) == NULL)
+		struct transfer_flight *f = calloc(1, sizeof(*f));
+
+		if (f == NULL || (f->user = user_held_get(x->user)) == NULL) {
+			free(f);
 			return NULL;
-		atomic_init(&x->flight->refs, 1);
-		atomic_init(&x->flight->frames, 0);
+		}
+		atomic_init(&f->refs, 1);
+		atomic_init(&f->frames, 0);
+		x->flight = f;
 	}
 	if (len > SIZE_MAX - sizeof(*h) ||
 	    (h = malloc(sizeof(*h) + (len > 0 ? len : 1))) == NULL)
@@ -360,6 +435,7 @@ transfer_held_new(transfer_t *x, size_t len)
 	atomic_fetch_add(&x->flight->refs, 1);
 	atomic_fetch_add(&x->flight->frames, 1);
 	atomic_fetch_add(&bytes_queued, len);
+	atomic_fetch_add(&x->flight->user->bytes, len);
 	return h->data;
 }
 
@@ -373,6 +449,7 @@ transfer_held_free(void *data)
 	h = (struct frame_head *)(void *)((char *)data -
 	    offsetof(struct frame_head, data));
 	atomic_fetch_sub(&bytes_queued, h->len);
+	atomic_fetch_sub(&h->flight->user->bytes, h->len);
 	atomic_fetch_sub(&h->flight->frames, 1);
 	flight_unref(h->flight);
 	isa_wipe(data, h->len);

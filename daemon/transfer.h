@@ -41,6 +41,8 @@ typedef struct transfer {
 	void (*data_free)(void *);
 	struct transfer_flight *flight;	/* download: content still queued */
 	bool flooded;			/* a chunk request past the window logged */
+	bool waiting;			/* chunk next refused for want of room:
+					 * later ones pipelined get the same */
 	struct transfer *next_t;
 } transfer_t;
 
@@ -135,6 +137,10 @@ unsigned transfer_frames_queued(const transfer_t *x);
 
 /* Bytes of content held in all, by every transfer. */
 size_t transfers_bytes_queued(void);
+
+/* Bytes of content held for user's transfers, ended ones included (their
+ * frames may not have left yet).  Thread-safe. */
+size_t transfers_user_bytes_queued(const char *user);
 
 /* Monotonic milliseconds. */
 int64_t transfers_now_ms(void);

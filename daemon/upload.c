@@ -439,6 +439,12 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	u = x->data;
+	/* Chunks the client sent after one that must wait for room wait too:
+	 * it sends them again once that one is taken. */
+	if (x->waiting && pc->index > x->next && pc->index < x->chunks) {
+		docs_budget_wait(j, false);
+		return;
+	}
 	if (pc->index != x->next) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "chunk %llu arrived; "
 		    "chunk %llu was expected", (unsigned long long)pc->index,
@@ -461,7 +467,7 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 	}
 	/* What a client may make isad hold before its chunks are written:
 	 * its credit (and as much again), and within limits.content_queued
-	 * for everyone. */
+	 * for everyone and limits.content_queued_per_user for its user. */
 	if (transfer_frames_queued(x) >= 2 * UPLOAD_CREDIT) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "more than %d chunks "
 		    "were sent before the earlier ones were acknowledged: wait "
@@ -469,7 +475,9 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 		    UPLOAD_CREDIT);
 		return;
 	}
-	if (!docs_budget_ok(w, j, len + CRYPTO_TAG_LEN))
+	/* No room: back-pressure, the upload stays where it is and the
+	 * client sends this chunk again after retry_ms. */
+	if ((x->waiting = !docs_budget_ok(w, j, len + CRYPTO_TAG_LEN)))
 		return;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->sealed = transfer_held_new(x, len + CRYPTO_TAG_LEN)) == NULL) {
