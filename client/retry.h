@@ -7,7 +7,7 @@
 
 #include "client/conn.h"
 
-#define RETRY_MAX_MS 1000		/* the longest single wait */
+#define RETRY_MAX_MS 250		/* the longest single wait */
 #define RETRY_GIVE_UP_MS 120000		/* no progress for this long: give up */
 
 typedef struct {
