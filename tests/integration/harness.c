@@ -619,13 +619,15 @@ h_free(harness_t *h)
 
 #include "proto/keyfile.h"
 
-void *
-h_dealer(harness_t *h, void *ctx, const char *user)
+/* A CURVE DEALER as user (NULL: a fresh key); lazy: it takes its
+ * replies slowly, like a client that does not read them. */
+static void *
+dealer_open(harness_t *h, void *ctx, const char *user, bool lazy)
 {
 	char pub[KEYFILE_Z85_LEN + 1], sec[KEYFILE_Z85_LEN + 1], err[512];
 	char path[600];
 	void *s = zmq_socket(ctx, ZMQ_DEALER);
-	int linger = 0;
+	int linger = 0, one = 1, small = 4096;
 
 	if (user != NULL) {
 		snprintf(path, sizeof(path), "%s/user.key", h_user_dir(h, user));
@@ -638,9 +640,23 @@ h_dealer(harness_t *h, void *ctx, const char *user)
 	    zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, pub, 40) != 0 ||
 	    zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, sec, 40) != 0 ||
 	    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) != 0 ||
+	    (lazy && (zmq_setsockopt(s, ZMQ_RCVHWM, &one, sizeof(one)) != 0 ||
+	    zmq_setsockopt(s, ZMQ_RCVBUF, &small, sizeof(small)) != 0)) ||
 	    zmq_connect(s, h->endpoint) != 0)
 		h_fail("dealer: %s", zmq_strerror(errno));
 	return s;
+}
+
+void *
+h_dealer(harness_t *h, void *ctx, const char *user)
+{
+	return dealer_open(h, ctx, user, false);
+}
+
+void *
+h_dealer_lazy(harness_t *h, void *ctx, const char *user)
+{
+	return dealer_open(h, ctx, user, true);
 }
 
 int

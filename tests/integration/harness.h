@@ -109,6 +109,10 @@ void h_free(harness_t *h);
  * would. */
 void *h_dealer(harness_t *h, void *ctx, const char *user);
 
+/* As h_dealer, taking its replies slowly (a one-message pipe and a 4 KiB
+ * socket buffer), like a client that does not read them. */
+void *h_dealer_lazy(harness_t *h, void *ctx, const char *user);
+
 /* Send one frame of len bytes (more: ZMQ_SNDMORE first); 0 or -1. */
 int h_send(void *sock, const void *buf, size_t len, int more);
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <zmq.h>
 #include <cmocka.h>
 
@@ -20,6 +21,17 @@ raw_open(harness_t *h, const char *user)
 	r.ctx = zmq_ctx_new();
 	assert_non_null(r.ctx);
 	r.s = h_dealer(h, r.ctx, user);
+	return r;
+}
+
+raw_t
+raw_open_lazy(harness_t *h, const char *user)
+{
+	raw_t r;
+
+	r.ctx = zmq_ctx_new();
+	assert_non_null(r.ctx);
+	r.s = h_dealer_lazy(h, r.ctx, user);
 	return r;
 }
 
@@ -44,21 +56,45 @@ raw_send(raw_t *r, const Isa__Envelope *req, const void *data, size_t len)
 }
 
 Isa__Envelope *
-raw_recv(raw_t *r, int ms)
+raw_recv_content(raw_t *r, int ms, void *content, size_t cap, size_t *clen)
 {
 	uint8_t *reply = malloc(RAW_REPLY_MAX);
 	Isa__Envelope *e = NULL;
-	int n;
+	size_t sz;
+	int n, more = 0;
 
 	assert_non_null(reply);
+	if (clen != NULL)
+		*clen = 0;
 	n = h_recv(r->s, reply, RAW_REPLY_MAX, ms);
 	if (n >= 0) {
 		/* Error replies carry no body, so unpack plainly. */
 		e = isa__envelope__unpack(NULL, (size_t)n, reply);
 		assert_non_null(e);
+		sz = sizeof(more);
+		assert_int_equal(zmq_getsockopt(r->s, ZMQ_RCVMORE, &more, &sz),
+		    0);
+	}
+	while (more) {
+		zmq_msg_t m;
+
+		zmq_msg_init(&m);
+		assert_true(zmq_msg_recv(&m, r->s, 0) >= 0);
+		if (content != NULL && zmq_msg_size(&m) <= cap) {
+			memcpy(content, zmq_msg_data(&m), zmq_msg_size(&m));
+			*clen = zmq_msg_size(&m);
+		}
+		more = zmq_msg_more(&m);
+		zmq_msg_close(&m);
 	}
 	free(reply);
 	return e;
+}
+
+Isa__Envelope *
+raw_recv(raw_t *r, int ms)
+{
+	return raw_recv_content(r, ms, NULL, 0, NULL);
 }
 
 Isa__Envelope *

@@ -16,6 +16,9 @@ typedef struct {
  * error. */
 raw_t raw_open(harness_t *h, const char *user);
 
+/* As raw_open, taking replies slowly: a client that does not read. */
+raw_t raw_open_lazy(harness_t *h, const char *user);
+
 void raw_close(raw_t *r);
 
 /* Send req (with a content frame when data is not NULL) without waiting. */
@@ -23,8 +26,13 @@ void raw_send(raw_t *r, const Isa__Envelope *req, const void *data,
     size_t len);
 
 /* The next reply, decoded (free with isa__envelope__free_unpacked), or NULL
- * when none came within ms. */
+ * when none came within ms; a content frame after it is read and dropped. */
 Isa__Envelope *raw_recv(raw_t *r, int ms);
+
+/* As raw_recv, with the content frame, if any and at most cap bytes, copied
+ * to content and its length in *clen (0 when none). */
+Isa__Envelope *raw_recv_content(raw_t *r, int ms, void *content, size_t cap,
+    size_t *clen);
 
 /* raw_send then raw_recv (20 s); fails the test when no reply comes. */
 Isa__Envelope *raw_call(raw_t *r, const Isa__Envelope *req, const void *data,

@@ -12,100 +12,13 @@
 #include "daemon/store.h"
 #include "docs_util.h"
 #include "harness.h"
+#include "raw.h"
 #include "proto/envelope.h"
-#include "proto/keyfile.h"
 #include "proto/sha256.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define SMALL_CHUNK 262144
 #define TITLE "Operation Nightjar tasking"	/* must never reach a record */
-
-/* A raw client, for what isa never sends. */
-typedef struct {
-	void *ctx, *s;
-} raw_t;
-
-/* A CURVE DEALER as user; lazy: when true, it takes its replies slowly (a
- * one-message pipe and a 4 KiB socket buffer), like a client that does not
- * read them. */
-static raw_t
-raw_open(harness_t *h, const char *user, bool lazy)
-{
-	char pub[KEYFILE_Z85_LEN + 1], sec[KEYFILE_Z85_LEN + 1], err[512];
-	char path[600];
-	int zero = 0, one = 1, small = 4096;
-	raw_t r;
-
-	r.ctx = zmq_ctx_new();
-	r.s = zmq_socket(r.ctx, ZMQ_DEALER);
-	snprintf(path, sizeof(path), "%s/user.key", h_user_dir(h, user));
-	if (keyfile_read(path, pub, sec, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
-	assert_non_null(r.s);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_CURVE_SERVERKEY,
-	    h_server_key(h), 40), 0);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_CURVE_PUBLICKEY, pub, 40), 0);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_CURVE_SECRETKEY, sec, 40), 0);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_LINGER, &zero, sizeof(zero)),
-	    0);
-	if (lazy) {
-		assert_int_equal(zmq_setsockopt(r.s, ZMQ_RCVHWM, &one,
-		    sizeof(one)), 0);
-		assert_int_equal(zmq_setsockopt(r.s, ZMQ_RCVBUF, &small,
-		    sizeof(small)), 0);
-	}
-	assert_int_equal(zmq_connect(r.s, h_endpoint(h)), 0);
-	return r;
-}
-
-static void
-raw_close(raw_t *r)
-{
-	zmq_close(r->s);
-	zmq_ctx_term(r->ctx);
-}
-
-static void
-raw_send(raw_t *r, Isa__Envelope *req, const void *data, size_t len)
-{
-	uint8_t *buf;
-	size_t blen;
-
-	assert_int_equal(envelope_encode(req, &buf, &blen), 0);
-	assert_int_equal(h_send(r->s, buf, blen, data != NULL), 0);
-	free(buf);
-	if (data != NULL)
-		assert_int_equal(h_send(r->s, data, len, 0), 0);
-}
-
-/* One whole reply (its content frame, if any, read and dropped). */
-static Isa__Envelope *
-raw_recv(raw_t *r)
-{
-	static uint8_t reply[1 << 16];
-	zmq_msg_t m;
-	int n, more;
-	size_t sz = sizeof(more);
-
-	n = h_recv(r->s, reply, sizeof(reply), 30000);
-	if (n <= 0)
-		fail_msg("no reply from isad within 30 s");
-	assert_int_equal(zmq_getsockopt(r->s, ZMQ_RCVMORE, &more, &sz), 0);
-	while (more) {
-		zmq_msg_init(&m);
-		assert_true(zmq_msg_recv(&m, r->s, 0) >= 0);
-		more = zmq_msg_more(&m);
-		zmq_msg_close(&m);
-	}
-	return isa__envelope__unpack(NULL, (size_t)n, reply);
-}
-
-static Isa__Envelope *
-raw_call(raw_t *r, Isa__Envelope *req, const void *data, size_t len)
-{
-	raw_send(r, req, data, len);
-	return raw_recv(r);
-}
 
 static Isa__Status
 status_of(Isa__Envelope *e, char *msg, size_t cap)
@@ -230,7 +143,7 @@ raw_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index, char *msg,
     size_t cap)
 {
 	raw_get_chunk_send(r, transfer, index);
-	return status_of(raw_recv(r), msg, cap);
+	return status_of(raw_recv(r, 30000), msg, cap);
 }
 
 /* How many entries db of the stopped isad's store holds. */
@@ -311,7 +224,7 @@ test_put_begin_flood_capped(void **state)
 
 	(void)state;
 	h = deploy(NULL);
-	a = raw_open(h, "council-lead", false);
+	a = raw_open(h, "council-lead");
 	for (int i = 0; i < 600; i++) {
 		Isa__Status st = raw_put_begin(&a, "OFFICIAL", 100, t, msg,
 		    sizeof(msg));
@@ -361,8 +274,8 @@ test_total_transfers_capped(void **state)
 	(void)state;
 	h = deploy("limits = { max_message = 1048576; chunk = 262144; "
 	    "transfers = 10; };");
-	a = raw_open(h, "council-lead", false);
-	b = raw_open(h, "ctp-analyst", false);
+	a = raw_open(h, "council-lead");
+	b = raw_open(h, "ctp-analyst");
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(raw_put_begin(i < 5 ? &a : &b, "OFFICIAL", 100,
 		    i == 0 ? first : t, NULL, 0), ISA__STATUS__OK);
@@ -406,7 +319,7 @@ test_secure_memory_exhausted(void **state)
 	(void)state;
 	h = deploy("limits = { max_message = 1048576; chunk = 262144; "
 	    "transfers = 4096; transfers_per_user = 4096; };");
-	a = raw_open(h, "council-lead", false);
+	a = raw_open(h, "council-lead");
 	for (n = 0; n < 4000 && st == ISA__STATUS__OK; n++)
 		st = raw_put_begin(&a, "OFFICIAL", 100, t, msg, sizeof(msg));
 	assert_int_equal(st, ISA__STATUS__UNAVAILABLE);
@@ -459,13 +372,13 @@ test_get_chunk_flood_refused(void **state)
 	(void)state;
 	h = deploy("limits = { max_message = 2097152; chunk = 1048576; };");
 	put_doc(h, "OFFICIAL", 40 * 1048576, id);
-	r = raw_open(h, "ctp-lead", true);
+	r = raw_open_lazy(h, "ctp-lead");
 	raw_get_begin(&r, id, t, &chunks);
 	assert_int_equal(chunks, 40);
 	for (uint64_t i = 1; i < chunks; i++)
 		raw_get_chunk_send(&r, t, i);
 	for (uint64_t i = 1; i < chunks; i++) {
-		Isa__Status st = status_of(raw_recv(&r), msg, sizeof(msg));
+		Isa__Status st = status_of(raw_recv(&r, 30000), msg, sizeof(msg));
 
 		if (st == ISA__STATUS__OK)
 			ok++;
@@ -511,12 +424,12 @@ test_content_budget(void **state)
 	h_set_conf(h, "limits = { max_message = 2097152; chunk = 1048576; "
 	    "content_queued = 4194304; };");
 	h_start(h);
-	r = raw_open(h, "ctp-lead", true);
+	r = raw_open_lazy(h, "ctp-lead");
 	raw_get_begin(&r, id, t, &chunks);
 	for (uint64_t i = 1; i < chunks; i++)
 		raw_get_chunk_send(&r, t, i);
 	for (uint64_t i = 1; i < chunks; i++)
-		if (status_of(raw_recv(&r), msg, sizeof(msg)) ==
+		if (status_of(raw_recv(&r, 30000), msg, sizeof(msg)) ==
 		    ISA__STATUS__UNAVAILABLE) {
 			assert_non_null(strstr(msg, "content in transit"));
 			unavailable++;
@@ -547,10 +460,10 @@ test_reload_closes_transfers(void **state)
 	(void)state;
 	h = deploy(NULL);
 	put_doc(h, "SECRET", 3 * SMALL_CHUNK, id);
-	rd = raw_open(h, "ctp-lead", false);
+	rd = raw_open(h, "ctp-lead");
 	raw_get_begin(&rd, id, dt, &chunks);
 	assert_int_equal(chunks, 3);
-	up = raw_open(h, "ctp-analyst", false);
+	up = raw_open(h, "ctp-analyst");
 	assert_int_equal(raw_put_begin(&up, "SECRET", 3 * SMALL_CHUNK, ut,
 	    NULL, 0), ISA__STATUS__OK);
 	assert_int_equal(raw_put_chunk(&up, ut, 0, chunk, SMALL_CHUNK, NULL,
@@ -605,7 +518,7 @@ test_disable_enable_does_not_resume(void **state)
 	(void)state;
 	h = deploy(NULL);
 	put_doc(h, "OFFICIAL", 3 * SMALL_CHUNK, id);
-	rd = raw_open(h, "ctp-lead", false);
+	rd = raw_open(h, "ctp-lead");
 	raw_get_begin(&rd, id, dt, &chunks);
 	h_user_update(h, "ctp-lead", "ctpse", "SC", "enabled = false;");
 	h_write_policy(h);
@@ -674,7 +587,7 @@ test_reload_new_key_closes_upload(void **state)
 	h_user(h, "spare", "ctpse", "SC", NULL);
 	h_write_policy(h);
 	h_reload(h);
-	up = raw_open(h, "ctp-analyst", false);
+	up = raw_open(h, "ctp-analyst");
 	assert_int_equal(raw_put_begin(&up, "OFFICIAL", 2 * SMALL_CHUNK, ut,
 	    NULL, 0), ISA__STATUS__OK);
 	/* ctp-analyst and spare trade keys. */
@@ -713,7 +626,7 @@ test_abandoned_uploads_recorded(void **state)
 	(void)state;
 	h = deploy("limits = { max_message = 1048576; chunk = 262144; "
 	    "transfer_timeout_ms = 1500; };");
-	r = raw_open(h, "ctp-analyst", false);
+	r = raw_open(h, "ctp-analyst");
 	/* Expired (first: the first upload discarded in the log). */
 	assert_int_equal(raw_put_begin(&r, "SECRET", 100, t, NULL, 0),
 	    ISA__STATUS__OK);

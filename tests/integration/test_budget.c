@@ -16,99 +16,16 @@
 
 #include "docs_util.h"
 #include "harness.h"
+#include "raw.h"
 #include "proto/envelope.h"
-#include "proto/keyfile.h"
 #include "proto/sha256.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define PUTS 5
 #define EVE_WAITS "for eve: the most allowed (limits.content_queued_per_user)"
 
-/* A CURVE DEALER as user; lazy: it takes its replies slowly (a one-message
- * pipe and a 4 KiB socket buffer), like a client that does not read. */
-typedef struct {
-	void *ctx, *s;
-} peer_t;
-
-static peer_t
-peer_open(harness_t *h, const char *user, bool lazy)
-{
-	char pub[KEYFILE_Z85_LEN + 1], sec[KEYFILE_Z85_LEN + 1], err[512];
-	char path[600];
-	int zero = 0, one = 1, small = 4096;
-	peer_t r;
-
-	r.ctx = zmq_ctx_new();
-	r.s = zmq_socket(r.ctx, ZMQ_DEALER);
-	snprintf(path, sizeof(path), "%s/user.key", h_user_dir(h, user));
-	if (keyfile_read(path, pub, sec, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
-	assert_non_null(r.s);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_CURVE_SERVERKEY,
-	    h_server_key(h), 40), 0);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_CURVE_PUBLICKEY, pub, 40), 0);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_CURVE_SECRETKEY, sec, 40), 0);
-	assert_int_equal(zmq_setsockopt(r.s, ZMQ_LINGER, &zero, sizeof(zero)),
-	    0);
-	if (lazy) {
-		assert_int_equal(zmq_setsockopt(r.s, ZMQ_RCVHWM, &one,
-		    sizeof(one)), 0);
-		assert_int_equal(zmq_setsockopt(r.s, ZMQ_RCVBUF, &small,
-		    sizeof(small)), 0);
-	}
-	assert_int_equal(zmq_connect(r.s, h_endpoint(h)), 0);
-	return r;
-}
-
 static void
-peer_close(peer_t *r)
-{
-	zmq_close(r->s);
-	zmq_ctx_term(r->ctx);
-}
-
-static void
-peer_send(peer_t *r, Isa__Envelope *req)
-{
-	uint8_t *buf;
-	size_t blen;
-
-	assert_int_equal(envelope_encode(req, &buf, &blen), 0);
-	assert_int_equal(h_send(r->s, buf, blen, 0), 0);
-	free(buf);
-}
-
-/* One whole reply; its content frame (if any) into content (cap bytes),
- * its length into *clen. */
-static Isa__Envelope *
-peer_recv(peer_t *r, uint8_t *content, size_t cap, size_t *clen)
-{
-	static uint8_t reply[1 << 16];
-	zmq_msg_t m;
-	int n, more;
-	size_t sz = sizeof(more);
-
-	n = h_recv(r->s, reply, sizeof(reply), 30000);
-	if (n <= 0)
-		fail_msg("no reply from isad within 30 s");
-	if (clen != NULL)
-		*clen = 0;
-	assert_int_equal(zmq_getsockopt(r->s, ZMQ_RCVMORE, &more, &sz), 0);
-	while (more) {
-		zmq_msg_init(&m);
-		assert_true(zmq_msg_recv(&m, r->s, 0) >= 0);
-		if (content != NULL && zmq_msg_size(&m) <= cap) {
-			memcpy(content, zmq_msg_data(&m), zmq_msg_size(&m));
-			*clen = zmq_msg_size(&m);
-		}
-		more = zmq_msg_more(&m);
-		zmq_msg_close(&m);
-	}
-	return isa__envelope__unpack(NULL, (size_t)n, reply);
-}
-
-static void
-send_get_begin(peer_t *r, const char *id)
+send_get_begin(raw_t *r, const char *id)
 {
 	Isa__Envelope req = ISA__ENVELOPE__INIT;
 	Isa__GetBegin gb = ISA__GET_BEGIN__INIT;
@@ -116,11 +33,11 @@ send_get_begin(peer_t *r, const char *id)
 	gb.id = (char *)id;
 	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
 	req.get_begin = &gb;
-	peer_send(r, &req);
+	raw_send(r, &req, NULL, 0);
 }
 
 static void
-send_get_chunk(peer_t *r, const uint8_t *transfer, uint64_t index)
+send_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index)
 {
 	Isa__Envelope req = ISA__ENVELOPE__INIT;
 	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
@@ -130,7 +47,7 @@ send_get_chunk(peer_t *r, const uint8_t *transfer, uint64_t index)
 	gc.index = index;
 	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
 	req.get_chunk = &gc;
-	peer_send(r, &req);
+	raw_send(r, &req, NULL, 0);
 }
 
 /* Wait what isad asked (ms): the protocol's own pause, not a guess. */
@@ -247,7 +164,7 @@ test_one_user_slows_only_themselves(void **state)
 	Isa__Envelope *e;
 	h_result_t r;
 	harness_t *h;
-	peer_t eve;
+	raw_t eve;
 
 	(void)state;
 	/* content_queued as by default, 1 MiB chunks; a share that bob's
@@ -271,12 +188,12 @@ test_one_user_slows_only_themselves(void **state)
 		fail_msg("put: %s", r.err);
 	h_result_free(&r);
 
-	eve = peer_open(h, "eve", true);
+	eve = raw_open_lazy(h, "eve");
 	/* Six long downloads, each with every chunk asked for (isad holds
 	 * at most 16 of one download's)... */
 	for (int k = 0; k < 6; k++) {
 		send_get_begin(&eve, id2);
-		e = peer_recv(&eve, NULL, 0, NULL);
+		e = raw_recv_content(&eve, 30000, NULL, 0, NULL);
 		assert_non_null(e);
 		assert_int_equal(e->status, ISA__STATUS__OK);
 		memcpy(t[k], e->get_begin_reply->transfer.data, 16);
@@ -309,7 +226,7 @@ test_one_user_slows_only_themselves(void **state)
 	assert_int_equal(r.status, 0);
 	h_result_free(&r);
 	assert_int_equal(du_same_file(mine, back), 1);
-	peer_close(&eve);
+	raw_close(&eve);
 	assert_int_equal(h_stop(h), 0);
 	h_free(h);
 }
@@ -331,7 +248,7 @@ test_retry_answer(void **state)
 	Isa__Envelope *e;
 	uint8_t want[SHA256_LEN];
 	harness_t *h;
-	peer_t r;
+	raw_t r;
 	h_result_t hr;
 	size_t clen;
 	int waits = 0;
@@ -347,9 +264,10 @@ test_retry_answer(void **state)
 		fail_msg("put: %s", hr.err);
 	h_result_free(&hr);
 
-	r = peer_open(h, "alice", true);
+	r = raw_open_lazy(h, "alice");
 	send_get_begin(&r, id);
-	e = peer_recv(&r, content, sizeof(content), &clen);
+	e = raw_recv_content(&r, 30000, content, sizeof(content), &clen);
+	assert_non_null(e);
 	assert_int_equal(e->status, ISA__STATUS__OK);
 	memcpy(t, e->get_begin_reply->transfer.data, 16);
 	chunks = e->get_begin_reply->chunks;
@@ -363,7 +281,7 @@ test_retry_answer(void **state)
 		send_get_chunk(&r, t, i);
 	next = 1;
 	for (uint64_t i = 1; i < chunks; i++) {
-		e = peer_recv(&r, content, sizeof(content), &clen);
+		e = raw_recv_content(&r, 30000, content, sizeof(content), &clen);
 		assert_non_null(e);
 		if (first_wait == 0 && e->status == ISA__STATUS__OK) {
 			assert_int_equal(e->get_chunk_reply->index, next);
@@ -386,7 +304,7 @@ test_retry_answer(void **state)
 	/* Still open: asked again from there, one at a time, it goes on. */
 	while (next < chunks) {
 		send_get_chunk(&r, t, next);
-		e = peer_recv(&r, content, sizeof(content), &clen);
+		e = raw_recv_content(&r, 30000, content, sizeof(content), &clen);
 		assert_non_null(e);
 		if (e->status == ISA__STATUS__UNAVAILABLE && e->retry_ms > 0) {
 			wait_ms(e->retry_ms);
@@ -407,7 +325,7 @@ test_retry_answer(void **state)
 	sha256_final(sha, digest);
 	sha256_free(sha);
 	assert_memory_equal(digest, want, SHA256_LEN);
-	peer_close(&r);
+	raw_close(&r);
 	assert_int_equal(h_stop(h), 0);
 	h_free(h);
 }
