@@ -12,6 +12,7 @@
 #include "client/term.h"
 #include "client/progress.h"
 #include "client/retry.h"
+#include "common/fdio.h"
 #include "common/wipe.h"
 #include "proto/envelope.h"
 #include "proto/sha256.h"
@@ -57,8 +58,6 @@ get_parse(int argc, char **argv, get_args_t *a)
  * shown escaped there (term_text_escape), never acted on. */
 static term_text_t *tty_text;
 
-static int write_raw(int fd, const void *p, size_t n);
-
 /* Write content: as it is, but escaped when it goes to a terminal; last:
  * nothing more follows (what was held back is written). */
 static int
@@ -69,10 +68,10 @@ write_content(int fd, const void *p, size_t n, int last)
 	int rc;
 
 	if (tty_text == NULL || fd != STDOUT_FILENO)
-		return write_raw(fd, p, n);
+		return fdio_write_all(fd, p, n);
 	if (term_text_escape(tty_text, p, n, last, &e, &elen) != 0)
 		return -1;
-	rc = write_raw(fd, e, elen);
+	rc = fdio_write_all(fd, e, elen);
 	free(e);
 	return rc;
 }
@@ -83,23 +82,6 @@ write_all(int fd, const void *p, size_t n)
 	return write_content(fd, p, n, 0);
 }
 
-static int
-write_raw(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static int
 send_get_chunk(isa_conn_t *c, ProtobufCBinaryData transfer, uint64_t index)

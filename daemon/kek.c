@@ -10,6 +10,7 @@
 #include <gcrypt.h>
 
 #include "common/err.h"
+#include "common/fdio.h"
 #include "common/secfile.h"
 #include "common/wipe.h"
 #include "daemon/crypto.h"
@@ -279,22 +280,6 @@ put_field(char *buf, size_t *len, const char *name, const uint8_t *v,
 	put_text(buf, len, "\n");
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* fsync the directory that holds path, so that its new name lasts. */
 static int
 fsync_dir(const char *path)
@@ -336,7 +321,7 @@ write_new(const char *path, const char *buf, size_t len, char *err,
 		errno = saved;
 		return saved == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
 	}
-	if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+	if (fdio_write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
 		saved = errno;
 		close(fd);
 		goto fail;

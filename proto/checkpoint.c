@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/fdio.h"
 #include "common/secfile.h"
 #include "common/utf8.h"
 #include "common/wipe.h"
@@ -564,22 +565,6 @@ checkpoint_key_free(EVP_PKEY *key)
 	EVP_PKEY_free(key);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write PEM text to a new file at path with mode; remove it on failure. */
 static int
 write_new(const char *path, mode_t mode, const char *data, size_t len)
@@ -593,7 +578,7 @@ write_new(const char *path, mode_t mode, const char *data, size_t len)
 	/* The umask may have narrowed the mode: widen the public key's. */
 	if ((mode & 044) != 0 && fchmod(fd, mode) != 0)
 		goto bad;
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0)
+	if (fdio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
 		goto bad;
 	if (close(fd) != 0) {
 		saved = errno;

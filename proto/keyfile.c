@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "common/err.h"
+#include "common/fdio.h"
 #include "common/secfile.h"
 #include "common/wipe.h"
 #include "proto/keyfile.h"
@@ -36,22 +37,6 @@ keyfile_z85_valid(const char *s)
 	return ok;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 keyfile_write(const char *path, const char *pub, const char *sec)
 {
@@ -71,7 +56,7 @@ keyfile_write(const char *path, const char *pub, const char *sec)
 		rc = errno == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
 		goto out;
 	}
-	if (write_all(fd, buf, (size_t)n) != 0 || fsync(fd) != 0) {
+	if (fdio_write_all(fd, buf, (size_t)n) != 0 || fsync(fd) != 0) {
 		int saved = errno;
 
 		close(fd);
