@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "daemon/audit.h"
 #include "proto/checkpoint.h"
@@ -108,8 +109,7 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 	if ((buf = malloc(len)) == NULL)
 		return ISA_ERR_NOMEM;
 	isa__audit_record__pack(&rec, buf);
-	for (int i = 0; i < 8; i++)
-		key[i] = (uint8_t)(r.size >> (56 - 8 * i));
+	be64_put(key, r.size);
 	rc = store_put(txn, STORE_AUDIT, key, sizeof(key), buf, len);
 	if (rc == 0 && (merkle_hash_leaf(buf, len, leaf) != 0 ||
 	    merkle_compact_append(&r, leaf) != 0 ||
@@ -138,8 +138,7 @@ audit_checkpoint(store_txn_t *txn, EVP_PKEY *key, const char *origin,
 	if (merkle_compact_root(&r, root) != 0 ||
 	    checkpoint_sign(key, origin, r.size, root, note) != 0)
 		return ISA_ERR_CRYPTO;
-	for (int i = 0; i < 8; i++)
-		sz[i] = (uint8_t)(r.size >> (56 - 8 * i));
+	be64_put(sz, r.size);
 	if ((rc = store_put(txn, STORE_META, META_CHECKPOINT,
 	    strlen(META_CHECKPOINT), *note, strlen(*note))) != 0 ||
 	    (rc = store_put(txn, STORE_META, META_CHECKPOINT_SIZE,
@@ -157,12 +156,9 @@ audit_checkpoint_size(store_txn_t *txn)
 {
 	const void *v;
 	size_t l;
-	uint64_t n = 0;
 
 	if (store_get(txn, STORE_META, META_CHECKPOINT_SIZE,
 	    strlen(META_CHECKPOINT_SIZE), &v, &l) != 0 || l != 8)
 		return 0;
-	for (int i = 0; i < 8; i++)
-		n = n << 8 | ((const uint8_t *)v)[i];
-	return n;
+	return be64_get(v);
 }

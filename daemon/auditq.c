@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -55,8 +56,7 @@ walk_one(void *arg, const void *key, size_t klen, const void *val,
 
 	if (klen != 8)
 		return 0;
-	for (int i = 0; i < 8; i++)
-		seq = seq << 8 | ((const uint8_t *)key)[i];
+	seq = be64_get(key);
 	if (q->upto > 0 && seq >= q->upto)
 		return 1;
 	/* A page always carries at least one record, however large (an old
@@ -125,8 +125,7 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 	w.rep = job_alloc(j, sizeof(*w.rep));
 	isa__audit_records__init(w.rep);
 	w.rep->records = job_alloc(j, sizeof(*w.rep->records) * w.cap);
-	for (int i = 0; i < 8; i++)
-		start[i] = (uint8_t)(q->after >> (56 - 8 * i));
+	be64_put(start, q->after);
 	if ((rc = store_txn_begin(wc->env->store, false, &t)) == 0) {
 		rc = store_iter(t, STORE_AUDIT, start, sizeof(start), walk_one,
 		    &w);

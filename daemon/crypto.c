@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <gcrypt.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/wipe.h"
@@ -209,13 +210,6 @@ gcm(crypto_dek_t *dek, bool seal, const uint8_t nonce[NONCE_LEN],
 	return gcm_result(e, seal, len, out);
 }
 
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 /* nonce = prefix (4 bytes) || n; AAD = docid || n, then final unless it
  * is -1 (fields). */
 static int
@@ -235,9 +229,9 @@ seal_or_open(crypto_dek_t *dek, bool seal, uint32_t prefix,
 		return ISA_ERR_RANGE;
 	for (int i = 0; i < 4; i++)
 		nonce[i] = (uint8_t)(prefix >> (24 - 8 * i));
-	put_be64(nonce + 4, n);
+	be64_put(nonce + 4, n);
 	memcpy(aad, docid, CRYPTO_DOCID_LEN);
-	put_be64(aad + CRYPTO_DOCID_LEN, n);
+	be64_put(aad + CRYPTO_DOCID_LEN, n);
 	if (final >= 0)
 		aad[aadlen++] = (uint8_t)final;
 	return gcm(dek, seal, nonce, aad, aadlen, in, len, out);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/crypto.h"
@@ -206,8 +207,7 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 		return false;
 	}
 	memcpy(key, x->doc, DOCID_LEN);
-	for (int i = 0; i < 8; i++)
-		key[DOCID_LEN + i] = (uint8_t)(index >> (56 - 8 * i));
+	be64_put(key + DOCID_LEN, index);
 	rc = store_get(t, STORE_CHUNKS, key, sizeof(key), &val, &len);
 	if (rc == 0 && len >= CRYPTO_TAG_LEN) {
 		uint8_t *out;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -15,23 +16,6 @@
 #define SEQ_KEY		"inbox_seq"
 #define PAGE		100
 #define USER_MAX	128
-
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t
-get_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* Each user's entries are numbered on their own, so the numbers a reader
  * sees count only their own entries (ids "leak no count"). */
@@ -46,7 +30,7 @@ last_seq(store_txn_t *txn, const char *user)
 	if (store_get(txn, STORE_META, key, strlen(key), &val, &len) != 0 ||
 	    len != 8)
 		return 0;
-	return get_be64(val);
+	return be64_get(val);
 }
 
 /* key = user id, NUL, seq (8, BE); returns its length. */
@@ -57,7 +41,7 @@ entry_key(uint8_t *key, const char *user, uint64_t seq)
 
 	memcpy(key, user, n);
 	key[n] = '\0';
-	put_be64(key + n + 1, seq);
+	be64_put(key + n + 1, seq);
 	return n + 9;
 }
 
@@ -97,7 +81,7 @@ inbox_add(store_txn_t *txn, const char *user, const inbox_entry_t *e)
 		return ISA_ERR_RANGE;
 	isa__stored_inbox__pack(&s, buf);
 	klen = entry_key(key, user, seq);
-	put_be64(seqb, seq);
+	be64_put(seqb, seq);
 	if ((rc = store_put(txn, STORE_INBOX, key, klen, buf, len)) != 0)
 		return rc;
 	return store_put(txn, STORE_META, seqkey, strlen(seqkey), seqb,
@@ -312,7 +296,7 @@ read_one(void *arg, const void *key, size_t klen, const void *val,
 		return 1;	/* past this user's entries */
 	if (r->rep->n_entries == r->cap)
 		return 1;	/* a page: the next one starts here */
-	r->last = get_be64((const uint8_t *)key + r->ulen + 1);
+	r->last = be64_get((const uint8_t *)key + r->ulen + 1);
 	if ((s = isa__stored_inbox__unpack(NULL, vlen, val)) == NULL) {
 		log_warnx("an inbox entry of %s is damaged and was skipped",
 		    r->user);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "common/be64.h"
 #include "daemon/refusals.h"
 #include "proto/sha256.h"
 
@@ -81,8 +82,7 @@ fingerprint(uint32_t bucket, const void *data, size_t len)
 	memcpy(buf, &bucket, 4);
 	memcpy(buf + 4, data, len < 64 ? len : 64);
 	sha256(buf, 4 + (len < 64 ? len : 64), d);
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | d[i];
+	v = be64_get(d);
 	return v != 0 ? v : 1;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/wipe.h"
@@ -486,8 +487,7 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	memcpy(s->key, x->doc, DOCID_LEN);
-	for (int i = 0; i < 8; i++)
-		s->key[DOCID_LEN + i] = (uint8_t)(x->next >> (56 - 8 * i));
+	be64_put(s->key + DOCID_LEN, x->next);
 	s->len = len + CRYPTO_TAG_LEN;
 	/* Only for want of memory; the chunk may be sent again. */
 	if ((rc = crypto_chunk_seal(u->dek, x->doc, x->next, final, data, len,

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "common/wipe.h"
 #include "proto/merkle.h"
@@ -209,8 +210,7 @@ merkle_compact_encode(const merkle_compact_t *r, uint8_t *buf, size_t cap,
 
 	if (cap < need)
 		return ISA_ERR_RANGE;
-	for (int i = 0; i < 8; i++)
-		buf[i] = (uint8_t)(r->size >> (56 - 8 * i));
+	be64_put(buf, r->size);
 	memcpy(buf + 8, r->hashes, (size_t)count * MERKLE_HASH_LEN);
 	*len = need;
 	return 0;
@@ -225,8 +225,7 @@ merkle_compact_decode(const uint8_t *buf, size_t len, merkle_compact_t *r)
 	merkle_compact_init(r);
 	if (len < 8)
 		return ISA_ERR_PARSE;
-	for (int i = 0; i < 8; i++)
-		size = size << 8 | buf[i];
+	size = be64_get(buf);
 	count = popcount64(size);
 	if (len - 8 != (size_t)count * MERKLE_HASH_LEN)
 		return ISA_ERR_PARSE;
