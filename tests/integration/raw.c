@@ -97,6 +97,32 @@ raw_recv(raw_t *r, int ms)
 	return raw_recv_content(r, ms, NULL, 0, NULL);
 }
 
+void
+raw_send_get_begin(raw_t *r, const char *id)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT;
+	Isa__GetBegin gb = ISA__GET_BEGIN__INIT;
+
+	gb.id = (char *)id;
+	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
+	req.get_begin = &gb;
+	raw_send(r, &req, NULL, 0);
+}
+
+void
+raw_send_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT;
+	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
+
+	gc.transfer.data = (uint8_t *)transfer;
+	gc.transfer.len = 16;
+	gc.index = index;
+	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
+	req.get_chunk = &gc;
+	raw_send(r, &req, NULL, 0);
+}
+
 Isa__Envelope *
 raw_call(raw_t *r, const Isa__Envelope *req, const void *data, size_t len)
 {

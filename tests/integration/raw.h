@@ -3,6 +3,7 @@
 #define ISA_TESTS_RAW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "harness.h"
 #include "proto/isa.pb-c.h"
@@ -33,6 +34,13 @@ Isa__Envelope *raw_recv(raw_t *r, int ms);
  * to content and its length in *clen (0 when none). */
 Isa__Envelope *raw_recv_content(raw_t *r, int ms, void *content, size_t cap,
     size_t *clen);
+
+/* Send a GetBegin of document id (as written), without waiting. */
+void raw_send_get_begin(raw_t *r, const char *id);
+
+/* Send a GetChunk for index of download transfer (16 bytes), without
+ * waiting. */
+void raw_send_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index);
 
 /* raw_send then raw_recv (20 s); fails the test when no reply comes. */
 Isa__Envelope *raw_call(raw_t *r, const Isa__Envelope *req, const void *data,

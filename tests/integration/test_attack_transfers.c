@@ -109,13 +109,10 @@ raw_transfer_end(raw_t *r, const uint8_t *transfer)
 static void
 raw_get_begin(raw_t *r, const char *id, uint8_t *transfer, uint64_t *chunks)
 {
-	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
-	Isa__GetBegin gb = ISA__GET_BEGIN__INIT;
+	Isa__Envelope *resp;
 
-	gb.id = (char *)id;
-	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
-	req.get_begin = &gb;
-	resp = raw_call(r, &req, NULL, 0);
+	raw_send_get_begin(r, id);
+	resp = raw_recv(r, 20000);
 	assert_non_null(resp);
 	if (resp->status != ISA__STATUS__OK)
 		fail_msg("get_begin: %s", resp->message);
@@ -124,25 +121,11 @@ raw_get_begin(raw_t *r, const char *id, uint8_t *transfer, uint64_t *chunks)
 	isa__envelope__free_unpacked(resp, NULL);
 }
 
-static void
-raw_get_chunk_send(raw_t *r, const uint8_t *transfer, uint64_t index)
-{
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
-	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
-
-	gc.transfer.data = (uint8_t *)transfer;
-	gc.transfer.len = 16;
-	gc.index = index;
-	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
-	req.get_chunk = &gc;
-	raw_send(r, &req, NULL, 0);
-}
-
 static Isa__Status
 raw_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index, char *msg,
     size_t cap)
 {
-	raw_get_chunk_send(r, transfer, index);
+	raw_send_get_chunk(r, transfer, index);
 	return status_of(raw_recv(r, 30000), msg, cap);
 }
 
@@ -376,7 +359,7 @@ test_get_chunk_flood_refused(void **state)
 	raw_get_begin(&r, id, t, &chunks);
 	assert_int_equal(chunks, 40);
 	for (uint64_t i = 1; i < chunks; i++)
-		raw_get_chunk_send(&r, t, i);
+		raw_send_get_chunk(&r, t, i);
 	for (uint64_t i = 1; i < chunks; i++) {
 		Isa__Status st = status_of(raw_recv(&r, 30000), msg, sizeof(msg));
 
@@ -427,7 +410,7 @@ test_content_budget(void **state)
 	r = raw_open_lazy(h, "ctp-lead");
 	raw_get_begin(&r, id, t, &chunks);
 	for (uint64_t i = 1; i < chunks; i++)
-		raw_get_chunk_send(&r, t, i);
+		raw_send_get_chunk(&r, t, i);
 	for (uint64_t i = 1; i < chunks; i++)
 		if (status_of(raw_recv(&r, 30000), msg, sizeof(msg)) ==
 		    ISA__STATUS__UNAVAILABLE) {

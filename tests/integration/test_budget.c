@@ -24,32 +24,6 @@
 #define PUTS 5
 #define EVE_WAITS "for eve: the most allowed (limits.content_queued_per_user)"
 
-static void
-send_get_begin(raw_t *r, const char *id)
-{
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
-	Isa__GetBegin gb = ISA__GET_BEGIN__INIT;
-
-	gb.id = (char *)id;
-	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
-	req.get_begin = &gb;
-	raw_send(r, &req, NULL, 0);
-}
-
-static void
-send_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index)
-{
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
-	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
-
-	gc.transfer.data = (uint8_t *)transfer;
-	gc.transfer.len = 16;
-	gc.index = index;
-	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
-	req.get_chunk = &gc;
-	raw_send(r, &req, NULL, 0);
-}
-
 /* Wait what isad asked (ms): the protocol's own pause, not a guess. */
 static void
 wait_ms(uint32_t ms)
@@ -192,7 +166,7 @@ test_one_user_slows_only_themselves(void **state)
 	/* Six long downloads, each with every chunk asked for (isad holds
 	 * at most 16 of one download's)... */
 	for (int k = 0; k < 6; k++) {
-		send_get_begin(&eve, id2);
+		raw_send_get_begin(&eve, id2);
 		e = raw_recv_content(&eve, 30000, NULL, 0, NULL);
 		assert_non_null(e);
 		assert_int_equal(e->status, ISA__STATUS__OK);
@@ -202,10 +176,10 @@ test_one_user_slows_only_themselves(void **state)
 	}
 	for (int k = 0; k < 6; k++)
 		for (uint64_t i = 1; i < chunks; i++)
-			send_get_chunk(&eve, t[k], i);
+			raw_send_get_chunk(&eve, t[k], i);
 	/* ...and 80 one-chunk downloads; no reply read. */
 	for (int i = 0; i < 80; i++)
-		send_get_begin(&eve, id1);
+		raw_send_get_begin(&eve, id1);
 	assert_true(h_wait_log(h, EVE_WAITS));
 
 	/* eve's connection still open, nothing read: alice is served. */
@@ -265,7 +239,7 @@ test_retry_answer(void **state)
 	h_result_free(&hr);
 
 	r = raw_open_lazy(h, "alice");
-	send_get_begin(&r, id);
+	raw_send_get_begin(&r, id);
 	e = raw_recv_content(&r, 30000, content, sizeof(content), &clen);
 	assert_non_null(e);
 	assert_int_equal(e->status, ISA__STATUS__OK);
@@ -278,7 +252,7 @@ test_retry_answer(void **state)
 	/* Every chunk asked for at once, nothing read meanwhile: one user's
 	 * share is one chunk, so some must wait. */
 	for (uint64_t i = 1; i < chunks; i++)
-		send_get_chunk(&r, t, i);
+		raw_send_get_chunk(&r, t, i);
 	next = 1;
 	for (uint64_t i = 1; i < chunks; i++) {
 		e = raw_recv_content(&r, 30000, content, sizeof(content), &clen);
@@ -303,7 +277,7 @@ test_retry_answer(void **state)
 	assert_int_equal(first_wait, next);
 	/* Still open: asked again from there, one at a time, it goes on. */
 	while (next < chunks) {
-		send_get_chunk(&r, t, next);
+		raw_send_get_chunk(&r, t, next);
 		e = raw_recv_content(&r, 30000, content, sizeof(content), &clen);
 		assert_non_null(e);
 		if (e->status == ISA__STATUS__UNAVAILABLE && e->retry_ms > 0) {
