@@ -151,16 +151,7 @@ typedef struct {
 static bool
 actor_ok(const redecide_t *r, const transfer_t *x, const policy_user_t **u)
 {
-	policy_user_view_t v;
-	char key[41];
-
-	*u = r->policy != NULL ? policy_user_by_id(r->policy, x->user) : NULL;
-	if (*u == NULL)
-		return false;
-	policy_user_view(r->policy, *u, r->now, &v);
-	if (!v.enabled || zmq_z85_encode(key, v.key, POLICY_KEY_LEN) == NULL)
-		return false;
-	return strcmp(key, x->key) == 0;
+	return job_identity(r->policy, x->user, x->key, r->now, u) == NULL;
 }
 
 /* Whether the download x may go on: GET on its document as it is now. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/wipe.h"
 #include "daemon/audit.h"
 #include "daemon/job.h"
 #include "proto/envelope.h"
@@ -165,4 +166,24 @@ job_apply(store_txn_t *txn, writer_op_t *op)
 	e.request = j->resp.request_id;
 	e.sha256 = j->a_has_sha ? j->a_sha : NULL;
 	return audit_append(txn, &e, j->now_ms, NULL);
+}
+
+const char *
+job_identity(const policy_t *p, const char *id, const char *key, int64_t now,
+    const policy_user_t **u)
+{
+	char now_key[41];
+	policy_user_view_t v;
+
+	*u = p != NULL ? policy_user_by_id(p, id) : NULL;
+	if (*u == NULL)
+		return "not_enrolled";
+	policy_user_view(p, *u, now, &v);
+	if (!v.enabled)
+		return "disabled";
+	if (strlen(key) != sizeof(now_key) - 1 ||
+	    zmq_z85_encode(now_key, v.key, POLICY_KEY_LEN) == NULL ||
+	    !isa_ct_equal(now_key, key, sizeof(now_key) - 1))
+		return "key_replaced";
+	return NULL;
 }

@@ -103,4 +103,14 @@ int job_apply(store_txn_t *txn, writer_op_t *op);
 /* Whether j must go through the writer before its reply leaves. */
 bool job_needs_writer(const job_t *j);
 
+/*
+ * Whether user id of p may act now on a connection that authenticated with
+ * key (Z85): enrolled, enabled and still holding that key (DESIGN §4).
+ * *u gets the user when enrolled (NULL otherwise), also when refused.
+ * Returns NULL when it may, else why not, as an audit reason: not_enrolled,
+ * disabled or key_replaced.
+ */
+const char *job_identity(const policy_t *p, const char *id, const char *key,
+    int64_t now, const policy_user_t **u);
+
 #endif

@@ -212,15 +212,25 @@ server_flight(server_t *s, job_t *j)
 	s->in_flight++;
 }
 
+/* The log's words for a job_identity refusal. */
+static const char *
+server_refusal_text(const char *code)
+{
+	if (strcmp(code, "disabled") == 0)
+		return "disabled";
+	if (strcmp(code, "key_replaced") == 0)
+		return "its key replaced since it connected";
+	return "no longer enrolled";
+}
+
 /* Judge one message: frames f[0] routing id, f[1] envelope, f[2] content.
  * Answers at once when it can; otherwise hands a job to a worker. */
 static void
 server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 {
 	job_t *j = job_new(zmq_msg_data(&f[0]), zmq_msg_size(&f[0]));
-	const char *uid, *key, *why = "no longer enrolled";
-	const char *code = "not_enrolled";
-	char err[256], now_key[sizeof(j->a_key)];
+	const char *uid, *key, *code = "not_enrolled";
+	char err[256];
 	int route;
 
 	if (j == NULL) {
@@ -243,24 +253,17 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		memcpy(j->a_key, key, sizeof(j->a_key));
 	if (uid != NULL && j->a_key[0] != '\0' && j->policy != NULL &&
 	    strlen(uid) < sizeof(j->user)) {
+		const policy_user_t *u;
 		policy_user_view_t v;
 
 		strcpy(j->user, uid);
-		j->subject = policy_user_by_id(j->policy, uid);
-		if (j->subject != NULL) {
-			policy_user_view(j->policy, j->subject, j->now, &v);
-			zmq_z85_encode(now_key, v.key, 32);
+		code = job_identity(j->policy, uid, j->a_key, j->now, &u);
+		if (u != NULL) {
+			policy_user_view(j->policy, u, j->now, &v);
 			j->a_agency = job_strdup(j, v.agency);
-			why = code = "disabled";
-			if (v.enabled && !isa_ct_equal(now_key, j->a_key,
-			    sizeof(now_key))) {
-				why = "its key replaced since it connected";
-				code = "key_replaced";
-			} else if (v.enabled)
-				why = NULL;
-			if (why != NULL)
-				j->subject = NULL;
 		}
+		if (code == NULL)
+			j->subject = u;
 	}
 	if (j->subject == NULL) {
 		job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is no "
@@ -275,7 +278,8 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		    j->a_key, code))
 			log_notice("request from %s with key %s refused: %s",
 			    uid != NULL ? uid : "an unknown peer",
-			    j->a_key[0] != '\0' ? j->a_key : "(none)", why);
+			    j->a_key[0] != '\0' ? j->a_key : "(none)",
+			    server_refusal_text(code));
 		else
 			j->audited = false;
 		goto reply;
@@ -415,21 +419,14 @@ server_rewatch(server_t *s)
 		return;
 	for (j = watches_take(s->watches, 0, true); j != NULL; j = next) {
 		policy_t *p = current_policy_get();
-		const policy_user_t *u = p != NULL ?
-		    policy_user_by_id(p, j->user) : NULL;
-		policy_user_view_t v;
-		char now_key[sizeof(j->a_key)];
+		const policy_user_t *u;
 
 		next = j->watch_next;
 		j->watch_next = NULL;
-		if (u != NULL) {
-			policy_user_view(p, u, (int64_t)time(NULL), &v);
-			zmq_z85_encode(now_key, v.key, 32);
-		}
 		/* Cut off, with a record of its own: the user's key must
 		 * still be the one the connection authenticated with. */
-		if (u == NULL || !v.enabled || !isa_ct_equal(now_key,
-		    j->a_key, sizeof(now_key))) {
+		if (job_identity(p, j->user, j->a_key, (int64_t)time(NULL),
+		    &u) != NULL) {
 			policy_unref(p);
 			log_notice("inbox watch of %s with key %s closed: no "
 			    "longer enrolled, disabled or its key replaced",
