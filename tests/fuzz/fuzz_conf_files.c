@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "client/conf.h"
-#include "daemon/config.h"
+#include "daemon/ctx/config.h"
 #include "proto/keyfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,12 +1,12 @@
-/* fuzz_input.c: libFuzzer target for isad's request bounds (daemon/input.c) and the terminal escaper (common/utf8.c). */
+/* fuzz_input.c: libFuzzer target for isad's request bounds (daemon/serve/input.c) and the terminal escaper (common/utf8.c). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/utf8.h"
-#include "daemon/config.h"
-#include "daemon/input.h"
+#include "daemon/ctx/config.h"
+#include "daemon/serve/input.h"
 #include "proto/envelope.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -11,8 +11,8 @@
 #include <cmocka.h>
 #include <zmq.h>
 
-#include "daemon/audit.h"
-#include "daemon/store.h"
+#include "daemon/audit/audit.h"
+#include "daemon/store/store.h"
 #include "docs_util.h"
 #include "harness.h"
 #include "proto/envelope.h"

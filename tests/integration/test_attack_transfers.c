@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <zmq.h>
 
-#include "daemon/store.h"
+#include "daemon/store/store.h"
 #include "docs_util.h"
 #include "harness.h"
 #include "raw.h"

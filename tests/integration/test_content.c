@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "daemon/store.h"
+#include "daemon/store/store.h"
 #include "docs_util.h"
 #include "harness.h"
 #include "proto/docid.h"

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <zmq.h>
 
-#include "daemon/store.h"
+#include "daemon/store/store.h"
 #include "docs_util.h"
 #include "harness.h"
 #include "proto/docid.h"

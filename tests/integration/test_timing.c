@@ -11,8 +11,8 @@
 #include <cmocka.h>
 #include <zmq.h>
 
-#include "daemon/docindex.h"
-#include "daemon/store.h"
+#include "daemon/store/docindex.h"
+#include "daemon/store/store.h"
 #include "docs_util.h"
 #include "harness.h"
 #include "proto/docid.h"

@@ -13,8 +13,8 @@
 #include <openssl/sha.h>
 
 #include "common/err.h"
-#include "daemon/crypto.h"
-#include "daemon/kekref.h"
+#include "daemon/keys/crypto.h"
+#include "daemon/keys/kekref.h"
 
 /* A wrong return code fails with file:line and both error strings. */
 #define assert_rc(expr, want) do {					\

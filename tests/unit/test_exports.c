@@ -1,4 +1,4 @@
-/* test_exports.c: the recorded audit exports (daemon/exports.c): per user, connection and size; bounded, oldest forgotten first. */
+/* test_exports.c: the recorded audit exports (daemon/docs/exports.c): per user, connection and size; bounded, oldest forgotten first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "daemon/exports.h"
+#include "daemon/docs/exports.h"
 
 static void
 test_exact_user_connection_and_size(void **state)

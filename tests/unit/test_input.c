@@ -1,4 +1,4 @@
-/* test_input.c: the bounds of client-supplied strings (daemon/input.c), field by field. */
+/* test_input.c: the bounds of client-supplied strings (daemon/serve/input.c), field by field. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "daemon/config.h"
-#include "daemon/input.h"
+#include "daemon/ctx/config.h"
+#include "daemon/serve/input.h"
 
 static const char good_id[] = "7QK3MZ2XW4ABCDEFGHJKLMNPQA";
 

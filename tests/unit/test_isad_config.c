@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "common/err.h"
-#include "daemon/config.h"
+#include "daemon/ctx/config.h"
 
 static char path[] = "/tmp/isa-conf-XXXXXX";
 

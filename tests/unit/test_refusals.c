@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "common/err.h"
-#include "daemon/config.h"
-#include "daemon/refusals.h"
+#include "daemon/ctx/config.h"
+#include "daemon/audit/refusals.h"
 
 #define MAX_EMITTED 64
 

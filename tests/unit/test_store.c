@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "common/err.h"
-#include "daemon/store.h"
-#include "daemon/writer.h"
+#include "daemon/store/store.h"
+#include "daemon/store/writer.h"
 
 #define MIB ((off_t)1 << 20)
 

@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "common/err.h"
-#include "daemon/config.h"
-#include "daemon/transfer.h"
+#include "daemon/ctx/config.h"
+#include "daemon/docs/transfer.h"
 
 static job_t *
 job_for(const char *user, const char *rid)

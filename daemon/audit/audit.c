@@ -1,0 +1,164 @@
+/* audit.c: the audit log: one record per request or event, an RFC 6962 tree, signed checkpoints. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/be64.h"
+#include "common/err.h"
+#include "daemon/audit/audit.h"
+#include "proto/checkpoint.h"
+#include "proto/merkle.h"
+
+#define META_RANGE "audit_range"
+#define META_CHECKPOINT "checkpoint"
+#define META_CHECKPOINT_SIZE "checkpoint_size"
+
+const char *
+audit_decision(Isa__Status s)
+{
+	switch (s) {
+	case ISA__STATUS__OK: return "permit";
+	case ISA__STATUS__DENIED:
+	case ISA__STATUS__CONFLICT:
+	case ISA__STATUS__UNAUTHENTICATED: return "deny";
+	case ISA__STATUS__NOT_FOUND: return "not_found";
+	case ISA__STATUS__GONE: return "gone";
+	default: return "error";
+	}
+}
+
+static int
+range_load(store_txn_t *txn, merkle_compact_t *r)
+{
+	const void *v;
+	size_t l;
+	int rc = store_get(txn, STORE_META, META_RANGE, strlen(META_RANGE), &v,
+	    &l);
+
+	if (rc == ISA_ERR_NOTFOUND) {
+		merkle_compact_init(r);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	return merkle_compact_decode(v, l, r) == 0 ? 0 : ISA_ERR_PARSE;
+}
+
+int
+audit_size(store_txn_t *txn, uint64_t *size)
+{
+	merkle_compact_t r;
+	int rc = range_load(txn, &r);
+
+	*size = rc == 0 ? r.size : 0;
+	return rc;
+}
+
+static char *
+str(const char *s)
+{
+	return (char *)(s != NULL ? s : "");
+}
+
+int
+audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
+    uint64_t *seq)
+{
+	Isa__AuditRecord rec = ISA__AUDIT_RECORD__INIT;
+	merkle_compact_t r;
+	uint8_t key[8], leaf[MERKLE_HASH_LEN], enc[MERKLE_COMPACT_ENCODED_MAX];
+	uint8_t *buf;
+	size_t len, elen;
+	int rc;
+
+#ifdef ISA_TEST_BUILD
+	/* Test builds only: a fault switch, so tests can make the audit write
+	 * fail and then clear, as a full disk would. */
+	{
+		const char *fault = getenv("ISAD_TEST_AUDIT_FAULT");
+
+		if (fault != NULL && access(fault, F_OK) == 0)
+			return ISA_ERR_IO;
+	}
+#endif
+	if ((rc = range_load(txn, &r)) != 0)
+		return rc;
+	rec.seq = r.size;
+	rec.time_ms = now_ms;
+	rec.actor = str(e->actor);
+	rec.agency = str(e->agency);
+	rec.key = str(e->key);
+	rec.action = str(e->action);
+	rec.doc = str(e->doc);
+	rec.marking = str(e->marking);
+	rec.target = str(e->target);
+	rec.decision = str(e->decision);
+	rec.reason = str(e->reason);
+	rec.request = e->request;
+	if (e->sha256 != NULL) {
+		rec.sha256.data = (uint8_t *)(uintptr_t)e->sha256;
+		rec.sha256.len = 32;
+	}
+	if (e->config_sha256 != NULL) {
+		rec.config_sha256.data = (uint8_t *)(uintptr_t)e->config_sha256;
+		rec.config_sha256.len = 32;
+	}
+	rec.count = e->count;
+	rec.keys = e->keys;
+	len = isa__audit_record__get_packed_size(&rec);
+	if ((buf = malloc(len)) == NULL)
+		return ISA_ERR_NOMEM;
+	isa__audit_record__pack(&rec, buf);
+	be64_put(key, r.size);
+	rc = store_put(txn, STORE_AUDIT, key, sizeof(key), buf, len);
+	if (rc == 0 && (merkle_hash_leaf(buf, len, leaf) != 0 ||
+	    merkle_compact_append(&r, leaf) != 0 ||
+	    merkle_compact_encode(&r, enc, sizeof(enc), &elen) != 0))
+		rc = ISA_ERR_CRYPTO;
+	free(buf);
+	if (rc == 0)
+		rc = store_put(txn, STORE_META, META_RANGE, strlen(META_RANGE),
+		    enc, elen);
+	if (rc == 0 && seq != NULL)
+		*seq = rec.seq;
+	return rc;
+}
+
+int
+audit_checkpoint(store_txn_t *txn, EVP_PKEY *key, const char *origin,
+    char **note, uint64_t *size)
+{
+	merkle_compact_t r;
+	uint8_t root[MERKLE_HASH_LEN], sz[8];
+	int rc;
+
+	*note = NULL;
+	if ((rc = range_load(txn, &r)) != 0)
+		return rc;
+	if (merkle_compact_root(&r, root) != 0 ||
+	    checkpoint_sign(key, origin, r.size, root, note) != 0)
+		return ISA_ERR_CRYPTO;
+	be64_put(sz, r.size);
+	if ((rc = store_put(txn, STORE_META, META_CHECKPOINT,
+	    strlen(META_CHECKPOINT), *note, strlen(*note))) != 0 ||
+	    (rc = store_put(txn, STORE_META, META_CHECKPOINT_SIZE,
+	    strlen(META_CHECKPOINT_SIZE), sz, sizeof(sz))) != 0) {
+		free(*note);
+		*note = NULL;
+		return rc;
+	}
+	*size = r.size;
+	return 0;
+}
+
+uint64_t
+audit_checkpoint_size(store_txn_t *txn)
+{
+	const void *v;
+	size_t l;
+
+	if (store_get(txn, STORE_META, META_CHECKPOINT_SIZE,
+	    strlen(META_CHECKPOINT_SIZE), &v, &l) != 0 || l != 8)
+		return 0;
+	return be64_get(v);
+}

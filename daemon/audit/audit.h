@@ -1,0 +1,58 @@
+/* audit.h: the audit log: one record per request or event, an RFC 6962 tree, signed checkpoints. */
+#ifndef ISA_DAEMON_AUDIT_H
+#define ISA_DAEMON_AUDIT_H
+
+#include <openssl/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/store/store.h"
+#include "proto/isa.pb-c.h"
+
+/*
+ * What one record says; every string may be NULL or "" (left out).  Never
+ * content, titles or secrets (DESIGN §7).
+ */
+typedef struct {
+	const char *actor, *agency, *key;
+	const char *action;
+	const char *doc, *marking, *target;
+	const char *decision, *reason;
+	uint64_t request;
+	const uint8_t *sha256;		/* 32 bytes, or NULL */
+	const uint8_t *config_sha256;	/* 32 bytes, or NULL */
+	uint64_t count;			/* refused handshakes it stands for */
+	uint64_t keys;			/* distinct keys among them */
+} audit_entry_t;
+
+/*
+ * Append e to the log inside txn (the writer's), with the time now_ms, and
+ * extend the tree's compact range, so that it commits with the change it
+ * records or not at all.  *seq (may be NULL) gets its sequence number.
+ * Returns 0 or ISA_ERR_* (the caller's transaction must then abort).
+ */
+__attribute__((warn_unused_result))
+int audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
+    uint64_t *seq);
+
+/* How many records the log holds, as txn sees it. */
+__attribute__((warn_unused_result))
+int audit_size(store_txn_t *txn, uint64_t *size);
+
+/*
+ * Sign a checkpoint of the tree as txn sees it (origin, size, root) with
+ * key, keep it as the latest (meta "checkpoint"), and return the note in
+ * *note (malloc'd) and its size in *size.  Returns 0 or ISA_ERR_*.
+ */
+__attribute__((warn_unused_result))
+int audit_checkpoint(store_txn_t *txn, EVP_PKEY *key, const char *origin,
+    char **note, uint64_t *size);
+
+/* The tree size of the latest checkpoint kept (0 when none). */
+uint64_t audit_checkpoint_size(store_txn_t *txn);
+
+/* The decision word for a reply status: permit, deny, not_found, gone,
+ * error. */
+const char *audit_decision(Isa__Status s);
+
+#endif

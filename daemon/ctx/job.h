@@ -1,0 +1,116 @@
+/* job.h: one request's journey: main loop -> worker -> (writer) -> main loop. */
+#ifndef ISA_DAEMON_JOB_H
+#define ISA_DAEMON_JOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zmq.h>
+
+#include "daemon/store/store.h"
+#include "daemon/store/writer.h"
+#include "policy/policy.h"
+#include "proto/isa.pb-c.h"
+
+#define JOB_RID_MAX 256		/* ZeroMQ routing ids are at most 255 bytes */
+
+struct job_block;
+
+/*
+ * A request and, once handled, its reply.  Created and finally freed by the
+ * main loop; in between owned by exactly one thread at a time (a worker, then
+ * maybe the writer).  The reply envelope and everything it points to live
+ * in the job (job_alloc) until the main loop has encoded and sent it.
+ */
+typedef struct job {
+	writer_op_t op;			/* when the request changes state */
+	uint8_t rid[JOB_RID_MAX];	/* the peer's routing id */
+	size_t rid_len;
+	char user[128];			/* the ZAP User-Id */
+	policy_t *policy;		/* a reference: the policy in force at arrival */
+	const policy_user_t *subject;	/* user in policy, enabled */
+	Isa__Envelope *req;
+	zmq_msg_t content;		/* frame 1 of the request, if any */
+	bool has_content;
+	int64_t now;			/* Unix seconds at arrival */
+
+	Isa__Envelope resp;		/* the reply, built by the handler */
+	zmq_msg_t out;			/* a content frame to send after it */
+	bool has_out;
+	/* The state change the request makes, applied by the writer in the
+	 * same transaction as its audit record (NULL: none). */
+	int (*change)(store_txn_t *txn, writer_op_t *op);
+	void (*after)(struct job *);	/* runs in the main loop after a write */
+	/* Its audit record (DESIGN §7): audited is false only for the parts
+	 * of a transfer after its first record, and chunks. */
+	bool audited;
+	const char *a_action;
+	char a_key[41];			/* the Z85 key the connection authenticated
+					 * with (ZAP metadata), "" if none */
+	const char *a_agency;
+	const char *a_doc, *a_marking, *a_target, *a_reason;
+	uint8_t a_sha[32];
+	bool a_has_sha;
+	int64_t now_ms;
+	void *state;			/* the handler's, freed by state_free */
+	void (*state_free)(void *);
+	struct job_block *blocks;	/* job_alloc's memory */
+	struct queue *results;		/* where the finished job goes */
+	/* An inbox watch (watch.h): how long it may be held, when it is
+	 * due, the next held one; notifies: the change may add inbox
+	 * entries, so held watches take a new look once it commits. */
+	uint32_t watch_ms;
+	int64_t watch_due_ms;
+	uint64_t watch_gen;		/* the main loop's news count when it looked */
+	struct job *watch_next;
+	bool notifies;
+	unsigned worker;		/* which worker handles it */
+	bool in_flight;			/* counted in the main loop's in-flight jobs */
+} job_t;
+
+/* A new job for one message from peer rid; NULL when out of memory. */
+job_t *job_new(const void *rid, size_t rid_len);
+
+/* Free a job and all it holds (policy reference, request, reply memory,
+ * frames, handler state).  NULL accepted. */
+void job_free(job_t *j);
+
+/* n bytes, zeroed, freed with the job; aborts when out of memory (a
+ * request's scratch is small and bounded). */
+void *job_alloc(job_t *j, size_t n);
+
+/* A copy of s freed with the job. */
+char *job_strdup(job_t *j, const char *s);
+
+/* A copy of the n strings of v (array and strings), freed with the job. */
+char **job_strv(job_t *j, char *const *v, size_t n);
+
+/* A copy of the formatted string, freed with the job. */
+char *job_printf(job_t *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Set the reply to an error: status and a sentence (copied). */
+void job_error(job_t *j, Isa__Status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Whether the reply is an error (status set and not OK). */
+bool job_failed(const job_t *j);
+
+/* The writer's apply for every job: its change, then its audit record, in
+ * one nested transaction (writer_op_t.apply). */
+int job_apply(store_txn_t *txn, writer_op_t *op);
+
+/* Whether j must go through the writer before its reply leaves. */
+bool job_needs_writer(const job_t *j);
+
+/*
+ * Whether user id of p may act now on a connection that authenticated with
+ * key (Z85): enrolled, enabled and still holding that key (DESIGN §4).
+ * *u gets the user when enrolled (NULL otherwise), also when refused.
+ * Returns NULL when it may, else why not, as an audit reason: not_enrolled,
+ * disabled or key_replaced.
+ */
+const char *job_identity(const policy_t *p, const char *id, const char *key,
+    int64_t now, const policy_user_t **u);
+
+#endif

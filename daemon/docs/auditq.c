@@ -1,0 +1,254 @@
+/* auditq.c: what auditors ask of the audit log: queries, export pages, checkpoints; and the periodic checkpoint. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/be64.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/timefmt.h"
+#include "daemon/audit/audit.h"
+#include "daemon/docs/auditq.h"
+#include "daemon/docs/docs.h"
+#include "daemon/docs/exports.h"
+#include "policy/decide.h"
+
+#define AUDIT_PAGE 2000		/* records in one reply, at most */
+
+/* Rule 10, for every audit request. */
+static bool
+auditor_only(job_t *j)
+{
+	policy_decision_t dec;
+	char msg[512];
+
+	j->a_reason = NULL;
+	if (policy_decide(j->policy, j->subject, POLICY_ACTION_AUDIT, NULL,
+	    NULL, j->now, &dec) == POLICY_PERMIT)
+		return true;
+	j->a_reason = policy_reason_name(dec.reason);
+	(void)policy_decision_explain(j->policy, &dec, msg, sizeof(msg));
+	job_error(j, doc_status(dec.outcome), "%s", msg);
+	return false;
+}
+
+typedef struct {
+	job_t *j;
+	const Isa__AuditQuery *q;
+	int64_t since, until;
+	Isa__AuditRecords *rep;
+	size_t cap, bytes, max_bytes;
+} walk_t;
+
+static bool
+field_ok(const char *want, const char *have)
+{
+	return want[0] == '\0' || strcmp(want, have) == 0;
+}
+
+static int
+walk_one(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	walk_t *w = arg;
+	const Isa__AuditQuery *q = w->q;
+	uint64_t seq = 0;
+	bool keep = true;
+
+	if (klen != 8)
+		return 0;
+	seq = be64_get(key);
+	if (q->upto > 0 && seq >= q->upto)
+		return 1;
+	/* A page always carries at least one record, however large (an old
+	 * log may hold one past the page's budget, even past max_message:
+	 * the client reads it whole), so every page makes progress. */
+	if (w->rep->n_records == w->cap ||
+	    (w->rep->n_records > 0 && w->bytes + vlen > w->max_bytes)) {
+		w->rep->more = true;
+		w->rep->next = seq;
+		return 1;
+	}
+	if (q->upto == 0) {
+		Isa__AuditRecord *r = isa__audit_record__unpack(NULL, vlen, val);
+
+		if (r == NULL)
+			return 0;
+		keep = field_ok(q->doc, r->doc) && field_ok(q->user, r->actor) &&
+		    field_ok(q->agency, r->agency) &&
+		    field_ok(q->action, r->action) &&
+		    field_ok(q->decision, r->decision) &&
+		    r->time_ms >= w->since && r->time_ms < w->until;
+		isa__audit_record__free_unpacked(r, NULL);
+	}
+	w->rep->next = seq + 1;
+	if (keep) {
+		ProtobufCBinaryData *b = &w->rep->records[w->rep->n_records++];
+
+		b->len = vlen;
+		b->data = job_alloc(w->j, vlen + 1);
+		memcpy(b->data, val, vlen);
+		w->bytes += vlen + 8;
+	}
+	return 0;
+}
+
+void
+auditq_query(worker_ctx_t *wc, job_t *j)
+{
+	const Isa__AuditQuery *q = j->req->audit_query;
+	walk_t w = { j, q, INT64_MIN, INT64_MAX, NULL, AUDIT_PAGE, 0, 0 };
+	uint8_t start[8];
+	store_txn_t *t = NULL;
+	int rc;
+
+	if (!auditor_only(j))
+		return;
+	/* DESIGN §7: an export is one record, durable before its first page
+	 * leaves: its pages follow an export recorded on this connection. */
+	if (q->upto > 0 && !exports_allowed(j->user, j->rid, j->rid_len,
+	    q->upto)) {
+		j->a_reason = "no_export";
+		job_error(j, ISA__STATUS__BAD_REQUEST, "export pages follow an "
+		    "export started on the same connection: run isa audit "
+		    "export");
+		return;
+	}
+	if ((q->since[0] != '\0' && timefmt_parse_ms(q->since, &w.since)) ||
+	    (q->until[0] != '\0' && timefmt_parse_ms(q->until, &w.until))) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "--since and --until take "
+		    "YYYY-MM-DD or an RFC 3339 time");
+		return;
+	}
+	if (q->limit > 0 && q->limit < w.cap)
+		w.cap = q->limit;
+	w.max_bytes = (size_t)wc->env->cfg->max_message / 2;
+	w.rep = job_alloc(j, sizeof(*w.rep));
+	isa__audit_records__init(w.rep);
+	w.rep->records = job_alloc(j, sizeof(*w.rep->records) * w.cap);
+	be64_put(start, q->after);
+	if ((rc = store_txn_begin(wc->env->store, false, &t)) == 0) {
+		rc = store_iter(t, STORE_AUDIT, start, sizeof(start), walk_one,
+		    &w);
+		store_txn_abort(t);
+	}
+	if (rc < 0) {
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read the "
+		    "audit log right now; try again later");
+		return;
+	}
+	if (!w.rep->more && w.rep->next < q->after)
+		w.rep->next = q->after;
+	/* An export is one request and one record: its pages are not. */
+	if (q->upto > 0)
+		j->audited = false;
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_AUDIT_RECORDS;
+	j->resp.audit_records = w.rep;
+}
+
+typedef struct {
+	const worker_env_t *env;
+	char *note;
+} cp_state_t;
+
+static void
+cp_free(void *p)
+{
+	cp_state_t *c = p;
+
+	if (c != NULL)
+		free(c->note);
+	free(c);
+}
+
+/* In the writer: sign what is committed so far (this batch's earlier
+ * records included), before this request's own record. */
+static int
+checkpoint_apply(store_txn_t *txn, writer_op_t *op)
+{
+	job_t *j = (job_t *)(void *)op;
+	cp_state_t *c = j->state;
+	Isa__AuditCheckpointReply *rep = j->resp.audit_checkpoint_reply;
+	uint64_t size;
+	int rc;
+
+	free(c->note);	/* a retried batch signs again */
+	c->note = NULL;
+	rc = audit_checkpoint(txn, c->env->audit_key, c->env->cfg->origin,
+	    &c->note, &size);
+	if (rc != 0)
+		return rc;
+	rep->checkpoint = c->note;
+	rep->size = size;
+	return 0;
+}
+
+/* In the main loop, once the export's record is durable (or not): from
+ * now on this connection may read its pages. */
+static void
+export_recorded(job_t *j)
+{
+	if (j->resp.status == ISA__STATUS__OK &&
+	    j->resp.body_case == ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT_REPLY)
+		exports_record(j->user, j->rid, j->rid_len,
+		    j->resp.audit_checkpoint_reply->size);
+}
+
+void
+auditq_checkpoint(worker_ctx_t *w, job_t *j)
+{
+	Isa__AuditCheckpointReply *rep;
+	cp_state_t *c;
+
+	if (!auditor_only(j))
+		return;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
+		return;
+	}
+	c->env = w->env;
+	j->state = c;
+	j->state_free = cp_free;
+	rep = job_alloc(j, sizeof(*rep));
+	isa__audit_checkpoint_reply__init(rep);
+	j->resp.status = ISA__STATUS__OK;
+	j->resp.body_case = ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT_REPLY;
+	j->resp.audit_checkpoint_reply = rep;
+	j->change = checkpoint_apply;
+	if (j->req->audit_checkpoint->export)
+		j->after = export_recorded;
+}
+
+void
+auditq_tick(store_t *s, void *arg)
+{
+	static int64_t last_ms;
+	const worker_env_t *env = arg;
+	store_txn_t *t = NULL;
+	uint64_t size = 0, cp;
+	int64_t now = timefmt_now_ms();
+	char *note = NULL;
+	int rc;
+
+	if (store_txn_begin(s, false, &t) != 0)
+		return;
+	rc = audit_size(t, &size);
+	cp = audit_checkpoint_size(t);
+	store_txn_abort(t);
+	if (rc != 0 || size <= cp ||
+	    (size - cp < (uint64_t)env->cfg->checkpoint_records &&
+	    now - last_ms < env->cfg->checkpoint_ms))
+		return;
+	if ((rc = store_txn_begin(s, true, &t)) == 0 &&
+	    (rc = audit_checkpoint(t, env->audit_key, env->cfg->origin, &note,
+	    &size)) == 0)
+		rc = store_txn_commit(t);
+	else
+		store_txn_abort(t);
+	free(note);
+	if (rc != 0)
+		log_warnx("cannot sign an audit checkpoint: %s",
+		    isa_strerror(rc));
+	else
+		last_ms = now;
+}

@@ -1,0 +1,326 @@
+/* docindex.c: the store's indexes over documents and requests: same content (rule 6f), who could know a document (rule 2), who may see a request (§5). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "daemon/store/docindex.h"
+#include "policy/marking.h"
+#include "proto/sha256.h"
+
+#define KEY_MAX 300	/* a principal key: "group:" and an id, a NUL */
+#define MARKING_MAX 1024
+
+/* "kind" + "id" + NUL into key; its length, or 0 when too long. */
+static size_t
+principal_key(char *key, const char *kind, const char *id)
+{
+	int n = snprintf(key, KEY_MAX, "%s%s", kind, id);
+
+	return n < 0 || n >= KEY_MAX ? 0 : (size_t)n + 1;
+}
+
+/* Add kind+id -> doc to db; a name too long for a key names nobody a
+ * policy can hold, so it needs no key. */
+static int
+add_key(store_txn_t *t, store_db_t db, const char *kind, const char *id,
+    const uint8_t *doc)
+{
+	char key[KEY_MAX];
+	size_t n;
+
+	if (id == NULL || id[0] == '\0' ||
+	    (n = principal_key(key, kind, id)) == 0)
+		return 0;
+	return store_index_put(t, db, key, n, doc);
+}
+
+/* The marking line from a record's own words (the canonical line needs the
+ * policy: this is for records indexed without one, at an upgrade). */
+static void
+words_line(const Isa__StoredDoc *r, char *buf, size_t len)
+{
+	const char *handling = "RECIPIENTS ONLY";
+	size_t n;
+
+	for (onward_t o = ONWARD_APPROVAL; o <= ONWARD_OPEN; o++)
+		if (r->onward != NULL && strcmp(r->onward,
+		    policy_onward_name(o)) == 0)
+			handling = policy_onward_handling(o);
+	snprintf(buf, len, "%s", r->classification ? r->classification : "");
+	for (size_t i = 0; i < r->n_descriptors; i++)
+		if ((n = strlen(buf)) < len)
+			snprintf(buf + n, len - n, " %s", r->descriptors[i]);
+	for (size_t i = 0; i < r->n_caveats; i++)
+		if ((n = strlen(buf)) < len)
+			snprintf(buf + n, len - n, " %s", r->caveats[i]);
+	if ((n = strlen(buf)) < len)
+		snprintf(buf + n, len - n, " %s", handling);
+}
+
+/* id -> its SHA-256 (32 bytes, zeros when it has none), its marking. */
+static int
+put_marks(store_txn_t *t, const uint8_t *id, const Isa__StoredDoc *r,
+    const char *marking)
+{
+	size_t ml = strlen(marking);
+	uint8_t *val = calloc(1, SHA256_LEN + ml);
+	int rc;
+
+	if (val == NULL)
+		return ISA_ERR_NOMEM;
+	if (r->sha256.len == SHA256_LEN)
+		memcpy(val, r->sha256.data, SHA256_LEN);
+	memcpy(val + SHA256_LEN, marking, ml);
+	rc = store_put(t, STORE_MARKS, id, DOCID_LEN, val, SHA256_LEN + ml);
+	free(val);
+	return rc;
+}
+
+int
+docindex_add_doc(store_txn_t *t, const Isa__StoredDoc *r,
+    const char *marking)
+{
+	char line[MARKING_MAX];
+	const uint8_t *id = r->id.data;
+	int rc;
+
+	if (r->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	if (r->sha256.len == 32 && strcmp(r->state, "destroyed") != 0 &&
+	    (rc = store_index_put(t, STORE_SHA, r->sha256.data, 32, id)) != 0)
+		return rc;
+	if ((rc = add_key(t, STORE_ACCESS, "up:", r->author, id)) != 0 ||
+	    (rc = add_key(t, STORE_ACCESS, "up:", r->ingested_by, id)) != 0 ||
+	    (rc = add_key(t, STORE_ACCESS, "orig:", r->originator, id)) != 0)
+		return rc;
+	for (size_t i = 0; i < r->n_access; i++)
+		if ((rc = add_key(t, STORE_ACCESS, "", r->access[i], id)) != 0)
+			return rc;
+	if (marking == NULL) {
+		words_line(r, line, sizeof(line));
+		marking = line;
+	}
+	return put_marks(t, id, r, marking);
+}
+
+int
+docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
+    const char *principal)
+{
+	return add_key(t, STORE_ACCESS, "", principal, id);
+}
+
+int
+docindex_add_request(store_txn_t *t, const Isa__StoredRequest *q,
+    const Isa__StoredDoc *doc, const char *marking)
+{
+	char line[MARKING_MAX], key[1 + DOCID_LEN];
+	const uint8_t *id = q->id.data;
+	size_t tl, ml;
+	char *val;
+	int rc;
+
+	if (q->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	if ((rc = add_key(t, STORE_REQSEE, "user:", q->requester, id)) != 0 ||
+	    (rc = add_key(t, STORE_REQSEE, "user:", doc->author, id)) != 0 ||
+	    (rc = add_key(t, STORE_REQSEE, "orig:", doc->originator, id)) != 0)
+		return rc;
+	if (marking == NULL) {
+		words_line(doc, line, sizeof(line));
+		marking = line;
+	}
+	tl = strlen(q->target);
+	ml = strlen(marking);
+	if ((val = malloc(tl + 1 + ml)) == NULL)
+		return ISA_ERR_NOMEM;
+	memcpy(val, q->target, tl + 1);
+	memcpy(val + tl + 1, marking, ml);
+	key[0] = 'r';
+	memcpy(key + 1, id, DOCID_LEN);
+	rc = store_put(t, STORE_MARKS, key, sizeof(key), val, tl + 1 + ml);
+	free(val);
+	return rc;
+}
+
+int
+docindex_drop_content(store_txn_t *t, const Isa__StoredDoc *r)
+{
+	if (r->sha256.len != 32 || r->id.len != DOCID_LEN)
+		return 0;
+	return store_index_del(t, STORE_SHA, r->sha256.data, 32, r->id.data);
+}
+
+int
+docindex_same_content(store_txn_t *t, const uint8_t *sha, store_index_fn fn,
+    void *arg)
+{
+	return store_index_each(t, STORE_SHA, sha, 32, fn, arg);
+}
+
+/* Whether kind+id -> doc is in db; looked up whatever came before. */
+static bool
+has_key(store_txn_t *t, store_db_t db, const char *kind, const char *id,
+    const uint8_t *doc)
+{
+	char key[KEY_MAX];
+	size_t n = principal_key(key, kind, id);
+
+	return n != 0 && store_index_has(t, db, key, n, doc) == 0;
+}
+
+bool
+docindex_may_know(store_txn_t *t, const policy_t *p, const policy_user_t *u,
+    const uint8_t id[DOCID_LEN])
+{
+	policy_user_view_t v;
+	policy_principal_t g = { PRINCIPAL_GROUP, 0 };
+	char name[KEY_MAX];
+	size_t ng = policy_group_count(p);
+	bool ok;
+
+	if (u == NULL)
+		return false;
+	/* The caller's keys, every one looked up: how many depends only on
+	 * who is asking (rule 2 in policy/decide.c: uploader, originator
+	 * approver, the list directly, by agency, by group, by `all`). */
+	policy_user_view(p, u, 0, &v);
+	ok = has_key(t, STORE_ACCESS, "up:", v.id, id);
+	ok |= has_key(t, STORE_ACCESS, "user:", v.id, id);
+	ok |= has_key(t, STORE_ACCESS, "agency:", v.agency, id);
+	ok |= has_key(t, STORE_ACCESS, "", "all", id);
+	if ((v.roles & ROLE_APPROVER) != 0)
+		ok |= has_key(t, STORE_ACCESS, "orig:", v.agency, id);
+	for (size_t i = 0; i < ng; i++) {
+		g.index = (uint32_t)i;
+		if (policy_principal_covers(p, g, u) &&
+		    policy_principal_format(p, g, name, sizeof(name)) == 0)
+			ok |= has_key(t, STORE_ACCESS, "", name, id);
+	}
+	return ok;
+}
+
+bool
+docindex_may_see_request(store_txn_t *t, const policy_t *p,
+    const policy_user_t *u, const uint8_t id[DOCID_LEN])
+{
+	policy_user_view_t v;
+	bool ok;
+
+	if (u == NULL)
+		return false;
+	policy_user_view(p, u, 0, &v);
+	ok = has_key(t, STORE_REQSEE, "user:", v.id, id);
+	if ((v.roles & ROLE_APPROVER) != 0)
+		ok |= has_key(t, STORE_REQSEE, "orig:", v.agency, id);
+	/* §5: the administrator sees every request. */
+	return ok || (v.roles & ROLE_ADMIN) != 0;
+}
+
+const char *
+docindex_marking(job_t *j, store_txn_t *t, const uint8_t id[DOCID_LEN],
+    uint8_t sha[SHA256_LEN])
+{
+	const void *v;
+	size_t vl;
+	char *out;
+
+	if (store_get(t, STORE_MARKS, id, DOCID_LEN, &v, &vl) != 0 ||
+	    vl < SHA256_LEN)
+		return NULL;
+	memcpy(sha, v, SHA256_LEN);
+	out = job_alloc(j, vl - SHA256_LEN + 1);
+	memcpy(out, (const uint8_t *)v + SHA256_LEN, vl - SHA256_LEN);
+	out[vl - SHA256_LEN] = '\0';
+	return out;
+}
+
+bool
+docindex_request_marks(job_t *j, store_txn_t *t, const uint8_t id[DOCID_LEN],
+    const char **target, const char **marking)
+{
+	uint8_t key[1 + DOCID_LEN];
+	const void *v;
+	size_t vl, tl;
+	char *out;
+
+	*target = NULL;
+	*marking = NULL;
+	key[0] = 'r';
+	memcpy(key + 1, id, DOCID_LEN);
+	if (store_get(t, STORE_MARKS, key, sizeof(key), &v, &vl) != 0)
+		return false;
+	out = job_alloc(j, vl + 1);
+	memcpy(out, v, vl);
+	out[vl] = '\0';
+	tl = strnlen(out, vl);
+	*target = out;
+	*marking = tl < vl ? out + tl + 1 : "";
+	return true;
+}
+
+/* ---- Upgrading a schema-1 store (store_upgrade) ---- */
+
+static int
+upgrade_doc(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	store_txn_t *t = arg;
+	Isa__StoredDoc *r;
+	int rc;
+
+	(void)key;
+	if (klen != DOCID_LEN)
+		return 0;
+	if ((r = isa__stored_doc__unpack(NULL, vlen, val)) == NULL) {
+		log_warnx("a stored document record is damaged: not indexed");
+		return 0;
+	}
+	rc = r->id.len == DOCID_LEN ? docindex_add_doc(t, r, NULL) : 0;
+	isa__stored_doc__free_unpacked(r, NULL);
+	return rc;
+}
+
+static int
+upgrade_request(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	store_txn_t *t = arg;
+	Isa__StoredRequest *q;
+	Isa__StoredDoc *r = NULL;
+	const void *dv;
+	size_t dl;
+	int rc = 0;
+
+	(void)key;
+	if (klen != DOCID_LEN ||
+	    (q = isa__stored_request__unpack(NULL, vlen, val)) == NULL)
+		return 0;
+	if (q->id.len == DOCID_LEN && q->doc.len == DOCID_LEN &&
+	    store_get(t, STORE_DOCS, q->doc.data, DOCID_LEN, &dv, &dl) == 0 &&
+	    (r = isa__stored_doc__unpack(NULL, dl, dv)) != NULL)
+		rc = docindex_add_request(t, q, r, NULL);
+	if (r != NULL)
+		isa__stored_doc__free_unpacked(r, NULL);
+	isa__stored_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+int
+store_upgrade(store_txn_t *t, uint32_t from)
+{
+	int rc;
+
+	if (from >= 2)
+		return 0;
+	/* Schema 1 kept one document per SHA-256 (the latest): rebuilt from
+	 * the records, every document not destroyed counts again. */
+	log_info("upgrading the store: indexing its documents and requests");
+	if ((rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0 ||
+	    (rc = store_iter(t, STORE_DOCS, NULL, 0, upgrade_doc, t)) != 0)
+		return rc < 0 ? rc : ISA_ERR_IO;
+	rc = store_iter(t, STORE_REQUESTS, NULL, 0, upgrade_request, t);
+	return rc <= 0 ? rc : ISA_ERR_IO;
+}

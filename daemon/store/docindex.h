@@ -1,0 +1,82 @@
+/* docindex.h: the store's indexes over documents and requests: same content (rule 6f), who could know a document (rule 2), who may see a request (§5). */
+#ifndef ISA_DAEMON_DOCINDEX_H
+#define ISA_DAEMON_DOCINDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/ctx/job.h"
+#include "daemon/store/store.h"
+#include "policy/policy.h"
+#include "proto/docid.h"
+#include "proto/isa.pb-c.h"
+
+/*
+ * The access index (STORE_ACCESS) narrows, it never grants: a document is
+ * under every principal that could make someone pass rule 2 for it: each
+ * entry of its list as named ("user:ID", "agency:ID", "group:ID", "all"),
+ * "up:ID" for its author and for the one who ingested it, and "orig:ID" for
+ * its originator agency (its approvers).  Whoever is under none of the keys
+ * a caller has (docindex_may_know) is not on the list, and is answered as
+ * for a missing id without the record being read; whoever is under one is
+ * decided by policy_decide on the record as ever.  The same for requests
+ * (STORE_REQSEE): "user:ID" for the requester and the document's author,
+ * "orig:ID" for its originator; the administrator sees every request.
+ *
+ * Every change that adds access adds its keys in the same transaction:
+ * upload (docindex_add_doc), granted share (docindex_add_access), a filed
+ * request (docindex_add_request).  Recall and destruction leave the keys:
+ * rule 2 still answers GONE to those on the list.  Destruction takes the
+ * document's bytes out of the content index (docindex_drop_content).
+ */
+
+/* Index r (just stored) in t: its content, its access keys, and its marking
+ * line for refusals' audit records (marking; NULL: composed from r's
+ * words).  Returns 0 or ISA_ERR_*. */
+__attribute__((warn_unused_result))
+int docindex_add_doc(store_txn_t *t, const Isa__StoredDoc *r,
+    const char *marking);
+
+/* Principal (as named) now has access to document id. */
+__attribute__((warn_unused_result))
+int docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
+    const char *principal);
+
+/* A request q on document doc was stored: who may see it, and its target
+ * and marking (marking NULL: composed from doc's words) for refusals. */
+__attribute__((warn_unused_result))
+int docindex_add_request(store_txn_t *t, const Isa__StoredRequest *q,
+    const Isa__StoredDoc *doc, const char *marking);
+
+/* r is destroyed: its bytes no longer count as held (rule 6f). */
+__attribute__((warn_unused_result))
+int docindex_drop_content(store_txn_t *t, const Isa__StoredDoc *r);
+
+/* Call fn with the id of every document not destroyed whose content has
+ * this SHA-256 (32 bytes), as store_index_each. */
+__attribute__((warn_unused_result))
+int docindex_same_content(store_txn_t *t, const uint8_t *sha,
+    store_index_fn fn, void *arg);
+
+/*
+ * Whether u could pass rule 2 for document id (or request id): the same
+ * fixed sequence of lookups for a given caller whether the id exists or
+ * not, whatever its list holds.  A store error counts as false.
+ */
+bool docindex_may_know(store_txn_t *t, const policy_t *p,
+    const policy_user_t *u, const uint8_t id[DOCID_LEN]);
+bool docindex_may_see_request(store_txn_t *t, const policy_t *p,
+    const policy_user_t *u, const uint8_t id[DOCID_LEN]);
+
+/* The marking line recorded for document id, in j, and its SHA-256 in sha
+ * (zeros when it has none); NULL when there is no such document.  One
+ * lookup either way. */
+const char *docindex_marking(job_t *j, store_txn_t *t,
+    const uint8_t id[DOCID_LEN], uint8_t sha[32]);
+
+/* For request id: its target and its document's marking, in j; false when
+ * there is no such request. */
+bool docindex_request_marks(job_t *j, store_txn_t *t,
+    const uint8_t id[DOCID_LEN], const char **target, const char **marking);
+
+#endif

@@ -1,0 +1,218 @@
+/* writer.c: the one thread that writes: group commit of many requests' changes in one transaction and one fsync. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "daemon/store/writer.h"
+
+struct writer {
+	store_t *store;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	writer_op_t *head, *tail;
+	bool stopping;
+	unsigned long long batches, ops;
+	int last_fault;		/* to log a fault once, and its clearing */
+	int reserve_fault;	/* the same for store_reserve */
+	int tick_ms;
+	void (*tick)(store_t *, void *);
+	void *tick_arg;
+};
+
+void
+writer_set_tick(writer_t *w, int interval_ms, void (*tick)(store_t *, void *),
+    void *arg)
+{
+	pthread_mutex_lock(&w->lock);
+	w->tick_ms = interval_ms;
+	w->tick = tick;
+	w->tick_arg = arg;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/*
+ * Apply one batch in one transaction; every op gets its rc.  Changes are
+ * applied straight into the batch's transaction (LMDB's nested
+ * transactions cost a 2 MiB allocation each); when one fails, the whole
+ * transaction is abandoned and the batch is applied again without it, so
+ * a failed change never takes the others with it.  The commit is durable
+ * when it returns (LMDB syncs the pages, then the meta page that points at
+ * them); only then does any op's reply go.
+ */
+static void
+writer_batch(writer_t *w, writer_op_t *batch)
+{
+	store_txn_t *txn = NULL;
+	writer_op_t *op, *next;
+	int rc, n = 0;
+
+	for (op = batch; op != NULL; op = op->next) {
+		op->rc = 0;
+		n++;
+	}
+again:
+	if ((rc = store_txn_begin(w->store, true, &txn)) != 0)
+		goto failed;
+	for (op = batch; op != NULL; op = op->next) {
+		int r;
+
+		if (op->rc != 0)
+			continue;	/* failed in an earlier attempt */
+		if ((r = op->apply(txn, op)) != 0) {
+			op->rc = r;
+			store_txn_abort(txn);
+			goto again;
+		}
+	}
+	rc = store_txn_commit(txn);
+failed:
+	if (rc != 0)
+		for (op = batch; op != NULL; op = op->next)
+			if (op->rc == 0)
+				op->rc = rc;
+	/* A full map or an I/O error, for the whole batch or one change,
+	 * is said once when it starts and once when it clears. */
+	for (op = batch; rc == 0 && op != NULL; op = op->next)
+		if (op->rc == ISA_ERR_FULL || op->rc == ISA_ERR_IO)
+			rc = op->rc;
+	if (rc == ISA_ERR_PANIC && rc != w->last_fault)
+		log_warnx("%s: isad stops, to reopen it on what the disk "
+		    "holds", isa_strerror(rc));
+	else if (rc != 0 && rc != w->last_fault)
+		log_warnx("the store cannot commit: %s; requests that change "
+		    "state fail with UNAVAILABLE until this clears",
+		    isa_strerror(rc));
+	else if (rc == 0 && w->last_fault != 0)
+		log_info("the store commits again");
+	pthread_mutex_lock(&w->lock);
+	w->last_fault = rc;
+	w->batches++;
+	w->ops += (unsigned long long)n;
+	pthread_mutex_unlock(&w->lock);
+	for (op = batch; op != NULL; op = next) {
+		next = op->next;	/* done may free op */
+		if (op->done != NULL)
+			op->done(op);
+	}
+}
+
+/* Keep space written ahead of the store after a commit (store_reserve);
+ * a failure costs speed, not data, and is said once. */
+static void
+writer_reserve(writer_t *w)
+{
+	int rc = store_reserve(w->store);
+
+	if (rc != 0 && rc != w->reserve_fault)
+		log_warnx("cannot write space ahead of the store: %s; commits "
+		    "go on, each syncing the file's size too", isa_strerror(rc));
+	else if (rc == 0 && w->reserve_fault != 0)
+		log_info("space ahead of the store written again");
+	w->reserve_fault = rc;
+}
+
+static void *
+writer_main(void *arg)
+{
+	writer_t *w = arg;
+	writer_op_t *batch;
+	void (*tick)(store_t *, void *);
+	void *tick_arg;
+	bool stop;
+
+	for (;;) {
+		struct timespec until;
+
+		pthread_mutex_lock(&w->lock);
+		if (w->head == NULL && !w->stopping) {
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += (w->tick_ms > 0 ? w->tick_ms : 1000) / 1000;
+			until.tv_nsec += (long)((w->tick_ms > 0 ? w->tick_ms :
+			    1000) % 1000) * 1000000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&w->cond, &w->lock, &until);
+		}
+		batch = w->head;
+		w->head = w->tail = NULL;
+		stop = w->stopping;
+		tick = w->tick;
+		tick_arg = w->tick_arg;
+		pthread_mutex_unlock(&w->lock);
+		if (batch != NULL) {
+			writer_batch(w, batch);
+			writer_reserve(w);
+		}
+		if (tick != NULL)
+			tick(w->store, tick_arg);
+		if (batch == NULL && stop)
+			break;	/* stopping, and nothing left */
+	}
+	return NULL;
+}
+
+writer_t *
+writer_start(store_t *s)
+{
+	writer_t *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->store = s;
+	pthread_mutex_init(&w->lock, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&w->cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		log_warn("cannot start the writer thread");
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+writer_submit(writer_t *w, writer_op_t *op)
+{
+	op->next = NULL;
+	op->rc = 0;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail != NULL)
+		w->tail->next = op;
+	else
+		w->head = op;
+	w->tail = op;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_stop(writer_t *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	if (w->batches > 0)
+		log_info("store: %llu changes in %llu commits (%.1f a commit)",
+		    w->ops, w->batches, (double)w->ops / (double)w->batches);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
