@@ -1,4 +1,4 @@
-/* secfile.c: reading a small key file safely: a regular file, not through a link, private when it holds a secret. */
+/* secfile.c: reading and creating small key files safely: a regular file, not through a link, private when it holds a secret. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/fdio.h"
 #include "common/secfile.h"
 
 static void seterr(char *, size_t, const char *, ...)
@@ -76,4 +77,59 @@ secfile_read(const char *path, const char *what, const char *secret,
 	buf[got] = '\0';
 	*len = got;
 	return 0;
+}
+
+/* fsync the directory that holds path, so that its new name lasts. */
+static int
+fsync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	size_t n;
+	int fd, rc;
+
+	if (slash == NULL) {
+		strcpy(dir, ".");
+	} else if (slash == path) {
+		strcpy(dir, "/");
+	} else {
+		if ((n = (size_t)(slash - path)) >= sizeof(dir)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+secfile_create(const char *path, mode_t mode, const void *buf, size_t len)
+{
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    mode & 0777);
+	if (fd < 0)
+		return errno == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
+	/* The umask may have narrowed the mode: set it exactly. */
+	if (fchmod(fd, mode & 0777) != 0 || fdio_write_all(fd, buf, len) != 0 ||
+	    fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0 || fsync_dir(path) != 0) {
+		saved = errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	unlink(path);
+	errno = saved;
+	return ISA_ERR_IO;
 }

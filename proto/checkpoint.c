@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "common/fdio.h"
 #include "common/secfile.h"
 #include "common/utf8.h"
 #include "common/wipe.h"
@@ -565,36 +564,6 @@ checkpoint_key_free(EVP_PKEY *key)
 	EVP_PKEY_free(key);
 }
 
-/* Write PEM text to a new file at path with mode; remove it on failure. */
-static int
-write_new(const char *path, mode_t mode, const char *data, size_t len)
-{
-	int fd, saved;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    mode);
-	if (fd < 0)
-		return errno == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
-	/* The umask may have narrowed the mode: widen the public key's. */
-	if ((mode & 044) != 0 && fchmod(fd, mode) != 0)
-		goto bad;
-	if (fdio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
-		goto bad;
-	if (close(fd) != 0) {
-		saved = errno;
-		unlink(path);
-		errno = saved;
-		return ISA_ERR_IO;
-	}
-	return 0;
-bad:
-	saved = errno;
-	close(fd);
-	unlink(path);
-	errno = saved;
-	return ISA_ERR_IO;
-}
-
 static int
 write_key(const char *path, EVP_PKEY *key, bool private)
 {
@@ -614,7 +583,7 @@ write_key(const char *path, EVP_PKEY *key, bool private)
 		goto out;
 	if ((len = BIO_get_mem_data(bio, &data)) <= 0)
 		goto out;
-	rc = write_new(path, private ? 0600 : 0644, data, (size_t)len);
+	rc = secfile_create(path, private ? 0600 : 0644, data, (size_t)len);
 out:
 	if (rc == ISA_ERR_CRYPTO)
 		ERR_clear_error();

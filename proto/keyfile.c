@@ -9,7 +9,6 @@
 #include <zmq.h>
 
 #include "common/err.h"
-#include "common/fdio.h"
 #include "common/secfile.h"
 #include "common/wipe.h"
 #include "proto/keyfile.h"
@@ -41,7 +40,7 @@ int
 keyfile_write(const char *path, const char *pub, const char *sec)
 {
 	char buf[256];
-	int fd, n, rc = ISA_ERR_IO;
+	int n, rc;
 
 	if (sec != NULL)
 		n = snprintf(buf, sizeof(buf), "# isa CURVE key pair (Z85). "
@@ -50,22 +49,7 @@ keyfile_write(const char *path, const char *pub, const char *sec)
 	else
 		n = snprintf(buf, sizeof(buf), "# isa CURVE public key (Z85)."
 		    "\npublic-key = \"%s\";\n", pub);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    sec != NULL ? 0600 : 0644);
-	if (fd < 0) {
-		rc = errno == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
-		goto out;
-	}
-	if (fdio_write_all(fd, buf, (size_t)n) != 0 || fsync(fd) != 0) {
-		int saved = errno;
-
-		close(fd);
-		unlink(path);
-		errno = saved;
-		goto out;
-	}
-	rc = close(fd) == 0 ? 0 : ISA_ERR_IO;
-out:
+	rc = secfile_create(path, sec != NULL ? 0600 : 0644, buf, (size_t)n);
 	isa_wipe(buf, sizeof(buf));
 	return rc;
 }

@@ -10,7 +10,6 @@
 #include <gcrypt.h>
 
 #include "common/err.h"
-#include "common/fdio.h"
 #include "common/secfile.h"
 #include "common/wipe.h"
 #include "daemon/keys/crypto.h"
@@ -280,63 +279,24 @@ put_field(char *buf, size_t *len, const char *name, const uint8_t *v,
 	put_text(buf, len, "\n");
 }
 
-/* fsync the directory that holds path, so that its new name lasts. */
-static int
-fsync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd, rc = -1;
-
-	if (slash == NULL)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (dir == NULL)
-		return -1;
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	return rc;
-}
-
-/* Create path (O_EXCL, 0600) holding buf; on error nothing is left. */
+/* Create path (0600) holding buf; on error nothing is left. */
 static int
 write_new(const char *path, const char *buf, size_t len, char *err,
     size_t errlen)
 {
-	int fd, saved;
+	int rc, saved;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0) {
-		saved = errno;
-		seterr(err, errlen, "%s: cannot create master key file: %s",
-		    path, saved == EEXIST ? "it exists; refusing to overwrite "
-		    "it" : strerror(saved));
-		errno = saved;
-		return saved == EEXIST ? ISA_ERR_EXISTS : ISA_ERR_IO;
-	}
-	if (fdio_write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
-		saved = errno;
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) != 0 || fsync_dir(path) != 0) {
-		saved = errno;
-		goto fail;
-	}
-	return 0;
-fail:
-	unlink(path);
-	seterr(err, errlen, "%s: cannot write master key file: %s", path,
-	    strerror(saved));
+	if ((rc = secfile_create(path, 0600, buf, len)) == 0)
+		return 0;
+	saved = errno;
+	if (rc == ISA_ERR_EXISTS)
+		seterr(err, errlen, "%s: cannot create master key file: it "
+		    "exists; refusing to overwrite it", path);
+	else
+		seterr(err, errlen, "%s: cannot write master key file: %s",
+		    path, strerror(saved));
 	errno = saved;
-	return ISA_ERR_IO;
+	return rc;
 }
 
 int
