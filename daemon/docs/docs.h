@@ -8,7 +8,7 @@
 #include "daemon/ctx/job.h"
 #include "daemon/store/store.h"
 #include "daemon/docs/transfer.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 #include "policy/decide.h"
 #include "proto/isa.pb-c.h"
 

@@ -7,7 +7,7 @@
 
 #include "daemon/ctx/job.h"
 #include "daemon/store/store.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 #include "policy/decide.h"
 
 /* Entry kinds, as stored and shown. */

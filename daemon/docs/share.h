@@ -3,7 +3,7 @@
 #define ISA_DAEMON_SHARE_H
 
 #include "daemon/ctx/job.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 
 /* isa share ID --to P --reason R: grant at once, or file a request. */
 void share_share(worker_ctx_t *w, job_t *j);

@@ -5,7 +5,9 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "daemon/docs/transfer.h"
 #include "daemon/serve/handlers.h"
+#include "daemon/serve/queue.h"
 #include "daemon/serve/worker.h"
 
 #define WORKER_TICK_MS 1000	/* how often an idle worker expires transfers */
