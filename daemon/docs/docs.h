@@ -12,7 +12,7 @@
 #include "policy/decide.h"
 #include "proto/isa.pb-c.h"
 
-/* Request handlers (see handlers.h for the contract). */
+/* Request handlers (see dispatch.h for the contract). */
 void docs_put_begin(worker_ctx_t *w, job_t *j);
 void docs_put_chunk(worker_ctx_t *w, job_t *j);
 void docs_put_end(worker_ctx_t *w, job_t *j);

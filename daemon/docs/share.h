@@ -1,4 +1,4 @@
-/* share.h: onward sharing (rule 7) and recall (rule 9): request handlers (handlers.h contract). */
+/* share.h: onward sharing (rule 7) and recall (rule 9): request handlers (dispatch.h contract). */
 #ifndef ISA_DAEMON_SHARE_H
 #define ISA_DAEMON_SHARE_H
 

@@ -14,7 +14,7 @@
 #include "common/wipe.h"
 #include "daemon/ctx/current.h"
 #include "daemon/store/datadir.h"
-#include "daemon/serve/handlers.h"
+#include "daemon/serve/dispatch.h"
 #include "daemon/ctx/job.h"
 #include "daemon/keys/kekref.h"
 #include "daemon/serve/queue.h"
@@ -300,9 +300,9 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		zmq_msg_move(&j->content, &f[2]);
 		j->has_content = true;
 	}
-	j->a_action = handlers_action(j->req);
+	j->a_action = dispatch_action(j->req);
 	j->watch_gen = s->news;
-	route = handlers_route(j);
+	route = dispatch_worker(j->req);
 	workers_submit(s->workers, j, route >= 0 ? (unsigned)route :
 	    s->next_worker++);
 	return;
@@ -315,7 +315,7 @@ reply:
 
 		if (probe != NULL) {
 			j->resp.request_id = probe->request_id;
-			j->a_action = handlers_action(probe);
+			j->a_action = dispatch_action(probe);
 			envelope_free(probe);
 		}
 	}

@@ -23,7 +23,7 @@ int workers_tick(workers_t *w);
 
 /*
  * The policy changed (a reload): each worker re-decides its open transfers
- * under the policy now in force (handlers_redecide) before it takes any job
+ * under the policy now in force (docs_transfers_redecide) before it takes any job
  * submitted after this call; jobs queued before finish under the policy
  * they arrived with.  With no threads, done now.
  */
