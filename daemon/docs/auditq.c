@@ -8,7 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
 #include "daemon/docs/auditq.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
 #include "daemon/docs/exports.h"
 #include "policy/decide.h"
 

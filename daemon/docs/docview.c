@@ -8,7 +8,8 @@
 #include "common/log.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/store/docindex.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/bounds.h"
+#include "daemon/docs/docview.h"
 #include "daemon/keys/kekref.h"
 #include "policy/marking.h"
 #include "proto/docid.h"
@@ -381,4 +382,19 @@ doc_meta_lineage(job_t *j, store_txn_t *t, const doc_t *d, Isa__DocMeta *m)
 {
 	m->derived_from = known_id(j, t, &d->rec->parent);
 	m->supersedes = known_id(j, t, &d->rec->supersedes);
+}
+
+store_txn_t *
+doc_read_begin(worker_ctx_t *w, job_t *j)
+{
+	store_txn_t *t = NULL;
+	int rc = store_txn_begin(w->env->store, false, &t);
+
+	if (rc != 0) {
+		log_warnx("cannot read the store: %s", isa_strerror(rc));
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
+		    "store right now; try again later");
+		return NULL;
+	}
+	return t;
 }

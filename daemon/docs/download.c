@@ -7,7 +7,10 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/keys/crypto.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/bounds.h"
+#include "daemon/docs/docview.h"
+#include "daemon/docs/download.h"
+#include "daemon/docs/upload.h"
 
 #define LIST_PAGE 200		/* documents per ls reply, at most */
 /*
@@ -39,21 +42,6 @@ download_free(void *p)
 
 static bool read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x,
     uint64_t index);
-
-store_txn_t *
-doc_read_begin(worker_ctx_t *w, job_t *j)
-{
-	store_txn_t *t = NULL;
-	int rc = store_txn_begin(w->env->store, false, &t);
-
-	if (rc != 0) {
-		log_warnx("cannot read the store: %s", isa_strerror(rc));
-		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
-		    "store right now; try again later");
-		return NULL;
-	}
-	return t;
-}
 
 /* Open document idtext in t and decide action; false with j's reply set
  * when refused.  d is released on refusal. */

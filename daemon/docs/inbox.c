@@ -8,7 +8,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "daemon/keys/crypto.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/watch.h"
 #include "proto/docid.h"

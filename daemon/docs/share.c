@@ -8,7 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/store/docindex.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
 #include "daemon/keys/kekref.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/share.h"

@@ -3,7 +3,8 @@
 
 #include "common/log.h"
 #include "daemon/docs/auditq.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/download.h"
+#include "daemon/docs/upload.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/share.h"
 #include "daemon/docs/transfer.h"

@@ -22,7 +22,7 @@
 #include "daemon/serve/worker.h"
 #include "daemon/store/writer.h"
 #include "daemon/keys/crypto.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/download.h"
 #include "daemon/serve/notify.h"
 #include "daemon/keys/passphrase.h"
 #include "daemon/audit/audit.h"

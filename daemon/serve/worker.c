@@ -5,7 +5,8 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docs_guard.h"
+#include "daemon/docs/upload.h"
 #include "daemon/docs/transfer.h"
 #include "daemon/serve/dispatch.h"
 #include "daemon/serve/queue.h"
