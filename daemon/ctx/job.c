@@ -71,6 +71,17 @@ job_strdup(job_t *j, const char *s)
 	return memcpy(job_alloc(j, n), s, n);
 }
 
+char *
+job_strndup(job_t *j, const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *out = job_alloc(j, len + 1);
+
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return out;
+}
+
 char **
 job_strv(job_t *j, char *const *v, size_t n)
 {

@@ -82,6 +82,10 @@ void *job_alloc(job_t *j, size_t n);
 /* A copy of s freed with the job. */
 char *job_strdup(job_t *j, const char *s);
 
+/* A copy of s's first n bytes, or fewer up to a NUL, as a string freed
+ * with the job (s need not be NUL-terminated). */
+char *job_strndup(job_t *j, const char *s, size_t n);
+
 /* A copy of the n strings of v (array and strings), freed with the job. */
 char **job_strv(job_t *j, char *const *v, size_t n);
 

@@ -140,8 +140,12 @@ doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
 	 * lookups either way.  Only its marking is fetched, for the audit
 	 * record, one lookup whether there is one or not. */
 	if (!docindex_may_know(txn, j->policy, j->subject, id)) {
+		const char *line;
+		size_t len;
+
 		doc_dummy(d, id);
-		d->marking = docindex_marking(j, txn, id, d->sha256);
+		d->marking = docindex_marking(txn, id, d->sha256, &line, &len) ?
+		    job_strndup(j, line, len) : NULL;
 		return 0;
 	}
 	return doc_open_any(j, txn, idtext, d);

@@ -570,9 +570,13 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 	 * (its target and marking fetched for the audit record, one lookup
 	 * whether it exists or not). */
 	if (!docindex_may_see_request(t, j->policy, j->subject, id)) {
-		const char *target, *marking;
+		const char *target = NULL, *marking = NULL, *tp, *mp;
+		size_t tl, ml;
 
-		(void)docindex_request_marks(j, t, id, &target, &marking);
+		if (docindex_request_marks(t, id, &tp, &tl, &mp, &ml)) {
+			target = job_strndup(j, tp, tl);
+			marking = job_strndup(j, mp, ml);
+		}
 		policy_request_dummy(rq, canon);
 		docid_format(id, d->idtext);
 		policy_doc_dummy(&d->view, d->idtext);
