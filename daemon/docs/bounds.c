@@ -17,14 +17,14 @@ docs_secmem_refused(job_t *j, int rc, const char *what)
 		    what != NULL ? what : "use a key");
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad is short of secure "
 		    "memory for keys right now; try again later");
-		j->a_reason = "no_secure_memory";
+		j->audit.reason = "no_secure_memory";
 		return;
 	}
 	log_warnx("cannot %s: %s", what != NULL ? what : "use a key",
 	    isa_strerror(rc));
 	job_error(j, ISA__STATUS__INTERNAL, "isad could not %s: tell the "
 	    "operator", what != NULL ? what : "use a key");
-	j->a_reason = "internal";
+	j->audit.reason = "internal";
 }
 
 void
@@ -39,7 +39,7 @@ docs_transfer_refused(worker_ctx_t *w, job_t *j, int rc)
 		    "or end one (an idle one ends after %lld s) and try again",
 		    (long long)cfg->transfers_per_user,
 		    (long long)cfg->transfer_timeout_ms / 1000);
-		j->a_reason = "too_many_transfers";
+		j->audit.reason = "too_many_transfers";
 		break;
 	case ISA_ERR_FULL:
 		log_notice("%lld transfers open, the most allowed "
@@ -47,11 +47,11 @@ docs_transfer_refused(worker_ctx_t *w, job_t *j, int rc)
 		    (long long)cfg->transfers, j->user);
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad has as many "
 		    "uploads and downloads open as it allows: try again later");
-		j->a_reason = "transfers_full";
+		j->audit.reason = "transfers_full";
 		break;
 	default:
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
-		j->a_reason = "internal";
+		j->audit.reason = "internal";
 		break;
 	}
 }
@@ -88,7 +88,7 @@ docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk)
 		    "waits", held, mine, j->user, own ?
 		    "content_queued_per_user" : "content_queued");
 	docs_budget_wait(j, own);
-	j->a_reason = own ? "content_queued_user_full" : "content_queued_full";
+	j->audit.reason = own ? "content_queued_user_full" : "content_queued_full";
 	return false;
 }
 
@@ -129,6 +129,6 @@ docs_transfer_missing(worker_ctx_t *w, job_t *j,
 	    "idle too long; start again", what);
 	/* Not a part of any transfer of this peer's: a request of its own,
 	 * with a record of its own (a probe of foreign ids leaves a trace). */
-	j->audited = true;
-	j->a_reason = "no_transfer";
+	j->audit.write = true;
+	j->audit.reason = "no_transfer";
 }

@@ -187,7 +187,7 @@ doc_decide(job_t *j, policy_action_t action, const doc_t *d,
 	policy_outcome_t o = policy_decide(j->policy, j->subject, action,
 	    &d->view, args, j->now, dec);
 
-	j->a_reason = policy_reason_name(dec->reason);
+	j->audit.reason = policy_reason_name(dec->reason);
 	if (o == POLICY_PERMIT)
 		return true;
 	(void)policy_decision_explain(j->policy, dec, msg, sizeof(msg));

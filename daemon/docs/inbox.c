@@ -331,7 +331,7 @@ inbox_query(worker_ctx_t *w, job_t *j)
 	size_t slen;
 	int rc;
 
-	j->a_reason = "ok";
+	j->audit.reason = "ok";
 	if (strlen(j->user) >= USER_MAX) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "user id too long");
 		return;

@@ -149,12 +149,12 @@ input_ok(worker_ctx_t *w, job_t *j)
 
 	if (input_check(w->env->cfg, j->req, &v))
 		return true;
-	j->audited = true;
-	j->a_reason = job_strdup(j, v.reason);
+	j->audit.write = true;
+	j->audit.reason = job_strdup(j, v.reason);
 	if (v.doc != NULL)
-		j->a_doc = job_strdup(j, v.doc);
+		j->audit.doc = job_strdup(j, v.doc);
 	if (v.target != NULL)
-		j->a_target = job_strdup(j, v.target);
+		j->audit.target = job_strdup(j, v.target);
 	log_notice("malformed request from %s: %s", j->user, v.reason);
 	job_error(j, ISA__STATUS__BAD_REQUEST, "%s", v.message);
 	return false;
@@ -169,7 +169,7 @@ dispatch_run(worker_ctx_t *w, job_t *j)
 	if (!input_ok(w, j))
 		return;
 	if (d != NULL && !d->audited)
-		j->audited = false;
+		j->audit.write = false;
 	/* Content frames belong to uploaded chunks only. */
 	if (j->has_content && (d == NULL || !d->content)) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "only an upload chunk "
