@@ -43,7 +43,7 @@ job_free(job_t *j)
 		zmq_msg_close(&j->out);
 	envelope_free(j->req);
 	policy_unref(j->policy);
-	for (b = j->blocks; b != NULL; b = next) {
+	for (b = j->loop.blocks; b != NULL; b = next) {
 		next = b->next;
 		free(b);
 	}
@@ -58,8 +58,8 @@ job_alloc(job_t *j, size_t n)
 	if (n > SIZE_MAX - sizeof(*b) ||
 	    (b = calloc(1, sizeof(*b) + n)) == NULL)
 		abort();
-	b->next = j->blocks;
-	j->blocks = b;
+	b->next = j->loop.blocks;
+	j->loop.blocks = b;
 	return b->data;
 }
 

@@ -84,14 +84,16 @@ typedef struct job {
 
 	job_audit_t audit;		/* its audit record (see above) */
 
-	/* The main loop's: the job's memory, where it goes when done, and
-	 * the held watches (watch.h). */
-	struct job_block *blocks;	/* job_alloc's memory */
-	struct queue *results;		/* where the finished job goes */
-	int64_t watch_due_ms;		/* when a held watch is due */
-	uint64_t watch_gen;		/* the main loop's news count when it looked */
-	struct job *watch_next;		/* the next held one */
-	bool in_flight;			/* counted in the main loop's in-flight jobs */
+	/* The main loop's (serve/server.c, docs/watch.c), and job.c's
+	 * memory: handlers leave it alone. */
+	struct {
+		struct job_block *blocks;	/* job_alloc's memory */
+		struct queue *results;	/* where the finished job goes */
+		int64_t watch_due_ms;	/* when a held watch is due */
+		uint64_t watch_gen;	/* the news count when it looked */
+		struct job *watch_next;	/* the next held one */
+		bool in_flight;		/* counted in the in-flight jobs */
+	} loop;
 } job_t;
 
 /* A new job for one message from peer rid; NULL when out of memory. */

@@ -208,7 +208,7 @@ server_send(server_t *s, job_t *j)
 static void
 server_flight(server_t *s, job_t *j)
 {
-	j->in_flight = true;
+	j->loop.in_flight = true;
 	s->in_flight++;
 }
 
@@ -238,7 +238,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		return;
 	}
 	server_flight(s, j);
-	j->results = s->results;
+	j->loop.results = s->results;
 	j->now = (int64_t)time(NULL);
 	uid = nframes >= 2 ? zmq_msg_gets(&f[1], "User-Id") : NULL;
 	key = nframes >= 2 ? zmq_msg_gets(&f[1], ZAP_KEY_PROPERTY) : NULL;
@@ -301,7 +301,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		j->has_content = true;
 	}
 	j->audit.action = dispatch_action(j->req);
-	j->watch_gen = s->news;
+	j->loop.watch_gen = s->news;
 	route = dispatch_worker(j->req);
 	workers_submit(s->workers, j, route >= 0 ? (unsigned)route :
 	    s->next_worker++);
@@ -354,8 +354,8 @@ server_results(server_t *s)
 		s->news++;
 	}
 	while ((j = queue_pop(s->results, 0)) != NULL) {
-		if (j->in_flight) {
-			j->in_flight = false;
+		if (j->loop.in_flight) {
+			j->loop.in_flight = false;
 			s->in_flight--;
 		}
 		if (j->op.apply != NULL && j->op.rc == ISA_ERR_PANIC)
@@ -379,7 +379,7 @@ server_results(server_t *s)
 			s->news++;
 		}
 		if (!s->stopping && watches_hold(s->watches, j, now,
-		    j->watch_gen != s->news))
+		    j->loop.watch_gen != s->news))
 			continue;
 		server_send(s, j);
 		job_free(j);
@@ -398,7 +398,7 @@ server_watches_due(server_t *s, bool all)
 	job_t *j = watches_take(s->watches, transfers_now_ms(), all), *next;
 
 	for (; j != NULL; j = next) {
-		next = j->watch_next;
+		next = j->loop.watch_next;
 		server_send(s, j);
 		job_free(j);
 	}
@@ -421,8 +421,8 @@ server_rewatch(server_t *s)
 		policy_t *p = current_policy_get();
 		const policy_user_t *u;
 
-		next = j->watch_next;
-		j->watch_next = NULL;
+		next = j->loop.watch_next;
+		j->loop.watch_next = NULL;
 		/* Cut off, with a record of its own: the user's key must
 		 * still be the one the connection authenticated with. */
 		if (job_identity(p, j->user, j->audit.key, (int64_t)time(NULL),
@@ -448,7 +448,7 @@ server_rewatch(server_t *s)
 		j->now = (int64_t)time(NULL);
 		j->now_ms = timefmt_now_ms();
 		isa__envelope__init(&j->resp);
-		j->watch_gen = s->news;
+		j->loop.watch_gen = s->news;
 		j->audit.write = false;
 		j->change = NULL;
 		j->after = NULL;

@@ -60,7 +60,7 @@ worker_job_written(writer_op_t *op)
 {
 	job_t *j = (job_t *)(void *)((char *)op - offsetof(job_t, op));
 
-	queue_push(j->results, j);
+	queue_push(j->loop.results, j);
 }
 
 void
@@ -71,7 +71,7 @@ worker_finish(writer_t *writer, job_t *j)
 		j->op.done = worker_job_written;
 		writer_submit(writer, &j->op);
 	} else
-		queue_push(j->results, j);
+		queue_push(j->loop.results, j);
 }
 
 static void *
