@@ -24,7 +24,7 @@ job_new(const void *rid, size_t rid_len)
 	memcpy(j->rid, rid, rid_len);
 	j->rid_len = rid_len;
 	isa__envelope__init(&j->resp);
-	j->audited = true;
+	j->audit.write = true;
 	return j;
 }
 
@@ -43,7 +43,7 @@ job_free(job_t *j)
 		zmq_msg_close(&j->out);
 	envelope_free(j->req);
 	policy_unref(j->policy);
-	for (b = j->blocks; b != NULL; b = next) {
+	for (b = j->loop.blocks; b != NULL; b = next) {
 		next = b->next;
 		free(b);
 	}
@@ -58,8 +58,8 @@ job_alloc(job_t *j, size_t n)
 	if (n > SIZE_MAX - sizeof(*b) ||
 	    (b = calloc(1, sizeof(*b) + n)) == NULL)
 		abort();
-	b->next = j->blocks;
-	j->blocks = b;
+	b->next = j->loop.blocks;
+	j->loop.blocks = b;
 	return b->data;
 }
 
@@ -69,6 +69,17 @@ job_strdup(job_t *j, const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(job_alloc(j, n), s, n);
+}
+
+char *
+job_strndup(job_t *j, const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *out = job_alloc(j, len + 1);
+
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return out;
 }
 
 char **
@@ -126,7 +137,7 @@ job_failed(const job_t *j)
 bool
 job_needs_writer(const job_t *j)
 {
-	return j->change != NULL || j->audited;
+	return j->change != NULL || j->audit.write;
 }
 
 /* "NOT_FOUND" -> "not_found": the reason of an error no rule gave. */
@@ -151,20 +162,20 @@ job_apply(store_txn_t *txn, writer_op_t *op)
 
 	if (j->change != NULL && (rc = j->change(txn, op)) != 0)
 		return rc;
-	if (!j->audited)
+	if (!j->audit.write)
 		return 0;
 	e.actor = j->user;
-	e.agency = j->a_agency;
-	e.key = j->a_key;
-	e.action = j->a_action != NULL ? j->a_action : "unknown";
-	e.doc = j->a_doc;
-	e.marking = j->a_marking;
-	e.target = j->a_target;
+	e.agency = j->audit.agency;
+	e.key = j->audit.key;
+	e.action = j->audit.action != NULL ? j->audit.action : "unknown";
+	e.doc = j->audit.doc;
+	e.marking = j->audit.marking;
+	e.target = j->audit.target;
 	e.decision = audit_decision(j->resp.status);
-	e.reason = j->a_reason != NULL ? j->a_reason :
+	e.reason = j->audit.reason != NULL ? j->audit.reason :
 	    j->resp.status == ISA__STATUS__OK ? "ok" : status_reason(j);
 	e.request = j->resp.request_id;
-	e.sha256 = j->a_has_sha ? j->a_sha : NULL;
+	e.sha256 = j->audit.has_sha ? j->audit.sha : NULL;
 	return audit_append(txn, &e, j->now_ms, NULL);
 }
 

@@ -15,6 +15,35 @@
 #define JOB_RID_MAX 256		/* ZeroMQ routing ids are at most 255 bytes */
 
 struct job_block;
+struct queue;
+
+/*
+ * A request's one audit record (DESIGN §7), owned by its job: each string
+ * is static or in the job's memory (job_alloc), and is never content, a
+ * title or a secret.  Who fills what:
+ *  - the main loop at arrival (serve/server.c): write (true from job_new),
+ *    action (the dispatch table's word), key, agency; for a request it
+ *    refuses itself, reason;
+ *  - dispatch (serve/dispatch.c): write false for the parts of a transfer;
+ *    reason, doc and target for a malformed request;
+ *  - the handler (docs/): doc, marking, target, reason, sha and has_sha,
+ *    and write again when a part of a transfer makes a record of its own;
+ *  - job_apply (ctx/job.c), in the writer: the record itself, adding the
+ *    actor (user), the request id, the decision from the reply's status,
+ *    and that status as the reason when none was given.
+ * It is read nowhere else.
+ */
+typedef struct {
+	bool write;			/* false: no record (a transfer's parts
+					 * after its first, chunks) */
+	const char *action;		/* "get", "put", ... */
+	char key[41];			/* the Z85 key the connection authenticated
+					 * with (ZAP metadata), "" if none */
+	const char *agency;		/* the actor's, as the policy has it */
+	const char *doc, *marking, *target, *reason;
+	uint8_t sha[32];		/* the content's SHA-256, if has_sha */
+	bool has_sha;
+} job_audit_t;
 
 /*
  * A request and, once handled, its reply.  Created and finally freed by the
@@ -23,7 +52,11 @@ struct job_block;
  * in the job (job_alloc) until the main loop has encoded and sent it.
  */
 typedef struct job {
-	writer_op_t op;			/* when the request changes state */
+	writer_op_t op;			/* first: the writer's, when the job
+					 * passes it (job_apply) */
+
+	/* The request, filled by the main loop at arrival (serve/server.c)
+	 * and read-only after that. */
 	uint8_t rid[JOB_RID_MAX];	/* the peer's routing id */
 	size_t rid_len;
 	char user[128];			/* the ZAP User-Id */
@@ -33,39 +66,34 @@ typedef struct job {
 	zmq_msg_t content;		/* frame 1 of the request, if any */
 	bool has_content;
 	int64_t now;			/* Unix seconds at arrival */
+	int64_t now_ms;			/* and in ms: the audit record's time */
 
-	Isa__Envelope resp;		/* the reply, built by the handler */
+	/* The answer, filled by the handler (dispatch.h). */
+	Isa__Envelope resp;		/* the reply */
 	zmq_msg_t out;			/* a content frame to send after it */
 	bool has_out;
 	/* The state change the request makes, applied by the writer in the
 	 * same transaction as its audit record (NULL: none). */
 	int (*change)(store_txn_t *txn, writer_op_t *op);
 	void (*after)(struct job *);	/* runs in the main loop after a write */
-	/* Its audit record (DESIGN §7): audited is false only for the parts
-	 * of a transfer after its first record, and chunks. */
-	bool audited;
-	const char *a_action;
-	char a_key[41];			/* the Z85 key the connection authenticated
-					 * with (ZAP metadata), "" if none */
-	const char *a_agency;
-	const char *a_doc, *a_marking, *a_target, *a_reason;
-	uint8_t a_sha[32];
-	bool a_has_sha;
-	int64_t now_ms;
 	void *state;			/* the handler's, freed by state_free */
 	void (*state_free)(void *);
-	struct job_block *blocks;	/* job_alloc's memory */
-	struct queue *results;		/* where the finished job goes */
-	/* An inbox watch (watch.h): how long it may be held, when it is
-	 * due, the next held one; notifies: the change may add inbox
-	 * entries, so held watches take a new look once it commits. */
-	uint32_t watch_ms;
-	int64_t watch_due_ms;
-	uint64_t watch_gen;		/* the main loop's news count when it looked */
-	struct job *watch_next;
-	bool notifies;
-	unsigned worker;		/* which worker handles it */
-	bool in_flight;			/* counted in the main loop's in-flight jobs */
+	bool notifies;			/* the change may add inbox entries: held
+					 * watches take a new look once it commits */
+	uint32_t watch_ms;		/* an inbox watch: how long it may be held */
+
+	job_audit_t audit;		/* its audit record (see above) */
+
+	/* The main loop's (serve/server.c, docs/watch.c), and job.c's
+	 * memory: handlers leave it alone. */
+	struct {
+		struct job_block *blocks;	/* job_alloc's memory */
+		struct queue *results;	/* where the finished job goes */
+		int64_t watch_due_ms;	/* when a held watch is due */
+		uint64_t watch_gen;	/* the news count when it looked */
+		struct job *watch_next;	/* the next held one */
+		bool in_flight;		/* counted in the in-flight jobs */
+	} loop;
 } job_t;
 
 /* A new job for one message from peer rid; NULL when out of memory. */
@@ -81,6 +109,10 @@ void *job_alloc(job_t *j, size_t n);
 
 /* A copy of s freed with the job. */
 char *job_strdup(job_t *j, const char *s);
+
+/* A copy of s's first n bytes, or fewer up to a NUL, as a string freed
+ * with the job (s need not be NUL-terminated). */
+char *job_strndup(job_t *j, const char *s, size_t n);
 
 /* A copy of the n strings of v (array and strings), freed with the job. */
 char **job_strv(job_t *j, char *const *v, size_t n);

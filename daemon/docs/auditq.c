@@ -8,7 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
 #include "daemon/docs/auditq.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
 #include "daemon/docs/exports.h"
 #include "policy/decide.h"
 
@@ -21,11 +21,11 @@ auditor_only(job_t *j)
 	policy_decision_t dec;
 	char msg[512];
 
-	j->a_reason = NULL;
+	j->audit.reason = NULL;
 	if (policy_decide(j->policy, j->subject, POLICY_ACTION_AUDIT, NULL,
 	    NULL, j->now, &dec) == POLICY_PERMIT)
 		return true;
-	j->a_reason = policy_reason_name(dec.reason);
+	j->audit.reason = policy_reason_name(dec.reason);
 	(void)policy_decision_explain(j->policy, &dec, msg, sizeof(msg));
 	job_error(j, doc_status(dec.outcome), "%s", msg);
 	return false;
@@ -107,7 +107,7 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 	 * leaves: its pages follow an export recorded on this connection. */
 	if (q->upto > 0 && !exports_allowed(j->user, j->rid, j->rid_len,
 	    q->upto)) {
-		j->a_reason = "no_export";
+		j->audit.reason = "no_export";
 		job_error(j, ISA__STATUS__BAD_REQUEST, "export pages follow an "
 		    "export started on the same connection: run isa audit "
 		    "export");
@@ -140,7 +140,7 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 		w.rep->next = q->after;
 	/* An export is one request and one record: its pages are not. */
 	if (q->upto > 0)
-		j->audited = false;
+		j->audit.write = false;
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_AUDIT_RECORDS;
 	j->resp.audit_records = w.rep;

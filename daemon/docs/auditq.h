@@ -3,7 +3,7 @@
 #define ISA_DAEMON_AUDITQ_H
 
 #include "daemon/ctx/job.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 
 /* isa audit [filters]: a page of matching records (rule 10: auditors
  * only), at least one when any is left.  Export pages (upto > 0) are

@@ -8,7 +8,8 @@
 #include "common/log.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/store/docindex.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/bounds.h"
+#include "daemon/docs/docview.h"
 #include "daemon/keys/kekref.h"
 #include "policy/marking.h"
 #include "proto/docid.h"
@@ -139,8 +140,12 @@ doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
 	 * lookups either way.  Only its marking is fetched, for the audit
 	 * record, one lookup whether there is one or not. */
 	if (!docindex_may_know(txn, j->policy, j->subject, id)) {
+		const char *line;
+		size_t len;
+
 		doc_dummy(d, id);
-		d->marking = docindex_marking(j, txn, id, d->sha256);
+		d->marking = docindex_marking(txn, id, d->sha256, &line, &len) ?
+		    job_strndup(j, line, len) : NULL;
 		return 0;
 	}
 	return doc_open_any(j, txn, idtext, d);
@@ -182,7 +187,7 @@ doc_decide(job_t *j, policy_action_t action, const doc_t *d,
 	policy_outcome_t o = policy_decide(j->policy, j->subject, action,
 	    &d->view, args, j->now, dec);
 
-	j->a_reason = policy_reason_name(dec->reason);
+	j->audit.reason = policy_reason_name(dec->reason);
 	if (o == POLICY_PERMIT)
 		return true;
 	(void)policy_decision_explain(j->policy, dec, msg, sizeof(msg));
@@ -381,4 +386,19 @@ doc_meta_lineage(job_t *j, store_txn_t *t, const doc_t *d, Isa__DocMeta *m)
 {
 	m->derived_from = known_id(j, t, &d->rec->parent);
 	m->supersedes = known_id(j, t, &d->rec->supersedes);
+}
+
+store_txn_t *
+doc_read_begin(worker_ctx_t *w, job_t *j)
+{
+	store_txn_t *t = NULL;
+	int rc = store_txn_begin(w->env->store, false, &t);
+
+	if (rc != 0) {
+		log_warnx("cannot read the store: %s", isa_strerror(rc));
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
+		    "store right now; try again later");
+		return NULL;
+	}
+	return t;
 }

@@ -7,7 +7,10 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/keys/crypto.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/bounds.h"
+#include "daemon/docs/docview.h"
+#include "daemon/docs/download.h"
+#include "daemon/docs/upload.h"
 
 #define LIST_PAGE 200		/* documents per ls reply, at most */
 /*
@@ -40,21 +43,6 @@ download_free(void *p)
 static bool read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x,
     uint64_t index);
 
-store_txn_t *
-doc_read_begin(worker_ctx_t *w, job_t *j)
-{
-	store_txn_t *t = NULL;
-	int rc = store_txn_begin(w->env->store, false, &t);
-
-	if (rc != 0) {
-		log_warnx("cannot read the store: %s", isa_strerror(rc));
-		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
-		    "store right now; try again later");
-		return NULL;
-	}
-	return t;
-}
-
 /* Open document idtext in t and decide action; false with j's reply set
  * when refused.  d is released on refusal. */
 static bool
@@ -76,18 +64,18 @@ open_and_decide(job_t *j, store_txn_t *t, const char *idtext,
 	}
 	/* The record names the id as the client named it, and the marking
 	 * only where the document exists. */
-	j->a_doc = job_strdup(j, d->idtext);
+	j->audit.doc = job_strdup(j, d->idtext);
 	if (d->rec != NULL) {
-		j->a_marking = doc_marking_line(j, d);
+		j->audit.marking = doc_marking_line(j, d);
 		if (action == POLICY_ACTION_GET &&
-		    d->rec->sha256.len == sizeof(j->a_sha)) {
-			memcpy(j->a_sha, d->rec->sha256.data, sizeof(j->a_sha));
-			j->a_has_sha = true;
+		    d->rec->sha256.len == sizeof(j->audit.sha)) {
+			memcpy(j->audit.sha, d->rec->sha256.data, sizeof(j->audit.sha));
+			j->audit.has_sha = true;
 		}
-	} else if ((j->a_marking = d->marking) != NULL &&
+	} else if ((j->audit.marking = d->marking) != NULL &&
 	    action == POLICY_ACTION_GET) {
-		memcpy(j->a_sha, d->sha256, sizeof(j->a_sha));
-		j->a_has_sha = true;
+		memcpy(j->audit.sha, d->sha256, sizeof(j->audit.sha));
+		j->audit.has_sha = true;
 	}
 	if (!doc_decide(j, action, d, NULL, &dec)) {
 		doc_release(d);
@@ -133,7 +121,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	}
 	x->data_free = download_free;
 	if ((x->data = dl = calloc(1, sizeof(*dl))) == NULL ||
-	    (x->marking = strdup(j->a_marking)) == NULL) {
+	    (x->marking = strdup(j->audit.marking)) == NULL) {
 		transfers_drop(w->transfers, x);
 		doc_release(&d);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");

@@ -8,7 +8,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "daemon/keys/crypto.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/watch.h"
 #include "proto/docid.h"
@@ -331,7 +331,7 @@ inbox_query(worker_ctx_t *w, job_t *j)
 	size_t slen;
 	int rc;
 
-	j->a_reason = "ok";
+	j->audit.reason = "ok";
 	if (strlen(j->user) >= USER_MAX) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "user id too long");
 		return;

@@ -7,7 +7,7 @@
 
 #include "daemon/ctx/job.h"
 #include "daemon/store/store.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 #include "policy/decide.h"
 
 /* Entry kinds, as stored and shown. */
@@ -56,7 +56,7 @@ __attribute__((warn_unused_result))
 int inbox_to_deciders(store_txn_t *txn, const policy_t *p,
     const policy_doc_t *doc, const inbox_entry_t *e);
 
-/* The handler of InboxQuery (handlers.h contract). */
+/* The handler of InboxQuery (dispatch.h contract). */
 void inbox_query(worker_ctx_t *w, job_t *j);
 
 #endif

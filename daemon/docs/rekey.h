@@ -7,7 +7,7 @@
 #include "daemon/ctx/config.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/store/store.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 
 /* META key set (with the destructions) when documents are destroyed: their
  * old wrapped data keys may linger in free pages and backups until every

@@ -8,7 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/store/docindex.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
 #include "daemon/keys/kekref.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/share.h"
@@ -40,11 +40,11 @@ change_restart(job_t *j, change_t *c)
 {
 	if (!c->kept) {
 		c->reply = j->resp;
-		c->reason = j->a_reason;
+		c->reason = j->audit.reason;
 		c->kept = true;
 	} else {
 		j->resp = c->reply;
-		j->a_reason = c->reason;
+		j->audit.reason = c->reason;
 	}
 }
 
@@ -122,7 +122,7 @@ live_doc(job_t *j, store_txn_t *txn, const uint8_t *id, int *rc)
 		docid_format(id, idtext);
 		job_error(j, ISA__STATUS__GONE, "document %s was %s meanwhile",
 		    idtext, r->state);
-		j->a_reason = strcmp(r->state, "destroyed") == 0 ? "destroyed" :
+		j->audit.reason = strcmp(r->state, "destroyed") == 0 ? "destroyed" :
 		    "recalled";
 		isa__stored_doc__free_unpacked(r, NULL);
 		return NULL;
@@ -260,7 +260,7 @@ share_apply(store_txn_t *txn, writer_op_t *op)
 	}
 	if ((rc = store_put(txn, STORE_REQUESTS, c->req, DOCID_LEN, c->record,
 	    c->record_len)) != 0 ||
-	    (rc = index_request(txn, c, j->a_marking)) != 0 || c->grant)
+	    (rc = index_request(txn, c, j->audit.marking)) != 0 || c->grant)
 		return rc;
 	/* Filed: whoever may decide hears of it. */
 	if ((rc = doc_load(j, txn, c->doc, &d)) != 0)
@@ -269,7 +269,7 @@ share_apply(store_txn_t *txn, writer_op_t *op)
 	e.doc = c->doc;
 	e.request = c->req;
 	e.requester = j->user;
-	e.target = j->a_target;
+	e.target = j->audit.target;
 	e.time = j->now;
 	rc = inbox_to_deciders(txn, j->policy, &d.view, &e);
 	doc_release(&d);
@@ -301,7 +301,7 @@ decide_apply(store_txn_t *txn, writer_op_t *op)
 		docid_format(c->req, idtext);
 		job_error(j, ISA__STATUS__CONFLICT, "request %s was already "
 		    "%s by %s", idtext, q->state, q->decided_by);
-		j->a_reason = "request_decided";
+		j->audit.reason = "request_decided";
 		isa__stored_request__free_unpacked(q, NULL);
 		return 0;
 	}
@@ -411,7 +411,7 @@ open_doc(worker_ctx_t *w, job_t *j, const char *idtext, doc_t *d)
 		    "store right now; try again later (%s)", idtext);
 		return false;
 	}
-	j->a_marking = d->rec != NULL ? doc_marking_line(j, d) : d->marking;
+	j->audit.marking = d->rec != NULL ? doc_marking_line(j, d) : d->marking;
 	return true;
 }
 
@@ -442,8 +442,8 @@ share_share(worker_ctx_t *w, job_t *j)
 	doc_t d;
 	int rc;
 
-	j->a_doc = job_strdup(j, sr->id);
-	j->a_target = job_strdup(j, sr->to);
+	j->audit.doc = job_strdup(j, sr->id);
+	j->audit.target = job_strdup(j, sr->to);
 	if (!reason_ok(j, sr->reason, "a share"))
 		return;
 	rc = policy_principal_resolve(j->policy, sr->to, &args.target);
@@ -451,7 +451,7 @@ share_share(worker_ctx_t *w, job_t *j)
 		job_error(j, ISA__STATUS__BAD_REQUEST, rc == ISA_ERR_PARSE ?
 		    "\"%s\" is not a principal: use user:ID, agency:ID, "
 		    "group:ID or all" : "\"%s\" names nobody enrolled", sr->to);
-		j->a_reason = "target";
+		j->audit.reason = "target";
 		return;
 	}
 	if (!open_doc(w, j, sr->id, &d))
@@ -496,7 +496,7 @@ share_share(worker_ctx_t *w, job_t *j)
 	isa__share_reply__init(rep);
 	rep->granted = c->grant;
 	rep->request = job_strdup(j, idtext);
-	j->a_reason = c->grant ? "granted" : "request_filed";
+	j->audit.reason = c->grant ? "granted" : "request_filed";
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_SHARE_REPLY;
 	j->resp.share_reply = rep;
@@ -570,9 +570,13 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 	 * (its target and marking fetched for the audit record, one lookup
 	 * whether it exists or not). */
 	if (!docindex_may_see_request(t, j->policy, j->subject, id)) {
-		const char *target, *marking;
+		const char *target = NULL, *marking = NULL, *tp, *mp;
+		size_t tl, ml;
 
-		(void)docindex_request_marks(j, t, id, &target, &marking);
+		if (docindex_request_marks(t, id, &tp, &tl, &mp, &ml)) {
+			target = job_strndup(j, tp, tl);
+			marking = job_strndup(j, mp, ml);
+		}
 		policy_request_dummy(rq, canon);
 		docid_format(id, d->idtext);
 		policy_doc_dummy(&d->view, d->idtext);
@@ -632,7 +636,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 	doc_t d;
 	int rc;
 
-	j->a_doc = job_printf(j, "request:%s", dr->id);
+	j->audit.doc = job_printf(j, "request:%s", dr->id);
 	if (!dr->approve && !reason_ok(j, dr->reason, "a refusal"))
 		return;
 	if ((t = doc_read_begin(w, j)) == NULL)
@@ -650,13 +654,13 @@ share_decide(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	if (q != NULL) {
-		j->a_target = job_strdup(j, q->target);
+		j->audit.target = job_strdup(j, q->target);
 		if (d.rec != NULL)
-			j->a_marking = doc_marking_line(j, &d);
+			j->audit.marking = doc_marking_line(j, &d);
 	} else {
-		j->a_marking = d.marking;
+		j->audit.marking = d.marking;
 		if (target != NULL)
-			j->a_target = target;
+			j->audit.target = target;
 	}
 	args.request = &rq;
 	if (!doc_decide(j, dr->approve ? POLICY_ACTION_APPROVE :
@@ -687,7 +691,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 	crypto_dek_free(dek);
 	isa__stored_request__free_unpacked(q, NULL);
 	doc_release(&d);
-	j->a_reason = dr->approve ? "approved" : "refused";
+	j->audit.reason = dr->approve ? "approved" : "refused";
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_DECIDE_REPLY;
 	j->resp.decide_reply = rep;
@@ -779,7 +783,7 @@ share_requests(worker_ctx_t *w, job_t *j)
 	}
 	qsort(l.rep->requests, l.rep->n_requests, sizeof(*l.rep->requests),
 	    by_created);
-	j->a_reason = "ok";
+	j->audit.reason = "ok";
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_REQUESTS_REPLY;
 	j->resp.requests_reply = l.rep;
@@ -795,7 +799,7 @@ share_recall(worker_ctx_t *w, job_t *j)
 	change_t *c;
 	doc_t d;
 
-	j->a_doc = job_strdup(j, rr->id);
+	j->audit.doc = job_strdup(j, rr->id);
 	if (!reason_ok(j, rr->reason, "a recall"))
 		return;
 	if (!open_doc(w, j, rr->id, &d))
@@ -817,7 +821,7 @@ share_recall(worker_ctx_t *w, job_t *j)
 	doc_release(&d);
 	rep = job_alloc(j, sizeof(*rep));
 	isa__recall_reply__init(rep);
-	j->a_reason = "recalled";
+	j->audit.reason = "recalled";
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_RECALL_REPLY;
 	j->resp.recall_reply = rep;

@@ -1,9 +1,9 @@
-/* share.h: onward sharing (rule 7) and recall (rule 9): request handlers (handlers.h contract). */
+/* share.h: onward sharing (rule 7) and recall (rule 9): request handlers (dispatch.h contract). */
 #ifndef ISA_DAEMON_SHARE_H
 #define ISA_DAEMON_SHARE_H
 
 #include "daemon/ctx/job.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 
 /* isa share ID --to P --reason R: grant at once, or file a request. */
 void share_share(worker_ctx_t *w, job_t *j);

@@ -11,7 +11,7 @@
 #include "daemon/audit/audit.h"
 #include "daemon/ctx/current.h"
 #include "daemon/store/docindex.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/rekey.h"
 #include "daemon/docs/sweeper.h"

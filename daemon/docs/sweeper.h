@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "daemon/store/store.h"
-#include "daemon/serve/worker.h"
+#include "daemon/ctx/env.h"
 
 #define SWEEP_MS	60000	/* how often, at most */
 

@@ -284,9 +284,9 @@ transfers_add(transfers_t *t, transfer_kind_t kind, const job_t *j,
 	memcpy(x->rid, j->rid, j->rid_len);
 	x->rid_len = j->rid_len;
 	strcpy(x->user, j->user);
-	snprintf(x->agency, sizeof(x->agency), "%s", j->a_agency != NULL ?
-	    j->a_agency : "");
-	memcpy(x->key, j->a_key, sizeof(x->key));
+	snprintf(x->agency, sizeof(x->agency), "%s", j->audit.agency != NULL ?
+	    j->audit.agency : "");
+	memcpy(x->key, j->audit.key, sizeof(x->key));
 	x->request = j->req != NULL ? j->req->request_id : 0;
 	x->last_ms = transfers_now_ms();
 	x->next_t = t->head;

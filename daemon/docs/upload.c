@@ -10,7 +10,9 @@
 #include "daemon/docs/abandon.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/store/docindex.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/docview.h"
+#include "daemon/docs/bounds.h"
+#include "daemon/docs/upload.h"
 #include "daemon/keys/kekref.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/sweeper.h"
@@ -97,7 +99,7 @@ docs_upload_abandon(worker_ctx_t *w, job_t *j, transfer_t *x,
 	j->state = a;
 	j->state_free = abandon_state_free;
 	j->change = abandon_change;
-	j->audited = false;
+	j->audit.write = false;
 }
 
 bool
@@ -253,7 +255,7 @@ put_check(worker_ctx_t *w, job_t *j, const Isa__DocMeta *m, doc_t *d,
 			return false;
 		lin->has_supersedes = true;
 	}
-	j->a_reason = "ok";
+	j->audit.reason = "ok";
 	return true;
 }
 
@@ -386,7 +388,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	rep->transfer.len = TRANSFER_ID_LEN;
 	rep->chunk_size = x->chunk_size;
 	rep->credit = UPLOAD_CREDIT;
-	j->audited = false;	/* the upload's one record comes at its end */
+	j->audit.write = false;	/* the upload's one record comes at its end */
 	j->resp.status = ISA__STATUS__OK;
 	j->resp.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN_REPLY;
 	j->resp.put_begin_reply = rep;
@@ -505,7 +507,7 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 	j->state = s;
 	j->state_free = staged_free;
 	j->change = put_chunk_apply;
-	j->audited = false;	/* the transfer's record comes at its end */
+	j->audit.write = false;	/* the transfer's record comes at its end */
 
 	rep = job_alloc(j, sizeof(*rep));
 	isa__put_chunk_reply__init(rep);
@@ -680,7 +682,7 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
 	}
 	if ((rc = store_put(txn, STORE_DOCS, f->doc, DOCID_LEN, f->record,
-	    f->record_len)) != 0 || (rc = index_doc(txn, f, j->a_marking)) != 0)
+	    f->record_len)) != 0 || (rc = index_doc(txn, f, j->audit.marking)) != 0)
 		return rc;
 	return new_material(j, txn, f);
 }
@@ -717,8 +719,8 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	f->accreditation = w->env->accreditation;
 	f->chunks = x->chunks;
 	sha256_final(u->sha, f->sha);
-	memcpy(j->a_sha, f->sha, SHA256_LEN);
-	j->a_has_sha = true;
+	memcpy(j->audit.sha, f->sha, SHA256_LEN);
+	j->audit.has_sha = true;
 	if (pe->sha256.len != SHA256_LEN ||
 	    !isa_ct_equal(pe->sha256.data, f->sha, SHA256_LEN)) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "the content's SHA-256 is "
@@ -769,8 +771,8 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	isa__doc_meta__init(rep->meta);
 	rep->meta->id = job_strdup(j, d.idtext);
 	rep->meta->marking = (char *)doc_marking_line(j, &d);
-	j->a_doc = rep->meta->id;
-	j->a_marking = rep->meta->marking;
+	j->audit.doc = rep->meta->id;
+	j->audit.marking = rep->meta->marking;
 	rep->meta->size = x->size;
 	doc_release(&d);
 	j->resp.status = ISA__STATUS__OK;

@@ -25,18 +25,18 @@ watches_hold(watches_t *w, job_t *j, int64_t now_ms, bool stale)
 	    j->resp.body_case != ISA__ENVELOPE__BODY_INBOX_REPLY ||
 	    r->n_entries > 0 || stale)
 		return false;
-	if (j->watch_due_ms == 0)
-		j->watch_due_ms = now_ms + j->watch_ms;
-	if (now_ms >= j->watch_due_ms)
+	if (j->loop.watch_due_ms == 0)
+		j->loop.watch_due_ms = now_ms + j->watch_ms;
+	if (now_ms >= j->loop.watch_due_ms)
 		return false;
-	for (const job_t *h = w->head; h != NULL; h = h->watch_next)
+	for (const job_t *h = w->head; h != NULL; h = h->loop.watch_next)
 		mine += strcmp(h->user, j->user) == 0;
 	if (mine >= WATCH_PER_USER) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "you have %d inbox "
 		    "watches open already; close one", WATCH_PER_USER);
 		return false;
 	}
-	j->watch_next = w->head;
+	j->loop.watch_next = w->head;
 	w->head = j;
 	return true;
 }
@@ -46,9 +46,9 @@ watches_due_ms(const watches_t *w, int64_t now_ms)
 {
 	int64_t first = -1;
 
-	for (const job_t *j = w->head; j != NULL; j = j->watch_next)
-		if (first < 0 || j->watch_due_ms < first)
-			first = j->watch_due_ms;
+	for (const job_t *j = w->head; j != NULL; j = j->loop.watch_next)
+		if (first < 0 || j->loop.watch_due_ms < first)
+			first = j->loop.watch_due_ms;
 	if (first < 0)
 		return -1;
 	return first <= now_ms ? 0 : first - now_ms > INT_MAX ? INT_MAX :
@@ -63,12 +63,12 @@ watches_take(watches_t *w, int64_t now_ms, bool all)
 	while (*pp != NULL) {
 		job_t *j = *pp;
 
-		if (all || now_ms >= j->watch_due_ms) {
-			*pp = j->watch_next;
-			j->watch_next = out;
+		if (all || now_ms >= j->loop.watch_due_ms) {
+			*pp = j->loop.watch_next;
+			j->loop.watch_next = out;
 			out = j;
 		} else
-			pp = &j->watch_next;
+			pp = &j->loop.watch_next;
 	}
 	return out;
 }

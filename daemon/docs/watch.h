@@ -28,7 +28,7 @@ bool watches_hold(watches_t *w, job_t *j, int64_t now_ms, bool stale);
 int watches_due_ms(const watches_t *w, int64_t now_ms);
 
 /* Take every held watch that is due (expired only) or all of them (for a
- * new look, or to send at stop), as a list through job->watch_next. */
+ * new look, or to send at stop), as a list through job->loop.watch_next. */
 job_t *watches_take(watches_t *w, int64_t now_ms, bool all);
 
 /* Free the table; it must be empty (take all first). */

@@ -24,7 +24,7 @@ typedef enum {
 	IN_FILENAME,		/* limits.max_filename */
 } in_kind_t;
 
-/* What the audit record may echo of a field (job.h a_doc, a_target). */
+/* What the audit record may echo of a field (job.h: job_audit_t doc, target). */
 typedef enum { ECHO_NONE, ECHO_DOC, ECHO_REQUEST, ECHO_TARGET } in_echo_t;
 
 /*

@@ -14,7 +14,7 @@
 #include "common/wipe.h"
 #include "daemon/ctx/current.h"
 #include "daemon/store/datadir.h"
-#include "daemon/serve/handlers.h"
+#include "daemon/serve/dispatch.h"
 #include "daemon/ctx/job.h"
 #include "daemon/keys/kekref.h"
 #include "daemon/serve/queue.h"
@@ -22,7 +22,7 @@
 #include "daemon/serve/worker.h"
 #include "daemon/store/writer.h"
 #include "daemon/keys/crypto.h"
-#include "daemon/docs/docs.h"
+#include "daemon/docs/download.h"
 #include "daemon/serve/notify.h"
 #include "daemon/keys/passphrase.h"
 #include "daemon/audit/audit.h"
@@ -208,7 +208,7 @@ server_send(server_t *s, job_t *j)
 static void
 server_flight(server_t *s, job_t *j)
 {
-	j->in_flight = true;
+	j->loop.in_flight = true;
 	s->in_flight++;
 }
 
@@ -238,7 +238,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		return;
 	}
 	server_flight(s, j);
-	j->results = s->results;
+	j->loop.results = s->results;
 	j->now = (int64_t)time(NULL);
 	uid = nframes >= 2 ? zmq_msg_gets(&f[1], "User-Id") : NULL;
 	key = nframes >= 2 ? zmq_msg_gets(&f[1], ZAP_KEY_PROPERTY) : NULL;
@@ -248,19 +248,19 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 	 * is looked up in the policy in force at every request, and must
 	 * still have that key; the record names the key actually used. */
 	j->now_ms = timefmt_now_ms();
-	j->a_action = "invalid";
-	if (key != NULL && strlen(key) == sizeof(j->a_key) - 1)
-		memcpy(j->a_key, key, sizeof(j->a_key));
-	if (uid != NULL && j->a_key[0] != '\0' && j->policy != NULL &&
+	j->audit.action = "invalid";
+	if (key != NULL && strlen(key) == sizeof(j->audit.key) - 1)
+		memcpy(j->audit.key, key, sizeof(j->audit.key));
+	if (uid != NULL && j->audit.key[0] != '\0' && j->policy != NULL &&
 	    strlen(uid) < sizeof(j->user)) {
 		const policy_user_t *u;
 		policy_user_view_t v;
 
 		strcpy(j->user, uid);
-		code = job_identity(j->policy, uid, j->a_key, j->now, &u);
+		code = job_identity(j->policy, uid, j->audit.key, j->now, &u);
 		if (u != NULL) {
 			policy_user_view(j->policy, u, j->now, &v);
-			j->a_agency = job_strdup(j, v.agency);
+			j->audit.agency = job_strdup(j, v.agency);
 		}
 		if (code == NULL)
 			j->subject = u;
@@ -269,19 +269,19 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is no "
 		    "longer enrolled or your account is disabled: ask the "
 		    "operator");
-		j->a_reason = code;
+		j->audit.reason = code;
 		/* A connection that outlived its user or key could send
 		 * refusals as fast as it likes: the first of a user in a
 		 * window is recorded with its request, the rest are counted
 		 * into one record (stale.h), as refused handshakes are. */
 		if (stale_refused(s->stale, j->now_ms, uid != NULL ? uid : "",
-		    j->a_key, code))
+		    j->audit.key, code))
 			log_notice("request from %s with key %s refused: %s",
 			    uid != NULL ? uid : "an unknown peer",
-			    j->a_key[0] != '\0' ? j->a_key : "(none)",
+			    j->audit.key[0] != '\0' ? j->audit.key : "(none)",
 			    server_refusal_text(code));
 		else
-			j->audited = false;
+			j->audit.write = false;
 		goto reply;
 	}
 	if (too_many || nframes < 2) {
@@ -300,9 +300,9 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 		zmq_msg_move(&j->content, &f[2]);
 		j->has_content = true;
 	}
-	j->a_action = handlers_action(j->req);
-	j->watch_gen = s->news;
-	route = handlers_route(j);
+	j->audit.action = dispatch_action(j->req);
+	j->loop.watch_gen = s->news;
+	route = dispatch_worker(j->req);
 	workers_submit(s->workers, j, route >= 0 ? (unsigned)route :
 	    s->next_worker++);
 	return;
@@ -315,7 +315,7 @@ reply:
 
 		if (probe != NULL) {
 			j->resp.request_id = probe->request_id;
-			j->a_action = handlers_action(probe);
+			j->audit.action = dispatch_action(probe);
 			envelope_free(probe);
 		}
 	}
@@ -354,8 +354,8 @@ server_results(server_t *s)
 		s->news++;
 	}
 	while ((j = queue_pop(s->results, 0)) != NULL) {
-		if (j->in_flight) {
-			j->in_flight = false;
+		if (j->loop.in_flight) {
+			j->loop.in_flight = false;
 			s->in_flight--;
 		}
 		if (j->op.apply != NULL && j->op.rc == ISA_ERR_PANIC)
@@ -379,7 +379,7 @@ server_results(server_t *s)
 			s->news++;
 		}
 		if (!s->stopping && watches_hold(s->watches, j, now,
-		    j->watch_gen != s->news))
+		    j->loop.watch_gen != s->news))
 			continue;
 		server_send(s, j);
 		job_free(j);
@@ -398,7 +398,7 @@ server_watches_due(server_t *s, bool all)
 	job_t *j = watches_take(s->watches, transfers_now_ms(), all), *next;
 
 	for (; j != NULL; j = next) {
-		next = j->watch_next;
+		next = j->loop.watch_next;
 		server_send(s, j);
 		job_free(j);
 	}
@@ -421,21 +421,21 @@ server_rewatch(server_t *s)
 		policy_t *p = current_policy_get();
 		const policy_user_t *u;
 
-		next = j->watch_next;
-		j->watch_next = NULL;
+		next = j->loop.watch_next;
+		j->loop.watch_next = NULL;
 		/* Cut off, with a record of its own: the user's key must
 		 * still be the one the connection authenticated with. */
-		if (job_identity(p, j->user, j->a_key, (int64_t)time(NULL),
+		if (job_identity(p, j->user, j->audit.key, (int64_t)time(NULL),
 		    &u) != NULL) {
 			policy_unref(p);
 			log_notice("inbox watch of %s with key %s closed: no "
 			    "longer enrolled, disabled or its key replaced",
-			    j->user, j->a_key);
+			    j->user, j->audit.key);
 			job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is "
 			    "no longer enrolled or your account is disabled: "
 			    "ask the operator");
 			j->now_ms = timefmt_now_ms();
-			j->audited = true;
+			j->audit.write = true;
 			j->change = NULL;
 			j->after = NULL;
 			server_flight(s, j);
@@ -448,8 +448,8 @@ server_rewatch(server_t *s)
 		j->now = (int64_t)time(NULL);
 		j->now_ms = timefmt_now_ms();
 		isa__envelope__init(&j->resp);
-		j->watch_gen = s->news;
-		j->audited = false;
+		j->loop.watch_gen = s->news;
+		j->audit.write = false;
 		j->change = NULL;
 		j->after = NULL;
 		server_flight(s, j);

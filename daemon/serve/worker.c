@@ -5,7 +5,11 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "daemon/serve/handlers.h"
+#include "daemon/docs/docs_guard.h"
+#include "daemon/docs/upload.h"
+#include "daemon/docs/transfer.h"
+#include "daemon/serve/dispatch.h"
+#include "daemon/serve/queue.h"
 #include "daemon/serve/worker.h"
 
 #define WORKER_TICK_MS 1000	/* how often an idle worker expires transfers */
@@ -36,12 +40,27 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Drop this worker's idle transfers (limits.transfer_timeout_ms). */
+static void
+worker_expire(worker_ctx_t *w)
+{
+	transfers_expire(w->transfers, w->env->cfg->transfer_timeout_ms,
+	    docs_transfer_expired, w);
+}
+
+/* Drop all of this worker's transfers (stopping). */
+static void
+worker_drop_transfers(worker_ctx_t *w)
+{
+	transfers_expire(w->transfers, -1, docs_transfer_stopped, w);
+}
+
 void
 worker_job_written(writer_op_t *op)
 {
 	job_t *j = (job_t *)(void *)((char *)op - offsetof(job_t, op));
 
-	queue_push(j->results, j);
+	queue_push(j->loop.results, j);
 }
 
 void
@@ -52,7 +71,7 @@ worker_finish(writer_t *writer, job_t *j)
 		j->op.done = worker_job_written;
 		writer_submit(writer, &j->op);
 	} else
-		queue_push(j->results, j);
+		queue_push(j->loop.results, j);
 }
 
 static void *
@@ -67,14 +86,14 @@ worker_main(void *arg)
 		if (j == (job_t *)w)	/* the stop marker */
 			break;
 		if (j == (job_t *)(void *)&w->redecide)
-			handlers_redecide(&w->ctx);
+			docs_transfers_redecide(&w->ctx);
 		else if (j != NULL) {
-			handlers_dispatch(&w->ctx, j);
+			dispatch_run(&w->ctx, j);
 			worker_finish(w->ctx.env->writer, j);
 		}
 		/* Due whether or not jobs keep coming. */
 		if (mono_ms() - expired >= WORKER_TICK_MS) {
-			handlers_expire(&w->ctx);
+			worker_expire(&w->ctx);
 			expired = mono_ms();
 		}
 	}
@@ -127,7 +146,7 @@ void
 workers_submit(workers_t *p, job_t *j, unsigned which)
 {
 	if (p->n == 0) {	/* in this thread: one hop fewer a request */
-		handlers_dispatch(&p->w[0].ctx, j);
+		dispatch_run(&p->w[0].ctx, j);
 		worker_finish(p->env->writer, j);
 		return;
 	}
@@ -142,7 +161,7 @@ workers_tick(workers_t *p)
 	if (p->n > 0)
 		return -1;
 	if (now - p->expired_ms >= WORKER_TICK_MS) {
-		handlers_expire(&p->w[0].ctx);
+		worker_expire(&p->w[0].ctx);
 		p->expired_ms = now;
 	}
 	return (int)(p->expired_ms + WORKER_TICK_MS - now);
@@ -152,7 +171,7 @@ void
 workers_redecide(workers_t *p)
 {
 	if (p->n == 0) {
-		handlers_redecide(&p->w[0].ctx);
+		docs_transfers_redecide(&p->w[0].ctx);
 		return;
 	}
 	for (unsigned i = 0; i < p->n; i++)
@@ -173,7 +192,7 @@ workers_stop(workers_t *p)
 			pthread_join(w->thread, NULL);
 		}
 		if (w->ctx.transfers != NULL) {	/* NULL: start failed here */
-			handlers_drop_transfers(&w->ctx);
+			worker_drop_transfers(&w->ctx);
 			transfers_free(w->ctx.transfers);
 		}
 		queue_free(w->jobs);

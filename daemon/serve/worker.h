@@ -2,36 +2,9 @@
 #ifndef ISA_DAEMON_WORKER_H
 #define ISA_DAEMON_WORKER_H
 
-#include "daemon/ctx/config.h"
+#include "daemon/ctx/env.h"
 #include "daemon/ctx/job.h"
-#include "daemon/serve/queue.h"
-#include "daemon/store/store.h"
-#include "daemon/docs/transfer.h"
 #include "daemon/store/writer.h"
-#include "policy/marking.h"
-#include <openssl/types.h>
-
-struct kekref;
-
-/* What every worker shares, all owned by the server and outliving them. */
-typedef struct {
-	const isad_config_t *cfg;
-	store_t *store;
-	writer_t *writer;
-	struct kekref *kek;	/* the master key in use (kekref.h) */
-	bool kek_passphrase;	/* it is kept under a passphrase */
-	classification_t accreditation;
-	queue_t *results;	/* finished jobs go here, for the main loop */
-	EVP_PKEY *audit_key;	/* signs checkpoints (writer thread only) */
-} worker_env_t;
-
-/* One worker's view: the shared environment and its own transfers. */
-typedef struct {
-	const worker_env_t *env;
-	transfers_t *transfers;	/* counted against the pool's caps */
-	unsigned index;		/* which worker: transfer ids carry it */
-	unsigned count;
-} worker_ctx_t;
 
 typedef struct workers workers_t;
 
@@ -50,7 +23,7 @@ int workers_tick(workers_t *w);
 
 /*
  * The policy changed (a reload): each worker re-decides its open transfers
- * under the policy now in force (handlers_redecide) before it takes any job
+ * under the policy now in force (docs_transfers_redecide) before it takes any job
  * submitted after this call; jobs queued before finish under the policy
  * they arrived with.  With no threads, done now.
  */

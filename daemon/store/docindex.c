@@ -219,45 +219,43 @@ docindex_may_see_request(store_txn_t *t, const policy_t *p,
 	return ok || (v.roles & ROLE_ADMIN) != 0;
 }
 
-const char *
-docindex_marking(job_t *j, store_txn_t *t, const uint8_t id[DOCID_LEN],
-    uint8_t sha[SHA256_LEN])
+bool
+docindex_marking(store_txn_t *t, const uint8_t id[DOCID_LEN],
+    uint8_t sha[SHA256_LEN], const char **line, size_t *len)
 {
 	const void *v;
 	size_t vl;
-	char *out;
 
 	if (store_get(t, STORE_MARKS, id, DOCID_LEN, &v, &vl) != 0 ||
 	    vl < SHA256_LEN)
-		return NULL;
+		return false;
 	memcpy(sha, v, SHA256_LEN);
-	out = job_alloc(j, vl - SHA256_LEN + 1);
-	memcpy(out, (const uint8_t *)v + SHA256_LEN, vl - SHA256_LEN);
-	out[vl - SHA256_LEN] = '\0';
-	return out;
+	*line = (const char *)v + SHA256_LEN;
+	*len = vl - SHA256_LEN;
+	return true;
 }
 
 bool
-docindex_request_marks(job_t *j, store_txn_t *t, const uint8_t id[DOCID_LEN],
-    const char **target, const char **marking)
+docindex_request_marks(store_txn_t *t, const uint8_t id[DOCID_LEN],
+    const char **target, size_t *target_len, const char **marking,
+    size_t *marking_len)
 {
 	uint8_t key[1 + DOCID_LEN];
 	const void *v;
 	size_t vl, tl;
-	char *out;
 
-	*target = NULL;
-	*marking = NULL;
+	*target = *marking = NULL;
+	*target_len = *marking_len = 0;
 	key[0] = 'r';
 	memcpy(key + 1, id, DOCID_LEN);
 	if (store_get(t, STORE_MARKS, key, sizeof(key), &v, &vl) != 0)
 		return false;
-	out = job_alloc(j, vl + 1);
-	memcpy(out, v, vl);
-	out[vl] = '\0';
-	tl = strnlen(out, vl);
-	*target = out;
-	*marking = tl < vl ? out + tl + 1 : "";
+	/* target NUL marking, or the target alone */
+	tl = strnlen(v, vl);
+	*target = v;
+	*target_len = tl;
+	*marking = tl < vl ? (const char *)v + tl + 1 : "";
+	*marking_len = tl < vl ? vl - tl - 1 : 0;
 	return true;
 }
 

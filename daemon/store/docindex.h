@@ -3,9 +3,9 @@
 #define ISA_DAEMON_DOCINDEX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/ctx/job.h"
 #include "daemon/store/store.h"
 #include "policy/policy.h"
 #include "proto/docid.h"
@@ -68,15 +68,18 @@ bool docindex_may_know(store_txn_t *t, const policy_t *p,
 bool docindex_may_see_request(store_txn_t *t, const policy_t *p,
     const policy_user_t *u, const uint8_t id[DOCID_LEN]);
 
-/* The marking line recorded for document id, in j, and its SHA-256 in sha
- * (zeros when it has none); NULL when there is no such document.  One
+/* The marking line recorded for document id: *line (*len bytes, no NUL)
+ * points into txn's memory, valid until txn ends; its SHA-256 in sha
+ * (zeros when it has none).  False when there is no such document.  One
  * lookup either way. */
-const char *docindex_marking(job_t *j, store_txn_t *t,
-    const uint8_t id[DOCID_LEN], uint8_t sha[32]);
+bool docindex_marking(store_txn_t *t, const uint8_t id[DOCID_LEN],
+    uint8_t sha[32], const char **line, size_t *len);
 
-/* For request id: its target and its document's marking, in j; false when
- * there is no such request. */
-bool docindex_request_marks(job_t *j, store_txn_t *t,
-    const uint8_t id[DOCID_LEN], const char **target, const char **marking);
+/* For request id: its target and its document's marking (*target_len and
+ * *marking_len bytes, no NUL), pointing into txn's memory, valid until txn
+ * ends; false when there is no such request (both then NULL and 0). */
+bool docindex_request_marks(store_txn_t *t, const uint8_t id[DOCID_LEN],
+    const char **target, size_t *target_len, const char **marking,
+    size_t *marking_len);
 
 #endif

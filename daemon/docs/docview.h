@@ -1,87 +1,18 @@
-/* docs.h: documents in and out: uploads, downloads, ls and info (DESIGN §4-6, §8). */
-#ifndef ISA_DAEMON_DOCS_H
-#define ISA_DAEMON_DOCS_H
+/* docview.h: one document as a request sees it: read, decided, described, its sealed fields opened (shared by the document handlers). */
+#ifndef ISA_DAEMON_DOCVIEW_H
+#define ISA_DAEMON_DOCVIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "daemon/keys/crypto.h"
+#include "daemon/ctx/env.h"
 #include "daemon/ctx/job.h"
+#include "daemon/keys/crypto.h"
 #include "daemon/store/store.h"
-#include "daemon/docs/transfer.h"
-#include "daemon/serve/worker.h"
 #include "policy/decide.h"
+#include "proto/docid.h"
 #include "proto/isa.pb-c.h"
-
-/* Request handlers (see handlers.h for the contract). */
-void docs_put_begin(worker_ctx_t *w, job_t *j);
-void docs_put_chunk(worker_ctx_t *w, job_t *j);
-void docs_put_end(worker_ctx_t *w, job_t *j);
-void docs_get_begin(worker_ctx_t *w, job_t *j);
-void docs_get_chunk(worker_ctx_t *w, job_t *j);
-void docs_transfer_end(worker_ctx_t *w, job_t *j);
-void docs_list(worker_ctx_t *w, job_t *j);
-void docs_info(worker_ctx_t *w, job_t *j);
-
-/* A transfer timed out (expired) or the worker stops (stopped): an
- * upload's staged chunks are deleted and its one audit record written, with
- * that reason (through the writer, abandon.h).  arg is the worker_ctx_t. */
-void docs_transfer_expired(transfer_t *x, void *arg);
-void docs_transfer_stopped(transfer_t *x, void *arg);
-
-/* The upload x ends without a document (reason: "abandoned", "truncated",
- * ...): x is dropped, and j's change deletes its chunks and writes its one
- * record (j's own is not written), durable before j's reply. */
-void docs_upload_abandon(worker_ctx_t *w, job_t *j, transfer_t *x,
-    const char *reason);
-
-/* Whether the upload x is still allowed (rule 6 on its metadata) under
- * j's policy and subject; j's reply is scratch. */
-bool docs_upload_allowed(worker_ctx_t *w, job_t *j, const transfer_t *x);
-
-/* --- docs_guard.c: what bounds open transfers --- */
-
-/* Refuse j after a key operation failed with rc: UNAVAILABLE (logged) when
- * secure memory is used up (ISA_ERR_NOMEM), else INTERNAL.  what names the
- * operation for the log ("wrap a data key"), or NULL. */
-void docs_secmem_refused(job_t *j, int rc, const char *what);
-
-/* Refuse j for transfers_add's rc: UNAVAILABLE past the caps
- * (limits.transfers_per_user: ISA_ERR_BUSY; limits.transfers:
- * ISA_ERR_FULL), else INTERNAL. */
-void docs_transfer_refused(worker_ctx_t *w, job_t *j, int rc);
-
-/*
- * Whether chunk more bytes of content fit in limits.content_queued and in
- * j's user's limits.content_queued_per_user; if not, j is answered
- * UNAVAILABLE with a retry_ms (back-pressure: the transfer stays as it
- * was, and the client sends the same request again) and false returned.
- */
-bool docs_budget_ok(worker_ctx_t *w, job_t *j, uint64_t chunk);
-
-/* j's answer when it must wait for room (own: the user's share is full):
- * UNAVAILABLE with retry_ms; also for the chunks a client pipelined after
- * the one refused. */
-void docs_budget_wait(job_t *j, bool own);
-
-/* j names transfer id, which this worker does not hold: DENIED with the
- * sentence a reload left for it (once), else NOT_FOUND.  what: "upload" or
- * "download". */
-void docs_transfer_missing(worker_ctx_t *w, job_t *j,
-    const ProtobufCBinaryData *id, const char *what);
-
-/* After a reload: re-decide every transfer of this worker under the
- * policy now in force; close (with an audit record and a tomb for the
- * next message naming it) those no longer allowed. */
-void docs_transfers_redecide(worker_ctx_t *w);
-
-/*
- * At start, before the writer runs: delete chunks no document owns (an
- * upload cut off by a crash or kill -9).  Returns how many documents' worth
- * were removed (>= 0), or ISA_ERR_*.
- */
-int docs_sweep_orphans(store_t *s);
-
-/* --- shared by upload.c, download.c and docview.c --- */
 
 /*
  * Field numbers of the sealed fields (nonce 0xFFFFFFFF || number), all
