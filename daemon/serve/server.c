@@ -16,7 +16,7 @@
 #include "daemon/store/datadir.h"
 #include "daemon/serve/handlers.h"
 #include "daemon/ctx/job.h"
-#include "daemon/keys/kekref.h"
+#include "daemon/keys/keys.h"
 #include "daemon/serve/queue.h"
 #include "daemon/store/store.h"
 #include "daemon/serve/worker.h"
@@ -27,7 +27,6 @@
 #include "daemon/keys/passphrase.h"
 #include "daemon/audit/audit.h"
 #include "daemon/docs/auditq.h"
-#include "proto/checkpoint.h"
 #include "proto/sha256.h"
 #include "common/paths.h"
 #include "common/timefmt.h"
@@ -70,9 +69,7 @@ typedef struct {
 	char server_pub[KEYFILE_Z85_LEN + 1];
 	char endpoint[256];	/* what we are bound to */
 	uint8_t policy_sha[SHA256_LEN];	/* of the policy in force */
-	crypto_kek_t *kek;	/* until it goes into keys */
-	kekref_t *keys;
-	EVP_PKEY *audit_key;
+	keys_t *keys;		/* the key holder: master and signing keys */
 	store_t *store;
 	writer_t *writer;
 	workers_t *workers;
@@ -577,8 +574,8 @@ out:
 	return rc;
 }
 
-/* The checkpoint signing key, DATA_DIR/audit.key, in OpenSSL's secure
- * heap where the process may lock memory. */
+/* The checkpoint signing key, DATA_DIR/audit.key, into the key holder,
+ * in OpenSSL's secure heap where the process may lock memory. */
 static int
 server_load_audit_key(server_t *s)
 {
@@ -586,12 +583,11 @@ server_load_audit_key(server_t *s)
 	bool locked = false;
 	int rc;
 
-	if (checkpoint_key_heap_init(&locked) != 0 || !locked)
-		log_info("the audit signing key is not in locked memory");
 	if (datadir_path(s->cfg->data_dir, "audit.key", &path) != 0)
 		return -1;
-	rc = checkpoint_key_read_private(path, &s->audit_key, err,
-	    sizeof(err));
+	rc = keys_signing_load(s->keys, path, &locked, err, sizeof(err));
+	if (!locked)
+		log_info("the audit signing key is not in locked memory");
 	free(path);
 	if (rc != 0) {
 		log_warnx("%s", err);
@@ -615,26 +611,20 @@ server_open_store(server_t *s)
 	rc = passphrase_get(s->cfg->passphrase_file, pass, &plen, err,
 	    sizeof(err));
 	if (rc == 0)
-		rc = crypto_kek_load(s->cfg->master_key, plen ? pass : NULL,
-		    plen, &s->kek, err, sizeof(err));
+		rc = keys_open(s->cfg->master_key, plen ? pass : NULL,
+		    plen, &s->keys, err, sizeof(err));
 	if (rc == 0)
 		rc = store_open(s->cfg->data_dir, s->cfg->map_size, &s->store,
 		    err, sizeof(err));
 	if (rc == 0)
-		rc = rekey_check(s->cfg, s->store, &s->kek, plen ? pass : NULL,
+		rc = rekey_check(s->cfg, s->store, s->keys, plen ? pass : NULL,
 		    plen, err, sizeof(err));
 	isa_wipe(pass, sizeof(pass));
 	if (rc != 0) {
 		log_warnx("%s", err);
 		return -1;
 	}
-	s->keys = kekref_new(s->kek);
-	s->kek = NULL;
-	if (s->keys == NULL) {
-		log_warnx("out of memory");
-		return -1;
-	}
-	s->env.kek = s->keys;
+	s->env.keys = s->keys;
 	s->env.kek_passphrase = plen > 0;
 	s->env.cfg = s->cfg;
 	s->env.store = s->store;
@@ -655,7 +645,6 @@ server_open_store(server_t *s)
 	if ((s->writer = writer_start(s->store)) == NULL ||
 	    (s->results = queue_new(true)) == NULL)
 		return -1;
-	s->env.audit_key = s->audit_key;
 	writer_set_tick(s->writer, (int)s->cfg->checkpoint_ms, server_tick,
 	    &s->env);
 	server_event(s, "start", "permit", "ok", s->policy_sha);
@@ -727,9 +716,7 @@ server_teardown(server_t *s)
 		watches_free(s->watches);
 	}
 	store_close(s->store);
-	crypto_kek_free(s->kek);
-	kekref_free(s->keys);
-	checkpoint_key_free(s->audit_key);
+	keys_close(s->keys);	/* both keys wiped */
 	if (s->router != NULL)
 		zmq_close(s->router);
 	if (s->ctx != NULL)

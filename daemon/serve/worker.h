@@ -9,20 +9,18 @@
 #include "daemon/docs/transfer.h"
 #include "daemon/store/writer.h"
 #include "policy/marking.h"
-#include <openssl/types.h>
 
-struct kekref;
+struct keys;
 
 /* What every worker shares, all owned by the server and outliving them. */
 typedef struct {
 	const isad_config_t *cfg;
 	store_t *store;
 	writer_t *writer;
-	struct kekref *kek;	/* the master key in use (kekref.h) */
-	bool kek_passphrase;	/* it is kept under a passphrase */
+	struct keys *keys;	/* the key holder: master and signing keys (keys.h) */
+	bool kek_passphrase;	/* the master key is kept under a passphrase */
 	classification_t accreditation;
 	queue_t *results;	/* finished jobs go here, for the main loop */
-	EVP_PKEY *audit_key;	/* signs checkpoints (writer thread only) */
 } worker_env_t;
 
 /* One worker's view: the shared environment and its own transfers. */
