@@ -6,6 +6,7 @@
 
 #include "common/err.h"
 #include "proto/auditfmt.h"
+#include "daemon/keys/signkey.h"
 #include "proto/checkpoint.h"
 #include "proto/isa.pb-c.h"
 #include "proto/merkle.h"
@@ -35,7 +36,8 @@ main(int argc, char **argv)
 	merkle_compact_t range;
 	uint8_t root[MERKLE_HASH_LEN], sha[32], buf[1024];
 	char doc[32], actor[32], *line, *note;
-	EVP_PKEY *key = NULL;
+	checkpoint_signer_t signer;
+	signkey_t *key = NULL;
 	FILE *f;
 	long n;
 
@@ -43,7 +45,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_verify N EXPORT PUB.pem\n");
 		return 2;
 	}
-	check(checkpoint_key_generate(&key), "key");
+	check(signkey_generate(&key), "key");
+	check(signkey_signer(key, &signer), "signer");
 	if ((f = fopen(argv[2], "w")) == NULL) {
 		perror(argv[2]);
 		return 1;
@@ -87,7 +90,7 @@ main(int argc, char **argv)
 		}
 		if (pass == 0) {
 			check(merkle_compact_root(&range, root), "root");
-			check(checkpoint_sign(key, "bench.example/isa",
+			check(checkpoint_sign(&signer, "bench.example/isa",
 			    (uint64_t)n, root, &note), "sign");
 			check(auditfmt_header(note, &line), "header");
 			fprintf(f, "%s\n", line);
@@ -99,7 +102,7 @@ main(int argc, char **argv)
 		perror(argv[2]);
 		return 1;
 	}
-	check(checkpoint_key_write_public(argv[3], key), "public key");
-	checkpoint_key_free(key);
+	check(signkey_write_public(key, argv[3]), "public key");
+	signkey_free(key);
 	return 0;
 }

@@ -1,17 +1,12 @@
-/* checkpoint.c: signed audit checkpoints (C2SP tlog-checkpoint in a C2SP signed note, Ed25519) and their key files. */
-#include <errno.h>
-#include <fcntl.h>
+/* checkpoint.c: signed audit checkpoints (C2SP tlog-checkpoint in a C2SP signed note, Ed25519): format, parsing, public keys, verification. */
 #include <inttypes.h>
 #include <openssl/bio.h>
-#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/err.h"
 #include "common/secfile.h"
@@ -19,14 +14,13 @@
 #include "common/wipe.h"
 #include "proto/checkpoint.h"
 
-#define ED25519_KEY_LEN	32
-#define ED25519_SIG_LEN	64
+#define ED25519_KEY_LEN	CHECKPOINT_PUB_LEN
+#define ED25519_SIG_LEN	CHECKPOINT_SIG_LEN
 #define KEY_ID_LEN	4
 #define SIG_BLOB_LEN	(KEY_ID_LEN + ED25519_SIG_LEN)
 #define SIG_B64_LEN	92		/* base64 of SIG_BLOB_LEN bytes */
 #define ROOT_B64_LEN	44		/* base64 of MERKLE_HASH_LEN bytes */
 #define ALG_ED25519	0x01		/* signed-note signature type */
-#define SECURE_HEAP	65536		/* bytes; a power of two */
 
 /* U+2014 EM DASH and a space: how every signature line starts. */
 static const char sig_prefix[] = "\xe2\x80\x94 ";
@@ -190,26 +184,6 @@ checkpoint_key_id(const char *name, EVP_PKEY *key, uint32_t *id)
 }
 
 static int
-ed25519_sign(EVP_PKEY *key, const void *msg, size_t len,
-    uint8_t sig[ED25519_SIG_LEN])
-{
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	size_t n = ED25519_SIG_LEN;
-	int rc = ISA_ERR_CRYPTO;
-
-	if (ctx == NULL)
-		return ISA_ERR_NOMEM;
-	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1 &&
-	    EVP_DigestSign(ctx, sig, &n, msg, len) == 1 &&
-	    n == ED25519_SIG_LEN)
-		rc = 0;
-	else
-		ERR_clear_error();
-	EVP_MD_CTX_free(ctx);
-	return rc;
-}
-
-static int
 ed25519_verify(EVP_PKEY *key, const void *msg, size_t len,
     const uint8_t sig[ED25519_SIG_LEN])
 {
@@ -228,16 +202,17 @@ ed25519_verify(EVP_PKEY *key, const void *msg, size_t len,
 }
 
 int
-checkpoint_note_sign(EVP_PKEY *key, const char *name, const char *text,
-    size_t len, char **note_out)
+checkpoint_note_sign(const checkpoint_signer_t *signer, const char *name,
+    const char *text, size_t len, char **note_out)
 {
-	uint8_t pub[ED25519_KEY_LEN], blob[SIG_BLOB_LEN];
+	uint8_t blob[SIG_BLOB_LEN];
 	char b64[SIG_B64_LEN + 1], *note, *p;
 	size_t nlen, total;
 	int rc;
 
 	*note_out = NULL;
-	if (!checkpoint_name_valid(name) || text == NULL || len == 0 ||
+	if (signer == NULL || signer->sign == NULL ||
+	    !checkpoint_name_valid(name) || text == NULL || len == 0 ||
 	    text[len - 1] != '\n' || !text_valid(text, len))
 		return ISA_ERR_INVAL;
 	nlen = strlen(name);
@@ -247,9 +222,8 @@ checkpoint_note_sign(EVP_PKEY *key, const char *name, const char *text,
 	total = len + 1 + SIG_PREFIX_LEN + nlen + 1 + SIG_B64_LEN + 1;
 	if (total > CHECKPOINT_NOTE_MAX)
 		return ISA_ERR_RANGE;
-	if ((rc = raw_public(key, pub)) != 0 ||
-	    (rc = key_id(name, nlen, pub, blob)) != 0 ||
-	    (rc = ed25519_sign(key, text, len, blob + KEY_ID_LEN)) != 0)
+	if ((rc = key_id(name, nlen, signer->pub, blob)) != 0 ||
+	    (rc = signer->sign(signer->arg, text, len, blob + KEY_ID_LEN)) != 0)
 		return rc;
 	(void)EVP_EncodeBlock((unsigned char *)b64, blob, SIG_BLOB_LEN);
 	if ((note = malloc(total + 1)) == NULL)
@@ -390,15 +364,15 @@ checkpoint_note_verify(const char *note, size_t len, const char *name,
 }
 
 int
-checkpoint_sign(EVP_PKEY *key, const char *origin, uint64_t size,
-    const uint8_t root[MERKLE_HASH_LEN], char **note_out)
+checkpoint_sign(const checkpoint_signer_t *signer, const char *origin,
+    uint64_t size, const uint8_t root[MERKLE_HASH_LEN], char **note_out)
 {
 	char b64[ROOT_B64_LEN + 1], *body;
 	size_t olen, cap;
 	int n, rc;
 
 	*note_out = NULL;
-	if (!checkpoint_name_valid(origin))
+	if (signer == NULL || !checkpoint_name_valid(origin))
 		return ISA_ERR_INVAL;
 	olen = strlen(origin);
 	if (olen > CHECKPOINT_NOTE_MAX)
@@ -412,7 +386,7 @@ checkpoint_sign(EVP_PKEY *key, const char *origin, uint64_t size,
 	if (n < 0 || (size_t)n >= cap)
 		rc = ISA_ERR_RANGE;	/* cannot happen */
 	else
-		rc = checkpoint_note_sign(key, origin, body, (size_t)n,
+		rc = checkpoint_note_sign(signer, origin, body, (size_t)n,
 		    note_out);
 	free(body);
 	return rc;
@@ -526,94 +500,12 @@ checkpoint_clear(checkpoint_t *cp)
 	memset(cp, 0, sizeof(*cp));
 }
 
-/* Keys. */
-
-int
-checkpoint_key_heap_init(bool *locked)
-{
-	static int state;	/* what CRYPTO_secure_malloc_init said */
-	int r;
-
-	if (CRYPTO_secure_malloc_initialized()) {
-		*locked = state != 2;
-		return 0;
-	}
-	/* 2: the heap works but could not be mlocked or kept out of dumps. */
-	if ((r = CRYPTO_secure_malloc_init(SECURE_HEAP, 32)) == 0) {
-		ERR_clear_error();
-		return ISA_ERR_CRYPTO;
-	}
-	state = r;
-	*locked = r == 1;
-	return 0;
-}
-
-int
-checkpoint_key_generate(EVP_PKEY **out)
-{
-	if ((*out = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
-		ERR_clear_error();
-		return ISA_ERR_CRYPTO;
-	}
-	return 0;
-}
+/* Public keys. */
 
 void
 checkpoint_key_free(EVP_PKEY *key)
 {
 	EVP_PKEY_free(key);
-}
-
-static int
-write_key(const char *path, EVP_PKEY *key, bool private)
-{
-	BIO *bio;
-	char *data;
-	long len;
-	int rc = ISA_ERR_CRYPTO;
-
-	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519"))
-		return ISA_ERR_INVAL;
-	/* A private key's PEM text lives only in the secure heap, which
-	 * clears it when the BIO is freed. */
-	if ((bio = BIO_new(private ? BIO_s_secmem() : BIO_s_mem())) == NULL)
-		goto out;
-	if (private ? PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL,
-	    NULL) != 1 : PEM_write_bio_PUBKEY(bio, key) != 1)
-		goto out;
-	if ((len = BIO_get_mem_data(bio, &data)) <= 0)
-		goto out;
-	rc = secfile_create(path, private ? 0600 : 0644, data, (size_t)len);
-out:
-	if (rc == ISA_ERR_CRYPTO)
-		ERR_clear_error();
-	BIO_free(bio);
-	return rc;
-}
-
-int
-checkpoint_key_write_private(const char *path, EVP_PKEY *key)
-{
-	uint8_t probe[ED25519_KEY_LEN];
-	size_t n = sizeof(probe);
-	int has;
-
-	/* Refuse a public-only key before creating anything. */
-	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519"))
-		return ISA_ERR_INVAL;
-	has = EVP_PKEY_get_raw_private_key(key, probe, &n) == 1;
-	isa_wipe(probe, sizeof(probe));
-	if (!has) {
-		ERR_clear_error();
-		return ISA_ERR_INVAL;
-	}
-	return write_key(path, key, true);
-}
-
-int
-checkpoint_key_write_public(const char *path, EVP_PKEY *key)
-{
-	return write_key(path, key, false);
 }
 
 /* Never prompt on a terminal for a passphrase: our key files have none. */
@@ -627,8 +519,8 @@ no_passphrase(char *buf, int size, int rwflag, void *arg)
 	return -1;
 }
 
-static int
-read_key(const char *path, bool private, EVP_PKEY **out, char *err,
+int
+checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
     size_t errlen)
 {
 	char buf[CHECKPOINT_KEY_FILE_MAX + 1];	/* and a NUL */
@@ -640,7 +532,7 @@ read_key(const char *path, bool private, EVP_PKEY **out, char *err,
 	*out = NULL;
 	if (errlen > 0)
 		err[0] = '\0';
-	rc = secfile_read(path, "key file", "secret key file", private, buf,
+	rc = secfile_read(path, "key file", "secret key file", false, buf,
 	    sizeof(buf), &len, err, errlen);
 	if (rc != 0)
 		goto out;
@@ -650,12 +542,10 @@ read_key(const char *path, bool private, EVP_PKEY **out, char *err,
 		snprintf(err, errlen, "%s: %s", path, isa_strerror(rc));
 		goto out;
 	}
-	key = private ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)
-	    : PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
+	key = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
 	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519")) {
-		snprintf(err, errlen, "%s: not %s Ed25519 %s key in PEM", path,
-		    private ? "an unencrypted" : "an", private ? "private" :
-		    "public");
+		snprintf(err, errlen, "%s: not an Ed25519 public key in PEM",
+		    path);
 		goto out;
 	}
 	*out = key;
@@ -667,20 +557,6 @@ out:
 	BIO_free(bio);
 	isa_wipe(buf, sizeof(buf));
 	return rc;
-}
-
-int
-checkpoint_key_read_private(const char *path, EVP_PKEY **out, char *err,
-    size_t errlen)
-{
-	return read_key(path, true, out, err, errlen);
-}
-
-int
-checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
-    size_t errlen)
-{
-	return read_key(path, false, out, err, errlen);
 }
 
 int

@@ -1,4 +1,4 @@
-/* checkpoint.h: signed audit checkpoints (C2SP tlog-checkpoint in a C2SP signed note, Ed25519) and their key files. */
+/* checkpoint.h: signed audit checkpoints (C2SP tlog-checkpoint in a C2SP signed note, Ed25519): format, parsing, public keys, verification. */
 #ifndef ISA_PROTO_CHECKPOINT_H
 #define ISA_PROTO_CHECKPOINT_H
 
@@ -24,16 +24,32 @@
  * signed-note verifier (Go's golang.org/x/mod/sumdb/note, transparency-dev)
  * accepts what checkpoint_sign writes, given checkpoint_key_vkey's key.
  *
- * The signing key: every use of it is behind this interface and it never
- * leaves the EVP_PKEY, whose private half OpenSSL keeps in its secure heap
- * (mlocked, not dumped) once checkpoint_key_heap_init has run; nothing here
- * copies it out, so the key holder can become its own process (DESIGN §9)
- * by moving these functions, not rewriting their callers.
+ * The signing key is not here: proto/ holds public keys only (what an
+ * auditor's `isa audit verify` needs).  Signing goes through a
+ * checkpoint_signer_t, which isad's key holder (daemon/keys/signkey.h)
+ * provides: it keeps the private key, and this file only lays out the note
+ * around the signature it returns.
  */
 
 #define CHECKPOINT_NOTE_MAX	131072	/* a note, all signatures included */
 #define CHECKPOINT_SIGS_MAX	100	/* signature lines in one note */
 #define CHECKPOINT_KEY_FILE_MAX	4096	/* a PEM key file */
+#define CHECKPOINT_PUB_LEN	32	/* an Ed25519 public key */
+#define CHECKPOINT_SIG_LEN	64	/* an Ed25519 signature */
+
+/*
+ * Who signs a note: the raw Ed25519 public key the signature lines are
+ * named for (its key ID is computed here), and a function that signs the
+ * len bytes at msg with the matching private key into sig, returning 0 or
+ * ISA_ERR_* (ISA_ERR_CRYPTO, ISA_ERR_NOMEM).  arg is passed to it as it
+ * is.  The signer stays the caller's; nothing here keeps it.
+ */
+typedef struct {
+	uint8_t pub[CHECKPOINT_PUB_LEN];
+	int (*sign)(void *arg, const void *msg, size_t len,
+	    uint8_t sig[CHECKPOINT_SIG_LEN]);
+	void *arg;
+} checkpoint_signer_t;
 
 /*
  * A parsed checkpoint.  Fill with checkpoint_parse; release with
@@ -48,58 +64,13 @@ typedef struct checkpoint {
 	size_t note_len;		/* private */
 } checkpoint_t;
 
-/*
- * Set up OpenSSL's secure heap (64 KiB, mlocked, excluded from core dumps)
- * so that the private key of every EVP_PKEY made or read afterwards lives
- * in it.  Call once, before any key is loaded and before threads start
- * (isad at start-up).  *locked says whether the heap could be locked in
- * memory (RLIMIT_MEMLOCK may forbid it; true when another part of the
- * process set the heap up).  Returns 0, or ISA_ERR_CRYPTO.
- */
-__attribute__((warn_unused_result))
-int checkpoint_key_heap_init(bool *locked);
-
-/* A new Ed25519 key pair into *out (free with checkpoint_key_free).
- * Returns 0, or ISA_ERR_CRYPTO. */
-__attribute__((warn_unused_result))
-int checkpoint_key_generate(EVP_PKEY **out);
-
-/* Free a key from this module; NULL accepted. */
+/* Free a public key from this module; NULL accepted. */
 void checkpoint_key_free(EVP_PKEY *key);
 
 /*
- * Write key's private half to path as an unencrypted PKCS#8 PEM file,
- * created 0600 and refused if path exists; fsynced; removed again on a
- * failed write.  Our copy of the PEM text is in a secure-heap BIO, which
- * OpenSSL clears when it frees it.  Returns 0, ISA_ERR_EXISTS, ISA_ERR_IO (errno set), ISA_ERR_INVAL (not an
- * Ed25519 private key) or ISA_ERR_CRYPTO.
- */
-__attribute__((warn_unused_result))
-int checkpoint_key_write_private(const char *path, EVP_PKEY *key);
-
-/*
- * Write key's public half to path as a SubjectPublicKeyInfo PEM file
- * ("-----BEGIN PUBLIC KEY-----"), created 0644 and refused if path exists;
- * fsynced.  Returns as checkpoint_key_write_private does.
- */
-__attribute__((warn_unused_result))
-int checkpoint_key_write_public(const char *path, EVP_PKEY *key);
-
-/*
- * Read an Ed25519 private key PEM file into *out (free with
- * checkpoint_key_free).  The file must be a regular file (not a symbolic
- * link) that neither group nor others may read or write.  On error *out is
- * NULL and err (errlen bytes) holds one line naming the file and what to
- * do.  Returns 0, ISA_ERR_NOTFOUND, ISA_ERR_IO, ISA_ERR_PERM or
- * ISA_ERR_PARSE (not one unencrypted Ed25519 private key).
- */
-__attribute__((warn_unused_result))
-int checkpoint_key_read_private(const char *path, EVP_PKEY **out, char *err,
-    size_t errlen);
-
-/*
- * Read an Ed25519 public key PEM file (what checkpoint_key_write_public
- * writes: an auditor's PUB.pem) into *out (free with checkpoint_key_free).
+ * Read an Ed25519 public key PEM file (what `isad init` writes:
+ * audit.pub.pem, an auditor's PUB.pem) into *out (free with
+ * checkpoint_key_free).
  * On error *out is NULL and err holds one line naming the file.  Returns 0,
  * ISA_ERR_NOTFOUND, ISA_ERR_IO or ISA_ERR_PARSE.
  */
@@ -115,7 +86,7 @@ int checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
 bool checkpoint_name_valid(const char *name);
 
 /*
- * The signed-note key ID of key (public or private) under name into *id:
+ * The signed-note key ID of key under name into *id:
  * the first 4 bytes, big-endian, of SHA-256(name || 0x0A || 0x01 || public
  * key).  Returns 0, ISA_ERR_INVAL (name not valid, or not an Ed25519 key)
  * or ISA_ERR_CRYPTO.
@@ -142,16 +113,18 @@ __attribute__((warn_unused_result))
 int checkpoint_key_vkey_parse(const char *vkey, char **name, EVP_PKEY **key);
 
 /*
- * Sign len bytes of text as a signed note by key under name: *note_out
+ * Sign len bytes of text as a signed note by signer under name: *note_out
  * becomes a new NUL-terminated string (the caller frees it) holding text,
  * a blank line and one signature line.  text must be non-empty UTF-8 that
  * ends with a newline and has no other control characters; name must pass
- * checkpoint_name_valid.  Returns 0, ISA_ERR_INVAL, ISA_ERR_RANGE (longer
- * than CHECKPOINT_NOTE_MAX), ISA_ERR_NOMEM or ISA_ERR_CRYPTO.
+ * checkpoint_name_valid; both are checked before signer->sign is called.
+ * Returns 0, ISA_ERR_INVAL (also for a NULL signer), ISA_ERR_RANGE (longer
+ * than CHECKPOINT_NOTE_MAX), ISA_ERR_NOMEM, ISA_ERR_CRYPTO or what
+ * signer->sign returned.
  */
 __attribute__((warn_unused_result))
-int checkpoint_note_sign(EVP_PKEY *key, const char *name, const char *text,
-    size_t len, char **note_out);
+int checkpoint_note_sign(const checkpoint_signer_t *signer, const char *name,
+    const char *text, size_t len, char **note_out);
 
 /*
  * Open a signed note (any text, not only a checkpoint) of len bytes with
@@ -171,16 +144,15 @@ int checkpoint_note_verify(const char *note, size_t len, const char *name,
     EVP_PKEY *key, size_t *text_len);
 
 /*
- * Sign the checkpoint (origin, size, root) with key: *note_out becomes a
+ * Sign the checkpoint (origin, size, root) by signer: *note_out becomes a
  * new NUL-terminated string (the caller frees it), the note exactly as it
  * is to be printed or stored, with no extension lines.  Returns 0,
- * ISA_ERR_INVAL (origin not a valid key name, or key not Ed25519),
- * ISA_ERR_NOMEM or ISA_ERR_CRYPTO (also for a key without its private
- * half).
+ * ISA_ERR_INVAL (origin not a valid key name, or no signer), ISA_ERR_NOMEM
+ * or ISA_ERR_CRYPTO (or what signer->sign returned).
  */
 __attribute__((warn_unused_result))
-int checkpoint_sign(EVP_PKEY *key, const char *origin, uint64_t size,
-    const uint8_t root[MERKLE_HASH_LEN], char **note_out);
+int checkpoint_sign(const checkpoint_signer_t *signer, const char *origin,
+    uint64_t size, const uint8_t root[MERKLE_HASH_LEN], char **note_out);
 
 /*
  * Parse len bytes at note (NUL not needed) strictly into *out: a signed

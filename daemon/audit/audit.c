@@ -125,7 +125,7 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 }
 
 int
-audit_checkpoint(store_txn_t *txn, EVP_PKEY *key, const char *origin,
+audit_checkpoint(store_txn_t *txn, keys_t *keys, const char *origin,
     char **note, uint64_t *size)
 {
 	merkle_compact_t r;
@@ -136,7 +136,7 @@ audit_checkpoint(store_txn_t *txn, EVP_PKEY *key, const char *origin,
 	if ((rc = range_load(txn, &r)) != 0)
 		return rc;
 	if (merkle_compact_root(&r, root) != 0 ||
-	    checkpoint_sign(key, origin, r.size, root, note) != 0)
+	    keys_sign_checkpoint(keys, origin, r.size, root, note) != 0)
 		return ISA_ERR_CRYPTO;
 	be64_put(sz, r.size);
 	if ((rc = store_put(txn, STORE_META, META_CHECKPOINT,

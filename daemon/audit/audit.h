@@ -2,10 +2,10 @@
 #ifndef ISA_DAEMON_AUDIT_H
 #define ISA_DAEMON_AUDIT_H
 
-#include <openssl/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/keys/keys.h"
 #include "daemon/store/store.h"
 #include "proto/isa.pb-c.h"
 
@@ -40,12 +40,12 @@ __attribute__((warn_unused_result))
 int audit_size(store_txn_t *txn, uint64_t *size);
 
 /*
- * Sign a checkpoint of the tree as txn sees it (origin, size, root) with
- * key, keep it as the latest (meta "checkpoint"), and return the note in
+ * Have the key holder sign a checkpoint of the tree as txn sees it
+ * (origin, size, root) with the audit signing key, keep it as the latest (meta "checkpoint"), and return the note in
  * *note (malloc'd) and its size in *size.  Returns 0 or ISA_ERR_*.
  */
 __attribute__((warn_unused_result))
-int audit_checkpoint(store_txn_t *txn, EVP_PKEY *key, const char *origin,
+int audit_checkpoint(store_txn_t *txn, keys_t *keys, const char *origin,
     char **note, uint64_t *size);
 
 /* The tree size of the latest checkpoint kept (0 when none). */

@@ -8,9 +8,8 @@
 #include "daemon/store/store.h"
 #include "daemon/store/writer.h"
 #include "policy/marking.h"
-#include <openssl/types.h>
 
-struct kekref;
+struct keys;		/* keys/keys.h: the key holder */
 struct queue;		/* serve/queue.h: finished jobs, for the main loop */
 struct transfers;	/* docs/transfer.h: a worker's open transfers */
 
@@ -24,11 +23,10 @@ typedef struct {
 	const isad_config_t *cfg;
 	store_t *store;
 	writer_t *writer;
-	struct kekref *kek;	/* the master key in use (kekref.h) */
-	bool kek_passphrase;	/* it is kept under a passphrase */
+	struct keys *keys;	/* the key holder: master and signing keys (keys.h) */
+	bool kek_passphrase;	/* the master key is kept under a passphrase */
 	classification_t accreditation;
 	struct queue *results;	/* finished jobs go here, for the main loop */
-	EVP_PKEY *audit_key;	/* signs checkpoints (writer thread only) */
 } worker_env_t;
 
 /*

@@ -174,7 +174,7 @@ checkpoint_apply(store_txn_t *txn, writer_op_t *op)
 
 	free(c->note);	/* a retried batch signs again */
 	c->note = NULL;
-	rc = audit_checkpoint(txn, c->env->audit_key, c->env->cfg->origin,
+	rc = audit_checkpoint(txn, c->env->keys, c->env->cfg->origin,
 	    &c->note, &size);
 	if (rc != 0)
 		return rc;
@@ -240,7 +240,7 @@ auditq_tick(store_t *s, void *arg)
 	    now - last_ms < env->cfg->checkpoint_ms))
 		return;
 	if ((rc = store_txn_begin(s, true, &t)) == 0 &&
-	    (rc = audit_checkpoint(t, env->audit_key, env->cfg->origin, &note,
+	    (rc = audit_checkpoint(t, env->keys, env->cfg->origin, &note,
 	    &size)) == 0)
 		rc = store_txn_commit(t);
 	else

@@ -10,7 +10,7 @@
 #include "daemon/store/docindex.h"
 #include "daemon/docs/bounds.h"
 #include "daemon/docs/docview.h"
-#include "daemon/keys/kekref.h"
+#include "daemon/keys/keys.h"
 #include "policy/marking.h"
 #include "proto/docid.h"
 
@@ -279,7 +279,7 @@ doc_dek(job_t *j, const worker_env_t *env, const doc_t *d)
 	int rc = ISA_ERR_CRYPTO;
 
 	if (d->rec->wrapped_dek.len == CRYPTO_WRAPPED_LEN)
-		rc = kekref_unwrap(env->kek, d->rec->kek_id.len ==
+		rc = keys_unwrap_dek(env->keys, d->rec->kek_id.len ==
 		    CRYPTO_KEK_ID_LEN ? d->rec->kek_id.data : NULL,
 		    d->rec->wrapped_dek.data, &dek);
 	if (rc == ISA_ERR_BUSY) {

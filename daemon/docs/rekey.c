@@ -14,7 +14,7 @@
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
 #include "daemon/store/datadir.h"
-#include "daemon/keys/kekref.h"
+#include "daemon/keys/keys.h"
 #include "daemon/keys/passphrase.h"
 #include "daemon/docs/rekey.h"
 #include "proto/docid.h"
@@ -77,11 +77,10 @@ hex8(const uint8_t *id, char *out)
 }
 
 int
-rekey_check(const isad_config_t *cfg, store_t *s, crypto_kek_t **kek,
+rekey_check(const isad_config_t *cfg, store_t *s, keys_t *keys,
     const char *pass, size_t passlen, char *err, size_t errlen)
 {
 	uint8_t want[CRYPTO_KEK_ID_LEN], have[CRYPTO_KEK_ID_LEN];
-	crypto_kek_t *next = NULL;
 	char *np = new_path(cfg), a[17], b[17], e2[256];
 	store_txn_t *t = NULL;
 	bool recorded;
@@ -91,7 +90,7 @@ rekey_check(const isad_config_t *cfg, store_t *s, crypto_kek_t **kek,
 		return ISA_ERR_NOMEM;
 	if ((rc = meta_kek_id(s, want, &recorded)) != 0)
 		goto out;
-	crypto_kek_id(*kek, have);
+	keys_kek_id(keys, have);
 	if (!recorded) {	/* first start: record which key wraps */
 		if ((rc = store_txn_begin(s, true, &t)) == 0 &&
 		    (rc = store_put(t, STORE_META, "kek_id", 6, have,
@@ -108,28 +107,27 @@ rekey_check(const isad_config_t *cfg, store_t *s, crypto_kek_t **kek,
 		rc = 0;
 		goto out;
 	}
-	if (crypto_kek_load(np, pass, passlen, &next, e2, sizeof(e2)) == 0) {
-		crypto_kek_id(next, have);
+	if (keys_rekey_load(keys, np, pass, passlen, e2, sizeof(e2)) == 0) {
+		keys_rekey_id(keys, have);
 		if (memcmp(want, have, sizeof(have)) == 0) {
 			if (replace_file(np, cfg->master_key) != 0) {
 				snprintf(err, errlen, "cannot finish the cut-off "
 				    "rekey: rename %s to %s: %s", np,
 				    cfg->master_key, strerror(errno));
-				crypto_kek_free(next);
+				keys_rekey_drop(keys);
 				rc = ISA_ERR_IO;
 				goto out;
 			}
 			log_warnx("finished a rekey that was cut off: %s is "
 			    "the new master key", cfg->master_key);
-			crypto_kek_free(*kek);
-			*kek = next;
+			keys_rekey_commit(keys);
 			rc = 0;
 			goto out;
 		}
-		crypto_kek_free(next);
+		keys_rekey_drop(keys);
 	}
 	hex8(want, a);
-	crypto_kek_id(*kek, have);
+	keys_kek_id(keys, have);
 	hex8(have, b);
 	snprintf(err, errlen, "%s is not the master key of this store (key id "
 	    "%s; the store's data keys are wrapped under %s): is master_key "
@@ -163,17 +161,17 @@ collect(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 	return 0;
 }
 
-/* In t: every wrapped data key rewrapped from old to next. */
+/* In t: every wrapped data key rewrapped from the key in use to the
+ * rekey's new key. */
 static int
-rewrap_all(store_txn_t *t, const crypto_kek_t *old, const crypto_kek_t *next,
-    size_t *count)
+rewrap_all(store_txn_t *t, keys_t *keys, size_t *count)
 {
 	struct { uint8_t (*ids)[DOCID_LEN]; size_t n, cap; } c = { 0 };
 	uint8_t id[CRYPTO_KEK_ID_LEN], wrapped[CRYPTO_WRAPPED_LEN];
 	int rc;
 
 	*count = 0;
-	crypto_kek_id(next, id);
+	keys_rekey_id(keys, id);
 	rc = store_iter(t, STORE_DOCS, NULL, 0, collect, &c);
 	for (size_t i = 0; rc == 0 && i < c.n; i++) {
 		Isa__StoredDoc *d;
@@ -189,7 +187,7 @@ rewrap_all(store_txn_t *t, const crypto_kek_t *old, const crypto_kek_t *next,
 			break;
 		}
 		if (d->wrapped_dek.len == CRYPTO_WRAPPED_LEN) {
-			if ((rc = crypto_dek_rewrap(old, next,
+			if ((rc = keys_rekey_rewrap(keys,
 			    d->wrapped_dek.data, wrapped)) != 0) {
 				isa__stored_doc__free_unpacked(d, NULL);
 				break;
@@ -250,7 +248,7 @@ int
 rekey_run(const isad_config_t *cfg)
 {
 	char err[512], pass[PASSPHRASE_MAX], *np = NULL;
-	crypto_kek_t *old = NULL, *next = NULL;
+	keys_t *keys = NULL;
 	store_t *s = NULL;
 	store_txn_t *t = NULL;
 	size_t plen = 0, n = 0;
@@ -264,24 +262,23 @@ rekey_run(const isad_config_t *cfg)
 		goto out;
 	if (passphrase_get(cfg->passphrase_file, pass, &plen, err,
 	    sizeof(err)) != 0 ||
-	    crypto_kek_load(cfg->master_key, plen ? pass : NULL, plen, &old,
+	    keys_open(cfg->master_key, plen ? pass : NULL, plen, &keys,
 	    err, sizeof(err)) != 0 ||
 	    store_open(cfg->data_dir, cfg->map_size, &s, err,
 	    sizeof(err)) != 0 ||
-	    rekey_check(cfg, s, &old, plen ? pass : NULL, plen, err,
+	    rekey_check(cfg, s, keys, plen ? pass : NULL, plen, err,
 	    sizeof(err)) != 0) {
 		log_warnx("%s", err);
 		goto out;
 	}
-	if ((rc = crypto_kek_generate(&next)) != 0 ||
-	    (rc = crypto_kek_save(next, np, plen ? pass : NULL, plen, err,
+	if ((rc = keys_rekey_new(keys, np, plen ? pass : NULL, plen, err,
 	    sizeof(err))) != 0) {
 		log_warnx("%s", rc == ISA_ERR_EXISTS ? "a rekey is already under "
 		    "way (MASTER_KEY.new exists)" : err);
 		goto out;
 	}
 	if ((rc = store_txn_begin(s, true, &t)) != 0 ||
-	    (rc = rewrap_all(t, old, next, &n)) != 0) {
+	    (rc = rewrap_all(t, keys, &n)) != 0) {
 		store_txn_abort(t);
 		log_warnx("rekey failed (%s): nothing changed; the old master "
 		    "key stays", isa_strerror(rc));
@@ -310,8 +307,7 @@ rekey_run(const isad_config_t *cfg)
 	status = 0;
 out:
 	isa_wipe(pass, sizeof(pass));
-	crypto_kek_free(old);
-	crypto_kek_free(next);
+	keys_close(keys);	/* both keys wiped */
 	store_close(s);
 	free(np);
 	if (lock >= 0)
@@ -338,7 +334,7 @@ rekey_due(store_t *s)
 /* After a rekey's commit failed: did it land anyway?  1 (it did: the store
  * records next), 0 (it did not: the store records old), -1 (no telling). */
 static int
-landed(store_t *s, const crypto_kek_t *old, const crypto_kek_t *next)
+landed(store_t *s, keys_t *keys)
 {
 	uint8_t a[CRYPTO_KEK_ID_LEN], b[CRYPTO_KEK_ID_LEN];
 	uint8_t have[CRYPTO_KEK_ID_LEN];
@@ -346,8 +342,8 @@ landed(store_t *s, const crypto_kek_t *old, const crypto_kek_t *next)
 
 	if (meta_kek_id(s, have, &recorded) != 0 || !recorded)
 		return -1;
-	crypto_kek_id(old, a);
-	crypto_kek_id(next, b);
+	keys_kek_id(keys, a);
+	keys_rekey_id(keys, b);
 	if (memcmp(have, b, sizeof(have)) == 0)
 		return 1;
 	return memcmp(have, a, sizeof(have)) == 0 ? 0 : -1;
@@ -357,13 +353,12 @@ int
 rekey_online(store_t *s, const worker_env_t *env)
 {
 	static bool said;
-	crypto_kek_t *next = NULL;
 	store_txn_t *t = NULL;
 	char err[512], *np = NULL;
 	size_t n = 0;
 	int rc;
 
-	if (env->kek == NULL || !rekey_due(s))
+	if (env->keys == NULL || !rekey_due(s))
 		return 0;
 	if (env->kek_passphrase) {
 		if (!said)
@@ -377,8 +372,8 @@ rekey_online(store_t *s, const worker_env_t *env)
 	}
 	if ((np = new_path(env->cfg)) == NULL)
 		return ISA_ERR_NOMEM;
-	if ((rc = crypto_kek_generate(&next)) != 0 ||
-	    (rc = crypto_kek_save(next, np, NULL, 0, err, sizeof(err))) != 0) {
+	if ((rc = keys_rekey_new(env->keys, np, NULL, 0, err, sizeof(err)))
+	    != 0) {
 		if (rc == ISA_ERR_EXISTS)
 			log_warnx("cannot rekey after destructions: %s exists "
 			    "(a rekey whose rename failed, or was cut off): "
@@ -389,7 +384,7 @@ rekey_online(store_t *s, const worker_env_t *env)
 		goto out;
 	}
 	if ((rc = store_txn_begin(s, true, &t)) != 0 ||
-	    (rc = rewrap_all(t, kekref_current(env->kek), next, &n)) != 0) {
+	    (rc = rewrap_all(t, env->keys, &n)) != 0) {
 		store_txn_abort(t);
 		unlink(np);
 		log_warnx("cannot rekey after destructions (%s): the master "
@@ -398,7 +393,7 @@ rekey_online(store_t *s, const worker_env_t *env)
 		goto out;
 	}
 	if ((rc = commit(t)) != 0) {
-		int l = landed(s, kekref_current(env->kek), next);
+		int l = landed(s, env->keys);
 
 		/* Lost: the new key goes.  In doubt: both files stay for
 		 * the next start to settle, as in rekey_run. */
@@ -414,15 +409,14 @@ rekey_online(store_t *s, const worker_env_t *env)
 		rc = 0;	/* it landed all the same */
 	}
 	/* Committed: the store's data keys are under next from now on. */
-	kekref_swap(env->kek, next);
-	next = NULL;
+	keys_rekey_commit(env->keys);
 	if (replace_file(np, env->cfg->master_key) != 0)
 		log_warn("rekeyed, but cannot rename %s to %s: isad finishes it "
 		    "at its next start", np, env->cfg->master_key);
 	log_info("documents were destroyed: %zu data key%s rewrapped under a "
 	    "new master key, the old one wiped", n, n == 1 ? "" : "s");
 out:
-	crypto_kek_free(next);
+	keys_rekey_drop(env->keys);	/* what did not go into use */
 	free(np);
 	return rc;
 }

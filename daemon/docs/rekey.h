@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "daemon/ctx/config.h"
-#include "daemon/keys/crypto.h"
+#include "daemon/keys/keys.h"
 #include "daemon/store/store.h"
 #include "daemon/ctx/env.h"
 
@@ -16,16 +16,16 @@
 
 /*
  * At start, after the store opens and before anything else writes: make
- * sure *kek is the master key the store's data keys are wrapped under
- * (meta "kek_id", recorded on first use).  A rekey cut off after its
+ * sure the master key in keys is the one the store's data keys are wrapped
+ * under (meta "kek_id", recorded on first use).  A rekey cut off after its
  * transaction committed but before MASTER_KEY.new replaced MASTER_KEY is
- * finished (the new file renamed into place, *kek replaced by it); one cut
+ * finished (the new file renamed into place, and put in use); one cut
  * off before it committed is rolled back (the new file removed).  pass is
  * the passphrase (NULL: none).  Returns 0, or ISA_ERR_* with one line in
  * err (e.g. a master key that belongs to another store).
  */
 __attribute__((warn_unused_result))
-int rekey_check(const isad_config_t *cfg, store_t *s, crypto_kek_t **kek,
+int rekey_check(const isad_config_t *cfg, store_t *s, keys_t *keys,
     const char *pass, size_t passlen, char *err, size_t errlen);
 
 /* `isad rekey`: with isad stopped, a new master key, every data key

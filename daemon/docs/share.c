@@ -9,7 +9,7 @@
 #include "daemon/keys/crypto.h"
 #include "daemon/store/docindex.h"
 #include "daemon/docs/docview.h"
-#include "daemon/keys/kekref.h"
+#include "daemon/keys/keys.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/share.h"
 #include "proto/docid.h"
@@ -737,8 +737,8 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 	    &d.view, &args, j->now, &dec) != POLICY_PERMIT)
 		goto skip;
 	if (d.rec->wrapped_dek.len != CRYPTO_WRAPPED_LEN ||
-	    kekref_unwrap(l->w->env->kek, NULL, d.rec->wrapped_dek.data, &dek)
-	    != 0)
+	    keys_unwrap_dek(l->w->env->keys, NULL, d.rec->wrapped_dek.data,
+	    &dek) != 0)
 		dek = NULL;
 	l->rep->requests[l->rep->n_requests++] = request_info(j, q, &d, dek);
 	crypto_dek_free(dek);

@@ -13,7 +13,7 @@
 #include "daemon/docs/docview.h"
 #include "daemon/docs/bounds.h"
 #include "daemon/docs/upload.h"
-#include "daemon/keys/kekref.h"
+#include "daemon/keys/keys.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/sweeper.h"
 #include "proto/sha256.h"
@@ -353,7 +353,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	}
 	rec.chunks = x->chunks;
 	rec.chunk_size = x->chunk_size;
-	if ((rc = kekref_wrap(w->env->kek, u->dek, wrapped, kek_id)) != 0) {
+	if ((rc = keys_wrap_dek(w->env->keys, u->dek, wrapped, kek_id)) != 0) {
 		transfers_drop(w->transfers, x);
 		docs_secmem_refused(j, rc, "wrap a data key");
 		return;
@@ -525,7 +525,7 @@ typedef struct {
 	size_t record_len;
 	classification_t accreditation;
 	uint64_t chunks;	/* how many were acknowledged */
-	kekref_t *keys;		/* the master key in use now, */
+	keys_t *keys;		/* the master key in use now, */
 	uint8_t kek_id[CRYPTO_KEK_ID_LEN];	/* and the one the record has */
 } finish_t;
 
@@ -652,7 +652,7 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 	if ((rc = store_iter(txn, STORE_CHUNKS, f->doc, DOCID_LEN,
 	    count_chunk, &staged)) < 0)
 		return rc;
-	kekref_id(f->keys, now);
+	keys_kek_id(f->keys, now);
 	if (memcmp(now, f->kek_id, sizeof(now)) != 0) {
 		/* Rekeyed since put_begin wrapped its data key. */
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad changed its master "
@@ -740,7 +740,7 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 		docs_upload_abandon(w, j, x, "internal");
 		return;
 	}
-	f->keys = w->env->kek;
+	f->keys = w->env->keys;
 	memcpy(f->kek_id, rec->kek_id.data, CRYPTO_KEK_ID_LEN);
 	rec->size = x->size;
 	rec->sha256.data = f->sha;

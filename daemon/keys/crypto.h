@@ -15,9 +15,11 @@
  * 256 bits) with AES key wrap (RFC 3394).  Both live only in libgcrypt's
  * secure memory (mlocked where the process may lock memory; wiped when
  * freed) and never leave this module: callers hold opaque handles.  The KEK
- * is the key holder of OpenSMTPD's ca.c: every use of it is one of the
- * crypto_kek_* and crypto_dek_{wrap,unwrap,rewrap} calls below, so that it
- * can move into its own process by turning these calls into messages.
+ * belongs to the key holder (keys.h, OpenSMTPD's ca.c): the crypto_kek_*
+ * and crypto_dek_{wrap,unwrap,rewrap} calls below are its internals, called
+ * from daemon/keys/ only (and its unit tests); the rest of isad asks keys.h,
+ * so that the holder can move into its own process by turning those calls
+ * into messages.
  * Handles are read-only after they are made, so one may be used by several
  * threads at once; freeing one while another thread uses it is the
  * caller's bug.
@@ -112,7 +114,7 @@ int crypto_init(void);
 __attribute__((warn_unused_result))
 int crypto_random(void *buf, size_t len);
 
-/* ---- The master key (KEK) ---- */
+/* ---- The master key (KEK): daemon/keys/ only; others use keys.h ---- */
 
 /*
  * A new random KEK (GCRY_STRONG_RANDOM) in secure memory, in *out,

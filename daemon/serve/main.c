@@ -10,12 +10,12 @@
 #include "common/wipe.h"
 #include "daemon/ctx/config.h"
 #include "daemon/keys/crypto.h"
+#include "daemon/keys/keys.h"
 #include "daemon/store/datadir.h"
 #include "daemon/keys/passphrase.h"
 #include "daemon/docs/rekey.h"
 #include "daemon/serve/server.h"
 #include "policy/policy.h"
-#include "proto/checkpoint.h"
 #include "proto/keyfile.h"
 
 static void
@@ -35,7 +35,6 @@ static int
 init_master_key(const isad_config_t *cfg)
 {
 	char err[512], pass[PASSPHRASE_MAX];
-	crypto_kek_t *kek = NULL;
 	size_t plen = 0;
 	int rc;
 
@@ -46,10 +45,9 @@ init_master_key(const isad_config_t *cfg)
 	rc = passphrase_get(cfg->passphrase_file, pass, &plen, err,
 	    sizeof(err));
 	if (rc == 0)
-		rc = crypto_kek_create(cfg->master_key, plen ? pass : NULL,
-		    plen, &kek, err, sizeof(err));
+		rc = keys_master_create(cfg->master_key, plen ? pass : NULL,
+		    plen, err, sizeof(err));
 	isa_wipe(pass, sizeof(pass));
-	crypto_kek_free(kek);
 	if (rc != 0) {
 		log_warnx("%s", err);
 		return -1;
@@ -65,34 +63,30 @@ static int
 init_audit_key(const isad_config_t *cfg)
 {
 	char *priv = NULL, *pub = NULL;
-	EVP_PKEY *key = NULL;
-	bool locked = false;
+	const char *failed;
+	bool secure;
 	int rc = -1;
 
-	/* The new key is born in OpenSSL's secure heap where possible. */
-	if (checkpoint_key_heap_init(&locked) != 0)
-		log_warnx("no secure heap for the audit signing key");
 	if (datadir_path(cfg->data_dir, "audit.key", &priv) != 0 ||
 	    datadir_path(cfg->data_dir, "audit.pub.pem", &pub) != 0)
 		fatalx("out of memory");
-	if (checkpoint_key_generate(&key) != 0) {
-		log_warnx("cannot generate the audit signing key");
+	/* The key holder makes it, in OpenSSL's secure heap where possible,
+	 * and writes both halves; isad never sees the private one. */
+	if (keys_signing_create(priv, pub, &secure, &failed) != 0) {
+		if (!secure)
+			log_warnx("no secure heap for the audit signing key");
+		if (failed == NULL)
+			log_warnx("cannot generate the audit signing key");
+		else
+			log_warn("cannot write %s", failed);
 		goto out;
 	}
-	if (checkpoint_key_write_private(priv, key) != 0) {
-		log_warn("cannot write %s", priv);
-		goto out;
-	}
-	if (checkpoint_key_write_public(pub, key) != 0) {
-		log_warn("cannot write %s", pub);
-		unlink(priv);
-		goto out;
-	}
+	if (!secure)
+		log_warnx("no secure heap for the audit signing key");
 	printf("audit signing key written to %s (mode 0600)\n", priv);
 	printf("audit public key for auditors: %s\n", pub);
 	rc = 0;
 out:
-	checkpoint_key_free(key);
 	free(priv);
 	free(pub);
 	return rc;

@@ -7,6 +7,7 @@
 
 #include "proto/auditfmt.h"
 #include "proto/auditverify.h"
+#include "daemon/keys/signkey.h"
 #include "proto/checkpoint.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,12 +19,16 @@ static void
 init(void)
 {
 	uint8_t root[32] = { 0 };
+	checkpoint_signer_t signer;
+	signkey_t *sk = NULL;
 	char *note = NULL;
 
-	if (checkpoint_key_generate(&key) != 0 ||
-	    checkpoint_sign(key, "fuzz.example/isa", 3, root, &note) != 0 ||
+	if (signkey_generate(&sk) != 0 || signkey_signer(sk, &signer) != 0 ||
+	    signkey_public(sk, &key) != 0 ||
+	    checkpoint_sign(&signer, "fuzz.example/isa", 3, root, &note) != 0 ||
 	    auditfmt_header(note, &header) != 0)
 		abort();
+	signkey_free(sk);	/* only its public half, key, is kept */
 	free(note);
 }
 

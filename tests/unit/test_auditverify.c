@@ -15,6 +15,7 @@
 #include "proto/auditbatch.h"
 #include "proto/auditfmt.h"
 #include "proto/auditverify.h"
+#include "daemon/keys/signkey.h"
 #include "proto/checkpoint.h"
 #include "proto/isa.pb-c.h"
 #include "proto/merkle.h"
@@ -30,7 +31,9 @@
 #define N (2 * AUDITBATCH_LINES + 3000)
 #define ORIGIN "test.example/isa"
 
-static EVP_PKEY *key;
+static EVP_PKEY *key;		/* the auditor's */
+static signkey_t *signkey;	/* isad's */
+static checkpoint_signer_t signer;
 static char **lines;			/* the N record lines, no newline */
 static uint8_t (*roots)[MERKLE_HASH_LEN];	/* root of the first n, n <= N */
 static char path[] = "/tmp/isa-test-verify-XXXXXX";
@@ -77,7 +80,9 @@ setup(void **state)
 	int fd;
 
 	(void)state;
-	CHECK(checkpoint_key_generate(&key));
+	CHECK(signkey_generate(&signkey));
+	CHECK(signkey_signer(signkey, &signer));
+	CHECK(signkey_public(signkey, &key));
 	lines = calloc(N, sizeof(*lines));
 	roots = calloc(N + 1, MERKLE_HASH_LEN);
 	assert_non_null(lines);
@@ -103,6 +108,7 @@ teardown(void **state)
 	free(lines);
 	free(roots);
 	checkpoint_key_free(key);
+	signkey_free(signkey);
 	unlink(path);
 	return 0;
 }
@@ -113,7 +119,7 @@ note_for(uint64_t n)
 {
 	char *note = NULL;
 
-	CHECK(checkpoint_sign(key, ORIGIN, n, roots[n], &note));
+	CHECK(checkpoint_sign(&signer, ORIGIN, n, roots[n], &note));
 	return note;
 }
 

@@ -14,7 +14,6 @@
 
 #include "common/err.h"
 #include "daemon/keys/crypto.h"
-#include "daemon/keys/kekref.h"
 
 /* A wrong return code fails with file:line and both error strings. */
 #define assert_rc(expr, want) do {					\
@@ -557,45 +556,6 @@ test_rewrap(void **state)
 	crypto_kek_free(stranger);
 }
 
-/*
- * The master key in use, swapped while others wrap and unwrap: a record
- * naming the old key is told apart (ISA_ERR_BUSY: read it again), the new
- * key opens what was rewrapped, and new wraps carry the new id.
- */
-static void
-test_kekref_swap(void **state)
-{
-	uint8_t w[CRYPTO_WRAPPED_LEN], w2[CRYPTO_WRAPPED_LEN];
-	uint8_t id_old[CRYPTO_KEK_ID_LEN], id_new[CRYPTO_KEK_ID_LEN];
-	uint8_t id[CRYPTO_KEK_ID_LEN];
-	crypto_kek_t *old, *next;
-	crypto_dek_t *dek, *back;
-	kekref_t *r;
-
-	(void)state;
-	assert_rc(crypto_kek_generate(&old), 0);
-	assert_rc(crypto_kek_generate(&next), 0);
-	crypto_kek_id(next, id_new);
-	assert_non_null(r = kekref_new(old));
-	assert_rc(crypto_dek_new(&dek), 0);
-	assert_rc(kekref_wrap(r, dek, w, id_old), 0);
-	kekref_id(r, id);
-	assert_memory_equal(id, id_old, sizeof(id));
-	assert_rc(kekref_unwrap(r, id_old, w, &back), 0);
-	crypto_dek_free(back);
-	assert_rc(crypto_dek_rewrap(kekref_current(r), next, w, w2), 0);
-	kekref_swap(r, next);	/* old is wiped and freed here */
-	assert_rc(kekref_unwrap(r, id_old, w, &back), ISA_ERR_BUSY);
-	assert_null(back);
-	assert_rc(kekref_unwrap(r, NULL, w, &back), ISA_ERR_CRYPTO);
-	assert_rc(kekref_unwrap(r, id_new, w2, &back), 0);
-	crypto_dek_free(back);
-	assert_rc(kekref_wrap(r, dek, w, id), 0);
-	assert_memory_equal(id, id_new, sizeof(id));
-	crypto_dek_free(dek);
-	kekref_free(r);
-}
-
 /* ---- The master key file ---- */
 
 static void
@@ -927,7 +887,6 @@ main(void)
 		cmocka_unit_test(test_field_roundtrip_and_tamper),
 		cmocka_unit_test(test_dek_wrap_unwrap),
 		cmocka_unit_test(test_rewrap),
-		cmocka_unit_test(test_kekref_swap),
 		cmocka_unit_test(test_kek_file_plain),
 		cmocka_unit_test(test_kek_file_passphrase),
 		cmocka_unit_test(test_kek_file_default_cost),
