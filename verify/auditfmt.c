@@ -8,7 +8,7 @@
 #include "common/err.h"
 #include "common/timefmt.h"
 #include "common/utf8.h"
-#include "proto/auditfmt.h"
+#include "verify/auditfmt.h"
 #include "proto/isa.pb-c.h"
 
 /*

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "proto/auditfmt.h"
-#include "proto/auditrecord.h"
+#include "verify/auditfmt.h"
+#include "verify/auditrecord.h"
 #include "proto/isa.pb-c.h"
-#include "proto/jsonflat.h"
+#include "verify/jsonflat.h"
 
 #define ARENA_SIZE (64 * 1024)
 
