@@ -70,23 +70,43 @@ base64_decode(const char *s, size_t n, uint8_t *out, size_t cap,
     size_t *dlen)
 {
 	unsigned char last[3];
-	size_t len;
-	int rc;
+	size_t pad, head, len;
 
-	if ((rc = base64_check(s, n, &len)) != 0)
-		return rc;
-	if (len > cap || n > INT_MAX)
-		return ISA_ERR_RANGE;
-	*dlen = len;
-	if (n == 0)
+	if (n % 4 != 0)
+		return ISA_ERR_PARSE;
+	if (n == 0) {
+		*dlen = 0;
 		return 0;
-	/* EVP_DecodeBlock writes 3 bytes for every 4 characters, padding
-	 * included: all but the last group straight into out (they fill
-	 * len bytes at most), the last through a buffer of its own. */
-	if (n > 4)
-		(void)EVP_DecodeBlock(out, (const unsigned char *)s,
-		    (int)(n - 4));
-	(void)EVP_DecodeBlock(last, (const unsigned char *)s + n - 4, 4);
-	memcpy(out + (n - 4) / 4 * 3, last, len - (n - 4) / 4 * 3);
+	}
+	if (n > INT_MAX)
+		return ISA_ERR_RANGE;
+	pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
+	len = n / 4 * 3 - pad;
+	if (len > cap) {
+		size_t k;
+
+		return base64_check(s, n, &k) != 0 ? ISA_ERR_PARSE :
+		    ISA_ERR_RANGE;
+	}
+	/*
+	 * One pass, in OpenSSL: EVP_DecodeBlock refuses characters outside
+	 * the alphabet and whitespace inside, trims whitespace at the ends
+	 * (then fewer bytes come out than asked for), reads '=' as zero bits
+	 * and writes 3 bytes for every 4 characters, padding included.  So:
+	 * '=' only as padding, every byte asked for, the padding's bits zero;
+	 * the last group through a buffer of its own, so that out needs room
+	 * for len bytes only.
+	 */
+	if (memchr(s, '=', n - pad) != NULL)
+		return ISA_ERR_PARSE;
+	head = n - 4;
+	if (EVP_DecodeBlock(last, (const unsigned char *)s + head, 4) != 3 ||
+	    (pad > 0 && last[2] != 0) || (pad > 1 && last[1] != 0))
+		return ISA_ERR_PARSE;
+	if (head > 0 && EVP_DecodeBlock(out, (const unsigned char *)s,
+	    (int)head) != (int)(head / 4 * 3))
+		return ISA_ERR_PARSE;
+	memcpy(out + head / 4 * 3, last, 3 - pad);
+	*dlen = len;
 	return 0;
 }

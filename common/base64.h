@@ -33,11 +33,12 @@ __attribute__((warn_unused_result))
 int base64_check(const char *s, size_t n, size_t *dlen);
 
 /*
- * Decode the n characters at s, checked as base64_check does, into out,
- * which has room for cap bytes; *dlen receives the decoded length.  Returns
- * 0; ISA_ERR_PARSE (not canonical base64: nothing written); ISA_ERR_RANGE
- * (it decodes to more than cap bytes, or n is beyond what OpenSSL takes:
- * nothing written).
+ * Decode the n characters at s, refused exactly as base64_check refuses
+ * them, into out, which has room for cap bytes; *dlen receives the decoded
+ * length.  One pass over s (OpenSSL's), so it suits long input.  Returns 0;
+ * ISA_ERR_PARSE (not canonical base64: out's first cap bytes may have been
+ * written, *dlen is untouched); ISA_ERR_RANGE (canonical, but it decodes to
+ * more than cap bytes, or n is beyond OpenSSL's int: nothing written).
  */
 __attribute__((warn_unused_result))
 int base64_decode(const char *s, size_t n, uint8_t *out, size_t cap,
