@@ -8,9 +8,6 @@
 /* Characters in the padded base64 of n bytes, without a NUL. */
 #define BASE64_LEN(n)	((((n) + 2) / 3) * 4)
 
-/* Bytes that n characters of valid base64 decode to at most. */
-#define BASE64_DECODED_MAX(n)	((n) / 4 * 3)
-
 /*
  * Write the padded standard base64 of the n bytes at in into out, which
  * has room for BASE64_LEN(n) + 1 bytes, and a NUL after it.  Returns the
