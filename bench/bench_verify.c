@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "proto/auditfmt.h"
+#include "verify/auditfmt.h"
 #include "daemon/keys/signkey.h"
 #include "proto/checkpoint.h"
 #include "proto/isa.pb-c.h"

@@ -12,8 +12,8 @@
 #include "client/term.h"
 #include "common/err.h"
 #include "common/paths.h"
-#include "proto/auditfmt.h"
-#include "proto/auditverify.h"
+#include "verify/auditfmt.h"
+#include "verify/auditverify.h"
 #include "proto/checkpoint.h"
 #include "proto/envelope.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client/conf.h"
+#include "common/conferr.h"
 #include "common/err.h"
 #include "common/paths.h"
 #include "proto/keyfile.h"
@@ -119,7 +120,7 @@ client_conf_load(const char *explicit, client_conf_t *conf, char *err,
 	}
 	config_init(&cf);
 	if (config_read(&cf, f) != CONFIG_TRUE) {
-		snprintf(err, errlen, "%s:%d: %s", conf->path,
+		conferr_format(err, errlen, conf->path,
 		    config_error_line(&cf), config_error_text(&cf));
 		rc = ISA_ERR_CONFIG;
 	} else

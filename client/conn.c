@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "client/conn.h"
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/wipe.h"
 #include "proto/envelope.h"
@@ -30,15 +31,6 @@ struct isa_conn {
 	zmq_msg_t data;		/* the last reply's content frame */
 	int has_data;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 isa_conn_open(const client_conf_t *conf, isa_conn_t **out, char *err,
@@ -164,7 +156,7 @@ isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
 
 	if (c->next_id == 0 &&
 	    getrandom(&c->next_id, sizeof(c->next_id), 0) != sizeof(c->next_id))
-		c->next_id = (uint64_t)now_ms();
+		c->next_id = (uint64_t)clock_mono_ms();
 	req->request_id = ++c->next_id;
 	if (id != NULL)
 		*id = req->request_id;
@@ -187,7 +179,7 @@ int
 isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
     size_t *len, char *err, size_t errlen)
 {
-	int64_t deadline = now_ms() + c->conf->timeout_ms;
+	int64_t deadline = clock_mono_ms() + c->conf->timeout_ms;
 	int rc;
 
 	*resp = NULL;
@@ -200,7 +192,7 @@ isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
 		c->has_data = 0;
 	}
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_mono_ms();
 		zmq_pollitem_t items[] = {
 			{ c->sock, 0, ZMQ_POLLIN, 0 },
 			{ c->mon, 0, ZMQ_POLLIN, 0 },

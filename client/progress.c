@@ -3,16 +3,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "client/progress.h"
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 progress_start(progress_t *p, const char *verb, uint64_t total)
@@ -28,7 +20,7 @@ progress_update(progress_t *p, uint64_t done)
 {
 	int64_t now;
 
-	if (!p->on || ((now = mono_ms()) - p->last_ms < 200 &&
+	if (!p->on || ((now = clock_mono_ms()) - p->last_ms < 200 &&
 	    done < p->total))
 		return;
 	p->last_ms = now;

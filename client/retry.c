@@ -2,23 +2,15 @@
 #include <errno.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "client/cli.h"
 #include "client/retry.h"
 #include "proto/envelope.h"
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 retry_start(retry_t *r)
 {
-	r->progress_ms = mono_ms();
+	r->progress_ms = clock_mono_ms();
 	r->wait_ms = 0;
 }
 
@@ -39,7 +31,7 @@ retry_wait(retry_t *r, uint32_t hint_ms)
 {
 	struct timespec ts;
 
-	if (mono_ms() - r->progress_ms >= RETRY_GIVE_UP_MS)
+	if (clock_mono_ms() - r->progress_ms >= RETRY_GIVE_UP_MS)
 		return false;
 	if (r->wait_ms == 0)
 		r->wait_ms = hint_ms;

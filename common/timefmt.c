@@ -62,15 +62,6 @@ timefmt_format_ms(int64_t ms, char *out)
 	last_t = t;
 }
 
-int64_t
-timefmt_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 digits(const char *s, int n, int *v)
 {

@@ -10,9 +10,6 @@
 /* ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (TIMEFMT_LEN bytes). */
 void timefmt_format_ms(int64_t ms, char *out);
 
-/* Unix milliseconds now. */
-int64_t timefmt_now_ms(void);
-
 /*
  * Parse "YYYY-MM-DD" (midnight UTC) or RFC 3339 "YYYY-MM-DDTHH:MM:SS[.f]Z"
  * or with a "+HH:MM"/"-HH:MM" offset into Unix milliseconds.  Returns 0, or

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/conferr.h"
 #include "common/err.h"
 #include "policy/policy_impl.h"
 #include "policy/z85.h"
@@ -917,9 +918,9 @@ policy_load_string(const char *text, const char *name, policy_t **out,
 	if ((rc = refuse_include(&L, text)) != 0)
 		goto cleanup;
 	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
-		rc = fail(&L, (unsigned)config_error_line(&cfg), "%s",
-		    config_error_text(&cfg) ? config_error_text(&cfg) :
-		    "syntax error");
+		conferr_format(L.err, L.errlen, L.name,
+		    config_error_line(&cfg), config_error_text(&cfg));
+		rc = ISA_ERR_CONFIG;
 		goto cleanup;
 	}
 	if ((L.p = policy_new()) == NULL ||

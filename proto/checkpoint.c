@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/base64.h"
 #include "common/err.h"
 #include "common/secfile.h"
 #include "common/utf8.h"
@@ -76,56 +77,6 @@ bool
 checkpoint_name_valid(const char *name)
 {
 	return name != NULL && name_valid(name, strlen(name));
-}
-
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Whether the n characters at s are padded standard base64 (RFC 4648 §4)
- * in its one canonical form; *dlen receives the decoded length.
- * EVP_DecodeBlock alone would take whitespace, padding in the middle and
- * stray bits, and counts padding as zero bytes.
- */
-static bool
-b64_valid(const char *s, size_t n, size_t *dlen)
-{
-	size_t pad = 0;
-
-	if (n == 0 || n % 4 != 0)
-		return false;
-	if (s[n - 1] == '=')
-		pad = s[n - 2] == '=' ? 2 : 1;
-	for (size_t i = 0; i < n - pad; i++)
-		if (b64_value((unsigned char)s[i]) < 0)
-			return false;
-	/* The bits beside the padding must be zero: one encoding per value. */
-	if ((pad == 1 && (b64_value((unsigned char)s[n - 2]) & 0x03) != 0) ||
-	    (pad == 2 && (b64_value((unsigned char)s[n - 3]) & 0x0f) != 0))
-		return false;
-	*dlen = n / 4 * 3 - pad;
-	return true;
-}
-
-/* Decode n characters that b64_valid accepted into out, which has room for
- * n / 4 * 3 bytes. */
-static void
-b64_decode(const char *s, size_t n, uint8_t *out)
-{
-	(void)EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
 }
 
 static int
@@ -225,7 +176,7 @@ checkpoint_note_sign(const checkpoint_signer_t *signer, const char *name,
 	if ((rc = key_id(name, nlen, signer->pub, blob)) != 0 ||
 	    (rc = signer->sign(signer->arg, text, len, blob + KEY_ID_LEN)) != 0)
 		return rc;
-	(void)EVP_EncodeBlock((unsigned char *)b64, blob, SIG_BLOB_LEN);
+	(void)base64_encode(blob, SIG_BLOB_LEN, b64);
 	if ((note = malloc(total + 1)) == NULL)
 		return ISA_ERR_NOMEM;
 	p = note;
@@ -306,7 +257,7 @@ note_open(const char *note, size_t len, const char *name, EVP_PKEY *key,
 		blen = (size_t)(end - b);
 		*why = "a signature is not the base64 of a key ID and a "
 		    "signature";
-		if (!b64_valid(b, blen, &dlen) || dlen <= KEY_ID_LEN)
+		if (base64_check(b, blen, &dlen) != 0 || dlen <= KEY_ID_LEN)
 			return ISA_ERR_PARSE;
 		*why = "it has too many signatures";
 		if (++nsigs > CHECKPOINT_SIGS_MAX)
@@ -314,16 +265,20 @@ note_open(const char *note, size_t len, const char *name, EVP_PKEY *key,
 		if (key != NULL && (size_t)(sp - n) == name_len &&
 		    memcmp(n, name, name_len) == 0) {
 			uint8_t blob[SIG_B64_LEN / 4 * 3];
+			size_t k;
 
-			/* The first 8 characters hold the key ID. */
-			b64_decode(b, 8, blob);
+			/* The first 8 characters hold the key ID (checked
+			 * above: they decode). */
+			if (base64_decode(b, 8, blob, sizeof(blob), &k) != 0)
+				return ISA_ERR_PARSE;
 			if (memcmp(blob, want, KEY_ID_LEN) == 0) {
 				/* Our key: it must verify. */
 				if (dlen != SIG_BLOB_LEN)
 					bad = true;
 				else {
-					b64_decode(b, blen, blob);
-					if (ed25519_verify(key, note, p,
+					if (base64_decode(b, blen, blob,
+					    sizeof(blob), &k) == 0 &&
+					    ed25519_verify(key, note, p,
 					    blob + KEY_ID_LEN) == 0)
 						found = true;
 					else
@@ -381,7 +336,7 @@ checkpoint_sign(const checkpoint_signer_t *signer, const char *origin,
 	cap = olen + 20 + ROOT_B64_LEN + 4;
 	if ((body = malloc(cap)) == NULL)
 		return ISA_ERR_NOMEM;
-	(void)EVP_EncodeBlock((unsigned char *)b64, root, MERKLE_HASH_LEN);
+	(void)base64_encode(root, MERKLE_HASH_LEN, b64);
 	n = snprintf(body, cap, "%s\n%" PRIu64 "\n%s\n", origin, size, b64);
 	if (n < 0 || (size_t)n >= cap)
 		rc = ISA_ERR_RANGE;	/* cannot happen */
@@ -458,11 +413,13 @@ checkpoint_parse(const char *note, size_t len, checkpoint_t *out, char *err,
 	if (!parse_size(line[1], (size_t)(end[1] - line[1]), &size))
 		return parse_fail(err, errlen, "its tree size is not a decimal "
 		    "number without leading zeros below 2^64");
-	if (!b64_valid(line[2], (size_t)(end[2] - line[2]), &dlen) ||
+	if (base64_check(line[2], (size_t)(end[2] - line[2]), &dlen) != 0 ||
 	    dlen != MERKLE_HASH_LEN)
 		return parse_fail(err, errlen, "its root hash is not the base64 of "
 		    "32 bytes");
-	b64_decode(line[2], ROOT_B64_LEN, root);
+	if (base64_decode(line[2], ROOT_B64_LEN, root, sizeof(root), &dlen) != 0)
+		return parse_fail(err, errlen, "its root hash is not the base64 "
+		    "of 32 bytes");	/* cannot happen: checked above */
 	out->origin = strndup(line[0], (size_t)(end[0] - line[0]));
 	out->note = malloc(len + 1);
 	if (out->origin == NULL || out->note == NULL) {
@@ -573,7 +530,7 @@ checkpoint_key_vkey(const char *name, EVP_PKEY *key, char **out)
 	    (rc = raw_public(key, raw + 1)) != 0)
 		return rc;
 	raw[0] = ALG_ED25519;
-	(void)EVP_EncodeBlock((unsigned char *)b64, raw, sizeof(raw));
+	(void)base64_encode(raw, sizeof(raw), b64);
 	n = strlen(name) + 1 + 8 + 1 + strlen(b64) + 1;
 	if ((*out = malloc(n)) == NULL)
 		return ISA_ERR_NOMEM;
@@ -612,9 +569,10 @@ checkpoint_key_vkey_parse(const char *vkey, char **name, EVP_PKEY **key)
 	if (plus[9] != '+')
 		return ISA_ERR_PARSE;
 	b = plus + 10;
-	if (!b64_valid(b, strlen(b), &dlen) || dlen != 1 + ED25519_KEY_LEN)
+	if (base64_check(b, strlen(b), &dlen) != 0 ||
+	    dlen != 1 + ED25519_KEY_LEN ||
+	    base64_decode(b, strlen(b), raw, sizeof(raw), &dlen) != 0)
 		return ISA_ERR_PARSE;
-	b64_decode(b, strlen(b), raw);
 	if (raw[0] != ALG_ED25519)
 		return ISA_ERR_PARSE;
 	if ((nm = strndup(vkey, (size_t)(plus - vkey))) == NULL)

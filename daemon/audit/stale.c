@@ -3,6 +3,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -27,7 +28,7 @@ stale_apply(store_txn_t *txn, writer_op_t *op)
 {
 	stale_event_t *ev = (stale_event_t *)(void *)op;
 
-	return audit_append(txn, &ev->e, timefmt_now_ms(), NULL);
+	return audit_append(txn, &ev->e, clock_wall_ms(), NULL);
 }
 
 static void

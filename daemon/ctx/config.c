@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/conferr.h"
 #include "common/err.h"
 #include "common/paths.h"
 #include "daemon/ctx/config.h"
@@ -277,7 +278,7 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	}
 	config_init(&cf);
 	if (config_read_string(&cf, text) != CONFIG_TRUE) {
-		snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&cf),
+		conferr_format(err, errlen, path, config_error_line(&cf),
 		    config_error_text(&cf));
 		config_destroy(&cf);
 		free(text);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -77,7 +78,7 @@ abandon_apply(store_txn_t *txn, const abandon_t *a, int64_t now_ms)
 static int
 op_apply(store_txn_t *txn, writer_op_t *op)
 {
-	return abandon_apply(txn, (abandon_t *)(void *)op, timefmt_now_ms());
+	return abandon_apply(txn, (abandon_t *)(void *)op, clock_wall_ms());
 }
 
 static void

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/be64.h"
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -226,7 +227,7 @@ auditq_tick(store_t *s, void *arg)
 	const worker_env_t *env = arg;
 	store_txn_t *t = NULL;
 	uint64_t size = 0, cp;
-	int64_t now = timefmt_now_ms();
+	int64_t now = clock_wall_ms();
 	char *note = NULL;
 	int rc;
 

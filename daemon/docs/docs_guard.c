@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/docs/abandon.h"
@@ -102,7 +103,7 @@ redecide_one(transfer_t *x, void *arg)
 void
 docs_transfers_redecide(worker_ctx_t *w)
 {
-	redecide_t r = { w, current_policy_get(), (int64_t)time(NULL), 0 };
+	redecide_t r = { w, current_policy_get(), clock_wall_s(), 0 };
 
 	transfers_filter(w->transfers, redecide_one, &r);
 	policy_unref(r.policy);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/wipe.h"
@@ -219,7 +220,7 @@ rewrap_all(store_txn_t *t, keys_t *keys, size_t *count)
 		audit_entry_t e = { .action = "rekey", .decision = "permit",
 		    .reason = "ok", .count = *count };
 
-		rc = audit_append(t, &e, timefmt_now_ms(), NULL);
+		rc = audit_append(t, &e, clock_wall_ms(), NULL);
 	}
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -19,18 +20,6 @@
 #include "proto/docid.h"
 
 #define DUE_MAX	1000	/* documents handled in one sweep; the rest next time */
-
-int64_t
-sweeper_now(void)
-{
-#ifdef ISA_TEST_BUILD
-	const char *t = getenv("ISAD_TEST_NOW");
-
-	if (t != NULL && *t != '\0')
-		return strtoll(t, NULL, 10);
-#endif
-	return (int64_t)time(NULL);
-}
 
 /* What a sweep does to one document (bits). */
 enum { DUE_DESTROY = 1, DUE_REVIEW = 2, DUE_ANNOUNCE = 4 };
@@ -132,7 +121,7 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 	e.decision = "permit";
 	e.reason = "destroy_after";
 	e.sha256 = r->sha256.len == 32 ? r->sha256.data : NULL;
-	if ((rc = audit_append(t, &e, timefmt_now_ms(), NULL)) != 0 ||
+	if ((rc = audit_append(t, &e, clock_wall_ms(), NULL)) != 0 ||
 	    (rc = store_put(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE), "",
 	    0)) != 0)
 		return rc;
@@ -202,7 +191,7 @@ announce(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
 	a.decision = "permit";
 	a.reason = "embargo_lifted";
 	if (rc == 0)
-		rc = audit_append(t, &a, timefmt_now_ms(), NULL);
+		rc = audit_append(t, &a, clock_wall_ms(), NULL);
 	if (rc != 0)
 		return rc;
 	r->embargo_announced = true;
@@ -261,7 +250,7 @@ bool
 sweeper_tick(store_t *s, const worker_env_t *env)
 {
 	static int64_t last_ms = -1;
-	int64_t mono = transfers_now_ms(), now = sweeper_now();
+	int64_t mono = clock_mono_ms(), now = clock_wall_s();
 	due_t d = { 0 };
 	store_txn_t *t = NULL;
 	job_t *j = NULL;

@@ -35,8 +35,4 @@ void sweeper_embargo_note(int64_t until);
  * inbox watches should look again).  Any thread. */
 bool sweeper_news_take(void);
 
-/* The time the sweeper goes by: Unix seconds (test builds: $ISAD_TEST_NOW
- * when set, so tests can move the calendar). */
-int64_t sweeper_now(void);
-
 #endif

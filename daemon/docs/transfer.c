@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/wipe.h"
 #include "daemon/docs/transfer.h"
@@ -125,15 +126,6 @@ transfers_user_bytes_queued(const char *user)
 		}
 	pthread_mutex_unlock(&held_lock);
 	return n;
-}
-
-int64_t
-transfers_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 transfer_quota_t *
@@ -288,7 +280,7 @@ transfers_add(transfers_t *t, transfer_kind_t kind, const job_t *j,
 	    j->audit.agency : "");
 	memcpy(x->key, j->audit.key, sizeof(x->key));
 	x->request = j->req != NULL ? j->req->request_id : 0;
-	x->last_ms = transfers_now_ms();
+	x->last_ms = clock_mono_ms();
 	x->next_t = t->head;
 	t->head = x;
 	*out = x;
@@ -316,7 +308,7 @@ transfers_find(transfers_t *t, const uint8_t *id, size_t idlen,
 		if (x->kind != kind || !same_peer(x->rid, x->rid_len, x->user,
 		    j))
 			return NULL;
-		x->last_ms = transfers_now_ms();
+		x->last_ms = clock_mono_ms();
 		return x;
 	}
 	return NULL;
@@ -337,7 +329,7 @@ void
 transfers_expire(transfers_t *t, int64_t timeout_ms,
     void (*expired)(transfer_t *, void *), void *arg)
 {
-	int64_t now = transfers_now_ms();
+	int64_t now = clock_mono_ms();
 	transfer_t **p = &t->head;
 
 	while (*p != NULL) {
@@ -385,14 +377,14 @@ transfers_tomb_add(transfers_t *t, const transfer_t *x, const char *why)
 	b->rid_len = x->rid_len;
 	memcpy(b->user, x->user, sizeof(b->user));
 	snprintf(b->why, sizeof(b->why), "%s", why);
-	b->at_ms = transfers_now_ms();
+	b->at_ms = clock_mono_ms();
 }
 
 bool
 transfers_tomb_take(transfers_t *t, const uint8_t *id, size_t idlen,
     const job_t *j, int64_t timeout_ms, char *buf, size_t cap)
 {
-	int64_t now = transfers_now_ms();
+	int64_t now = clock_mono_ms();
 
 	if (idlen != TRANSFER_ID_LEN)
 		return false;

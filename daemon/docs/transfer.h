@@ -142,7 +142,4 @@ size_t transfers_bytes_queued(void);
  * frames may not have left yet).  Thread-safe. */
 size_t transfers_user_bytes_queued(const char *user);
 
-/* Monotonic milliseconds. */
-int64_t transfers_now_ms(void);
-
 #endif

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/wipe.h"
@@ -166,7 +167,7 @@ cmd_check(const isad_config_t *cfg)
 	for (size_t i = 0; i < policy_user_count(p); i++) {
 		policy_user_view_t v;
 
-		policy_user_view(p, policy_user_at(p, i), time(NULL), &v);
+		policy_user_view(p, policy_user_at(p, i), clock_wall_s(), &v);
 		enabled += v.enabled;
 	}
 	printf("%s: ok: listen %s, data dir %s, accreditation %s\n",

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "daemon/serve/queue.h"
 
 struct node {
@@ -104,13 +105,7 @@ queue_pop(queue_t *q, int wait_ms)
 	void *item = NULL;
 
 	if (wait_ms > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += wait_ms / 1000;
-		until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
+		clock_mono_deadline(wait_ms, &until);
 	}
 	pthread_mutex_lock(&q->lock);
 	while (q->head == NULL && !q->closed && wait_ms != 0) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/ctx/current.h"
@@ -93,7 +94,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 	}
 	server_flight(s, j);
 	j->loop.results = s->results;
-	j->now = (int64_t)time(NULL);
+	j->now = clock_wall_s();
 	uid = nframes >= 2 ? zmq_msg_gets(&f[1], "User-Id") : NULL;
 	key = nframes >= 2 ? zmq_msg_gets(&f[1], ZAP_KEY_PROPERTY) : NULL;
 	j->policy = current_policy_get();
@@ -101,7 +102,7 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 	 * connection authenticated with rides along (ZAP metadata): the user
 	 * is looked up in the policy in force at every request, and must
 	 * still have that key; the record names the key actually used. */
-	j->now_ms = timefmt_now_ms();
+	j->now_ms = clock_wall_ms();
 	j->audit.action = "invalid";
 	if (key != NULL && strlen(key) == sizeof(j->audit.key) - 1)
 		memcpy(j->audit.key, key, sizeof(j->audit.key));
@@ -183,7 +184,7 @@ static void server_rewatch(server_t *s);
 static void
 server_results(server_t *s)
 {
-	int64_t now = transfers_now_ms();
+	int64_t now = clock_mono_ms();
 	bool news = false;
 	job_t *j;
 
@@ -236,7 +237,7 @@ server_results(server_t *s)
 static void
 server_watches_due(server_t *s, bool all)
 {
-	job_t *j = watches_take(s->watches, transfers_now_ms(), all), *next;
+	job_t *j = watches_take(s->watches, clock_mono_ms(), all), *next;
 
 	for (; j != NULL; j = next) {
 		next = j->loop.watch_next;
@@ -266,7 +267,7 @@ server_rewatch(server_t *s)
 		j->loop.watch_next = NULL;
 		/* Cut off, with a record of its own: the user's key must
 		 * still be the one the connection authenticated with. */
-		if (job_identity(p, j->user, j->audit.key, (int64_t)time(NULL),
+		if (job_identity(p, j->user, j->audit.key, clock_wall_s(),
 		    &u) != NULL) {
 			policy_unref(p);
 			log_notice("inbox watch of %s with key %s closed: no "
@@ -275,7 +276,7 @@ server_rewatch(server_t *s)
 			job_error(j, ISA__STATUS__UNAUTHENTICATED, "your key is "
 			    "no longer enrolled or your account is disabled: "
 			    "ask the operator");
-			j->now_ms = timefmt_now_ms();
+			j->now_ms = clock_wall_ms();
 			j->audit.write = true;
 			j->change = NULL;
 			j->after = NULL;
@@ -286,8 +287,8 @@ server_rewatch(server_t *s)
 		policy_unref(j->policy);
 		j->policy = p;
 		j->subject = u;
-		j->now = (int64_t)time(NULL);
-		j->now_ms = timefmt_now_ms();
+		j->now = clock_wall_s();
+		j->now_ms = clock_wall_ms();
 		isa__envelope__init(&j->resp);
 		j->loop.watch_gen = s->news;
 		j->audit.write = false;
@@ -411,13 +412,13 @@ server_run(const isad_config_t *cfg)
 			{ NULL, s.sigfd, ZMQ_POLLIN, 0 },
 			{ NULL, queue_fd(s.results), ZMQ_POLLIN, 0 },
 		};
-		int wait = watches_due_ms(s.watches, transfers_now_ms());
+		int wait = watches_due_ms(s.watches, clock_mono_ms());
 		int expire = workers_tick(s.workers);
 
 		if (expire >= 0 && (wait < 0 || expire < wait))
 			wait = expire;
 		/* A window of counted refusals ends even when all is quiet. */
-		stale_flush(s.stale, timefmt_now_ms(), false);
+		stale_flush(s.stale, clock_wall_ms(), false);
 		if (wait < 0 || wait > 1000)
 			wait = 1000;
 		if (zmq_poll(items, 3, wait) < 0) {

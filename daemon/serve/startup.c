@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/paths.h"
@@ -52,7 +53,7 @@ event_apply(store_txn_t *txn, writer_op_t *op)
 {
 	event_t *ev = (event_t *)(void *)op;
 
-	return audit_append(txn, &ev->e, timefmt_now_ms(), NULL);
+	return audit_append(txn, &ev->e, clock_wall_ms(), NULL);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "daemon/docs/docs_guard.h"
 #include "daemon/docs/upload.h"
@@ -30,15 +31,6 @@ struct workers {
 	int64_t expired_ms;	/* n == 0: when transfers were last expired */
 	transfer_quota_t *quota;	/* the caps every table counts against */
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Drop this worker's idle transfers (limits.transfer_timeout_ms). */
 static void
@@ -78,7 +70,7 @@ static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	int64_t expired = mono_ms();
+	int64_t expired = clock_mono_ms();
 	job_t *j;
 
 	for (;;) {
@@ -92,9 +84,9 @@ worker_main(void *arg)
 			worker_finish(w->ctx.env->writer, j);
 		}
 		/* Due whether or not jobs keep coming. */
-		if (mono_ms() - expired >= WORKER_TICK_MS) {
+		if (clock_mono_ms() - expired >= WORKER_TICK_MS) {
 			worker_expire(&w->ctx);
-			expired = mono_ms();
+			expired = clock_mono_ms();
 		}
 	}
 	return NULL;
@@ -113,7 +105,7 @@ workers_start(unsigned n, const worker_env_t *env)
 	}
 	p->env = env;
 	p->n = n;
-	p->expired_ms = mono_ms();
+	p->expired_ms = clock_mono_ms();
 	if ((p->quota = transfer_quota_new(
 	    (unsigned)env->cfg->transfers_per_user,
 	    (unsigned)env->cfg->transfers)) == NULL) {
@@ -156,7 +148,7 @@ workers_submit(workers_t *p, job_t *j, unsigned which)
 int
 workers_tick(workers_t *p)
 {
-	int64_t now = mono_ms();
+	int64_t now = clock_mono_ms();
 
 	if (p->n > 0)
 		return -1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/err.h"
 #include "common/timefmt.h"
@@ -40,7 +41,7 @@ zap_event_apply(store_txn_t *txn, writer_op_t *op)
 {
 	zap_event_t *ev = (zap_event_t *)(void *)op;
 
-	return audit_append(txn, &ev->e, timefmt_now_ms(), NULL);
+	return audit_append(txn, &ev->e, clock_wall_ms(), NULL);
 }
 
 static void
@@ -99,7 +100,7 @@ static void
 zap_refused(zap_t *z, const uint8_t *key, const char *addr, const char *user,
     const char *reason, const char *why)
 {
-	int64_t now = timefmt_now_ms();
+	int64_t now = clock_wall_ms();
 	refusal_record_t r;
 
 	refusals_flush(z->refusals, now, false, zap_emit, z);
@@ -262,7 +263,7 @@ zap_main(void *arg)
 		}
 		if (it[1].revents & ZMQ_POLLIN)
 			break;	/* zap_join */
-		refusals_flush(z->refusals, timefmt_now_ms(), false, zap_emit,
+		refusals_flush(z->refusals, clock_wall_ms(), false, zap_emit,
 		    z);
 		if (!(it[0].revents & ZMQ_POLLIN))
 			continue;
@@ -278,7 +279,7 @@ zap_main(void *arg)
 			break;
 	}
 	/* Counts not yet recorded are recorded now, as the daemon stops. */
-	refusals_flush(z->refusals, timefmt_now_ms(), true, zap_emit, z);
+	refusals_flush(z->refusals, clock_wall_ms(), true, zap_emit, z);
 	zmq_close(z->sock);
 	zmq_close(z->ctl);
 	return NULL;

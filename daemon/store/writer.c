@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/store/writer.h"
@@ -129,14 +130,8 @@ writer_main(void *arg)
 
 		pthread_mutex_lock(&w->lock);
 		if (w->head == NULL && !w->stopping) {
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_sec += (w->tick_ms > 0 ? w->tick_ms : 1000) / 1000;
-			until.tv_nsec += (long)((w->tick_ms > 0 ? w->tick_ms :
-			    1000) % 1000) * 1000000;
-			if (until.tv_nsec >= 1000000000) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000;
-			}
+			clock_mono_deadline(w->tick_ms > 0 ? w->tick_ms : 1000,
+			    &until);
 			pthread_cond_timedwait(&w->cond, &w->lock, &until);
 		}
 		batch = w->head;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/auditfmt.h"
-#include "proto/auditverify.h"
+#include "verify/auditfmt.h"
+#include "verify/auditverify.h"
 #include "daemon/keys/signkey.h"
 #include "proto/checkpoint.h"
 

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 
 #include "common/err.h"
-#include "proto/auditbatch.h"
-#include "proto/auditfmt.h"
-#include "proto/auditverify.h"
+#include "verify/auditbatch.h"
+#include "verify/auditfmt.h"
+#include "verify/auditverify.h"
 #include "daemon/keys/signkey.h"
 #include "proto/checkpoint.h"
 #include "proto/isa.pb-c.h"

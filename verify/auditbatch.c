@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "proto/auditbatch.h"
-#include "proto/auditrecord.h"
+#include "verify/auditbatch.h"
+#include "verify/auditrecord.h"
 
 #define THREADS_MAX 8
 #define READ_BLOCK (8 << 20)

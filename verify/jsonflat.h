@@ -1,6 +1,6 @@
 /* jsonflat.h: the flat JSON objects of an audit export's lines, parsed to say what is wrong with one. */
-#ifndef ISA_PROTO_JSONFLAT_H
-#define ISA_PROTO_JSONFLAT_H
+#ifndef ISA_VERIFY_JSONFLAT_H
+#define ISA_VERIFY_JSONFLAT_H
 
 #include <stddef.h>
 

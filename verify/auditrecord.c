@@ -1,17 +1,17 @@
 /* auditrecord.c: one line of an audit export checked against its own bytes, and its leaf hash. */
 #define _GNU_SOURCE	/* strndup */
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/base64.h"
 #include "common/err.h"
-#include "proto/auditfmt.h"
-#include "proto/auditrecord.h"
+#include "verify/auditfmt.h"
+#include "verify/auditrecord.h"
 #include "proto/isa.pb-c.h"
-#include "proto/jsonflat.h"
+#include "verify/jsonflat.h"
 
 #define ARENA_SIZE (64 * 1024)
 
@@ -84,23 +84,12 @@ auditrecord_free(auditrecord_t *v)
 	free(v);
 }
 
-/*
- * Base64 (with padding), the n bytes at s, into out (grown as needed), only
- * when s is exactly what encoding out gives.  OpenSSL refuses characters
- * outside the alphabet and trims blanks at the ends (then fewer bytes come
- * out than n asks for); a '=' may only pad; and the bits the padding leaves
- * over, which decode into the bytes dropped, must be zero.
- */
+/* The base64 of a record, the n bytes at s, into out (grown as needed),
+ * only when s is exactly what encoding out gives (base64_decode). */
 static bool
 unbase64(const char *s, size_t n, bytes_t *out)
 {
-	size_t pad = 0;
-	int got;
-
 	if (n == 0 || n % 4 != 0)
-		return false;
-	pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
-	if (memchr(s, '=', n - pad) != NULL)
 		return false;
 	if (n / 4 * 3 > out->cap) {
 		uint8_t *p = realloc(out->data, n / 4 * 3);
@@ -110,13 +99,7 @@ unbase64(const char *s, size_t n, bytes_t *out)
 		out->data = p;
 		out->cap = n / 4 * 3;
 	}
-	got = EVP_DecodeBlock(out->data, (const unsigned char *)s, (int)n);
-	if (got < 0 || (size_t)got != n / 4 * 3 ||
-	    (pad > 0 && out->data[got - 1] != 0) ||
-	    (pad > 1 && out->data[got - 2] != 0))
-		return false;
-	out->len = (size_t)got - pad;
-	return true;
+	return base64_decode(s, n, out->data, out->cap, &out->len) == 0;
 }
 
 /* Name the first field where two lines differ. */

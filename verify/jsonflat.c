@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "proto/jsonflat.h"
+#include "verify/jsonflat.h"
 
 void
 jsonflat_free(jsonflat_field_t *f, size_t n)

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "proto/auditbatch.h"
-#include "proto/auditfmt.h"
-#include "proto/auditverify.h"
+#include "verify/auditbatch.h"
+#include "verify/auditfmt.h"
+#include "verify/auditverify.h"
 #include "proto/checkpoint.h"
-#include "proto/jsonflat.h"
+#include "verify/jsonflat.h"
 #include "proto/merkle.h"
 
 /* Read and check line 1; on success *cp holds the export's checkpoint. */

@@ -1,14 +1,14 @@
 /* auditfmt.c: audit records as the lines auditors read: JSON (the export contract of DESIGN §7) and CSV. */
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/base64.h"
 #include "common/err.h"
 #include "common/timefmt.h"
 #include "common/utf8.h"
-#include "proto/auditfmt.h"
+#include "verify/auditfmt.h"
 #include "proto/isa.pb-c.h"
 
 /*
@@ -234,13 +234,13 @@ hex(const ProtobufCBinaryData *d, char *out, size_t cap)
 static void
 buf_base64(buf_t *b, const uint8_t *rec, size_t len)
 {
-	unsigned char piece[65];
+	char piece[BASE64_LEN(48) + 1];
 
 	for (size_t off = 0; off < len && !b->bad; off += 48) {
 		size_t n = len - off < 48 ? len - off : 48;
-		int got = EVP_EncodeBlock(piece, rec + off, (int)n);
+		size_t got = base64_encode(rec + off, n, piece);
 
-		buf_add(b, (const char *)piece, (size_t)got);
+		buf_add(b, piece, got);
 	}
 }
 

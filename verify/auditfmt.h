@@ -1,6 +1,6 @@
 /* auditfmt.h: audit records as the lines auditors read: JSON (the export contract of DESIGN §7) and CSV. */
-#ifndef ISA_PROTO_AUDITFMT_H
-#define ISA_PROTO_AUDITFMT_H
+#ifndef ISA_VERIFY_AUDITFMT_H
+#define ISA_VERIFY_AUDITFMT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* auditverify.h: offline verification of an audit export against the public key (and a kept checkpoint). */
-#ifndef ISA_PROTO_AUDITVERIFY_H
-#define ISA_PROTO_AUDITVERIFY_H
+#ifndef ISA_VERIFY_AUDITVERIFY_H
+#define ISA_VERIFY_AUDITVERIFY_H
 
 #include <openssl/types.h>
 #include <stddef.h>

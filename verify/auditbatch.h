@@ -1,6 +1,6 @@
 /* auditbatch.h: the record lines of an audit export read a batch at a time and checked on every core. */
-#ifndef ISA_PROTO_AUDITBATCH_H
-#define ISA_PROTO_AUDITBATCH_H
+#ifndef ISA_VERIFY_AUDITBATCH_H
+#define ISA_VERIFY_AUDITBATCH_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* auditrecord.h: one line of an audit export checked against its own bytes, and its leaf hash. */
-#ifndef ISA_PROTO_AUDITRECORD_H
-#define ISA_PROTO_AUDITRECORD_H
+#ifndef ISA_VERIFY_AUDITRECORD_H
+#define ISA_VERIFY_AUDITRECORD_H
 
 #include <stddef.h>
 #include <stdint.h>

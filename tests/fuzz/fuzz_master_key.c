@@ -1,0 +1,65 @@
+/* fuzz_master_key.c: libFuzzer target for the master key file parser: each input read as isad reads master.key, with no passphrase and with the seeds' one. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/keys/crypto.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * The passphrase the seed kdf-scrypt was wrapped with: a throwaway key made
+ * by `isad init` in a temp dir for these seeds only (kdf-none and
+ * kdf-scrypt-other-passphrase likewise), never a deployment's.  An input
+ * must match its file's check value to get past the parser, which a
+ * mutation cannot forge: the seeds carry the unwrap (right and wrong
+ * passphrase) and the key id check, the mutations the parser.
+ */
+#define PASS	"fuzz: a throwaway passphrase"
+
+static char input_path[] = "/tmp/isa-fuzz-kek-XXXXXX";
+
+static void
+input_remove(void)
+{
+	unlink(input_path);
+}
+
+/* One file for the whole run, 0600 (as a master key file must be),
+ * rewritten for each input, removed at exit. */
+static const char *
+input_file(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+
+	if (fd < 0) {
+		if ((fd = mkstemp(input_path)) < 0)
+			abort();
+		atexit(input_remove);
+	}
+	if (ftruncate(fd, 0) != 0 ||
+	    pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
+	return input_path;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *path = input_file(data, size);
+	crypto_kek_t *kek = NULL;
+	char err[512];
+
+	if (crypto_kek_load(path, NULL, 0, &kek, err, sizeof(err)) == 0)
+		crypto_kek_free(kek);
+	else if (kek != NULL)
+		abort();	/* on error *out is NULL */
+	kek = NULL;
+	if (crypto_kek_load(path, PASS, strlen(PASS), &kek, err,
+	    sizeof(err)) == 0)
+		crypto_kek_free(kek);
+	else if (kek != NULL)
+		abort();
+	return 0;
+}
