@@ -99,6 +99,7 @@ rekey_commit_fails(harness_t *h, const char *fault, const char *log_line)
 	char id[32], path[512];
 	h_result_t r;
 
+	h_need_test_build("ISAD_TEST_REKEY_FAULT");
 	su_put_ok(h, 3000, 21, id);
 	assert_int_equal(h_stop(h), 0);
 	setenv("ISAD_TEST_REKEY_FAULT", fault, 1);
@@ -142,6 +143,7 @@ test_destroyed_under_passphrase(void **state)
 	h_result_t r;
 
 	(void)state;
+	h_need_test_build("ISAD_TEST_NOW");
 	setenv("ISAD_MASTER_PASSPHRASE", "correct horse battery staple", 1);
 	h = su_deploy(NULL);
 	snprintf(in, sizeof(in), "%s/doomed", h_dir(h));
@@ -192,6 +194,7 @@ test_online_rekey_commit_fails(void **state)
 	char in[512], doomed[32], kept[32], k0[256], k1[256];
 
 	(void)state;
+	h_need_test_build("ISAD_TEST_REKEY_FAULT");
 	h = su_deploy(NULL);
 	snprintf(in, sizeof(in), "%s/doomed", h_dir(h));
 	h_write_file(in, "doomed", 0644);
