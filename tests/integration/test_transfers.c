@@ -1,4 +1,4 @@
-/* test_uploads.c: uploads that end without a document: truncated, a wrong SHA-256, chunks out of order or short, another peer's transfer, an upload left idle. */
+/* test_transfers.c: transfers that end without a document: uploads truncated, with a wrong SHA-256, chunks out of order or short, left idle; another's transfer named: not found, and recorded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -121,6 +121,51 @@ test_abandoned_upload_discarded_when_busy(void **state)
 	abandoned_upload_discarded(true);
 }
 
+/* A reader and an auditor, for a probe of transfer ids. */
+static int
+setup_probe(void **state)
+{
+	harness_t *h = h_new();
+
+	h_user(h, "police-lead", "police", "SC", NULL);
+	h_user(h, "board-auditor", "hcc", "BPSS", "roles = [\"auditor\"];");
+	h_start(h);
+	*state = h;
+	return 0;
+}
+
+/* A chunk request naming a transfer that is not the caller's (or no
+ * longer exists) is refused as not found, and is a request of its own in
+ * the audit log: probing for others' transfer ids leaves a trace. */
+static void
+test_foreign_transfer_recorded(void **state)
+{
+	harness_t *h = *state;
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
+	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
+	uint8_t t[16];
+	raw_t r = raw_open(h, "police-lead");
+	h_result_t a;
+
+	memset(t, 0x5a, sizeof(t));
+	gc.transfer.data = t;
+	gc.transfer.len = sizeof(t);
+	gc.index = 3;
+	req.request_id = 4242;
+	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
+	req.get_chunk = &gc;
+	resp = raw_call(&r, &req, NULL, 0);
+	raw_close(&r);
+	assert_int_equal(resp->status, ISA__STATUS__NOT_FOUND);
+	isa__envelope__free_unpacked(resp, NULL);
+	a = h_isa(h, "board-auditor", ARGS("audit", "--user", "police-lead",
+	    "--json"));
+	assert_int_equal(a.status, 0);
+	assert_non_null(strstr(a.out, "\"reason\":\"no_transfer\""));
+	assert_non_null(strstr(a.out, "\"request\":4242"));
+	h_result_free(&a);
+}
+
 int
 main(void)
 {
@@ -130,6 +175,8 @@ main(void)
 		    su_teardown),
 		cmocka_unit_test(test_abandoned_upload_discarded),
 		cmocka_unit_test(test_abandoned_upload_discarded_when_busy),
+		cmocka_unit_test_setup_teardown(test_foreign_transfer_recorded,
+		    setup_probe, su_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
