@@ -142,9 +142,9 @@ test_expired_clearance_counts_as_none(void **state)
 		int expired = isa_status(h, "expired-lead", probes[i]);
 
 		if (none != want[i] || expired != none)
-			fail_msg("%s %s: NONE exit %d, expired SC exit %d, want "
-			    "%d for both", probes[i][0], probes[i][1], none,
-			    expired, want[i]);
+			fail_msg("%s %s: NONE exit %d, expired SC exit %d, "
+			    "want %d for both", probes[i][0], probes[i][1],
+			    none, expired, want[i]);
 	}
 	/* A current SC is allowed what the expired one is not. */
 	assert_int_equal(isa_status(h, "police-lead",

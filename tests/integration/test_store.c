@@ -100,7 +100,8 @@ test_upload_missing_a_chunk_refused(void **state)
 		sha256_update(all, chunk, sizeof(chunk));
 		if (i == 1)
 			h_write_file(fault, "", 0644);
-		assert_int_equal(raw_upload_chunk(&r, transfer, i, chunk, SU_CHUNK),
+		assert_int_equal(raw_upload_chunk(&r, transfer, i, chunk,
+		    SU_CHUNK),
 		    i == 1 ? ISA__STATUS__UNAVAILABLE : ISA__STATUS__OK);
 		unlink(fault);
 	}
@@ -134,7 +135,8 @@ test_kill9_mid_upload(void **state)
 
 	raw_upload_begin(&r, 10 * SU_CHUNK, transfer);
 	for (uint64_t i = 0; i < 3; i++)
-		assert_int_equal(raw_upload_chunk(&r, transfer, i, chunk, SU_CHUNK),
+		assert_int_equal(raw_upload_chunk(&r, transfer, i, chunk,
+		    SU_CHUNK),
 		    ISA__STATUS__OK);
 	raw_close(&r);
 	h_kill9(h);

@@ -1,4 +1,4 @@
-/* test_transfers.c: transfers that end without a document: uploads truncated, with a wrong SHA-256, chunks out of order or short, left idle; another's transfer named: not found, and recorded. */
+/* test_transfers.c: transfers that go wrong: uploads truncated, with a wrong SHA-256, chunks out of order or short, left idle; another's transfer named: not found, and recorded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
