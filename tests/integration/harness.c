@@ -111,6 +111,18 @@ read_all(const char *path)
 	return buf;
 }
 
+void
+h_need_test_build(const char *knob)
+{
+#ifdef ISA_TEST_BUILD
+	(void)knob;
+#else
+	print_message("[  SKIP    ] %s: only a test build of isad reads it "
+	    "(cmake -DISA_SANITIZE=ON defines ISA_TEST_BUILD)\n", knob);
+	skip();
+#endif
+}
+
 const char *
 h_last_line(const char *s)
 {

@@ -99,6 +99,16 @@ void h_write_file(const char *path, const char *text, int mode);
 /* The last non-empty line of s, in a static buffer. */
 const char *h_last_line(const char *s);
 
+/*
+ * Skip the calling test (cmocka's skip, the reason printed) unless isad
+ * reads its test knobs: the environment variables (knob names the one the
+ * test needs, e.g. "ISAD_TEST_NOW") that only a test build of isad reads
+ * (ISA_TEST_BUILD, defined by sanitizer builds: cmake -DISA_SANITIZE=ON).
+ * The harness is built with the same definitions as isad.  Call it before
+ * the test makes anything it would leave behind.
+ */
+void h_need_test_build(const char *knob);
+
 /* Stop isad if running (SIGKILL after a grace period) and remove the dir. */
 void h_free(harness_t *h);
 

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "proto/envelope.h"
+#include "proto/sha256.h"
 #include "raw.h"
 
 #define RAW_REPLY_MAX (8 << 20)	/* more than any reply isad may send */
@@ -132,4 +133,61 @@ raw_call(raw_t *r, const Isa__Envelope *req, const void *data, size_t len)
 	e = raw_recv(r, 20000);
 	assert_non_null(e);
 	return e;
+}
+
+void
+raw_upload_begin(raw_t *r, uint64_t size, uint8_t *transfer)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
+	Isa__PutBegin pb = ISA__PUT_BEGIN__INIT;
+	Isa__DocMeta m = ISA__DOC_META__INIT;
+	char *to[] = { "agency:ctpse" };
+
+	m.title = "raw";
+	m.classification = "OFFICIAL";
+	m.to = to;
+	m.n_to = 1;
+	pb.meta = &m;
+	pb.size = size;
+	req.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN;
+	req.put_begin = &pb;
+	resp = raw_call(r, &req, NULL, 0);
+	assert_int_equal(resp->status, ISA__STATUS__OK);
+	assert_int_equal(resp->put_begin_reply->transfer.len, 16);
+	memcpy(transfer, resp->put_begin_reply->transfer.data, 16);
+	isa__envelope__free_unpacked(resp, NULL);
+}
+
+Isa__Status
+raw_upload_chunk(raw_t *r, const uint8_t *transfer, uint64_t index,
+    const void *data, size_t len)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
+	Isa__PutChunk pc = ISA__PUT_CHUNK__INIT;
+	Isa__Status st;
+
+	pc.transfer.data = (uint8_t *)transfer;
+	pc.transfer.len = 16;
+	pc.index = index;
+	req.body_case = ISA__ENVELOPE__BODY_PUT_CHUNK;
+	req.put_chunk = &pc;
+	resp = raw_call(r, &req, data, len);
+	st = resp->status;
+	isa__envelope__free_unpacked(resp, NULL);
+	return st;
+}
+
+Isa__Envelope *
+raw_upload_end(raw_t *r, const uint8_t *transfer, const uint8_t *sha)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT;
+	Isa__PutEnd pe = ISA__PUT_END__INIT;
+
+	pe.transfer.data = (uint8_t *)transfer;
+	pe.transfer.len = 16;
+	pe.sha256.data = (uint8_t *)sha;
+	pe.sha256.len = SHA256_LEN;
+	req.body_case = ISA__ENVELOPE__BODY_PUT_END;
+	req.put_end = &pe;
+	return raw_call(r, &req, NULL, 0);
 }

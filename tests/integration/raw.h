@@ -46,4 +46,17 @@ void raw_send_get_chunk(raw_t *r, const uint8_t *transfer, uint64_t index);
 Isa__Envelope *raw_call(raw_t *r, const Isa__Envelope *req, const void *data,
     size_t len);
 
+/* Begin an upload of size bytes (title "raw", OFFICIAL, to agency:ctpse);
+ * fails the test unless OK.  The transfer id (16 bytes) into transfer. */
+void raw_upload_begin(raw_t *r, uint64_t size, uint8_t *transfer);
+
+/* Send chunk index (len bytes of data) of upload transfer; its status. */
+Isa__Status raw_upload_chunk(raw_t *r, const uint8_t *transfer,
+    uint64_t index, const void *data, size_t len);
+
+/* End upload transfer with the whole file's SHA-256 (32 bytes); the reply
+ * (free with isa__envelope__free_unpacked). */
+Isa__Envelope *raw_upload_end(raw_t *r, const uint8_t *transfer,
+    const uint8_t *sha);
+
 #endif

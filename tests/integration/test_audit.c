@@ -456,6 +456,7 @@ fails_closed(harness_t *h)
 static void
 test_fail_closed(void **state)
 {
+	h_need_test_build("ISAD_TEST_AUDIT_FAULT");
 	fails_closed(*state);
 }
 
@@ -463,6 +464,7 @@ test_fail_closed(void **state)
 static void
 test_failed_commit_fails_closed(void **state)
 {
+	h_need_test_build("ISAD_TEST_COMMIT_FAULT");
 	fails_closed(*state);
 }
 
@@ -479,6 +481,7 @@ test_store_panic_restarts(void **state)
 	char id[32], fault[512];
 	h_result_t r;
 
+	h_need_test_build("ISAD_TEST_COMMIT_FAULT");
 	secret_then_fault(h, id, "panic", fault);
 	r = h_isa(h, "ctp-analyst", ARGS("get", id));
 	assert_int_equal(r.status, 5);
@@ -499,6 +502,7 @@ test_store_panic_unasked(void **state)
 	harness_t *h = *state;
 	char fault[512];
 
+	h_need_test_build("ISAD_TEST_COMMIT_FAULT");
 	snprintf(fault, sizeof(fault), "%s/fault", h_dir(h));
 	h_write_file(fault, "panic", 0644);
 	assert_int_equal(kill(h_isad_pid(h), SIGHUP), 0);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <zmq.h>
 
+#include "docs_util.h"
 #include "harness.h"
 #include "proto/envelope.h"
 
@@ -87,14 +88,76 @@ test_whoami_json(void **state)
 	h_result_free(&r);
 }
 
+/* `isa ARGS...` as user: its exit status (its output dropped). */
+static int
+isa_status(harness_t *h, const char *user, const char *const *args)
+{
+	h_result_t r = h_isa(h, user, args);
+	int status = r.status;
+
+	h_result_free(&r);
+	return status;
+}
+
+/*
+ * An SC clearance past its expiry date counts as NONE, as whoami says and
+ * as isad decides: expired-lead (police, SC, expired) is allowed and
+ * refused exactly what police-none (police, NONE) is, where police-lead
+ * (police, SC, current) is allowed more.
+ */
 static void
 test_expired_clearance_counts_as_none(void **state)
 {
-	h_result_t r = h_isa(*state, "expired-lead", whoami);
+	harness_t *h = *state;
+	h_result_t r = h_isa(h, "expired-lead", whoami);
+	char in[512], open_id[32], os_id[32];
+	const char *const *probes[7];
+	int want[7], n = 0;
 
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out,
 	    "clearance:  SC (expired 2020-01-31: counts as NONE)"));
+	h_result_free(&r);
+
+	h_user(h, "police-none", "police", "NONE", NULL);
+	h_user(h, "police-lead", "police", "SC", NULL);
+	h_write_policy(h);
+	h_reload(h);
+	snprintf(in, sizeof(in), "%s/for-police", h_dir(h));
+	du_make_file(in, 2000, 7);
+	assert_int_equal(du_put(h, "ctp-analyst", in, "Open", "OFFICIAL",
+	    "agency:police", NULL, open_id, NULL), 0);
+	assert_int_equal(du_put(h, "ctp-analyst", in, "Sensitive",
+	    "OFFICIAL-SENSITIVE", "agency:police", NULL, os_id, NULL), 0);
+
+	/* What NONE may do, and what it may not (4: denied). */
+	probes[n] = ARGS("get", open_id, "-o", "-"), want[n++] = 0;
+	probes[n] = ARGS("info", open_id), want[n++] = 0;
+	probes[n] = ARGS("get", os_id, "-o", "-"), want[n++] = 4;
+	probes[n] = ARGS("info", os_id), want[n++] = 4;
+	probes[n] = ARGS("put", in, "--title", "Mine", "--class",
+	    "OFFICIAL-SENSITIVE", "--to", "agency:police"), want[n++] = 4;
+	for (int i = 0; i < n; i++) {
+		int none = isa_status(h, "police-none", probes[i]);
+		int expired = isa_status(h, "expired-lead", probes[i]);
+
+		if (none != want[i] || expired != none)
+			fail_msg("%s %s: NONE exit %d, expired SC exit %d, "
+			    "want %d for both", probes[i][0], probes[i][1],
+			    none, expired, want[i]);
+	}
+	/* A current SC is allowed what the expired one is not. */
+	assert_int_equal(isa_status(h, "police-lead",
+	    ARGS("get", os_id, "-o", "-")), 0);
+	/* ls lists what NONE may read, and no more. */
+	r = h_isa(h, "expired-lead", ARGS("ls"));
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, open_id));
+	assert_null(strstr(r.out, os_id));
+	h_result_free(&r);
+	r = h_isa(h, "expired-lead", ARGS("get", os_id, "-o", "-"));
+	assert_non_null(strstr(r.err, "clearance"));
+	assert_null(strstr(r.out, "Sensitive"));
 	h_result_free(&r);
 }
 

@@ -403,6 +403,7 @@ test_retention(void **state)
 	char in[512], id[32], keep[32], before[256], after[256];
 	h_result_t r;
 
+	h_need_test_build("ISAD_TEST_NOW");
 	snprintf(in, sizeof(in), "%s/kept", h_dir(h));
 	du_make_file(in, 3000, 78);
 	assert_int_equal(du_put(h, "ctp-analyst", in, "Kept", "OFFICIAL",

@@ -249,38 +249,6 @@ test_get_to_terminal_escaped(void **state)
 	h_result_free(&r);
 }
 
-/* A chunk request naming a transfer that is not the caller's (or no
- * longer exists) is refused as not found, and is a request of its own in
- * the audit log: probing for others' transfer ids leaves a trace. */
-static void
-test_foreign_transfer_recorded(void **state)
-{
-	harness_t *h = *state;
-	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
-	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
-	uint8_t t[16];
-	raw_t r = raw_open(h, "police-lead");
-	h_result_t a;
-
-	memset(t, 0x5a, sizeof(t));
-	gc.transfer.data = t;
-	gc.transfer.len = sizeof(t);
-	gc.index = 3;
-	req.request_id = 4242;
-	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
-	req.get_chunk = &gc;
-	resp = raw_call(&r, &req, NULL, 0);
-	raw_close(&r);
-	assert_int_equal(resp->status, ISA__STATUS__NOT_FOUND);
-	isa__envelope__free_unpacked(resp, NULL);
-	a = h_isa(h, "board-auditor", ARGS("audit", "--user", "police-lead",
-	    "--json"));
-	assert_int_equal(a.status, 0);
-	assert_non_null(strstr(a.out, "\"reason\":\"no_transfer\""));
-	assert_non_null(strstr(a.out, "\"request\":4242"));
-	h_result_free(&a);
-}
-
 int
 main(void)
 {
@@ -288,7 +256,6 @@ main(void)
 		cmocka_unit_test(test_ls_more_ignores_others),
 		cmocka_unit_test(test_embargo_announced_when_lifted),
 		cmocka_unit_test(test_get_to_terminal_escaped),
-		cmocka_unit_test(test_foreign_transfer_recorded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
