@@ -6,6 +6,7 @@
 
 #include "daemon/keys/crypto.h"
 #include "daemon/ctx/job.h"
+#include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "daemon/docs/transfer.h"
 #include "daemon/serve/worker.h"
@@ -114,7 +115,7 @@ store_txn_t *doc_read_begin(worker_ctx_t *w, job_t *j);
 
 /* A stored document, decoded, with its view for the decision. */
 typedef struct {
-	Isa__StoredDoc *rec;		/* NULL: no such document (dummy view) */
+	Isad__StoredDoc *rec;		/* NULL: no such document (dummy view) */
 	policy_doc_t view;
 	char idtext[DOCID_TEXT_LEN + 1];
 	const char *marking;		/* the dummy of a document the subject

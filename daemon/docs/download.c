@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/docs/docs.h"
+#include "daemon/store/records.h"
 
 #define LIST_PAGE 200		/* documents per ls reply, at most */
 /*
@@ -179,10 +179,10 @@ static bool
 read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 {
 	download_t *dl = x->data;
-	uint8_t key[DOCID_LEN + 8];
 	char idtext[DOCID_TEXT_LEN + 1];
-	const void *val, *rv;
-	size_t len, rl;
+	Isad__StoredDoc *r;
+	const void *val;
+	size_t len;
 	store_txn_t *t;
 	int rc;
 
@@ -190,15 +190,10 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 	if ((t = doc_read_begin(w, j)) == NULL)
 		return false;
 	/* A recall cuts every reader off at once, mid-transfer too. */
-	rc = store_get(t, STORE_DOCS, x->doc, DOCID_LEN, &rv, &rl);
-	if (rc == 0) {
-		Isa__StoredDoc *r = isa__stored_doc__unpack(NULL, rl, rv);
-
-		if (r == NULL || strcmp(r->state, "active") != 0)
-			rc = ISA_ERR_NOTFOUND;
-		if (r != NULL)
-			isa__stored_doc__free_unpacked(r, NULL);
-	}
+	if ((rc = records_doc_get(t, x->doc, &r)) == ISA_ERR_PARSE ||
+	    (rc == 0 && records_doc_state(r) != DOC_ACTIVE))
+		rc = ISA_ERR_NOTFOUND;
+	records_doc_free(r);
 	if (rc != 0) {
 		store_txn_abort(t);
 		transfers_drop(w->transfers, x);
@@ -206,9 +201,7 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 		    "destroyed during the transfer", idtext);
 		return false;
 	}
-	memcpy(key, x->doc, DOCID_LEN);
-	be64_put(key + DOCID_LEN, index);
-	rc = store_get(t, STORE_CHUNKS, key, sizeof(key), &val, &len);
+	rc = records_chunk_get(t, x->doc, index, &val, &len);
 	if (rc == 0 && len >= CRYPTO_TAG_LEN) {
 		uint8_t *out;
 
@@ -480,17 +473,19 @@ sweep_one(void *arg, const void *key, size_t klen, const void *val,
     size_t vlen)
 {
 	sweep_t *sw = arg;
+	uint8_t id[DOCID_LEN];
+	uint64_t index;
 	const void *v;
 	size_t l;
 
 	(void)val;
 	(void)vlen;
-	if (klen < DOCID_LEN ||
-	    (sw->have_last && memcmp(key, sw->last, DOCID_LEN) == 0))
+	if (records_chunk_key_parse(key, klen, id, &index) != 0 ||
+	    (sw->have_last && memcmp(id, sw->last, DOCID_LEN) == 0))
 		return 0;
-	memcpy(sw->last, key, DOCID_LEN);
+	memcpy(sw->last, id, DOCID_LEN);
 	sw->have_last = true;
-	if (store_get(sw->t, STORE_DOCS, key, DOCID_LEN, &v, &l) == 0)
+	if (store_get(sw->t, STORE_DOCS, id, DOCID_LEN, &v, &l) == 0)
 		return 0;
 	if (sw->n == sw->cap) {
 		size_t cap = sw->cap ? sw->cap * 2 : 16;
@@ -501,7 +496,7 @@ sweep_one(void *arg, const void *key, size_t klen, const void *val,
 		sw->orphans = p;
 		sw->cap = cap;
 	}
-	memcpy(sw->orphans[sw->n++], key, DOCID_LEN);
+	memcpy(sw->orphans[sw->n++], id, DOCID_LEN);
 	return 0;
 }
 
@@ -515,8 +510,7 @@ docs_sweep_orphans(store_t *s)
 		return rc;
 	rc = store_iter(sw.t, STORE_CHUNKS, NULL, 0, sweep_one, &sw);
 	for (size_t i = 0; rc == 0 && i < sw.n; i++)
-		rc = store_del_prefix(sw.t, STORE_CHUNKS, sw.orphans[i],
-		    DOCID_LEN);
+		rc = records_chunk_del_all(sw.t, sw.orphans[i]);
 	free(sw.orphans);
 	if (rc != 0) {
 		store_txn_abort(sw.t);

@@ -14,11 +14,11 @@
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
 #include "daemon/store/datadir.h"
+#include "daemon/store/records.h"
 #include "daemon/keys/kekref.h"
 #include "daemon/keys/passphrase.h"
 #include "daemon/docs/rekey.h"
 #include "proto/docid.h"
-#include "proto/isa.pb-c.h"
 
 static char *
 new_path(const isad_config_t *cfg)
@@ -60,7 +60,7 @@ meta_kek_id(store_t *s, uint8_t id[CRYPTO_KEK_ID_LEN], bool *have)
 	*have = false;
 	if ((rc = store_txn_begin(s, false, &t)) != 0)
 		return rc;
-	rc = store_get(t, STORE_META, "kek_id", 6, &v, &l);
+	rc = records_meta_get(t, RECORDS_META_KEK_ID, &v, &l);
 	if (rc == 0 && l == CRYPTO_KEK_ID_LEN) {
 		memcpy(id, v, l);
 		*have = true;
@@ -94,7 +94,7 @@ rekey_check(const isad_config_t *cfg, store_t *s, crypto_kek_t **kek,
 	crypto_kek_id(*kek, have);
 	if (!recorded) {	/* first start: record which key wraps */
 		if ((rc = store_txn_begin(s, true, &t)) == 0 &&
-		    (rc = store_put(t, STORE_META, "kek_id", 6, have,
+		    (rc = records_meta_put(t, RECORDS_META_KEK_ID, have,
 		    sizeof(have))) == 0)
 			rc = store_txn_commit(t);
 		else
@@ -176,46 +176,30 @@ rewrap_all(store_txn_t *t, const crypto_kek_t *old, const crypto_kek_t *next,
 	crypto_kek_id(next, id);
 	rc = store_iter(t, STORE_DOCS, NULL, 0, collect, &c);
 	for (size_t i = 0; rc == 0 && i < c.n; i++) {
-		Isa__StoredDoc *d;
-		const void *v;
-		size_t l;
-		uint8_t *buf;
+		Isad__StoredDoc *d;
 
-		if ((rc = store_get(t, STORE_DOCS, c.ids[i], DOCID_LEN, &v, &l))
-		    != 0)
+		if ((rc = records_doc_get(t, c.ids[i], &d)) != 0)
 			break;
-		if ((d = isa__stored_doc__unpack(NULL, l, v)) == NULL) {
-			rc = ISA_ERR_PARSE;
-			break;
-		}
 		if (d->wrapped_dek.len == CRYPTO_WRAPPED_LEN) {
 			if ((rc = crypto_dek_rewrap(old, next,
 			    d->wrapped_dek.data, wrapped)) != 0) {
-				isa__stored_doc__free_unpacked(d, NULL);
+				records_doc_free(d);
 				break;
 			}
 			memcpy(d->wrapped_dek.data, wrapped, sizeof(wrapped));
 			if (d->kek_id.len == CRYPTO_KEK_ID_LEN)
 				memcpy(d->kek_id.data, id, sizeof(id));
-			l = isa__stored_doc__get_packed_size(d);
-			if ((buf = malloc(l)) == NULL)
-				rc = ISA_ERR_NOMEM;
-			else {
-				isa__stored_doc__pack(d, buf);
-				rc = store_put(t, STORE_DOCS, c.ids[i],
-				    DOCID_LEN, buf, l);
-				free(buf);
+			if ((rc = records_doc_put(t, c.ids[i], d)) == 0)
 				(*count)++;
-			}
 		}
-		isa__stored_doc__free_unpacked(d, NULL);
+		records_doc_free(d);
 	}
 	free(c.ids);
 	isa_wipe(wrapped, sizeof(wrapped));
 	if (rc == 0)
-		rc = store_put(t, STORE_META, "kek_id", 6, id, sizeof(id));
+		rc = records_meta_put(t, RECORDS_META_KEK_ID, id, sizeof(id));
 	if (rc == 0)	/* destroyed documents' old wraps are now useless */
-		rc = store_del(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE));
+		rc = records_meta_del(t, RECORDS_META_REKEY_DUE);
 	if (rc == 0) {
 		/* The key rotation is on the record, with the change. */
 		audit_entry_t e = { .action = "rekey", .decision = "permit",
@@ -329,8 +313,7 @@ rekey_due(store_t *s)
 
 	if (store_txn_begin(s, false, &t) != 0)
 		return false;
-	due = store_get(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE), &v, &l) ==
-	    0;
+	due = records_meta_get(t, RECORDS_META_REKEY_DUE, &v, &l) == 0;
 	store_txn_abort(t);
 	return due;
 }

@@ -11,6 +11,7 @@
 #include "daemon/audit/audit.h"
 #include "daemon/ctx/current.h"
 #include "daemon/store/docindex.h"
+#include "daemon/store/records.h"
 #include "daemon/docs/docs.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/rekey.h"
@@ -55,10 +56,10 @@ typedef struct {
 /* Whether r was uploaded under an embargo its readers have not yet been
  * told has lifted (an upload told them at once when it had none). */
 static bool
-embargo_pending(const Isa__StoredDoc *r)
+embargo_pending(const Isad__StoredDoc *r)
 {
 	return r->embargo_until > r->created && !r->embargo_announced &&
-	    strcmp(r->state, "active") == 0;
+	    records_doc_state(r) == DOC_ACTIVE;
 }
 
 /* Which documents are due: collected first, changed after. */
@@ -67,18 +68,18 @@ find_due(void *arg, const void *key, size_t klen, const void *val,
     size_t vlen)
 {
 	due_t *d = arg;
-	Isa__StoredDoc *r;
+	Isad__StoredDoc *r;
 	unsigned due = 0;
 
 	if (klen != DOCID_LEN || d->n == DUE_MAX)
 		return d->n == DUE_MAX;
-	if ((r = isa__stored_doc__unpack(NULL, vlen, val)) == NULL)
+	if (records_doc_decode(val, vlen, &r) != 0)
 		return 0;
-	if (strcmp(r->state, "destroyed") != 0 &&
+	if (records_doc_state(r) != DOC_DESTROYED &&
 	    r->destroy_after[0] != '\0' &&
 	    strcmp(d->today, r->destroy_after) > 0)
 		due |= DUE_DESTROY;
-	else if (strcmp(r->state, "active") == 0) {
+	else if (records_doc_state(r) == DOC_ACTIVE) {
 		if (!r->review_reminded && r->review_by[0] != '\0' &&
 		    strcmp(d->today, r->review_by) >= 0)
 			due |= DUE_REVIEW;
@@ -93,7 +94,7 @@ find_due(void *arg, const void *key, size_t klen, const void *val,
 		memcpy(d->ids[d->n], key, DOCID_LEN);
 		d->due[d->n++] = due;
 	}
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return 0;
 }
 
@@ -112,7 +113,7 @@ sweeper_news_take(void)
 
 /* Crypto-shred one document: its key, sealed fields and chunks go. */
 static int
-destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
+destroy(store_txn_t *t, Isad__StoredDoc *r, int64_t now)
 {
 	static const ProtobufCBinaryData none = { 0, NULL };
 	char idtext[DOCID_TEXT_LEN + 1];
@@ -120,8 +121,7 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 	int rc;
 
 	docid_format(r->id.data, idtext);
-	if ((rc = store_del_prefix(t, STORE_CHUNKS, r->id.data, DOCID_LEN))
-	    != 0)
+	if ((rc = records_chunk_del_all(t, r->id.data)) != 0)
 		return rc;
 	if ((rc = docindex_drop_content(t, r)) != 0)
 		return rc;
@@ -133,10 +133,9 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 	e.reason = "destroy_after";
 	e.sha256 = r->sha256.len == 32 ? r->sha256.data : NULL;
 	if ((rc = audit_append(t, &e, timefmt_now_ms(), NULL)) != 0 ||
-	    (rc = store_put(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE), "",
-	    0)) != 0)
+	    (rc = records_meta_put(t, RECORDS_META_REKEY_DUE, "", 0)) != 0)
 		return rc;
-	r->state = (char *)"destroyed";
+	records_doc_set_state(r, DOC_DESTROYED);
 	r->destroyed = now;
 	r->wrapped_dek = none;
 	r->title_sealed = none;
@@ -150,7 +149,7 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 
 /* One review reminder to whoever decides for the document. */
 static int
-remind(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
+remind(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const void *val,
     size_t vlen, int64_t now)
 {
 	inbox_entry_t e = { 0 };
@@ -175,7 +174,7 @@ remind(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
  * how many were told, or ISA_ERR_*.
  */
 static int
-announce(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
+announce(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const void *val,
     size_t vlen, int64_t now)
 {
 	char idtext[DOCID_TEXT_LEN + 1];
@@ -216,20 +215,19 @@ static int
 sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
     int64_t now)
 {
-	Isa__StoredDoc *r;
+	Isad__StoredDoc *r;
 	const void *val;
-	uint8_t *buf;
 	size_t len;
 	int rc;
 
 	if ((rc = store_get(t, STORE_DOCS, id, DOCID_LEN, &val, &len)) != 0)
 		return rc;
-	if ((r = isa__stored_doc__unpack(NULL, len, val)) == NULL)
-		return ISA_ERR_PARSE;
+	if ((rc = records_doc_decode(val, len, &r)) != 0)
+		return rc;
 	/* The unpacked record owns its fields: destroy() swaps in empty
 	 * ones, so pack, then let free_unpacked see its own again. */
 	{
-		Isa__StoredDoc keep = *r;
+		Isad__StoredDoc keep = *r;
 
 		if (due & DUE_DESTROY)
 			rc = destroy(t, r, now);
@@ -240,20 +238,11 @@ sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
 			if (rc == 0 && (due & DUE_REVIEW))
 				rc = remind(t, j, r, val, len, now);
 		}
-		if (rc == 0) {
-			len = isa__stored_doc__get_packed_size(r);
-			if ((buf = malloc(len)) == NULL)
-				rc = ISA_ERR_NOMEM;
-			else {
-				isa__stored_doc__pack(r, buf);
-				rc = store_put(t, STORE_DOCS, id, DOCID_LEN,
-				    buf, len);
-				free(buf);
-			}
-		}
+		if (rc == 0)
+			rc = records_doc_put(t, id, r);
 		*r = keep;
 	}
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return rc;
 }
 
