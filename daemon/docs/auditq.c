@@ -46,16 +46,12 @@ field_ok(const char *want, const char *have)
 }
 
 static int
-walk_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+walk_one(void *arg, uint64_t seq, const void *val, size_t vlen)
 {
 	walk_t *w = arg;
 	const Isa__AuditQuery *q = w->q;
-	uint64_t seq = 0;
 	bool keep = true;
 
-	if (records_audit_key_parse(key, klen, &seq) != 0)
-		return 0;
 	if (q->upto > 0 && seq >= q->upto)
 		return 1;
 	/* A page always carries at least one record, however large (an old
@@ -96,7 +92,6 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 {
 	const Isa__AuditQuery *q = j->req->audit_query;
 	walk_t w = { j, q, INT64_MIN, INT64_MAX, NULL, AUDIT_PAGE, 0, 0 };
-	uint8_t start[RECORDS_AUDIT_KEY_LEN];
 	store_txn_t *t = NULL;
 	int rc;
 
@@ -124,10 +119,8 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 	w.rep = job_alloc(j, sizeof(*w.rep));
 	isa__audit_records__init(w.rep);
 	w.rep->records = job_alloc(j, sizeof(*w.rep->records) * w.cap);
-	records_audit_key(start, q->after);
 	if ((rc = store_txn_begin(wc->env->store, false, &t)) == 0) {
-		rc = store_iter(t, STORE_AUDIT, start, sizeof(start), walk_one,
-		    &w);
+		rc = records_audit_each(t, q->after, walk_one, &w);
 		store_txn_abort(t);
 	}
 	if (rc < 0) {

@@ -373,8 +373,7 @@ typedef struct {
 } list_walk_t;
 
 static int
-list_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	list_walk_t *lw = arg;
 	job_t *j = lw->j;
@@ -383,8 +382,6 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 	Isa__DocMeta *m;
 	doc_t d;
 
-	if (klen != DOCID_LEN)
-		return 0;
 	if (lw->after != NULL && memcmp(key, lw->after, DOCID_LEN) == 0)
 		return 0;	/* the page starts after it */
 	if (doc_from_bytes(j, val, vlen, &d) != 0)
@@ -447,8 +444,7 @@ docs_list(worker_ctx_t *w, job_t *j)
 	lw.rep->docs = job_alloc(j, sizeof(*lw.rep->docs) * lw.cap);
 	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
-	rc = store_iter(t, STORE_DOCS, lw.after, lw.after ? DOCID_LEN : 0,
-	    list_one, &lw);
+	rc = records_doc_each(t, lw.after, list_one, &lw);
 	store_txn_abort(t);
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
@@ -469,23 +465,16 @@ typedef struct {
 } sweep_t;
 
 static int
-sweep_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+sweep_one(void *arg, const uint8_t id[DOCID_LEN], uint64_t index)
 {
 	sweep_t *sw = arg;
-	uint8_t id[DOCID_LEN];
-	uint64_t index;
-	const void *v;
-	size_t l;
 
-	(void)val;
-	(void)vlen;
-	if (records_chunk_key_parse(key, klen, id, &index) != 0 ||
-	    (sw->have_last && memcmp(id, sw->last, DOCID_LEN) == 0))
+	(void)index;
+	if (sw->have_last && memcmp(id, sw->last, DOCID_LEN) == 0)
 		return 0;
 	memcpy(sw->last, id, DOCID_LEN);
 	sw->have_last = true;
-	if (store_get(sw->t, STORE_DOCS, id, DOCID_LEN, &v, &l) == 0)
+	if (records_doc_has(sw->t, id) == 0)
 		return 0;
 	if (sw->n == sw->cap) {
 		size_t cap = sw->cap ? sw->cap * 2 : 16;
@@ -508,7 +497,7 @@ docs_sweep_orphans(store_t *s)
 
 	if ((rc = store_txn_begin(s, true, &sw.t)) != 0)
 		return rc;
-	rc = store_iter(sw.t, STORE_CHUNKS, NULL, 0, sweep_one, &sw);
+	rc = records_chunk_each(sw.t, sweep_one, &sw);
 	for (size_t i = 0; rc == 0 && i < sw.n; i++)
 		rc = records_chunk_del_all(sw.t, sw.orphans[i]);
 	free(sw.orphans);

@@ -245,17 +245,13 @@ entry_doc(reader_t *r, const Isad__StoredInbox *s, Isa__InboxEntry *e)
 }
 
 static int
-read_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+read_one(void *arg, uint64_t seq, const void *val, size_t vlen)
 {
 	reader_t *r = arg;
 	job_t *j = r->j;
 	Isad__StoredInbox *s;
 	Isa__InboxEntry *e;
-	uint64_t seq;
 
-	if (records_inbox_key_parse(key, klen, r->user, &seq) != 0)
-		return 1;	/* past this user's entries */
 	if (r->rep->n_entries == r->cap)
 		return 1;	/* a page: the next one starts here */
 	r->last = seq;
@@ -288,9 +284,7 @@ void
 inbox_query(worker_ctx_t *w, job_t *j)
 {
 	const Isa__InboxQuery *q = j->req->inbox;
-	uint8_t start[RECORDS_INBOX_KEY_MAX];
 	reader_t r = { 0 };
-	size_t slen;
 	int rc;
 
 	j->a_reason = "ok";
@@ -311,8 +305,7 @@ inbox_query(worker_ctx_t *w, job_t *j)
 	r.rep = job_alloc(j, sizeof(*r.rep));
 	isa__inbox_reply__init(r.rep);
 	r.rep->entries = job_alloc(j, sizeof(*r.rep->entries) * PAGE);
-	slen = records_inbox_key(start, j->user, q->after + 1);
-	rc = store_iter(r.t, STORE_INBOX, start, slen, read_one, &r);
+	rc = records_inbox_each(r.t, j->user, q->after + 1, read_one, &r);
 	store_txn_abort(r.t);
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "

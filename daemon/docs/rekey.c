@@ -142,14 +142,12 @@ out:
 
 /* Collect the ids of every document. */
 static int
-collect(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+collect(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	struct { uint8_t (*ids)[DOCID_LEN]; size_t n, cap; } *c = arg;
 
 	(void)val;
 	(void)vlen;
-	if (klen != DOCID_LEN)
-		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 64;
 		void *p = realloc(c->ids, cap * DOCID_LEN);
@@ -174,7 +172,7 @@ rewrap_all(store_txn_t *t, const crypto_kek_t *old, const crypto_kek_t *next,
 
 	*count = 0;
 	crypto_kek_id(next, id);
-	rc = store_iter(t, STORE_DOCS, NULL, 0, collect, &c);
+	rc = records_doc_each(t, NULL, collect, &c);
 	for (size_t i = 0; rc == 0 && i < c.n; i++) {
 		Isad__StoredDoc *d;
 

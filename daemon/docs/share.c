@@ -657,8 +657,7 @@ typedef struct {
 } lister_t;
 
 static int
-list_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	lister_t *l = arg;
 	job_t *j = l->j;
@@ -672,8 +671,8 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 
 	(void)val;
 	(void)vlen;
-	if (klen != DOCID_LEN || l->rep->n_requests == l->cap)
-		return l->rep->n_requests == l->cap;
+	if (l->rep->n_requests == l->cap)
+		return 1;
 	docid_format(key, idtext);
 	if (request_open(j, l->t, idtext, &q, &d, &rq, canon, NULL) != 0)
 		return 0;
@@ -721,7 +720,7 @@ share_requests(worker_ctx_t *w, job_t *j)
 	l.rep = job_alloc(j, sizeof(*l.rep));
 	isa__requests_reply__init(l.rep);
 	l.rep->requests = job_alloc(j, sizeof(*l.rep->requests) * l.cap);
-	rc = store_iter(l.t, STORE_REQUESTS, NULL, 0, list_one, &l);
+	rc = records_request_each(l.t, list_one, &l);
 	store_txn_abort(l.t);
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "

@@ -64,15 +64,14 @@ embargo_pending(const Isad__StoredDoc *r)
 
 /* Which documents are due: collected first, changed after. */
 static int
-find_due(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+find_due(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	due_t *d = arg;
 	Isad__StoredDoc *r;
 	unsigned due = 0;
 
-	if (klen != DOCID_LEN || d->n == DUE_MAX)
-		return d->n == DUE_MAX;
+	if (d->n == DUE_MAX)
+		return 1;
 	if (records_doc_decode(val, vlen, &r) != 0)
 		return 0;
 	if (records_doc_state(r) != DOC_DESTROYED &&
@@ -149,14 +148,14 @@ destroy(store_txn_t *t, Isad__StoredDoc *r, int64_t now)
 
 /* One review reminder to whoever decides for the document. */
 static int
-remind(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const void *val,
-    size_t vlen, int64_t now)
+remind(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const uint8_t *id,
+    int64_t now)
 {
 	inbox_entry_t e = { 0 };
 	doc_t d;
 	int rc;
 
-	if ((rc = doc_from_bytes(j, val, vlen, &d)) != 0)
+	if ((rc = doc_load(j, t, id, &d)) != 0)
 		return rc;
 	e.kind = INBOX_REVIEW;
 	e.doc = r->id.data;
@@ -174,8 +173,8 @@ remind(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const void *val,
  * how many were told, or ISA_ERR_*.
  */
 static int
-announce(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const void *val,
-    size_t vlen, int64_t now)
+announce(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const uint8_t *id,
+    int64_t now)
 {
 	char idtext[DOCID_TEXT_LEN + 1];
 	inbox_entry_t e = { 0 };
@@ -183,7 +182,7 @@ announce(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const void *val,
 	doc_t d;
 	int rc;
 
-	if ((rc = doc_from_bytes(j, val, vlen, &d)) != 0)
+	if ((rc = doc_load(j, t, id, &d)) != 0)
 		return rc;
 	docid_format(r->id.data, idtext);
 	e.kind = INBOX_NEW;
@@ -216,13 +215,9 @@ sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
     int64_t now)
 {
 	Isad__StoredDoc *r;
-	const void *val;
-	size_t len;
 	int rc;
 
-	if ((rc = store_get(t, STORE_DOCS, id, DOCID_LEN, &val, &len)) != 0)
-		return rc;
-	if ((rc = records_doc_decode(val, len, &r)) != 0)
+	if ((rc = records_doc_get(t, id, &r)) != 0)
 		return rc;
 	/* The unpacked record owns its fields: destroy() swaps in empty
 	 * ones, so pack, then let free_unpacked see its own again. */
@@ -234,9 +229,9 @@ sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
 		else {
 			rc = 0;
 			if (due & DUE_ANNOUNCE)
-				rc = announce(t, j, r, val, len, now);
+				rc = announce(t, j, r, id, now);
 			if (rc == 0 && (due & DUE_REVIEW))
-				rc = remind(t, j, r, val, len, now);
+				rc = remind(t, j, r, id, now);
 		}
 		if (rc == 0)
 			rc = records_doc_put(t, id, r);
@@ -283,7 +278,7 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	}
 	if ((rc = store_txn_begin(s, true, &t)) != 0)
 		goto out;
-	if ((rc = store_iter(t, STORE_DOCS, NULL, 0, find_due, &d)) < 0)
+	if ((rc = records_doc_each(t, NULL, find_due, &d)) < 0)
 		goto out;
 	rc = 0;
 	/* A full walk (not cut short at DUE_MAX) knows every pending

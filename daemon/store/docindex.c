@@ -264,16 +264,13 @@ docindex_request_marks(job_t *j, store_txn_t *t, const uint8_t id[DOCID_LEN],
 /* ---- Upgrading a schema-1 store (store_upgrade) ---- */
 
 static int
-upgrade_doc(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+upgrade_doc(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	store_txn_t *t = arg;
 	Isad__StoredDoc *r;
 	int rc;
 
 	(void)key;
-	if (klen != DOCID_LEN)
-		return 0;
 	if (records_doc_decode(val, vlen, &r) != 0) {
 		log_warnx("a stored document record is damaged: not indexed");
 		return 0;
@@ -284,7 +281,7 @@ upgrade_doc(void *arg, const void *key, size_t klen, const void *val,
 }
 
 static int
-upgrade_request(void *arg, const void *key, size_t klen, const void *val,
+upgrade_request(void *arg, const uint8_t *key, const void *val,
     size_t vlen)
 {
 	store_txn_t *t = arg;
@@ -293,8 +290,7 @@ upgrade_request(void *arg, const void *key, size_t klen, const void *val,
 	int rc = 0;
 
 	(void)key;
-	if (klen != DOCID_LEN ||
-	    records_request_decode(val, vlen, &q) != 0)
+	if (records_request_decode(val, vlen, &q) != 0)
 		return 0;
 	if (q->id.len == DOCID_LEN && q->doc.len == DOCID_LEN &&
 	    records_doc_get(t, q->doc.data, &r) == 0)
@@ -315,8 +311,8 @@ store_upgrade(store_txn_t *t, uint32_t from)
 	 * the records, every document not destroyed counts again. */
 	log_info("upgrading the store: indexing its documents and requests");
 	if ((rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0 ||
-	    (rc = store_iter(t, STORE_DOCS, NULL, 0, upgrade_doc, t)) != 0)
+	    (rc = records_doc_each(t, NULL, upgrade_doc, t)) != 0)
 		return rc < 0 ? rc : ISA_ERR_IO;
-	rc = store_iter(t, STORE_REQUESTS, NULL, 0, upgrade_request, t);
+	rc = records_request_each(t, upgrade_request, t);
 	return rc <= 0 ? rc : ISA_ERR_IO;
 }

@@ -97,7 +97,8 @@ records_doc_get(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_get(t, STORE_DOCS, id, RECORDS_ID_LEN, &val, &len)) != 0)
+	if ((rc = store_get(t, STORE_DOCS, id, RECORDS_ID_LEN, &val, &len))
+	    != 0)
 		return rc;
 	return records_doc_decode(val, len, out);
 }
@@ -122,6 +123,40 @@ records_doc_put_encoded(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
     const uint8_t *val, size_t len)
 {
 	return store_put(t, STORE_DOCS, id, RECORDS_ID_LEN, val, len);
+}
+
+int
+records_doc_has(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN])
+{
+	const void *val;
+	size_t len;
+
+	return store_get(t, STORE_DOCS, id, RECORDS_ID_LEN, &val, &len);
+}
+
+typedef struct {
+	records_each_fn fn;
+	void *arg;
+} id_walk_t;
+
+static int
+id_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	id_walk_t *w = arg;
+
+	if (klen != RECORDS_ID_LEN)
+		return 0;
+	return w->fn(w->arg, key, val, vlen);
+}
+
+int
+records_doc_each(store_txn_t *t, const uint8_t *from, records_each_fn fn,
+    void *arg)
+{
+	id_walk_t w = { fn, arg };
+
+	return store_iter(t, STORE_DOCS, from, from != NULL ? RECORDS_ID_LEN :
+	    0, id_one, &w);
 }
 
 void
@@ -221,6 +256,14 @@ records_request_put_encoded(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
     const uint8_t *val, size_t len)
 {
 	return store_put(t, STORE_REQUESTS, id, RECORDS_ID_LEN, val, len);
+}
+
+int
+records_request_each(store_txn_t *t, records_each_fn fn, void *arg)
+{
+	id_walk_t w = { fn, arg };
+
+	return store_iter(t, STORE_REQUESTS, NULL, 0, id_one, &w);
 }
 
 void
@@ -334,6 +377,42 @@ records_inbox_append(store_txn_t *t, const char *user,
 	return store_put(t, STORE_META, name, nlen, seqb, sizeof(seqb));
 }
 
+typedef struct {
+	const char *user;
+	records_inbox_fn fn;
+	void *arg;
+	bool past;		/* stopped at a key not the user's */
+} inbox_walk_t;
+
+static int
+inbox_one(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	inbox_walk_t *w = arg;
+	uint64_t seq;
+
+	if (records_inbox_key_parse(key, klen, w->user, &seq) != 0) {
+		w->past = true;
+		return 1;
+	}
+	return w->fn(w->arg, seq, val, vlen);
+}
+
+int
+records_inbox_each(store_txn_t *t, const char *user, uint64_t from,
+    records_inbox_fn fn, void *arg)
+{
+	inbox_walk_t w = { user, fn, arg, false };
+	uint8_t start[RECORDS_INBOX_KEY_MAX];
+	size_t slen = records_inbox_key(start, user, from);
+	int rc;
+
+	if (slen == 0)
+		return ISA_ERR_INVAL;
+	rc = store_iter(t, STORE_INBOX, start, slen, inbox_one, &w);
+	return w.past ? 0 : rc;
+}
+
 void
 records_inbox_free(Isad__StoredInbox *s)
 {
@@ -411,6 +490,34 @@ records_chunk_del_all(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN])
 }
 
 typedef struct {
+	records_chunk_fn fn;
+	void *arg;
+} chunk_walk_t;
+
+static int
+chunk_one(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	chunk_walk_t *w = arg;
+	uint8_t id[RECORDS_ID_LEN];
+	uint64_t index;
+
+	(void)val;
+	(void)vlen;
+	if (records_chunk_key_parse(key, klen, id, &index) != 0)
+		return 0;
+	return w->fn(w->arg, id, index);
+}
+
+int
+records_chunk_each(store_txn_t *t, records_chunk_fn fn, void *arg)
+{
+	chunk_walk_t w = { fn, arg };
+
+	return store_iter(t, STORE_CHUNKS, NULL, 0, chunk_one, &w);
+}
+
+typedef struct {
 	const uint8_t *id;
 	uint64_t n;
 } chunk_count_t;
@@ -478,6 +585,34 @@ records_audit_put(store_txn_t *t, const Isa__AuditRecord *r, uint8_t **enc,
 		*enc = NULL;
 	}
 	return rc;
+}
+
+typedef struct {
+	records_audit_fn fn;
+	void *arg;
+} audit_walk_t;
+
+static int
+audit_one(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	audit_walk_t *w = arg;
+	uint64_t seq;
+
+	if (records_audit_key_parse(key, klen, &seq) != 0)
+		return 0;
+	return w->fn(w->arg, seq, val, vlen);
+}
+
+int
+records_audit_each(store_txn_t *t, uint64_t from, records_audit_fn fn,
+    void *arg)
+{
+	audit_walk_t w = { fn, arg };
+	uint8_t start[RECORDS_AUDIT_KEY_LEN];
+
+	records_audit_key(start, from);
+	return store_iter(t, STORE_AUDIT, start, sizeof(start), audit_one, &w);
 }
 
 int

@@ -71,6 +71,23 @@ __attribute__((warn_unused_result))
 int records_doc_put_encoded(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
     const uint8_t *val, size_t len);
 
+/* 0 when document id is stored, else ISA_ERR_NOTFOUND or a store error;
+ * its record is not decoded. */
+__attribute__((warn_unused_result))
+int records_doc_has(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN]);
+
+/*
+ * Call fn with the id and the (still encoded) record of every document
+ * whose id is from or after it (from NULL: every document), in id order,
+ * until fn returns non-zero (returned) or they run out (0).  val is valid
+ * only during the call.  A key of any other length is skipped.
+ */
+typedef int (*records_each_fn)(void *arg, const uint8_t id[RECORDS_ID_LEN],
+    const void *val, size_t len);
+__attribute__((warn_unused_result))
+int records_doc_each(store_txn_t *t, const uint8_t *from, records_each_fn fn,
+    void *arg);
+
 /* Free a decoded record; NULL accepted. */
 void records_doc_free(Isad__StoredDoc *r);
 
@@ -103,6 +120,8 @@ int records_request_put(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
 __attribute__((warn_unused_result))
 int records_request_put_encoded(store_txn_t *t,
     const uint8_t id[RECORDS_ID_LEN], const uint8_t *val, size_t len);
+__attribute__((warn_unused_result))
+int records_request_each(store_txn_t *t, records_each_fn fn, void *arg);
 void records_request_free(Isad__StoredRequest *q);
 request_state_t records_request_state(const Isad__StoredRequest *q);
 void records_request_set_state(Isad__StoredRequest *q, request_state_t s);
@@ -113,12 +132,15 @@ const char *records_request_state_name(request_state_t s);
 
 /* What an entry is about (stored as its name). */
 typedef enum {
-	RECORDS_INBOX_NEW = 0,		/* "new": new material for you */
-	RECORDS_INBOX_REQUEST,		/* "request": a share request awaiting your decision */
-	RECORDS_INBOX_DECIDED,		/* "decided": your share request was decided */
-	RECORDS_INBOX_NOTICE,		/* "notice": oversight: an onward share (Chair, admin) */
-	RECORDS_INBOX_REVIEW,		/* "review": a document of your agency is due for review */
-	RECORDS_INBOX_RECALLED,		/* "recalled": a document you could read was recalled */
+	RECORDS_INBOX_NEW = 0,	/* "new": new material for you */
+	RECORDS_INBOX_REQUEST,	/* "request": a share request to decide */
+	RECORDS_INBOX_DECIDED,	/* "decided": your share request was decided */
+	RECORDS_INBOX_NOTICE,	/* "notice": oversight: an onward share (Chair,
+				 * admin) */
+	RECORDS_INBOX_REVIEW,	/* "review": your agency's document is due
+				 * for review */
+	RECORDS_INBOX_RECALLED,	/* "recalled": a document you could read was
+				 * recalled */
 } records_inbox_kind_t;
 
 /* Decode an entry (its kind one of the above, else ISA_ERR_PARSE), as
@@ -154,6 +176,18 @@ __attribute__((warn_unused_result))
 int records_inbox_key_parse(const void *key, size_t klen, const char *user,
     uint64_t *seq);
 
+/*
+ * Call fn with each of user's entries from seq from on, in order, until fn
+ * returns non-zero (returned) or user's entries run out (0); ISA_ERR_INVAL
+ * when user is too long, or a store error.  val (still encoded: see
+ * records_inbox_decode) is valid only during the call.
+ */
+typedef int (*records_inbox_fn)(void *arg, uint64_t seq, const void *val,
+    size_t len);
+__attribute__((warn_unused_result))
+int records_inbox_each(store_txn_t *t, const char *user, uint64_t from,
+    records_inbox_fn fn, void *arg);
+
 /* ---- Chunks: STORE_CHUNKS, doc id (16) || index (8, BE) -> sealed ---- */
 
 /* The key of chunk index of document id into key. */
@@ -180,6 +214,14 @@ int records_chunk_put(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
 __attribute__((warn_unused_result))
 int records_chunk_del_all(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN]);
 
+/* Call fn with the document and index of every chunk (whatever document
+ * it belongs to), in key order, until fn returns non-zero (returned) or
+ * they run out (0).  A key of any other length is skipped. */
+typedef int (*records_chunk_fn)(void *arg, const uint8_t id[RECORDS_ID_LEN],
+    uint64_t index);
+__attribute__((warn_unused_result))
+int records_chunk_each(store_txn_t *t, records_chunk_fn fn, void *arg);
+
 /* How many chunks document id has, in *n.  Returns 0 or a store error. */
 __attribute__((warn_unused_result))
 int records_chunk_count(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
@@ -201,6 +243,16 @@ int records_audit_key_parse(const void *key, size_t klen, uint64_t *seq);
 __attribute__((warn_unused_result))
 int records_audit_put(store_txn_t *t, const Isa__AuditRecord *r,
     uint8_t **enc, size_t *len);
+
+/* Call fn with each audit record from seq from on, in order, until fn
+ * returns non-zero (returned) or they run out (0).  val (still encoded:
+ * an export sends it as it is) is valid only during the call.  A key of
+ * any other length is skipped. */
+typedef int (*records_audit_fn)(void *arg, uint64_t seq, const void *val,
+    size_t len);
+__attribute__((warn_unused_result))
+int records_audit_each(store_txn_t *t, uint64_t from, records_audit_fn fn,
+    void *arg);
 
 /* Decode an audit record, as records_doc_decode. */
 __attribute__((warn_unused_result))
