@@ -38,7 +38,7 @@ download_free(void *p)
 }
 
 static bool read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x,
-    uint64_t index);
+    uint64_t index, store_txn_t *in);
 
 store_txn_t *
 doc_read_begin(worker_ctx_t *w, job_t *j)
@@ -110,6 +110,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	download_t *dl;
 	transfer_t *x = NULL;
 	doc_t d;
+	bool ok;
 	int rc = 0;
 
 	if ((t = doc_read_begin(w, j)) == NULL)
@@ -119,8 +120,9 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 		store_txn_abort(t);
 		return;
 	}
-	store_txn_abort(t);
-	/* The caps and the content budget first: nothing is kept for a
+	/* t stays open: chunk 0 is read in the snapshot the decision was
+	 * made in, so the record decoded for it is the only decode.
+	 * The caps and the content budget first: nothing is kept for a
 	 * refused download (with no room for chunk 0, the client sends its
 	 * GetBegin again after retry_ms). */
 	if (!docs_budget_ok(w, j, d.rec->chunk_size) ||
@@ -129,6 +131,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 		if (!job_failed(j))
 			docs_transfer_refused(w, j, rc);
 		doc_release(&d);
+		store_txn_abort(t);
 		return;
 	}
 	x->data_free = download_free;
@@ -136,6 +139,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	    (x->marking = strdup(j->a_marking)) == NULL) {
 		transfers_drop(w->transfers, x);
 		doc_release(&d);
+		store_txn_abort(t);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
@@ -143,6 +147,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	if ((meta = doc_meta(j, w->env, &d, &dl->dek)) == NULL) {
 		transfers_drop(w->transfers, x);
 		doc_release(&d);
+		store_txn_abort(t);
 		return;
 	}
 	memcpy(x->doc, d.rec->id.data, DOCID_LEN);
@@ -161,7 +166,9 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	rep->chunks = x->chunks;
 	/* Chunk 0 rides with the header (after the record is durable, like
 	 * the header), so a small document is one round trip. */
-	if (!read_chunk(w, j, x, 0))
+	ok = read_chunk(w, j, x, 0, t);
+	store_txn_abort(t);
+	if (!ok)
 		return;
 	if (x->chunks == 1)
 		transfers_drop(w->transfers, x);
@@ -171,29 +178,35 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 }
 
 /*
- * Read chunk index of transfer x into j->out, decrypted.  On a refusal
- * (recalled meanwhile: GONE; damaged: INTERNAL) sets j's reply, drops x and
- * returns false.
+ * Read chunk index of transfer x into j->out, decrypted, in transaction in
+ * (the one GetBegin decided in: the document was active there), or (in
+ * NULL) in a new one, where the document must still be active.  On a
+ * refusal (recalled meanwhile: GONE; damaged: INTERNAL) sets j's reply,
+ * drops x and returns false.  in stays open.
  */
 static bool
-read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
+read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index,
+    store_txn_t *in)
 {
 	download_t *dl = x->data;
 	char idtext[DOCID_TEXT_LEN + 1];
 	Isad__StoredDoc *r;
 	const void *val;
 	size_t len;
-	store_txn_t *t;
+	store_txn_t *t = in;
 	int rc;
 
 	docid_format(x->doc, idtext);
-	if ((t = doc_read_begin(w, j)) == NULL)
-		return false;
-	/* A recall cuts every reader off at once, mid-transfer too. */
-	if ((rc = records_doc_get(t, x->doc, &r)) == ISA_ERR_PARSE ||
-	    (rc == 0 && records_doc_state(r) != DOC_ACTIVE))
-		rc = ISA_ERR_NOTFOUND;
-	records_doc_free(r);
+	rc = 0;
+	if (in == NULL) {
+		if ((t = doc_read_begin(w, j)) == NULL)
+			return false;
+		/* A recall cuts every reader off at once, mid-transfer too. */
+		if ((rc = records_doc_get(t, x->doc, &r)) == 0 &&
+		    records_doc_state(r) != DOC_ACTIVE)
+			rc = ISA_ERR_NOTFOUND;
+		records_doc_free(r);
+	}
 	if (rc != 0) {
 		store_txn_abort(t);
 		transfers_drop(w->transfers, x);
@@ -208,7 +221,8 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 		/* Counted among the content held until libzmq lets it go. */
 		if (transfer_frame_new(x, len - CRYPTO_TAG_LEN, &j->out, &out)
 		    != 0) {
-			store_txn_abort(t);
+			if (in == NULL)
+				store_txn_abort(t);
 			transfers_drop(w->transfers, x);
 			job_error(j, ISA__STATUS__INTERNAL, "isad is out of "
 			    "memory");
@@ -219,7 +233,8 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 		    index + 1 == x->chunks, val, len, out);
 	} else if (rc == 0)
 		rc = ISA_ERR_CRYPTO;
-	store_txn_abort(t);
+	if (in == NULL)
+		store_txn_abort(t);
 	if (rc == ISA_ERR_NOMEM) {
 		transfers_drop(w->transfers, x);
 		docs_secmem_refused(j, rc, "open a chunk");
@@ -293,7 +308,7 @@ docs_get_chunk(worker_ctx_t *w, job_t *j)
 	 * client asks for this chunk again after retry_ms. */
 	if ((x->waiting = !docs_budget_ok(w, j, x->chunk_size)))
 		return;
-	if (!read_chunk(w, j, x, gc->index))
+	if (!read_chunk(w, j, x, gc->index, NULL))
 		return;
 	x->next++;
 	rep = job_alloc(j, sizeof(*rep));
