@@ -13,8 +13,11 @@
 
 /*
  * Every record kind isad keeps (documents, chunks, share requests, inbox
- * entries, audit records, meta values) is read and written through here:
- * nobody else packs or unpacks one, or lays out its key.  The values are
+ * entries, audit records, meta values) is read and written through here,
+ * one file a kind (records_doc.c, records_request.c, records_inbox.c,
+ * records_chunk.c, records_audit.c, records_meta.c): nobody else packs or
+ * unpacks one, or lays out its key.  (The indexes over them are
+ * docindex.c's; the schema version is store.c's.)  The values are
  * the messages of daemon/store/records.proto (the audit record's is
  * proto/isa.proto's AuditRecord, which crosses the wire in exports); the
  * bytes at rest are those of the messages as they were in proto/isa.proto.
