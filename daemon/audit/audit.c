@@ -3,15 +3,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/be64.h"
 #include "common/err.h"
 #include "daemon/audit/audit.h"
+#include "daemon/store/records.h"
 #include "proto/checkpoint.h"
 #include "proto/merkle.h"
-
-#define META_RANGE "audit_range"
-#define META_CHECKPOINT "checkpoint"
-#define META_CHECKPOINT_SIZE "checkpoint_size"
 
 const char *
 audit_decision(Isa__Status s)
@@ -32,8 +28,7 @@ range_load(store_txn_t *txn, merkle_compact_t *r)
 {
 	const void *v;
 	size_t l;
-	int rc = store_get(txn, STORE_META, META_RANGE, strlen(META_RANGE), &v,
-	    &l);
+	int rc = records_meta_get(txn, RECORDS_META_AUDIT_RANGE, &v, &l);
 
 	if (rc == ISA_ERR_NOTFOUND) {
 		merkle_compact_init(r);
@@ -66,7 +61,7 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 {
 	Isa__AuditRecord rec = ISA__AUDIT_RECORD__INIT;
 	merkle_compact_t r;
-	uint8_t key[8], leaf[MERKLE_HASH_LEN], enc[MERKLE_COMPACT_ENCODED_MAX];
+	uint8_t leaf[MERKLE_HASH_LEN], enc[MERKLE_COMPACT_ENCODED_MAX];
 	uint8_t *buf;
 	size_t len, elen;
 	int rc;
@@ -105,20 +100,15 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 	}
 	rec.count = e->count;
 	rec.keys = e->keys;
-	len = isa__audit_record__get_packed_size(&rec);
-	if ((buf = malloc(len)) == NULL)
-		return ISA_ERR_NOMEM;
-	isa__audit_record__pack(&rec, buf);
-	be64_put(key, r.size);
-	rc = store_put(txn, STORE_AUDIT, key, sizeof(key), buf, len);
-	if (rc == 0 && (merkle_hash_leaf(buf, len, leaf) != 0 ||
+	if ((rc = records_audit_put(txn, &rec, &buf, &len)) != 0)
+		return rc;
+	if (merkle_hash_leaf(buf, len, leaf) != 0 ||
 	    merkle_compact_append(&r, leaf) != 0 ||
-	    merkle_compact_encode(&r, enc, sizeof(enc), &elen) != 0))
+	    merkle_compact_encode(&r, enc, sizeof(enc), &elen) != 0)
 		rc = ISA_ERR_CRYPTO;
 	free(buf);
 	if (rc == 0)
-		rc = store_put(txn, STORE_META, META_RANGE, strlen(META_RANGE),
-		    enc, elen);
+		rc = records_meta_put(txn, RECORDS_META_AUDIT_RANGE, enc, elen);
 	if (rc == 0 && seq != NULL)
 		*seq = rec.seq;
 	return rc;
@@ -129,7 +119,7 @@ audit_checkpoint(store_txn_t *txn, keys_t *keys, const char *origin,
     char **note, uint64_t *size)
 {
 	merkle_compact_t r;
-	uint8_t root[MERKLE_HASH_LEN], sz[8];
+	uint8_t root[MERKLE_HASH_LEN];
 	int rc;
 
 	*note = NULL;
@@ -138,11 +128,10 @@ audit_checkpoint(store_txn_t *txn, keys_t *keys, const char *origin,
 	if (merkle_compact_root(&r, root) != 0 ||
 	    keys_sign_checkpoint(keys, origin, r.size, root, note) != 0)
 		return ISA_ERR_CRYPTO;
-	be64_put(sz, r.size);
-	if ((rc = store_put(txn, STORE_META, META_CHECKPOINT,
-	    strlen(META_CHECKPOINT), *note, strlen(*note))) != 0 ||
-	    (rc = store_put(txn, STORE_META, META_CHECKPOINT_SIZE,
-	    strlen(META_CHECKPOINT_SIZE), sz, sizeof(sz))) != 0) {
+	if ((rc = records_meta_put(txn, RECORDS_META_CHECKPOINT, *note,
+	    strlen(*note))) != 0 ||
+	    (rc = records_meta_u64_put(txn, RECORDS_META_CHECKPOINT_SIZE,
+	    r.size)) != 0) {
 		free(*note);
 		*note = NULL;
 		return rc;
@@ -154,11 +143,8 @@ audit_checkpoint(store_txn_t *txn, keys_t *keys, const char *origin,
 uint64_t
 audit_checkpoint_size(store_txn_t *txn)
 {
-	const void *v;
-	size_t l;
+	uint64_t size;
 
-	if (store_get(txn, STORE_META, META_CHECKPOINT_SIZE,
-	    strlen(META_CHECKPOINT_SIZE), &v, &l) != 0 || l != 8)
-		return 0;
-	return be64_get(v);
+	return records_meta_u64_get(txn, RECORDS_META_CHECKPOINT_SIZE, &size)
+	    == 0 ? size : 0;
 }

@@ -8,6 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/docs/abandon.h"
 #include "daemon/audit/audit.h"
+#include "daemon/store/records.h"
 
 struct abandon {
 	writer_op_t op;		/* first: abandon_submit's op is the abandon */
@@ -60,8 +61,7 @@ abandon_apply(store_txn_t *txn, const abandon_t *a, int64_t now_ms)
 	audit_entry_t e = { 0 };
 	int rc;
 
-	if (a->upload && (rc = store_del_prefix(txn, STORE_CHUNKS, a->doc,
-	    DOCID_LEN)) != 0)
+	if (a->upload && (rc = records_chunk_del_all(txn, a->doc)) != 0)
 		return rc;
 	e.actor = a->user;
 	e.agency = a->agency;

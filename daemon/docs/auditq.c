@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/be64.h"
 #include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -11,6 +10,7 @@
 #include "daemon/docs/auditq.h"
 #include "daemon/docs/docview.h"
 #include "daemon/docs/exports.h"
+#include "daemon/store/records.h"
 #include "policy/decide.h"
 
 #define AUDIT_PAGE 2000		/* records in one reply, at most */
@@ -47,17 +47,12 @@ field_ok(const char *want, const char *have)
 }
 
 static int
-walk_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+walk_one(void *arg, uint64_t seq, const void *val, size_t vlen)
 {
 	walk_t *w = arg;
 	const Isa__AuditQuery *q = w->q;
-	uint64_t seq = 0;
 	bool keep = true;
 
-	if (klen != 8)
-		return 0;
-	seq = be64_get(key);
 	if (q->upto > 0 && seq >= q->upto)
 		return 1;
 	/* A page always carries at least one record, however large (an old
@@ -70,16 +65,16 @@ walk_one(void *arg, const void *key, size_t klen, const void *val,
 		return 1;
 	}
 	if (q->upto == 0) {
-		Isa__AuditRecord *r = isa__audit_record__unpack(NULL, vlen, val);
+		Isa__AuditRecord *r;
 
-		if (r == NULL)
+		if (records_audit_decode(val, vlen, &r) != 0)
 			return 0;
 		keep = field_ok(q->doc, r->doc) && field_ok(q->user, r->actor) &&
 		    field_ok(q->agency, r->agency) &&
 		    field_ok(q->action, r->action) &&
 		    field_ok(q->decision, r->decision) &&
 		    r->time_ms >= w->since && r->time_ms < w->until;
-		isa__audit_record__free_unpacked(r, NULL);
+		records_audit_free(r);
 	}
 	w->rep->next = seq + 1;
 	if (keep) {
@@ -98,7 +93,6 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 {
 	const Isa__AuditQuery *q = j->req->audit_query;
 	walk_t w = { j, q, INT64_MIN, INT64_MAX, NULL, AUDIT_PAGE, 0, 0 };
-	uint8_t start[8];
 	store_txn_t *t = NULL;
 	int rc;
 
@@ -126,10 +120,8 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 	w.rep = job_alloc(j, sizeof(*w.rep));
 	isa__audit_records__init(w.rep);
 	w.rep->records = job_alloc(j, sizeof(*w.rep->records) * w.cap);
-	be64_put(start, q->after);
 	if ((rc = store_txn_begin(wc->env->store, false, &t)) == 0) {
-		rc = store_iter(t, STORE_AUDIT, start, sizeof(start), walk_one,
-		    &w);
+		rc = records_audit_each(t, q->after, walk_one, &w);
 		store_txn_abort(t);
 	}
 	if (rc < 0) {

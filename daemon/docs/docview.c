@@ -29,22 +29,12 @@ doc_status(policy_outcome_t o)
 	return ISA__STATUS__INTERNAL;
 }
 
-static doc_state_t
-state_of(const char *s)
-{
-	if (strcmp(s, "recalled") == 0)
-		return DOC_RECALLED;
-	if (strcmp(s, "destroyed") == 0)
-		return DOC_DESTROYED;
-	return DOC_ACTIVE;
-}
-
 /* Resolve a stored record against j's policy.  Names a reload removed
  * resolve to nobody; a caveat it removed makes the document unreadable. */
 static int
 doc_resolve(job_t *j, doc_t *d)
 {
-	const Isa__StoredDoc *r = d->rec;
+	const Isad__StoredDoc *r = d->rec;
 	marking_spec_t spec = { 0 };
 	policy_doc_t *v = &d->view;
 	policy_principal_t *acc;
@@ -83,16 +73,16 @@ doc_resolve(job_t *j, doc_t *d)
 		    &acc[v->n_access]) == 0)
 			v->n_access++;
 	v->access = acc;
-	v->state = state_of(r->state);
+	v->state = records_doc_state(r);
 	return 0;
 }
 
-int
-doc_from_bytes(job_t *j, const void *val, size_t len, doc_t *d)
+/* d->rec as decoded (rc: the decoder's result) with its view; else
+ * ISA_ERR_PARSE, logged, and d released. */
+static int
+doc_from_rec(job_t *j, int rc, doc_t *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->rec = isa__stored_doc__unpack(NULL, len, val);
-	if (d->rec == NULL || d->rec->id.len != DOCID_LEN)
+	if (rc != 0 || d->rec->id.len != DOCID_LEN)
 		goto bad;
 	docid_format(d->rec->id.data, d->idtext);
 	if (doc_resolve(j, d) != 0)
@@ -105,16 +95,22 @@ bad:
 }
 
 int
+doc_from_bytes(job_t *j, const void *val, size_t len, doc_t *d)
+{
+	memset(d, 0, sizeof(*d));
+	return doc_from_rec(j, records_doc_decode(val, len, &d->rec), d);
+}
+
+int
 doc_load(job_t *j, store_txn_t *txn, const uint8_t id[DOCID_LEN], doc_t *d)
 {
-	const void *val;
-	size_t len;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if ((rc = store_get(txn, STORE_DOCS, id, DOCID_LEN, &val, &len)) != 0)
+	rc = records_doc_get(txn, id, &d->rec);
+	if (rc != 0 && rc != ISA_ERR_PARSE)
 		return rc;
-	return doc_from_bytes(j, val, len, d);
+	return doc_from_rec(j, rc, d);
 }
 
 /* The dummy view for id: a missing id, or one the subject cannot know. */
@@ -173,8 +169,7 @@ doc_open_any(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
 void
 doc_release(doc_t *d)
 {
-	if (d->rec != NULL)
-		isa__stored_doc__free_unpacked(d->rec, NULL);
+	records_doc_free(d->rec);
 	d->rec = NULL;
 }
 
@@ -305,7 +300,7 @@ Isa__DocMeta *
 doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
     crypto_dek_t **dekp)
 {
-	const Isa__StoredDoc *r = d->rec;
+	const Isad__StoredDoc *r = d->rec;
 	Isa__DocMeta *m = job_alloc(j, sizeof(*m));
 	crypto_dek_t *dek = NULL;
 
@@ -355,7 +350,8 @@ doc_meta(job_t *j, const worker_env_t *env, const doc_t *d,
 	m->sha256.len = r->sha256.len;
 	m->sha256.data = job_alloc(j, r->sha256.len + 1);
 	memcpy(m->sha256.data, r->sha256.data, r->sha256.len);
-	m->state = job_strdup(j, r->state);
+	m->state = job_strdup(j,
+	    records_doc_state_name(records_doc_state(r)));
 	m->marking = (char *)doc_marking_line(j, d);
 	return m;
 }

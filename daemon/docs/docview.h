@@ -9,6 +9,7 @@
 #include "daemon/ctx/env.h"
 #include "daemon/ctx/job.h"
 #include "daemon/keys/crypto.h"
+#include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "policy/decide.h"
 #include "proto/docid.h"
@@ -45,7 +46,7 @@ store_txn_t *doc_read_begin(worker_ctx_t *w, job_t *j);
 
 /* A stored document, decoded, with its view for the decision. */
 typedef struct {
-	Isa__StoredDoc *rec;		/* NULL: no such document (dummy view) */
+	Isad__StoredDoc *rec;		/* NULL: no such document (dummy view) */
 	policy_doc_t view;
 	char idtext[DOCID_TEXT_LEN + 1];
 	const char *marking;		/* the dummy of a document the subject

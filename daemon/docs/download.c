@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "daemon/keys/crypto.h"
@@ -11,6 +10,7 @@
 #include "daemon/docs/docview.h"
 #include "daemon/docs/download.h"
 #include "daemon/docs/upload.h"
+#include "daemon/store/records.h"
 
 #define LIST_PAGE 200		/* documents per ls reply, at most */
 /*
@@ -41,7 +41,7 @@ download_free(void *p)
 }
 
 static bool read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x,
-    uint64_t index);
+    uint64_t index, store_txn_t *in);
 
 /* Open document idtext in t and decide action; false with j's reply set
  * when refused.  d is released on refusal. */
@@ -98,6 +98,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	download_t *dl;
 	transfer_t *x = NULL;
 	doc_t d;
+	bool ok;
 	int rc = 0;
 
 	if ((t = doc_read_begin(w, j)) == NULL)
@@ -107,8 +108,9 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 		store_txn_abort(t);
 		return;
 	}
-	store_txn_abort(t);
-	/* The caps and the content budget first: nothing is kept for a
+	/* t stays open: chunk 0 is read in the snapshot the decision was
+	 * made in, so the record decoded for it is the only decode.
+	 * The caps and the content budget first: nothing is kept for a
 	 * refused download (with no room for chunk 0, the client sends its
 	 * GetBegin again after retry_ms). */
 	if (!docs_budget_ok(w, j, d.rec->chunk_size) ||
@@ -117,6 +119,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 		if (!job_failed(j))
 			docs_transfer_refused(w, j, rc);
 		doc_release(&d);
+		store_txn_abort(t);
 		return;
 	}
 	x->data_free = download_free;
@@ -124,6 +127,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	    (x->marking = strdup(j->audit.marking)) == NULL) {
 		transfers_drop(w->transfers, x);
 		doc_release(&d);
+		store_txn_abort(t);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
@@ -131,6 +135,7 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	if ((meta = doc_meta(j, w->env, &d, &dl->dek)) == NULL) {
 		transfers_drop(w->transfers, x);
 		doc_release(&d);
+		store_txn_abort(t);
 		return;
 	}
 	memcpy(x->doc, d.rec->id.data, DOCID_LEN);
@@ -149,7 +154,9 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 	rep->chunks = x->chunks;
 	/* Chunk 0 rides with the header (after the record is durable, like
 	 * the header), so a small document is one round trip. */
-	if (!read_chunk(w, j, x, 0))
+	ok = read_chunk(w, j, x, 0, t);
+	store_txn_abort(t);
+	if (!ok)
 		return;
 	if (x->chunks == 1)
 		transfers_drop(w->transfers, x);
@@ -159,33 +166,34 @@ docs_get_begin(worker_ctx_t *w, job_t *j)
 }
 
 /*
- * Read chunk index of transfer x into j->out, decrypted.  On a refusal
- * (recalled meanwhile: GONE; damaged: INTERNAL) sets j's reply, drops x and
- * returns false.
+ * Read chunk index of transfer x into j->out, decrypted, in transaction in
+ * (the one GetBegin decided in: the document was active there), or (in
+ * NULL) in a new one, where the document must still be active.  On a
+ * refusal (recalled meanwhile: GONE; damaged: INTERNAL) sets j's reply,
+ * drops x and returns false.  in stays open.
  */
 static bool
-read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
+read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index,
+    store_txn_t *in)
 {
 	download_t *dl = x->data;
-	uint8_t key[DOCID_LEN + 8];
 	char idtext[DOCID_TEXT_LEN + 1];
-	const void *val, *rv;
-	size_t len, rl;
-	store_txn_t *t;
+	Isad__StoredDoc *r;
+	const void *val;
+	size_t len;
+	store_txn_t *t = in;
 	int rc;
 
 	docid_format(x->doc, idtext);
-	if ((t = doc_read_begin(w, j)) == NULL)
-		return false;
-	/* A recall cuts every reader off at once, mid-transfer too. */
-	rc = store_get(t, STORE_DOCS, x->doc, DOCID_LEN, &rv, &rl);
-	if (rc == 0) {
-		Isa__StoredDoc *r = isa__stored_doc__unpack(NULL, rl, rv);
-
-		if (r == NULL || strcmp(r->state, "active") != 0)
+	rc = 0;
+	if (in == NULL) {
+		if ((t = doc_read_begin(w, j)) == NULL)
+			return false;
+		/* A recall cuts every reader off at once, mid-transfer too. */
+		if ((rc = records_doc_get(t, x->doc, &r)) == 0 &&
+		    records_doc_state(r) != DOC_ACTIVE)
 			rc = ISA_ERR_NOTFOUND;
-		if (r != NULL)
-			isa__stored_doc__free_unpacked(r, NULL);
+		records_doc_free(r);
 	}
 	if (rc != 0) {
 		store_txn_abort(t);
@@ -194,16 +202,15 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 		    "destroyed during the transfer", idtext);
 		return false;
 	}
-	memcpy(key, x->doc, DOCID_LEN);
-	be64_put(key + DOCID_LEN, index);
-	rc = store_get(t, STORE_CHUNKS, key, sizeof(key), &val, &len);
+	rc = records_chunk_get(t, x->doc, index, &val, &len);
 	if (rc == 0 && len >= CRYPTO_TAG_LEN) {
 		uint8_t *out;
 
 		/* Counted among the content held until libzmq lets it go. */
 		if (transfer_frame_new(x, len - CRYPTO_TAG_LEN, &j->out, &out)
 		    != 0) {
-			store_txn_abort(t);
+			if (in == NULL)
+				store_txn_abort(t);
 			transfers_drop(w->transfers, x);
 			job_error(j, ISA__STATUS__INTERNAL, "isad is out of "
 			    "memory");
@@ -214,7 +221,8 @@ read_chunk(worker_ctx_t *w, job_t *j, transfer_t *x, uint64_t index)
 		    index + 1 == x->chunks, val, len, out);
 	} else if (rc == 0)
 		rc = ISA_ERR_CRYPTO;
-	store_txn_abort(t);
+	if (in == NULL)
+		store_txn_abort(t);
 	if (rc == ISA_ERR_NOMEM) {
 		transfers_drop(w->transfers, x);
 		docs_secmem_refused(j, rc, "open a chunk");
@@ -288,7 +296,7 @@ docs_get_chunk(worker_ctx_t *w, job_t *j)
 	 * client asks for this chunk again after retry_ms. */
 	if ((x->waiting = !docs_budget_ok(w, j, x->chunk_size)))
 		return;
-	if (!read_chunk(w, j, x, gc->index))
+	if (!read_chunk(w, j, x, gc->index, NULL))
 		return;
 	x->next++;
 	rep = job_alloc(j, sizeof(*rep));
@@ -368,8 +376,7 @@ typedef struct {
 } list_walk_t;
 
 static int
-list_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	list_walk_t *lw = arg;
 	job_t *j = lw->j;
@@ -378,8 +385,6 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 	Isa__DocMeta *m;
 	doc_t d;
 
-	if (klen != DOCID_LEN)
-		return 0;
 	if (lw->after != NULL && memcmp(key, lw->after, DOCID_LEN) == 0)
 		return 0;	/* the page starts after it */
 	if (doc_from_bytes(j, val, vlen, &d) != 0)
@@ -442,8 +447,7 @@ docs_list(worker_ctx_t *w, job_t *j)
 	lw.rep->docs = job_alloc(j, sizeof(*lw.rep->docs) * lw.cap);
 	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
-	rc = store_iter(t, STORE_DOCS, lw.after, lw.after ? DOCID_LEN : 0,
-	    list_one, &lw);
+	rc = records_doc_each(t, lw.after, list_one, &lw);
 	store_txn_abort(t);
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
@@ -464,21 +468,16 @@ typedef struct {
 } sweep_t;
 
 static int
-sweep_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+sweep_one(void *arg, const uint8_t id[DOCID_LEN], uint64_t index)
 {
 	sweep_t *sw = arg;
-	const void *v;
-	size_t l;
 
-	(void)val;
-	(void)vlen;
-	if (klen < DOCID_LEN ||
-	    (sw->have_last && memcmp(key, sw->last, DOCID_LEN) == 0))
+	(void)index;
+	if (sw->have_last && memcmp(id, sw->last, DOCID_LEN) == 0)
 		return 0;
-	memcpy(sw->last, key, DOCID_LEN);
+	memcpy(sw->last, id, DOCID_LEN);
 	sw->have_last = true;
-	if (store_get(sw->t, STORE_DOCS, key, DOCID_LEN, &v, &l) == 0)
+	if (records_doc_has(sw->t, id) == 0)
 		return 0;
 	if (sw->n == sw->cap) {
 		size_t cap = sw->cap ? sw->cap * 2 : 16;
@@ -489,7 +488,7 @@ sweep_one(void *arg, const void *key, size_t klen, const void *val,
 		sw->orphans = p;
 		sw->cap = cap;
 	}
-	memcpy(sw->orphans[sw->n++], key, DOCID_LEN);
+	memcpy(sw->orphans[sw->n++], id, DOCID_LEN);
 	return 0;
 }
 
@@ -501,10 +500,9 @@ docs_sweep_orphans(store_t *s)
 
 	if ((rc = store_txn_begin(s, true, &sw.t)) != 0)
 		return rc;
-	rc = store_iter(sw.t, STORE_CHUNKS, NULL, 0, sweep_one, &sw);
+	rc = records_chunk_each(sw.t, sweep_one, &sw);
 	for (size_t i = 0; rc == 0 && i < sw.n; i++)
-		rc = store_del_prefix(sw.t, STORE_CHUNKS, sw.orphans[i],
-		    DOCID_LEN);
+		rc = records_chunk_del_all(sw.t, sw.orphans[i]);
 	free(sw.orphans);
 	if (rc != 0) {
 		store_txn_abort(sw.t);

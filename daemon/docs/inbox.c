@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -11,59 +10,28 @@
 #include "daemon/docs/docview.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/watch.h"
+#include "daemon/store/records.h"
 #include "proto/docid.h"
 
-#define SEQ_KEY		"inbox_seq"
 #define PAGE		100
-#define USER_MAX	128
 
 /* Each user's entries are numbered on their own, so the numbers a reader
- * sees count only their own entries (ids "leak no count"). */
-static uint64_t
-last_seq(store_txn_t *txn, const char *user)
-{
-	char key[USER_MAX + sizeof(SEQ_KEY)];
-	const void *val;
-	size_t len;
-
-	snprintf(key, sizeof(key), "%s/%s", SEQ_KEY, user);
-	if (store_get(txn, STORE_META, key, strlen(key), &val, &len) != 0 ||
-	    len != 8)
-		return 0;
-	return be64_get(val);
-}
-
-/* key = user id, NUL, seq (8, BE); returns its length. */
-static size_t
-entry_key(uint8_t *key, const char *user, uint64_t seq)
-{
-	size_t n = strlen(user);
-
-	memcpy(key, user, n);
-	key[n] = '\0';
-	be64_put(key + n + 1, seq);
-	return n + 9;
-}
-
+ * sees count only their own entries (ids "leak no count"):
+ * records_inbox_append. */
 int
 inbox_add(store_txn_t *txn, const char *user, const inbox_entry_t *e)
 {
-	Isa__StoredInbox s = ISA__STORED_INBOX__INIT;
-	uint8_t id[DOCID_LEN], key[USER_MAX + 9], seqb[8], buf[1024];
-	char seqkey[USER_MAX + sizeof(SEQ_KEY)];
-	uint64_t seq;
-	size_t klen, len;
+	Isad__StoredInbox s = ISAD__STORED_INBOX__INIT;
+	uint8_t id[DOCID_LEN];
 	int rc;
 
-	if (strlen(user) >= USER_MAX)
+	if (strlen(user) >= RECORDS_INBOX_USER_MAX)
 		return ISA_ERR_INVAL;
-	seq = last_seq(txn, user) + 1;
-	snprintf(seqkey, sizeof(seqkey), "%s/%s", SEQ_KEY, user);
 	if ((rc = crypto_random(id, sizeof(id))) != 0)
 		return rc;
 	s.id.data = id;
 	s.id.len = sizeof(id);
-	s.kind = (char *)e->kind;
+	records_inbox_set_kind(&s, e->kind);
 	s.time = e->time;
 	if (e->doc != NULL) {
 		s.doc.data = (uint8_t *)e->doc;
@@ -77,15 +45,7 @@ inbox_add(store_txn_t *txn, const char *user, const inbox_entry_t *e)
 	s.requester = (char *)(e->requester ? e->requester : "");
 	s.target = (char *)(e->target ? e->target : "");
 	s.state = (char *)(e->state ? e->state : "");
-	if ((len = isa__stored_inbox__get_packed_size(&s)) > sizeof(buf))
-		return ISA_ERR_RANGE;
-	isa__stored_inbox__pack(&s, buf);
-	klen = entry_key(key, user, seq);
-	be64_put(seqb, seq);
-	if ((rc = store_put(txn, STORE_INBOX, key, klen, buf, len)) != 0)
-		return rc;
-	return store_put(txn, STORE_META, seqkey, strlen(seqkey), seqb,
-	    sizeof(seqb));
+	return records_inbox_append(txn, user, &s);
 }
 
 /* Whether u may read doc now.  (Under embargo nobody hears of it: an
@@ -173,7 +133,6 @@ typedef struct {
 	job_t *j;
 	store_txn_t *t;
 	const char *user;
-	size_t ulen;
 	Isa__InboxReply *rep;
 	size_t cap;
 	uint64_t last;
@@ -204,38 +163,39 @@ id_text(job_t *j, const ProtobufCBinaryData *b)
 
 /* The line a person reads, from what the entry may say. */
 static char *
-entry_text(job_t *j, const Isa__InboxEntry *e)
+entry_text(job_t *j, records_inbox_kind_t k, const Isa__InboxEntry *e)
 {
-	const char *k = e->kind;
 	const char *title = e->title[0] ? e->title : NULL;
 
-	if (strcmp(k, INBOX_NEW) == 0)
+	switch (k) {
+	case INBOX_NEW:
 		return job_printf(j, "new material: %s [%s]%s%s%s from %s, "
 		    "shared by %s", e->doc, e->marking, title ? " \"" : "",
 		    title ? title : "", title ? "\"" : "", e->originator,
 		    e->actor);
-	if (strcmp(k, INBOX_REQUEST) == 0)
+	case INBOX_REQUEST:
 		return job_printf(j, "request %s: %s asks to share %s [%s] "
 		    "with %s: isa approve %s, or isa refuse %s --reason ...",
 		    e->request, e->requester, e->doc, e->marking, e->target,
 		    e->request, e->request);
-	if (strcmp(k, INBOX_DECIDED) == 0)
+	case INBOX_DECIDED:
 		return job_printf(j, "your request %s to share %s with %s was "
 		    "%s by %s", e->request, e->doc, e->target, e->state,
 		    e->actor);
-	if (strcmp(k, INBOX_NOTICE) == 0)
+	case INBOX_NOTICE:
 		return job_printf(j, "onward share: %s [%s], originator %s, "
 		    "shared with %s at the request of %s, approved by %s",
 		    e->doc, e->marking, e->originator, e->target, e->requester,
 		    e->actor);
-	if (strcmp(k, INBOX_REVIEW) == 0)
+	case INBOX_REVIEW:
 		return job_printf(j, "review due: %s [%s]%s%s%s, review by %s",
 		    e->doc, e->marking, title ? " \"" : "", title ? title : "",
 		    title ? "\"" : "", e->state);
-	if (strcmp(k, INBOX_RECALLED) == 0)
+	case INBOX_RECALLED:
 		return job_printf(j, "recalled: %s [%s] was recalled by %s: do "
 		    "not use or share any copy", e->doc, e->marking, e->actor);
-	return job_strdup(j, k);
+	}
+	return job_strdup(j, e->kind);
 }
 
 /*
@@ -246,9 +206,10 @@ entry_text(job_t *j, const Isa__InboxEntry *e)
  * who could read it before.
  */
 static bool
-entry_doc(reader_t *r, const Isa__StoredInbox *s, Isa__InboxEntry *e)
+entry_doc(reader_t *r, const Isad__StoredInbox *s, Isa__InboxEntry *e)
 {
 	job_t *j = r->j;
+	records_inbox_kind_t kind = records_inbox_kind(s);
 	policy_decision_t dec;
 	policy_user_view_t me;
 	Isa__DocMeta *m;
@@ -256,7 +217,7 @@ entry_doc(reader_t *r, const Isa__StoredInbox *s, Isa__InboxEntry *e)
 	doc_t d;
 
 	if (s->doc.len != DOCID_LEN)
-		return strcmp(s->kind, INBOX_NEW) != 0;
+		return kind != INBOX_NEW;
 	if (doc_open_any(j, r->t, e->doc, &d) != 0)
 		return false;
 	if (d.rec == NULL) {
@@ -267,16 +228,16 @@ entry_doc(reader_t *r, const Isa__StoredInbox *s, Isa__InboxEntry *e)
 	may_read = policy_decide(j->policy, j->subject, POLICY_ACTION_INFO,
 	    &d.view, NULL, j->now, &dec) == POLICY_PERMIT;
 	ok = may_read ||
-	    (strcmp(s->kind, INBOX_NOTICE) == 0 &&
+	    (kind == INBOX_NOTICE &&
 	    (me.roles & (ROLE_CHAIR | ROLE_ADMIN)) != 0) ||
-	    (strcmp(s->kind, INBOX_RECALLED) == 0 &&
+	    (kind == INBOX_RECALLED &&
 	    dec.outcome == POLICY_GONE);
 	if (ok) {
 		e->marking = (char *)doc_marking_line(j, &d);
 		e->originator = job_strdup(j, d.rec->originator);
 		if (may_read && (m = doc_meta(j, r->w->env, &d, NULL)) != NULL)
 			e->title = m->title;
-		if (strcmp(s->kind, INBOX_REVIEW) == 0)
+		if (kind == INBOX_REVIEW)
 			e->state = job_strdup(j, d.rec->review_by);
 	}
 	doc_release(&d);
@@ -284,20 +245,17 @@ entry_doc(reader_t *r, const Isa__StoredInbox *s, Isa__InboxEntry *e)
 }
 
 static int
-read_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+read_one(void *arg, uint64_t seq, const void *val, size_t vlen)
 {
 	reader_t *r = arg;
 	job_t *j = r->j;
-	Isa__StoredInbox *s;
+	Isad__StoredInbox *s;
 	Isa__InboxEntry *e;
 
-	if (klen != r->ulen + 9 || memcmp(key, r->user, r->ulen + 1) != 0)
-		return 1;	/* past this user's entries */
 	if (r->rep->n_entries == r->cap)
 		return 1;	/* a page: the next one starts here */
-	r->last = be64_get((const uint8_t *)key + r->ulen + 1);
-	if ((s = isa__stored_inbox__unpack(NULL, vlen, val)) == NULL) {
+	r->last = seq;
+	if (records_inbox_decode(val, vlen, &s) != 0) {
 		log_warnx("an inbox entry of %s is damaged and was skipped",
 		    r->user);
 		return 0;
@@ -307,7 +265,7 @@ read_one(void *arg, const void *key, size_t klen, const void *val,
 	e->id = id_text(j, &s->id);
 	e->seq = r->last;
 	e->time = time_text(j, s->time);
-	e->kind = job_strdup(j, s->kind);
+	e->kind = job_strdup(j, records_inbox_kind_name(records_inbox_kind(s)));
 	e->doc = id_text(j, &s->doc);
 	e->request = id_text(j, &s->request);
 	e->actor = job_strdup(j, s->actor);
@@ -315,10 +273,10 @@ read_one(void *arg, const void *key, size_t klen, const void *val,
 	e->target = job_strdup(j, s->target);
 	e->state = job_strdup(j, s->state);
 	if (entry_doc(r, s, e)) {
-		e->text = entry_text(j, e);
+		e->text = entry_text(j, records_inbox_kind(s), e);
 		r->rep->entries[r->rep->n_entries++] = e;
 	}
-	isa__stored_inbox__free_unpacked(s, NULL);
+	records_inbox_free(s);
 	return 0;
 }
 
@@ -326,13 +284,11 @@ void
 inbox_query(worker_ctx_t *w, job_t *j)
 {
 	const Isa__InboxQuery *q = j->req->inbox;
-	uint8_t start[USER_MAX + 9];
 	reader_t r = { 0 };
-	size_t slen;
 	int rc;
 
 	j->audit.reason = "ok";
-	if (strlen(j->user) >= USER_MAX) {
+	if (strlen(j->user) >= RECORDS_INBOX_USER_MAX) {
 		job_error(j, ISA__STATUS__BAD_REQUEST, "user id too long");
 		return;
 	}
@@ -344,14 +300,12 @@ inbox_query(worker_ctx_t *w, job_t *j)
 	r.w = w;
 	r.j = j;
 	r.user = j->user;
-	r.ulen = strlen(j->user);
 	r.cap = PAGE;
 	r.last = q->after;
 	r.rep = job_alloc(j, sizeof(*r.rep));
 	isa__inbox_reply__init(r.rep);
 	r.rep->entries = job_alloc(j, sizeof(*r.rep->entries) * PAGE);
-	slen = entry_key(start, j->user, q->after + 1);
-	rc = store_iter(r.t, STORE_INBOX, start, slen, read_one, &r);
+	rc = records_inbox_each(r.t, j->user, q->after + 1, read_one, &r);
 	store_txn_abort(r.t);
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "

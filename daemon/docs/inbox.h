@@ -6,21 +6,23 @@
 #include <stdint.h>
 
 #include "daemon/ctx/job.h"
+#include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "daemon/ctx/env.h"
 #include "policy/decide.h"
 
-/* Entry kinds, as stored and shown. */
-#define INBOX_NEW	"new"		/* new material for you */
-#define INBOX_REQUEST	"request"	/* a share request awaiting your decision */
-#define INBOX_DECIDED	"decided"	/* your share request was decided */
-#define INBOX_NOTICE	"notice"	/* oversight: an onward share (Chair, admin) */
-#define INBOX_REVIEW	"review"	/* a document of your agency is due for review */
-#define INBOX_RECALLED	"recalled"	/* a document you could read was recalled */
+/* Entry kinds (records.h says what each is, and its name as stored and
+ * shown). */
+#define INBOX_NEW	RECORDS_INBOX_NEW
+#define INBOX_REQUEST	RECORDS_INBOX_REQUEST
+#define INBOX_DECIDED	RECORDS_INBOX_DECIDED
+#define INBOX_NOTICE	RECORDS_INBOX_NOTICE
+#define INBOX_REVIEW	RECORDS_INBOX_REVIEW
+#define INBOX_RECALLED	RECORDS_INBOX_RECALLED
 
 /* What an entry is about; strings may be NULL. */
 typedef struct {
-	const char *kind;
+	records_inbox_kind_t kind;
 	const uint8_t *doc;		/* DOCID_LEN bytes, or NULL */
 	const uint8_t *request;		/* DOCID_LEN bytes, or NULL */
 	const char *actor, *requester, *target, *state;

@@ -16,10 +16,10 @@
 #include "daemon/audit/audit.h"
 #include "daemon/store/datadir.h"
 #include "daemon/keys/keys.h"
+#include "daemon/store/records.h"
 #include "daemon/keys/passphrase.h"
 #include "daemon/docs/rekey.h"
 #include "proto/docid.h"
-#include "proto/isa.pb-c.h"
 
 static char *
 new_path(const isad_config_t *cfg)
@@ -61,7 +61,7 @@ meta_kek_id(store_t *s, uint8_t id[CRYPTO_KEK_ID_LEN], bool *have)
 	*have = false;
 	if ((rc = store_txn_begin(s, false, &t)) != 0)
 		return rc;
-	rc = store_get(t, STORE_META, "kek_id", 6, &v, &l);
+	rc = records_meta_get(t, RECORDS_META_KEK_ID, &v, &l);
 	if (rc == 0 && l == CRYPTO_KEK_ID_LEN) {
 		memcpy(id, v, l);
 		*have = true;
@@ -94,7 +94,7 @@ rekey_check(const isad_config_t *cfg, store_t *s, keys_t *keys,
 	keys_kek_id(keys, have);
 	if (!recorded) {	/* first start: record which key wraps */
 		if ((rc = store_txn_begin(s, true, &t)) == 0 &&
-		    (rc = store_put(t, STORE_META, "kek_id", 6, have,
+		    (rc = records_meta_put(t, RECORDS_META_KEK_ID, have,
 		    sizeof(have))) == 0)
 			rc = store_txn_commit(t);
 		else
@@ -141,14 +141,12 @@ out:
 
 /* Collect the ids of every document. */
 static int
-collect(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+collect(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	struct { uint8_t (*ids)[DOCID_LEN]; size_t n, cap; } *c = arg;
 
 	(void)val;
 	(void)vlen;
-	if (klen != DOCID_LEN)
-		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 64;
 		void *p = realloc(c->ids, cap * DOCID_LEN);
@@ -173,48 +171,32 @@ rewrap_all(store_txn_t *t, keys_t *keys, size_t *count)
 
 	*count = 0;
 	keys_rekey_id(keys, id);
-	rc = store_iter(t, STORE_DOCS, NULL, 0, collect, &c);
+	rc = records_doc_each(t, NULL, collect, &c);
 	for (size_t i = 0; rc == 0 && i < c.n; i++) {
-		Isa__StoredDoc *d;
-		const void *v;
-		size_t l;
-		uint8_t *buf;
+		Isad__StoredDoc *d;
 
-		if ((rc = store_get(t, STORE_DOCS, c.ids[i], DOCID_LEN, &v, &l))
-		    != 0)
+		if ((rc = records_doc_get(t, c.ids[i], &d)) != 0)
 			break;
-		if ((d = isa__stored_doc__unpack(NULL, l, v)) == NULL) {
-			rc = ISA_ERR_PARSE;
-			break;
-		}
 		if (d->wrapped_dek.len == CRYPTO_WRAPPED_LEN) {
 			if ((rc = keys_rekey_rewrap(keys,
 			    d->wrapped_dek.data, wrapped)) != 0) {
-				isa__stored_doc__free_unpacked(d, NULL);
+				records_doc_free(d);
 				break;
 			}
 			memcpy(d->wrapped_dek.data, wrapped, sizeof(wrapped));
 			if (d->kek_id.len == CRYPTO_KEK_ID_LEN)
 				memcpy(d->kek_id.data, id, sizeof(id));
-			l = isa__stored_doc__get_packed_size(d);
-			if ((buf = malloc(l)) == NULL)
-				rc = ISA_ERR_NOMEM;
-			else {
-				isa__stored_doc__pack(d, buf);
-				rc = store_put(t, STORE_DOCS, c.ids[i],
-				    DOCID_LEN, buf, l);
-				free(buf);
+			if ((rc = records_doc_put(t, c.ids[i], d)) == 0)
 				(*count)++;
-			}
 		}
-		isa__stored_doc__free_unpacked(d, NULL);
+		records_doc_free(d);
 	}
 	free(c.ids);
 	isa_wipe(wrapped, sizeof(wrapped));
 	if (rc == 0)
-		rc = store_put(t, STORE_META, "kek_id", 6, id, sizeof(id));
+		rc = records_meta_put(t, RECORDS_META_KEK_ID, id, sizeof(id));
 	if (rc == 0)	/* destroyed documents' old wraps are now useless */
-		rc = store_del(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE));
+		rc = records_meta_del(t, RECORDS_META_REKEY_DUE);
 	if (rc == 0) {
 		/* The key rotation is on the record, with the change. */
 		audit_entry_t e = { .action = "rekey", .decision = "permit",
@@ -326,8 +308,7 @@ rekey_due(store_t *s)
 
 	if (store_txn_begin(s, false, &t) != 0)
 		return false;
-	due = store_get(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE), &v, &l) ==
-	    0;
+	due = records_meta_get(t, RECORDS_META_REKEY_DUE, &v, &l) == 0;
 	store_txn_abort(t);
 	return due;
 }

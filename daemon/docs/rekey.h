@@ -9,11 +9,6 @@
 #include "daemon/store/store.h"
 #include "daemon/ctx/env.h"
 
-/* META key set (with the destructions) when documents are destroyed: their
- * old wrapped data keys may linger in free pages and backups until every
- * data key is rewrapped under a new master key, which deletes it. */
-#define REKEY_DUE	"rekey_due"
-
 /*
  * At start, after the store opens and before anything else writes: make
  * sure the master key in keys is the one the store's data keys are wrapped
@@ -34,7 +29,7 @@ int rekey_check(const isad_config_t *cfg, store_t *s, keys_t *keys,
 int rekey_run(const isad_config_t *cfg);
 
 /*
- * In the writer thread (the sweeper's), when REKEY_DUE is set: a new master
+ * In the writer thread (the sweeper's), when "rekey_due" is set: a new master
  * key saved as MASTER_KEY.new, every data key rewrapped under it in one
  * transaction (with its audit record), the file renamed into place, and
  * the key in use swapped (the old one wiped).  A master key under a
@@ -42,7 +37,7 @@ int rekey_run(const isad_config_t *cfg);
  * once, for the operator to run `isad rekey`.  A commit that reports
  * failure is checked against the store's recorded key id: landed, the
  * new key goes into use; lost, its file goes; in doubt, both files stay
- * for the next start.  Returns 0 or ISA_ERR_* (logged; REKEY_DUE stays,
+ * for the next start.  Returns 0 or ISA_ERR_* (logged; "rekey_due" stays,
  * so the next sweep tries again).
  */
 int rekey_online(store_t *s, const worker_env_t *env);

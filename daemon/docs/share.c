@@ -10,6 +10,7 @@
 #include "daemon/store/docindex.h"
 #include "daemon/docs/docview.h"
 #include "daemon/keys/keys.h"
+#include "daemon/store/records.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/share.h"
 #include "proto/docid.h"
@@ -88,61 +89,34 @@ reason_ok(job_t *j, const char *reason, const char *what)
 	return true;
 }
 
-static request_state_t
-request_state(const char *s)
-{
-	if (strcmp(s, "approved") == 0)
-		return REQUEST_APPROVED;
-	if (strcmp(s, "refused") == 0)
-		return REQUEST_REFUSED;
-	if (strcmp(s, "withdrawn") == 0)
-		return REQUEST_WITHDRAWN;
-	return REQUEST_PENDING;
-}
-
 /* ---- In the writer ---- */
 
 /* The document as it is in txn, or NULL with j's reply set (GONE). */
-static Isa__StoredDoc *
+static Isad__StoredDoc *
 live_doc(job_t *j, store_txn_t *txn, const uint8_t *id, int *rc)
 {
-	Isa__StoredDoc *r;
-	const void *val;
-	size_t len;
+	Isad__StoredDoc *r;
+	doc_state_t st;
 	char idtext[DOCID_TEXT_LEN + 1];
 
-	*rc = store_get(txn, STORE_DOCS, id, DOCID_LEN, &val, &len);
-	if (*rc != 0)
+	if ((*rc = records_doc_get(txn, id, &r)) != 0)
 		return NULL;
-	if ((r = isa__stored_doc__unpack(NULL, len, val)) == NULL) {
-		*rc = ISA_ERR_PARSE;
-		return NULL;
-	}
-	if (strcmp(r->state, "active") != 0) {
+	if ((st = records_doc_state(r)) != DOC_ACTIVE) {
 		docid_format(id, idtext);
 		job_error(j, ISA__STATUS__GONE, "document %s was %s meanwhile",
-		    idtext, r->state);
-		j->audit.reason = strcmp(r->state, "destroyed") == 0 ? "destroyed" :
-		    "recalled";
-		isa__stored_doc__free_unpacked(r, NULL);
+		    idtext, records_doc_state_name(st));
+		j->audit.reason = st == DOC_DESTROYED ? "destroyed" : "recalled";
+		records_doc_free(r);
 		return NULL;
 	}
 	return r;
 }
 
+/* r, as document r->id, in txn. */
 static int
-put_doc(store_txn_t *txn, const Isa__StoredDoc *r)
+put_doc(store_txn_t *txn, const Isad__StoredDoc *r)
 {
-	size_t len = isa__stored_doc__get_packed_size(r);
-	uint8_t *buf = malloc(len);
-	int rc;
-
-	if (buf == NULL)
-		return ISA_ERR_NOMEM;
-	isa__stored_doc__pack(r, buf);
-	rc = store_put(txn, STORE_DOCS, r->id.data, DOCID_LEN, buf, len);
-	free(buf);
-	return rc;
+	return records_doc_put(txn, r->id.data, r);
 }
 
 /*
@@ -157,7 +131,7 @@ grant(job_t *j, store_txn_t *txn, const uint8_t *id, const uint8_t *req,
 {
 	inbox_entry_t e = { 0 };
 	policy_principal_t pr;
-	Isa__StoredDoc *r;
+	Isad__StoredDoc *r;
 	bool have = false;
 	char **acc;
 	doc_t d;
@@ -204,13 +178,13 @@ grant(job_t *j, store_txn_t *txn, const uint8_t *id, const uint8_t *req,
 		goto released;
 	if (strcmp(requester, j->user) != 0) {
 		e.kind = INBOX_DECIDED;
-		e.state = "approved";
+		e.state = records_request_state_name(REQUEST_APPROVED);
 		rc = inbox_add(txn, requester, &e);
 	}
 released:
 	doc_release(&d);
 out:
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return rc;
 }
 
@@ -218,23 +192,16 @@ out:
 static int
 index_request(store_txn_t *txn, const change_t *c, const char *marking)
 {
-	Isa__StoredRequest *q;
-	Isa__StoredDoc *r = NULL;
-	const void *val;
-	size_t len;
+	Isad__StoredRequest *q;
+	Isad__StoredDoc *r = NULL;
 	int rc;
 
-	if ((q = isa__stored_request__unpack(NULL, c->record_len, c->record))
-	    == NULL)
-		return ISA_ERR_PARSE;
-	rc = store_get(txn, STORE_DOCS, c->doc, DOCID_LEN, &val, &len);
-	if (rc == 0 && (r = isa__stored_doc__unpack(NULL, len, val)) == NULL)
-		rc = ISA_ERR_PARSE;
-	if (rc == 0)
+	if ((rc = records_request_decode(c->record, c->record_len, &q)) != 0)
+		return rc;
+	if ((rc = records_doc_get(txn, c->doc, &r)) == 0)
 		rc = docindex_add_request(txn, q, r, marking);
-	if (r != NULL)
-		isa__stored_doc__free_unpacked(r, NULL);
-	isa__stored_request__free_unpacked(q, NULL);
+	records_doc_free(r);
+	records_request_free(q);
 	return rc;
 }
 
@@ -243,22 +210,22 @@ share_apply(store_txn_t *txn, writer_op_t *op)
 {
 	job_t *j = (job_t *)(void *)op;
 	change_t *c = j->state;
-	Isa__StoredRequest *q;
+	Isad__StoredRequest *q;
 	inbox_entry_t e = { 0 };
 	doc_t d;
 	int rc;
 
 	change_restart(j, c);
 	if (c->grant) {
-		q = isa__stored_request__unpack(NULL, c->record_len, c->record);
-		if (q == NULL)
-			return ISA_ERR_PARSE;
+		if ((rc = records_request_decode(c->record, c->record_len, &q))
+		    != 0)
+			return rc;
 		rc = grant(j, txn, c->doc, c->req, q->target, j->user);
-		isa__stored_request__free_unpacked(q, NULL);
+		records_request_free(q);
 		if (rc != 0 || job_failed(j))
 			return rc;
 	}
-	if ((rc = store_put(txn, STORE_REQUESTS, c->req, DOCID_LEN, c->record,
+	if ((rc = records_request_put_encoded(txn, c->req, c->record,
 	    c->record_len)) != 0 ||
 	    (rc = index_request(txn, c, j->audit.marking)) != 0 || c->grant)
 		return rc;
@@ -281,28 +248,24 @@ decide_apply(store_txn_t *txn, writer_op_t *op)
 {
 	job_t *j = (job_t *)(void *)op;
 	change_t *c = j->state;
-	Isa__StoredRequest *q;
+	Isad__StoredRequest *q;
 	inbox_entry_t e = { 0 };
-	const void *val;
-	uint8_t *buf;
-	size_t len;
 	int rc;
 
 	change_restart(j, c);
-	if ((rc = store_get(txn, STORE_REQUESTS, c->req, DOCID_LEN, &val,
-	    &len)) != 0)
+	if ((rc = records_request_get(txn, c->req, &q)) != 0)
 		return rc;
-	if ((q = isa__stored_request__unpack(NULL, len, val)) == NULL)
-		return ISA_ERR_PARSE;
-	if (strcmp(q->state, "pending") != 0) {
+	if (records_request_state(q) != REQUEST_PENDING) {
 		char idtext[DOCID_TEXT_LEN + 1];
 
 		/* Decided by someone else since we looked. */
 		docid_format(c->req, idtext);
 		job_error(j, ISA__STATUS__CONFLICT, "request %s was already "
-		    "%s by %s", idtext, q->state, q->decided_by);
+		    "%s by %s", idtext,
+		    records_request_state_name(records_request_state(q)),
+		    q->decided_by);
 		j->audit.reason = "request_decided";
-		isa__stored_request__free_unpacked(q, NULL);
+		records_request_free(q);
 		return 0;
 	}
 	if (c->approve) {
@@ -316,7 +279,7 @@ decide_apply(store_txn_t *txn, writer_op_t *op)
 		e.actor = j->user;
 		e.requester = q->requester;
 		e.target = q->target;
-		e.state = "refused";
+		e.state = records_request_state_name(REQUEST_REFUSED);
 		e.time = j->now;
 		if ((rc = inbox_add(txn, q->requester, &e)) != 0)
 			goto out;
@@ -325,25 +288,18 @@ decide_apply(store_txn_t *txn, writer_op_t *op)
 		char *old_state = q->state, *old_by = q->decided_by;
 		ProtobufCBinaryData old_reason = q->decision_reason_sealed;
 
-		q->state = (char *)(c->approve ? "approved" : "refused");
+		records_request_set_state(q, c->approve ? REQUEST_APPROVED :
+		    REQUEST_REFUSED);
 		q->decided_by = j->user;
 		q->decided = j->now;
 		q->decision_reason_sealed = c->sealed;
-		len = isa__stored_request__get_packed_size(q);
-		if ((buf = malloc(len)) == NULL)
-			rc = ISA_ERR_NOMEM;
-		else {
-			isa__stored_request__pack(q, buf);
-			rc = store_put(txn, STORE_REQUESTS, c->req, DOCID_LEN,
-			    buf, len);
-			free(buf);
-		}
+		rc = records_request_put(txn, c->req, q);
 		q->state = old_state;
 		q->decided_by = old_by;
 		q->decision_reason_sealed = old_reason;
 	}
 out:
-	isa__stored_request__free_unpacked(q, NULL);
+	records_request_free(q);
 	return rc;
 }
 
@@ -353,7 +309,7 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 	job_t *j = (job_t *)(void *)op;
 	change_t *c = j->state;
 	inbox_entry_t e = { 0 };
-	Isa__StoredDoc *r;
+	Isad__StoredDoc *r;
 	doc_t d;
 	int rc;
 
@@ -376,7 +332,7 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 		char *old_state = r->state, *old_by = r->recalled_by;
 		ProtobufCBinaryData old_reason = r->recall_reason_sealed;
 
-		r->state = (char *)"recalled";
+		records_doc_set_state(r, DOC_RECALLED);
 		r->recalled_by = j->user;
 		r->recalled = j->now;
 		r->recall_reason_sealed = c->sealed;
@@ -386,7 +342,7 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 		r->recall_reason_sealed = old_reason;
 	}
 out:
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return rc;
 }
 
@@ -417,14 +373,12 @@ open_doc(worker_ctx_t *w, job_t *j, const char *idtext, doc_t *d)
 
 /* Pack q into c->record. */
 static bool
-pack_request(job_t *j, change_t *c, const Isa__StoredRequest *q)
+pack_request(job_t *j, change_t *c, const Isad__StoredRequest *q)
 {
-	c->record_len = isa__stored_request__get_packed_size(q);
-	if ((c->record = malloc(c->record_len)) == NULL) {
+	if (records_request_encode(q, &c->record, &c->record_len) != 0) {
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return false;
 	}
-	isa__stored_request__pack(q, c->record);
 	return true;
 }
 
@@ -432,7 +386,7 @@ void
 share_share(worker_ctx_t *w, job_t *j)
 {
 	const Isa__ShareRequest *sr = j->req->share;
-	Isa__StoredRequest q = ISA__STORED_REQUEST__INIT;
+	Isad__StoredRequest q = ISAD__STORED_REQUEST__INIT;
 	policy_args_t args = { 0 };
 	policy_decision_t dec;
 	Isa__ShareReply *rep;
@@ -482,7 +436,8 @@ share_share(worker_ctx_t *w, job_t *j)
 		return;
 	}
 	crypto_dek_free(dek);
-	q.state = (char *)(c->grant ? "approved" : "pending");
+	records_request_set_state(&q, c->grant ? REQUEST_APPROVED :
+	    REQUEST_PENDING);
 	q.created = j->now;
 	if (c->grant) {
 		q.decided_by = j->user;
@@ -506,7 +461,7 @@ share_share(worker_ctx_t *w, job_t *j)
 
 /* A request as a reader sees it; its reasons opened with dek (or NULL). */
 static Isa__RequestInfo *
-request_info(job_t *j, const Isa__StoredRequest *q, const doc_t *d,
+request_info(job_t *j, const Isad__StoredRequest *q, const doc_t *d,
     crypto_dek_t *dek)
 {
 	Isa__RequestInfo *ri = job_alloc(j, sizeof(*ri));
@@ -524,7 +479,8 @@ request_info(job_t *j, const Isa__StoredRequest *q, const doc_t *d,
 		reason = doc_open_text(j, dek, d->rec->id.data,
 		    DOC_FIELD_REQUEST(q->id.data, false), &q->reason_sealed);
 	ri->reason = reason != NULL ? reason : job_strdup(j, "");
-	ri->state = job_strdup(j, q->state);
+	ri->state = job_strdup(j,
+	    records_request_state_name(records_request_state(q)));
 	timefmt_format_ms(q->created * 1000, t);
 	ri->created = job_strdup(j, t);
 	ri->decided_by = job_strdup(j, q->decided_by);
@@ -551,13 +507,11 @@ request_info(job_t *j, const Isa__StoredRequest *q, const doc_t *d,
  */
 static int
 request_open(job_t *j, store_txn_t *t, const char *idtext,
-    Isa__StoredRequest **q, doc_t *d, policy_request_t *rq,
+    Isad__StoredRequest **q, doc_t *d, policy_request_t *rq,
     char *canon, const char **hidden_target)
 {
 	uint8_t id[DOCID_LEN];
 	char docid[DOCID_TEXT_LEN + 1];
-	const void *val;
-	size_t len;
 	int rc;
 
 	*q = NULL;
@@ -585,15 +539,14 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 			*hidden_target = target;
 		return 0;
 	}
-	rc = store_get(t, STORE_REQUESTS, id, DOCID_LEN, &val, &len);
-	if (rc == 0 && (*q = isa__stored_request__unpack(NULL, len, val)) ==
-	    NULL)
+	if ((rc = records_request_get(t, id, q)) == ISA_ERR_PARSE) {
 		log_warnx("share request %s is damaged", canon);
+		rc = 0;
+	}
 	if (*q == NULL || (*q)->doc.len != DOCID_LEN) {
 		if (rc != 0 && rc != ISA_ERR_NOTFOUND)
 			return rc;
-		if (*q != NULL)
-			isa__stored_request__free_unpacked(*q, NULL);
+		records_request_free(*q);
 		*q = NULL;
 		policy_request_dummy(rq, canon);
 		docid_format(id, d->idtext);
@@ -604,7 +557,7 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 	/* Who sees the request sees its document's record (its deciders
 	 * decide on it; rule 2 is theirs to pass in policy_decide). */
 	if ((rc = doc_open_any(j, t, docid, d)) != 0) {
-		isa__stored_request__free_unpacked(*q, NULL);
+		records_request_free(*q);
 		*q = NULL;
 		return rc;
 	}
@@ -615,7 +568,7 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 	if (policy_principal_resolve(j->policy, (*q)->target, &rq->target) !=
 	    0)
 		rq->target.kind = PRINCIPAL_NONE;
-	rq->state = request_state((*q)->state);
+	rq->state = records_request_state(*q);
 	return 0;
 }
 
@@ -626,7 +579,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 	policy_args_t args = { 0 };
 	policy_decision_t dec;
 	policy_request_t rq;
-	Isa__StoredRequest *q;
+	Isad__StoredRequest *q;
 	Isa__DecideReply *rep;
 	crypto_dek_t *dek;
 	const char *target = NULL;
@@ -667,8 +620,7 @@ share_decide(worker_ctx_t *w, job_t *j)
 	    POLICY_ACTION_REFUSE, &d, &args, &dec) ||
 	    (c = change_new(j)) == NULL || (dek = doc_dek(j, w->env, &d)) ==
 	    NULL) {
-		if (q != NULL)
-			isa__stored_request__free_unpacked(q, NULL);
+		records_request_free(q);
 		doc_release(&d);
 		return;
 	}
@@ -678,18 +630,18 @@ share_decide(worker_ctx_t *w, job_t *j)
 	if (!dr->approve && !doc_seal_text(j, dek, c->doc,
 	    DOC_FIELD_REQUEST(c->req, true), dr->reason, &c->sealed)) {
 		crypto_dek_free(dek);
-		isa__stored_request__free_unpacked(q, NULL);
+		records_request_free(q);
 		doc_release(&d);
 		return;
 	}
 	rep = job_alloc(j, sizeof(*rep));
 	isa__decide_reply__init(rep);
 	rep->request = request_info(j, q, &d, dek);
-	rep->request->state = job_strdup(j, dr->approve ? "approved" :
-	    "refused");
+	rep->request->state = job_strdup(j, records_request_state_name(
+	    dr->approve ? REQUEST_APPROVED : REQUEST_REFUSED));
 	rep->request->decided_by = job_strdup(j, j->user);
 	crypto_dek_free(dek);
-	isa__stored_request__free_unpacked(q, NULL);
+	records_request_free(q);
 	doc_release(&d);
 	j->audit.reason = dr->approve ? "approved" : "refused";
 	j->resp.status = ISA__STATUS__OK;
@@ -709,28 +661,27 @@ typedef struct {
 } lister_t;
 
 static int
-list_one(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	lister_t *l = arg;
 	job_t *j = l->j;
 	policy_args_t args = { 0 };
 	policy_decision_t dec;
 	policy_request_t rq;
-	Isa__StoredRequest *q;
+	Isad__StoredRequest *q;
 	crypto_dek_t *dek;
 	char canon[DOCID_TEXT_LEN + 1], idtext[DOCID_TEXT_LEN + 1];
 	doc_t d;
 
 	(void)val;
 	(void)vlen;
-	if (klen != DOCID_LEN || l->rep->n_requests == l->cap)
-		return l->rep->n_requests == l->cap;
+	if (l->rep->n_requests == l->cap)
+		return 1;
 	docid_format(key, idtext);
 	if (request_open(j, l->t, idtext, &q, &d, &rq, canon, NULL) != 0)
 		return 0;
-	if (q == NULL || d.rec == NULL || (!l->all && strcmp(q->state,
-	    "pending") != 0))
+	if (q == NULL || d.rec == NULL || (!l->all &&
+	    records_request_state(q) != REQUEST_PENDING))
 		goto skip;
 	args.request = &rq;
 	if (policy_decide(j->policy, j->subject, POLICY_ACTION_REQUEST_VIEW,
@@ -743,8 +694,7 @@ list_one(void *arg, const void *key, size_t klen, const void *val,
 	l->rep->requests[l->rep->n_requests++] = request_info(j, q, &d, dek);
 	crypto_dek_free(dek);
 skip:
-	if (q != NULL)
-		isa__stored_request__free_unpacked(q, NULL);
+	records_request_free(q);
 	doc_release(&d);
 	return 0;
 }
@@ -774,7 +724,7 @@ share_requests(worker_ctx_t *w, job_t *j)
 	l.rep = job_alloc(j, sizeof(*l.rep));
 	isa__requests_reply__init(l.rep);
 	l.rep->requests = job_alloc(j, sizeof(*l.rep->requests) * l.cap);
-	rc = store_iter(l.t, STORE_REQUESTS, NULL, 0, list_one, &l);
+	rc = records_request_each(l.t, list_one, &l);
 	store_txn_abort(l.t);
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "

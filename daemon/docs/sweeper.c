@@ -13,6 +13,7 @@
 #include "daemon/ctx/current.h"
 #include "daemon/store/docindex.h"
 #include "daemon/docs/docview.h"
+#include "daemon/store/records.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/rekey.h"
 #include "daemon/docs/sweeper.h"
@@ -44,30 +45,29 @@ typedef struct {
 /* Whether r was uploaded under an embargo its readers have not yet been
  * told has lifted (an upload told them at once when it had none). */
 static bool
-embargo_pending(const Isa__StoredDoc *r)
+embargo_pending(const Isad__StoredDoc *r)
 {
 	return r->embargo_until > r->created && !r->embargo_announced &&
-	    strcmp(r->state, "active") == 0;
+	    records_doc_state(r) == DOC_ACTIVE;
 }
 
 /* Which documents are due: collected first, changed after. */
 static int
-find_due(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+find_due(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	due_t *d = arg;
-	Isa__StoredDoc *r;
+	Isad__StoredDoc *r;
 	unsigned due = 0;
 
-	if (klen != DOCID_LEN || d->n == DUE_MAX)
-		return d->n == DUE_MAX;
-	if ((r = isa__stored_doc__unpack(NULL, vlen, val)) == NULL)
+	if (d->n == DUE_MAX)
+		return 1;
+	if (records_doc_decode(val, vlen, &r) != 0)
 		return 0;
-	if (strcmp(r->state, "destroyed") != 0 &&
+	if (records_doc_state(r) != DOC_DESTROYED &&
 	    r->destroy_after[0] != '\0' &&
 	    strcmp(d->today, r->destroy_after) > 0)
 		due |= DUE_DESTROY;
-	else if (strcmp(r->state, "active") == 0) {
+	else if (records_doc_state(r) == DOC_ACTIVE) {
 		if (!r->review_reminded && r->review_by[0] != '\0' &&
 		    strcmp(d->today, r->review_by) >= 0)
 			due |= DUE_REVIEW;
@@ -82,7 +82,7 @@ find_due(void *arg, const void *key, size_t klen, const void *val,
 		memcpy(d->ids[d->n], key, DOCID_LEN);
 		d->due[d->n++] = due;
 	}
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return 0;
 }
 
@@ -101,7 +101,7 @@ sweeper_news_take(void)
 
 /* Crypto-shred one document: its key, sealed fields and chunks go. */
 static int
-destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
+destroy(store_txn_t *t, Isad__StoredDoc *r, int64_t now)
 {
 	static const ProtobufCBinaryData none = { 0, NULL };
 	char idtext[DOCID_TEXT_LEN + 1];
@@ -109,8 +109,7 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 	int rc;
 
 	docid_format(r->id.data, idtext);
-	if ((rc = store_del_prefix(t, STORE_CHUNKS, r->id.data, DOCID_LEN))
-	    != 0)
+	if ((rc = records_chunk_del_all(t, r->id.data)) != 0)
 		return rc;
 	if ((rc = docindex_drop_content(t, r)) != 0)
 		return rc;
@@ -122,10 +121,9 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 	e.reason = "destroy_after";
 	e.sha256 = r->sha256.len == 32 ? r->sha256.data : NULL;
 	if ((rc = audit_append(t, &e, clock_wall_ms(), NULL)) != 0 ||
-	    (rc = store_put(t, STORE_META, REKEY_DUE, strlen(REKEY_DUE), "",
-	    0)) != 0)
+	    (rc = records_meta_put(t, RECORDS_META_REKEY_DUE, "", 0)) != 0)
 		return rc;
-	r->state = (char *)"destroyed";
+	records_doc_set_state(r, DOC_DESTROYED);
 	r->destroyed = now;
 	r->wrapped_dek = none;
 	r->title_sealed = none;
@@ -139,14 +137,14 @@ destroy(store_txn_t *t, Isa__StoredDoc *r, int64_t now)
 
 /* One review reminder to whoever decides for the document. */
 static int
-remind(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
-    size_t vlen, int64_t now)
+remind(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const uint8_t *id,
+    int64_t now)
 {
 	inbox_entry_t e = { 0 };
 	doc_t d;
 	int rc;
 
-	if ((rc = doc_from_bytes(j, val, vlen, &d)) != 0)
+	if ((rc = doc_load(j, t, id, &d)) != 0)
 		return rc;
 	e.kind = INBOX_REVIEW;
 	e.doc = r->id.data;
@@ -164,8 +162,8 @@ remind(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
  * how many were told, or ISA_ERR_*.
  */
 static int
-announce(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
-    size_t vlen, int64_t now)
+announce(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const uint8_t *id,
+    int64_t now)
 {
 	char idtext[DOCID_TEXT_LEN + 1];
 	inbox_entry_t e = { 0 };
@@ -173,7 +171,7 @@ announce(store_txn_t *t, job_t *j, Isa__StoredDoc *r, const void *val,
 	doc_t d;
 	int rc;
 
-	if ((rc = doc_from_bytes(j, val, vlen, &d)) != 0)
+	if ((rc = doc_load(j, t, id, &d)) != 0)
 		return rc;
 	docid_format(r->id.data, idtext);
 	e.kind = INBOX_NEW;
@@ -205,44 +203,30 @@ static int
 sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
     int64_t now)
 {
-	Isa__StoredDoc *r;
-	const void *val;
-	uint8_t *buf;
-	size_t len;
+	Isad__StoredDoc *r;
 	int rc;
 
-	if ((rc = store_get(t, STORE_DOCS, id, DOCID_LEN, &val, &len)) != 0)
+	if ((rc = records_doc_get(t, id, &r)) != 0)
 		return rc;
-	if ((r = isa__stored_doc__unpack(NULL, len, val)) == NULL)
-		return ISA_ERR_PARSE;
 	/* The unpacked record owns its fields: destroy() swaps in empty
 	 * ones, so pack, then let free_unpacked see its own again. */
 	{
-		Isa__StoredDoc keep = *r;
+		Isad__StoredDoc keep = *r;
 
 		if (due & DUE_DESTROY)
 			rc = destroy(t, r, now);
 		else {
 			rc = 0;
 			if (due & DUE_ANNOUNCE)
-				rc = announce(t, j, r, val, len, now);
+				rc = announce(t, j, r, id, now);
 			if (rc == 0 && (due & DUE_REVIEW))
-				rc = remind(t, j, r, val, len, now);
+				rc = remind(t, j, r, id, now);
 		}
-		if (rc == 0) {
-			len = isa__stored_doc__get_packed_size(r);
-			if ((buf = malloc(len)) == NULL)
-				rc = ISA_ERR_NOMEM;
-			else {
-				isa__stored_doc__pack(r, buf);
-				rc = store_put(t, STORE_DOCS, id, DOCID_LEN,
-				    buf, len);
-				free(buf);
-			}
-		}
+		if (rc == 0)
+			rc = records_doc_put(t, id, r);
 		*r = keep;
 	}
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return rc;
 }
 
@@ -283,7 +267,7 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	}
 	if ((rc = store_txn_begin(s, true, &t)) != 0)
 		goto out;
-	if ((rc = store_iter(t, STORE_DOCS, NULL, 0, find_due, &d)) < 0)
+	if ((rc = records_doc_each(t, NULL, find_due, &d)) < 0)
 		goto out;
 	rc = 0;
 	/* A full walk (not cut short at DUE_MAX) knows every pending

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/be64.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/wipe.h"
@@ -14,6 +13,7 @@
 #include "daemon/docs/bounds.h"
 #include "daemon/docs/upload.h"
 #include "daemon/keys/keys.h"
+#include "daemon/store/records.h"
 #include "daemon/docs/inbox.h"
 #include "daemon/docs/sweeper.h"
 #include "proto/sha256.h"
@@ -265,7 +265,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	const Isa__PutBegin *pb = j->req->put_begin;
 	Isa__DocMeta empty = ISA__DOC_META__INIT;
 	const Isa__DocMeta *m = pb->meta != NULL ? pb->meta : &empty;
-	Isa__StoredDoc rec = ISA__STORED_DOC__INIT;
+	Isad__StoredDoc rec = ISAD__STORED_DOC__INIT;
 	Isa__PutBeginReply *rep;
 	policy_principal_t *access;
 	uint8_t wrapped[CRYPTO_WRAPPED_LEN], kek_id[CRYPTO_KEK_ID_LEN];
@@ -342,7 +342,7 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 	rec.destroy_after = m->destroy_after;
 	rec.access = m->to;
 	rec.n_access = m->n_to;
-	rec.state = (char *)"active";
+	records_doc_set_state(&rec, DOC_ACTIVE);
 	if (lin.has_parent) {
 		rec.parent.data = lin.parent;
 		rec.parent.len = DOCID_LEN;
@@ -373,13 +373,11 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 		transfers_drop(w->transfers, x);
 		return;
 	}
-	u->record_len = isa__stored_doc__get_packed_size(&rec);
-	if ((u->record = malloc(u->record_len)) == NULL) {
+	if (records_doc_encode(&rec, &u->record, &u->record_len) != 0) {
 		transfers_drop(w->transfers, x);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
-	isa__stored_doc__pack(&rec, u->record);
 
 	rep = job_alloc(j, sizeof(*rep));
 	isa__put_begin_reply__init(rep);
@@ -396,7 +394,8 @@ docs_put_begin(worker_ctx_t *w, job_t *j)
 
 /* The staged chunk a job carries to the writer. */
 typedef struct {
-	uint8_t key[DOCID_LEN + 8];
+	uint8_t doc[DOCID_LEN];
+	uint64_t index;
 	uint8_t *sealed;
 	size_t len;
 } staged_t;
@@ -417,8 +416,7 @@ put_chunk_apply(store_txn_t *txn, writer_op_t *op)
 	job_t *j = (job_t *)(void *)op;
 	staged_t *s = j->state;
 
-	return store_put(txn, STORE_CHUNKS, s->key, sizeof(s->key), s->sealed,
-	    s->len);
+	return records_chunk_put(txn, s->doc, s->index, s->sealed, s->len);
 }
 
 void
@@ -488,8 +486,8 @@ docs_put_chunk(worker_ctx_t *w, job_t *j)
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
-	memcpy(s->key, x->doc, DOCID_LEN);
-	be64_put(s->key + DOCID_LEN, x->next);
+	memcpy(s->doc, x->doc, DOCID_LEN);
+	s->index = x->next;
 	s->len = len + CRYPTO_TAG_LEN;
 	/* Only for want of memory; the chunk may be sent again. */
 	if ((rc = crypto_chunk_seal(u->dek, x->doc, x->next, final, data, len,
@@ -566,21 +564,6 @@ new_material(job_t *j, store_txn_t *txn, const finish_t *f)
 	return rc;
 }
 
-/* Count the staged chunks of the document whose id starts the key. */
-static int
-count_chunk(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
-{
-	struct { const uint8_t *doc; uint64_t n; } *c = arg;
-
-	(void)val;
-	(void)vlen;
-	if (klen < DOCID_LEN || memcmp(key, c->doc, DOCID_LEN) != 0)
-		return 1;	/* past its chunks */
-	c->n++;
-	return 0;
-}
-
 /* For docindex_same_content: one document already holding the content. */
 typedef struct {
 	job_t *j;
@@ -594,18 +577,15 @@ static int
 same_content(void *arg, const uint8_t *id)
 {
 	same_t *s = arg;
-	const void *rv;
-	size_t rl;
 	doc_t held, mine;
 	policy_args_t args = { 0 };
 	policy_decision_t dec;
 	bool ok;
 	int rc;
 
-	if ((rc = store_get(s->txn, STORE_DOCS, id, DOCID_LEN, &rv, &rl)) != 0)
-		return rc == ISA_ERR_NOTFOUND ? 0 : rc;
-	if (doc_from_bytes(s->j, rv, rl, &held) != 0)
-		return 0;	/* damaged: logged, and held by nobody */
+	/* Damaged (logged) or gone: held by nobody. */
+	if ((rc = doc_load(s->j, s->txn, id, &held)) != 0)
+		return rc == ISA_ERR_NOTFOUND || rc == ISA_ERR_PARSE ? 0 : rc;
 	ok = held.view.state != DOC_ACTIVE;
 	if (!ok && doc_from_bytes(s->j, s->f->record, s->f->record_len,
 	    &mine) == 0) {
@@ -622,14 +602,13 @@ same_content(void *arg, const uint8_t *id)
 static int
 index_doc(store_txn_t *txn, const finish_t *f, const char *marking)
 {
-	Isa__StoredDoc *r = isa__stored_doc__unpack(NULL, f->record_len,
-	    f->record);
+	Isad__StoredDoc *r;
 	int rc;
 
-	if (r == NULL)
-		return ISA_ERR_PARSE;
+	if ((rc = records_doc_decode(f->record, f->record_len, &r)) != 0)
+		return rc;
 	rc = docindex_add_doc(txn, r, marking);
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return rc;
 }
 
@@ -644,28 +623,27 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 {
 	job_t *j = (job_t *)(void *)op;
 	finish_t *f = j->state;
-	struct { const uint8_t *doc; uint64_t n; } staged = { f->doc, 0 };
+	uint64_t staged;
 	same_t same;
 	uint8_t now[CRYPTO_KEK_ID_LEN];
 	int rc;
 
-	if ((rc = store_iter(txn, STORE_CHUNKS, f->doc, DOCID_LEN,
-	    count_chunk, &staged)) < 0)
+	if ((rc = records_chunk_count(txn, f->doc, &staged)) < 0)
 		return rc;
 	keys_kek_id(f->keys, now);
 	if (memcmp(now, f->kek_id, sizeof(now)) != 0) {
 		/* Rekeyed since put_begin wrapped its data key. */
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad changed its master "
 		    "key during the upload: nothing was stored; start again");
-		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
+		return records_chunk_del_all(txn, f->doc);
 	}
-	if (staged.n != f->chunks) {
+	if (staged != f->chunks) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "%llu of the upload's "
 		    "%llu chunks could not be stored (isad could not record "
 		    "them when they came): nothing was stored; start again",
-		    (unsigned long long)(f->chunks - staged.n),
+		    (unsigned long long)(f->chunks - staged),
 		    (unsigned long long)f->chunks);
-		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
+		return records_chunk_del_all(txn, f->doc);
 	}
 	/* Rule 6(f): refused while any active document holds these bytes,
 	 * unless the uploader may grant on every one of them. */
@@ -679,9 +657,9 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 		if (!job_failed(j))
 			job_error(j, ISA__STATUS__CONFLICT,
 			    "this content is already held");
-		return store_del_prefix(txn, STORE_CHUNKS, f->doc, DOCID_LEN);
+		return records_chunk_del_all(txn, f->doc);
 	}
-	if ((rc = store_put(txn, STORE_DOCS, f->doc, DOCID_LEN, f->record,
+	if ((rc = records_doc_put_encoded(txn, f->doc, f->record,
 	    f->record_len)) != 0 || (rc = index_doc(txn, f, j->audit.marking)) != 0)
 		return rc;
 	return new_material(j, txn, f);
@@ -693,7 +671,7 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	const Isa__PutEnd *pe = j->req->put_end;
 	transfer_t *x = transfers_find(w->transfers, pe->transfer.data,
 	    pe->transfer.len, TRANSFER_UPLOAD, j);
-	Isa__StoredDoc *rec;
+	Isad__StoredDoc *rec;
 	Isa__PutEndReply *rep;
 	upload_t *u;
 	finish_t *f;
@@ -730,11 +708,10 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 		docs_upload_abandon(w, j, x, "sha256_mismatch");
 		return;
 	}
-	rec = isa__stored_doc__unpack(NULL, u->record_len, u->record);
-	if (rec == NULL || rec->kek_id.len != CRYPTO_KEK_ID_LEN) {
+	if (records_doc_decode(u->record, u->record_len, &rec) != 0 ||
+	    rec->kek_id.len != CRYPTO_KEK_ID_LEN) {
 		/* We packed it ourselves: only out of memory gets here. */
-		if (rec != NULL)
-			isa__stored_doc__free_unpacked(rec, NULL);
+		records_doc_free(rec);
 		finish_free(f);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		docs_upload_abandon(w, j, x, "internal");
@@ -745,19 +722,17 @@ docs_put_end(worker_ctx_t *w, job_t *j)
 	rec->size = x->size;
 	rec->sha256.data = f->sha;
 	rec->sha256.len = SHA256_LEN;
-	f->record_len = isa__stored_doc__get_packed_size(rec);
-	if ((f->record = malloc(f->record_len)) == NULL) {
+	if (records_doc_encode(rec, &f->record, &f->record_len) != 0) {
 		rec->sha256.data = NULL;
 		rec->sha256.len = 0;
-		isa__stored_doc__free_unpacked(rec, NULL);
+		records_doc_free(rec);
 		finish_free(f);
 		job_error(j, ISA__STATUS__INTERNAL, "isad is out of memory");
 		return;
 	}
-	isa__stored_doc__pack(rec, f->record);
 	rec->sha256.data = NULL;	/* f's, not the unpacked message's */
 	rec->sha256.len = 0;
-	isa__stored_doc__free_unpacked(rec, NULL);
+	records_doc_free(rec);
 
 	rep = job_alloc(j, sizeof(*rep));
 	isa__put_end_reply__init(rep);

@@ -39,7 +39,7 @@ add_key(store_txn_t *t, store_db_t db, const char *kind, const char *id,
 /* The marking line from a record's own words (the canonical line needs the
  * policy: this is for records indexed without one, at an upgrade). */
 static void
-words_line(const Isa__StoredDoc *r, char *buf, size_t len)
+words_line(const Isad__StoredDoc *r, char *buf, size_t len)
 {
 	const char *handling = "RECIPIENTS ONLY";
 	size_t n;
@@ -61,7 +61,7 @@ words_line(const Isa__StoredDoc *r, char *buf, size_t len)
 
 /* id -> its SHA-256 (32 bytes, zeros when it has none), its marking. */
 static int
-put_marks(store_txn_t *t, const uint8_t *id, const Isa__StoredDoc *r,
+put_marks(store_txn_t *t, const uint8_t *id, const Isad__StoredDoc *r,
     const char *marking)
 {
 	size_t ml = strlen(marking);
@@ -79,7 +79,7 @@ put_marks(store_txn_t *t, const uint8_t *id, const Isa__StoredDoc *r,
 }
 
 int
-docindex_add_doc(store_txn_t *t, const Isa__StoredDoc *r,
+docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
     const char *marking)
 {
 	char line[MARKING_MAX];
@@ -88,7 +88,7 @@ docindex_add_doc(store_txn_t *t, const Isa__StoredDoc *r,
 
 	if (r->id.len != DOCID_LEN)
 		return ISA_ERR_PARSE;
-	if (r->sha256.len == 32 && strcmp(r->state, "destroyed") != 0 &&
+	if (r->sha256.len == 32 && records_doc_state(r) != DOC_DESTROYED &&
 	    (rc = store_index_put(t, STORE_SHA, r->sha256.data, 32, id)) != 0)
 		return rc;
 	if ((rc = add_key(t, STORE_ACCESS, "up:", r->author, id)) != 0 ||
@@ -113,8 +113,8 @@ docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
 }
 
 int
-docindex_add_request(store_txn_t *t, const Isa__StoredRequest *q,
-    const Isa__StoredDoc *doc, const char *marking)
+docindex_add_request(store_txn_t *t, const Isad__StoredRequest *q,
+    const Isad__StoredDoc *doc, const char *marking)
 {
 	char line[MARKING_MAX], key[1 + DOCID_LEN];
 	const uint8_t *id = q->id.data;
@@ -146,7 +146,7 @@ docindex_add_request(store_txn_t *t, const Isa__StoredRequest *q,
 }
 
 int
-docindex_drop_content(store_txn_t *t, const Isa__StoredDoc *r)
+docindex_drop_content(store_txn_t *t, const Isad__StoredDoc *r)
 {
 	if (r->sha256.len != 32 || r->id.len != DOCID_LEN)
 		return 0;
@@ -262,47 +262,39 @@ docindex_request_marks(store_txn_t *t, const uint8_t id[DOCID_LEN],
 /* ---- Upgrading a schema-1 store (store_upgrade) ---- */
 
 static int
-upgrade_doc(void *arg, const void *key, size_t klen, const void *val,
-    size_t vlen)
+upgrade_doc(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	store_txn_t *t = arg;
-	Isa__StoredDoc *r;
+	Isad__StoredDoc *r;
 	int rc;
 
 	(void)key;
-	if (klen != DOCID_LEN)
-		return 0;
-	if ((r = isa__stored_doc__unpack(NULL, vlen, val)) == NULL) {
+	if (records_doc_decode(val, vlen, &r) != 0) {
 		log_warnx("a stored document record is damaged: not indexed");
 		return 0;
 	}
 	rc = r->id.len == DOCID_LEN ? docindex_add_doc(t, r, NULL) : 0;
-	isa__stored_doc__free_unpacked(r, NULL);
+	records_doc_free(r);
 	return rc;
 }
 
 static int
-upgrade_request(void *arg, const void *key, size_t klen, const void *val,
+upgrade_request(void *arg, const uint8_t *key, const void *val,
     size_t vlen)
 {
 	store_txn_t *t = arg;
-	Isa__StoredRequest *q;
-	Isa__StoredDoc *r = NULL;
-	const void *dv;
-	size_t dl;
+	Isad__StoredRequest *q;
+	Isad__StoredDoc *r = NULL;
 	int rc = 0;
 
 	(void)key;
-	if (klen != DOCID_LEN ||
-	    (q = isa__stored_request__unpack(NULL, vlen, val)) == NULL)
+	if (records_request_decode(val, vlen, &q) != 0)
 		return 0;
 	if (q->id.len == DOCID_LEN && q->doc.len == DOCID_LEN &&
-	    store_get(t, STORE_DOCS, q->doc.data, DOCID_LEN, &dv, &dl) == 0 &&
-	    (r = isa__stored_doc__unpack(NULL, dl, dv)) != NULL)
+	    records_doc_get(t, q->doc.data, &r) == 0)
 		rc = docindex_add_request(t, q, r, NULL);
-	if (r != NULL)
-		isa__stored_doc__free_unpacked(r, NULL);
-	isa__stored_request__free_unpacked(q, NULL);
+	records_doc_free(r);
+	records_request_free(q);
 	return rc;
 }
 
@@ -317,8 +309,8 @@ store_upgrade(store_txn_t *t, uint32_t from)
 	 * the records, every document not destroyed counts again. */
 	log_info("upgrading the store: indexing its documents and requests");
 	if ((rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0 ||
-	    (rc = store_iter(t, STORE_DOCS, NULL, 0, upgrade_doc, t)) != 0)
+	    (rc = records_doc_each(t, NULL, upgrade_doc, t)) != 0)
 		return rc < 0 ? rc : ISA_ERR_IO;
-	rc = store_iter(t, STORE_REQUESTS, NULL, 0, upgrade_request, t);
+	rc = records_request_each(t, upgrade_request, t);
 	return rc <= 0 ? rc : ISA_ERR_IO;
 }

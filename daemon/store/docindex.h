@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "policy/policy.h"
 #include "proto/docid.h"
-#include "proto/isa.pb-c.h"
 
 /*
  * The access index (STORE_ACCESS) narrows, it never grants: a document is
@@ -34,7 +34,7 @@
  * line for refusals' audit records (marking; NULL: composed from r's
  * words).  Returns 0 or ISA_ERR_*. */
 __attribute__((warn_unused_result))
-int docindex_add_doc(store_txn_t *t, const Isa__StoredDoc *r,
+int docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
     const char *marking);
 
 /* Principal (as named) now has access to document id. */
@@ -45,12 +45,12 @@ int docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
 /* A request q on document doc was stored: who may see it, and its target
  * and marking (marking NULL: composed from doc's words) for refusals. */
 __attribute__((warn_unused_result))
-int docindex_add_request(store_txn_t *t, const Isa__StoredRequest *q,
-    const Isa__StoredDoc *doc, const char *marking);
+int docindex_add_request(store_txn_t *t, const Isad__StoredRequest *q,
+    const Isad__StoredDoc *doc, const char *marking);
 
 /* r is destroyed: its bytes no longer count as held (rule 6f). */
 __attribute__((warn_unused_result))
-int docindex_drop_content(store_txn_t *t, const Isa__StoredDoc *r);
+int docindex_drop_content(store_txn_t *t, const Isad__StoredDoc *r);
 
 /* Call fn with the id of every document not destroyed whose content has
  * this SHA-256 (32 bytes), as store_index_each. */

@@ -12,6 +12,7 @@
 #include <zmq.h>
 
 #include "daemon/store/docindex.h"
+#include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "docs_util.h"
 #include "harness.h"
@@ -287,11 +288,10 @@ widen(harness_t *h, const char *idtext, size_t n)
 	static const char *const names[] = { "user:ctp-author",
 	    "agency:ctpse", "user:police-reader", "agency:police",
 	    "user:ctp-other" };
-	uint8_t id[DOCID_LEN], *buf;
+	uint8_t id[DOCID_LEN];
 	store_t *s = NULL;
 	store_txn_t *t;
-	Isa__StoredDoc *r;
-	const void *v;
+	Isad__StoredDoc *r;
 	size_t len;
 	char err[256], **old, **acc = calloc(n, sizeof(*acc));
 
@@ -301,8 +301,7 @@ widen(harness_t *h, const char *idtext, size_t n)
 	    sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_int_equal(store_txn_begin(s, true, &t), 0);
-	assert_int_equal(store_get(t, STORE_DOCS, id, DOCID_LEN, &v, &len), 0);
-	assert_non_null(r = isa__stored_doc__unpack(NULL, len, v));
+	assert_int_equal(records_doc_get(t, id, &r), 0);
 	for (size_t i = 0; i < n; i++) {
 		acc[i] = (char *)names[i % 5];
 		assert_int_equal(docindex_add_access(t, id, acc[i]), 0);
@@ -311,13 +310,10 @@ widen(harness_t *h, const char *idtext, size_t n)
 	len = r->n_access;
 	r->access = acc;
 	r->n_access = n;
-	assert_non_null(buf = malloc(isa__stored_doc__get_packed_size(r)));
-	assert_int_equal(store_put(t, STORE_DOCS, id, DOCID_LEN, buf,
-	    isa__stored_doc__pack(r, buf)), 0);
+	assert_int_equal(records_doc_put(t, id, r), 0);
 	r->access = old;
 	r->n_access = len;
-	isa__stored_doc__free_unpacked(r, NULL);
-	free(buf);
+	records_doc_free(r);
 	free(acc);
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
