@@ -15,7 +15,7 @@ struct transfers;	/* docs/transfer.h: a worker's open transfers */
 
 /*
  * What every worker shares.  Filled once by the server at start-up
- * (serve/server.c), before the first worker starts; read-only after that,
+ * (serve/startup.c), before the first worker starts; read-only after that,
  * from any thread; everything it points to is owned by the server and
  * outlives every worker.
  */

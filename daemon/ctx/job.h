@@ -31,7 +31,8 @@ struct queue;
  *  - job_apply (ctx/job.c), in the writer: the record itself, adding the
  *    actor (user), the request id, the decision from the reply's status,
  *    and that status as the reason when none was given.
- * It is read nowhere else.
+ * Only the main loop reads it besides (the connection's key, to check
+ * that the user still holds it: job_identity).
  */
 typedef struct {
 	bool write;			/* false: no record (a transfer's parts

@@ -293,7 +293,7 @@ write_new(const char *path, const char *buf, size_t len, char *err,
 		seterr(err, errlen, "%s: cannot create master key file: it "
 		    "exists; refusing to overwrite it", path);
 	else
-		seterr(err, errlen, "%s: cannot write master key file: %s",
+		seterr(err, errlen, "%s: cannot create master key file: %s",
 		    path, strerror(saved));
 	errno = saved;
 	return rc;

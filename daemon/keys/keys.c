@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "daemon/keys/kek.h"
 #include "daemon/keys/keys.h"
 #include "daemon/keys/signkey.h"
 

@@ -9,6 +9,8 @@
 #include "daemon/keys/crypto.h"
 #include "proto/merkle.h"
 
+#pragma GCC visibility push(default)
+
 /*
  * The key holder, after OpenSMTPD's ca.c (DESIGN §9, STYLE 4 and 26).  Two
  * long-lived secrets live in a keys_t and nowhere else: the master key
@@ -172,5 +174,7 @@ void keys_rekey_commit(keys_t *k);
 
 /* Wipe the rekey's new key; the key in use stays.  None held: nothing. */
 void keys_rekey_drop(keys_t *k);
+
+#pragma GCC visibility pop
 
 #endif

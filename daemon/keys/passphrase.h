@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#pragma GCC visibility push(default)
+
 #define PASSPHRASE_MAX 1024
 #define PASSPHRASE_ENV "ISAD_MASTER_PASSPHRASE"
 
@@ -18,5 +20,7 @@
 __attribute__((warn_unused_result))
 int passphrase_get(const char *file, char *buf, size_t *len, char *err,
     size_t errlen);
+
+#pragma GCC visibility pop
 
 #endif

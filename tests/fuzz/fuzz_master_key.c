@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "daemon/keys/crypto.h"
+#include "daemon/keys/kek.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

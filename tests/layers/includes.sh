@@ -24,9 +24,9 @@ grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' daemon/*/*.[ch] |
 awk -v graph="$graph" '
 BEGIN { lv["serve"] = 4; lv["docs"] = 3; lv["ctx"] = 2; lv["audit"] = 1;
 	lv["store"] = 0; lv["keys"] = 0; bad = 0
-	# kek.h is the private half of the crypto module (crypto.c and kek.c
-	# share the DEK layout through it): one module in two files, until the
-	# key holder (issue 15 item 2) replaces both.
+	# kek.h is the key holder'"'"'s private header: crypto.c and kek.c
+	# share the DEK layout through it, one module in two files, inside
+	# daemon/keys (and not exported from its library).
 	known["daemon/keys/crypto ... daemon/keys/kek -> daemon/keys/crypto"] = 1
 	known["daemon/keys/kek ... daemon/keys/crypto -> daemon/keys/kek"] = 1 }
 {

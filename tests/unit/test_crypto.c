@@ -14,6 +14,7 @@
 
 #include "common/err.h"
 #include "daemon/keys/crypto.h"
+#include "daemon/keys/kek.h"
 
 /* A wrong return code fails with file:line and both error strings. */
 #define assert_rc(expr, want) do {					\
