@@ -1,4 +1,7 @@
-/* err.c: the one strerror for the project's error codes. */
+/* err.c: the one strerror for the project's error codes, and filling an error buffer. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "err.h"
 
 const char *
@@ -24,4 +27,16 @@ isa_strerror(int err)
 	case ISA_ERR_PANIC: return "the store failed in the middle of a commit";
 	}
 	return "unknown error";
+}
+
+void
+isa_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

@@ -2,6 +2,8 @@
 #ifndef ISA_COMMON_ERR_H
 #define ISA_COMMON_ERR_H
 
+#include <stddef.h>
+
 /*
  * Every function that can fail returns int: 0 on success, one of these
  * negative codes otherwise.  Loaders that can say more (file:line) also fill
@@ -30,5 +32,10 @@ enum isa_err {
 
 /* A static, human sentence for err; never NULL. */
 const char *isa_strerror(int err);
+
+/* Format one line into err (errlen bytes, truncated); nothing when err is
+ * NULL or errlen is 0: how functions fill their callers' error buffers. */
+void isa_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -10,6 +10,7 @@
 #include "daemon/store/docindex.h"
 #include "daemon/docs/bounds.h"
 #include "daemon/docs/docview.h"
+#include "daemon/docs/mayknow.h"
 #include "daemon/keys/keys.h"
 #include "policy/marking.h"
 #include "proto/docid.h"
@@ -135,7 +136,7 @@ doc_open(job_t *j, store_txn_t *txn, const char *idtext, doc_t *d)
 	 * that does not exist, without the record being read: the same
 	 * lookups either way.  Only its marking is fetched, for the audit
 	 * record, one lookup whether there is one or not. */
-	if (!docindex_may_know(txn, j->policy, j->subject, id)) {
+	if (!doc_may_know(txn, j->policy, j->subject, id)) {
 		const char *line;
 		size_t len;
 

@@ -12,6 +12,7 @@
 #include "daemon/keys/keys.h"
 #include "daemon/store/records.h"
 #include "daemon/docs/inbox.h"
+#include "daemon/docs/mayknow.h"
 #include "daemon/docs/share.h"
 #include "proto/docid.h"
 
@@ -523,7 +524,7 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 	 * read; answered from the dummy as for one that does not exist
 	 * (its target and marking fetched for the audit record, one lookup
 	 * whether it exists or not). */
-	if (!docindex_may_see_request(t, j->policy, j->subject, id)) {
+	if (!doc_may_see_request(t, j->policy, j->subject, id)) {
 		const char *target = NULL, *marking = NULL, *tp, *mp;
 		size_t tl, ml;
 

@@ -32,21 +32,6 @@ struct crypto_kek {
 
 static unsigned long scrypt_n = CRYPTO_SCRYPT_N;
 
-static void seterr(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int
 gcry_rc(gcry_error_t e)
 {
@@ -290,10 +275,10 @@ write_new(const char *path, const char *buf, size_t len, char *err,
 		return 0;
 	saved = errno;
 	if (rc == ISA_ERR_EXISTS)
-		seterr(err, errlen, "%s: cannot create master key file: it "
+		isa_seterr(err, errlen, "%s: cannot create master key file: it "
 		    "exists; refusing to overwrite it", path);
 	else
-		seterr(err, errlen, "%s: cannot create master key file: %s",
+		isa_seterr(err, errlen, "%s: cannot create master key file: %s",
 		    path, strerror(saved));
 	errno = saved;
 	return rc;
@@ -312,7 +297,7 @@ crypto_kek_save(const crypto_kek_t *kek, const char *path, const char *pass,
 	if ((rc = crypto_init()) != 0)
 		goto fail;
 	if (pass != NULL && passlen == 0) {
-		seterr(err, errlen, "%s: the passphrase is empty", path);
+		isa_seterr(err, errlen, "%s: the passphrase is empty", path);
 		return ISA_ERR_INVAL;
 	}
 	rc = ISA_ERR_NOMEM;
@@ -344,7 +329,7 @@ crypto_kek_save(const crypto_kek_t *kek, const char *path, const char *pass,
 	rc = write_new(path, buf, len, err, errlen);	/* sets err */
 	goto out;
 fail:
-	seterr(err, errlen, "%s: cannot make the master key file: %s", path,
+	isa_seterr(err, errlen, "%s: cannot make the master key file: %s", path,
 	    isa_strerror(rc));
 out:
 	gcry_free(buf);		/* secure memory: wiped as it is freed */
@@ -363,7 +348,7 @@ crypto_kek_create(const char *path, const char *pass, size_t passlen,
 	if (out != NULL)
 		*out = NULL;
 	if ((rc = crypto_kek_generate(&kek)) != 0) {
-		seterr(err, errlen, "%s: cannot make a master key: %s", path,
+		isa_seterr(err, errlen, "%s: cannot make a master key: %s", path,
 		    isa_strerror(rc));
 		return rc;
 	}
@@ -444,7 +429,7 @@ parse(const char *path, const char *buf, size_t len, struct kfile *f,
 	    !eat_num(&p, 999999, &v) || !eat(&p, "\n"))
 		goto bad;
 	if (v != 1) {
-		seterr(err, errlen, "%s: master key file version %lu is newer "
+		isa_seterr(err, errlen, "%s: master key file version %lu is newer "
 		    "than this isad understands", path, v);
 		return ISA_ERR_SCHEMA;
 	}
@@ -488,7 +473,7 @@ parse(const char *path, const char *buf, size_t len, struct kfile *f,
 		goto bad;
 	return 0;
 bad:
-	seterr(err, errlen, "%s:%d: not a master key file, or a damaged or "
+	isa_seterr(err, errlen, "%s:%d: not a master key file, or a damaged or "
 	    "truncated one: expected %s", path, line, want);
 	return ISA_ERR_PARSE;
 }
@@ -509,7 +494,7 @@ crypto_kek_load(const char *path, const char *pass, size_t passlen,
 	if ((rc = crypto_init()) != 0)
 		goto fail;
 	if (pass != NULL && passlen == 0) {
-		seterr(err, errlen, "%s: the passphrase is empty", path);
+		isa_seterr(err, errlen, "%s: the passphrase is empty", path);
 		return ISA_ERR_INVAL;
 	}
 	rc = ISA_ERR_NOMEM;
@@ -525,13 +510,13 @@ crypto_kek_load(const char *path, const char *pass, size_t passlen,
 	if ((rc = digest(NULL, buf, f.body, check, CHECK_LEN)) != 0)
 		goto fail;
 	if (!isa_ct_equal(check, f.check, CHECK_LEN)) {
-		seterr(err, errlen, "%s: master key file is damaged (its check "
+		isa_seterr(err, errlen, "%s: master key file is damaged (its check "
 		    "value does not match); restore it from a backup", path);
 		rc = ISA_ERR_PARSE;
 		goto out;
 	}
 	if ((f.n != 0) != (pass != NULL)) {
-		seterr(err, errlen, "%s: master key is %s", path, f.n != 0 ?
+		isa_seterr(err, errlen, "%s: master key is %s", path, f.n != 0 ?
 		    "protected by a passphrase, and none was given" :
 		    "not protected by a passphrase, but one was given");
 		rc = ISA_ERR_INVAL;
@@ -546,7 +531,7 @@ crypto_kek_load(const char *path, const char *pass, size_t passlen,
 		    CRYPTO_KEY_LEN);
 		if (rc == ISA_ERR_CRYPTO) {
 			/* check vouched for the file: the passphrase is wrong */
-			seterr(err, errlen, "wrong passphrase for %s", path);
+			isa_seterr(err, errlen, "wrong passphrase for %s", path);
 			goto out;
 		}
 		if (rc != 0)
@@ -555,7 +540,7 @@ crypto_kek_load(const char *path, const char *pass, size_t passlen,
 	if ((rc = kek_make(key, &kek)) != 0)
 		goto fail;
 	if (!isa_ct_equal(kek->id, f.id, CRYPTO_KEK_ID_LEN)) {
-		seterr(err, errlen, "%s: master key file is damaged (the key "
+		isa_seterr(err, errlen, "%s: master key file is damaged (the key "
 		    "does not match its id); restore it from a backup", path);
 		rc = ISA_ERR_PARSE;
 		goto out;
@@ -564,7 +549,7 @@ crypto_kek_load(const char *path, const char *pass, size_t passlen,
 	kek = NULL;
 	goto out;
 fail:
-	seterr(err, errlen, "%s: cannot read the master key: %s", path,
+	isa_seterr(err, errlen, "%s: cannot read the master key: %s", path,
 	    isa_strerror(rc));
 out:
 	crypto_kek_free(kek);

@@ -9,7 +9,7 @@
 #include "daemon/docs/share.h"
 #include "daemon/docs/transfer.h"
 #include "daemon/serve/dispatch.h"
-#include "daemon/serve/handlers.h"
+#include "daemon/docs/whoami.h"
 #include "daemon/serve/input.h"
 
 static const char *
@@ -61,9 +61,9 @@ transfer_end(const Isa__Envelope *req)
 /* Indexed by body case; a body with no entry is not a request. */
 static const dispatch_t table[] = {
 	[ISA__ENVELOPE__BODY_PING] = { ISA__ENVELOPE__BODY_PING,
-	    "ping", NULL, ANY, NULL, handlers_ping, true, false },
+	    "ping", NULL, ANY, NULL, docs_ping, true, false },
 	[ISA__ENVELOPE__BODY_WHOAMI] = { ISA__ENVELOPE__BODY_WHOAMI,
-	    "whoami", NULL, ANY, NULL, handlers_whoami, true, false },
+	    "whoami", NULL, ANY, NULL, docs_whoami, true, false },
 	[ISA__ENVELOPE__BODY_PUT_BEGIN] = { ISA__ENVELOPE__BODY_PUT_BEGIN,
 	    "put", NULL, ANY, NULL, docs_put_begin, true, false },
 	[ISA__ENVELOPE__BODY_PUT_CHUNK] = { ISA__ENVELOPE__BODY_PUT_CHUNK,

@@ -6,7 +6,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "daemon/docs/docs_guard.h"
+#include "daemon/docs/redecide.h"
 #include "daemon/docs/upload.h"
 #include "daemon/docs/transfer.h"
 #include "daemon/serve/dispatch.h"

@@ -172,51 +172,17 @@ has_key(store_txn_t *t, store_db_t db, const char *kind, const char *id,
 }
 
 bool
-docindex_may_know(store_txn_t *t, const policy_t *p, const policy_user_t *u,
-    const uint8_t id[DOCID_LEN])
+docindex_access_has(store_txn_t *t, const char *kind, const char *id,
+    const uint8_t doc[DOCID_LEN])
 {
-	policy_user_view_t v;
-	policy_principal_t g = { PRINCIPAL_GROUP, 0 };
-	char name[KEY_MAX];
-	size_t ng = policy_group_count(p);
-	bool ok;
-
-	if (u == NULL)
-		return false;
-	/* The caller's keys, every one looked up: how many depends only on
-	 * who is asking (rule 2 in policy/decide.c: uploader, originator
-	 * approver, the list directly, by agency, by group, by `all`). */
-	policy_user_view(p, u, 0, &v);
-	ok = has_key(t, STORE_ACCESS, "up:", v.id, id);
-	ok |= has_key(t, STORE_ACCESS, "user:", v.id, id);
-	ok |= has_key(t, STORE_ACCESS, "agency:", v.agency, id);
-	ok |= has_key(t, STORE_ACCESS, "", "all", id);
-	if ((v.roles & ROLE_APPROVER) != 0)
-		ok |= has_key(t, STORE_ACCESS, "orig:", v.agency, id);
-	for (size_t i = 0; i < ng; i++) {
-		g.index = (uint32_t)i;
-		if (policy_principal_covers(p, g, u) &&
-		    policy_principal_format(p, g, name, sizeof(name)) == 0)
-			ok |= has_key(t, STORE_ACCESS, "", name, id);
-	}
-	return ok;
+	return has_key(t, STORE_ACCESS, kind, id, doc);
 }
 
 bool
-docindex_may_see_request(store_txn_t *t, const policy_t *p,
-    const policy_user_t *u, const uint8_t id[DOCID_LEN])
+docindex_request_seen_by(store_txn_t *t, const char *kind, const char *id,
+    const uint8_t req[DOCID_LEN])
 {
-	policy_user_view_t v;
-	bool ok;
-
-	if (u == NULL)
-		return false;
-	policy_user_view(p, u, 0, &v);
-	ok = has_key(t, STORE_REQSEE, "user:", v.id, id);
-	if ((v.roles & ROLE_APPROVER) != 0)
-		ok |= has_key(t, STORE_REQSEE, "orig:", v.agency, id);
-	/* §5: the administrator sees every request. */
-	return ok || (v.roles & ROLE_ADMIN) != 0;
+	return has_key(t, STORE_REQSEE, kind, id, req);
 }
 
 bool

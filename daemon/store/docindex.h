@@ -17,7 +17,7 @@
  * entry of its list as named ("user:ID", "agency:ID", "group:ID", "all"),
  * "up:ID" for its author and for the one who ingested it, and "orig:ID" for
  * its originator agency (its approvers).  Whoever is under none of the keys
- * a caller has (docindex_may_know) is not on the list, and is answered as
+ * a caller has (doc_may_know, docs/mayknow.c) is not on the list, and is answered as
  * for a missing id without the record being read; whoever is under one is
  * decided by policy_decide on the record as ever.  The same for requests
  * (STORE_REQSEE): "user:ID" for the requester and the document's author,
@@ -59,14 +59,16 @@ int docindex_same_content(store_txn_t *t, const uint8_t *sha,
     store_index_fn fn, void *arg);
 
 /*
- * Whether u could pass rule 2 for document id (or request id): the same
- * fixed sequence of lookups for a given caller whether the id exists or
- * not, whatever its list holds.  A store error counts as false.
+ * Whether the access index files document doc under the principal kind+id
+ * ("up:", "user:", "agency:", "orig:" and an id; "" and a group's name or
+ * "all"); whether the request index shows request req to kind+id ("user:"
+ * or "orig:" and an id).  One lookup each, whatever came before; a store
+ * error counts as false.  Who may ask which is docs/mayknow.c's.
  */
-bool docindex_may_know(store_txn_t *t, const policy_t *p,
-    const policy_user_t *u, const uint8_t id[DOCID_LEN]);
-bool docindex_may_see_request(store_txn_t *t, const policy_t *p,
-    const policy_user_t *u, const uint8_t id[DOCID_LEN]);
+bool docindex_access_has(store_txn_t *t, const char *kind, const char *id,
+    const uint8_t doc[DOCID_LEN]);
+bool docindex_request_seen_by(store_txn_t *t, const char *kind,
+    const char *id, const uint8_t req[DOCID_LEN]);
 
 /* The marking line recorded for document id: *line (*len bytes, no NUL)
  * points into txn's memory, valid until txn ends; its SHA-256 in sha

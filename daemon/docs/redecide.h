@@ -1,6 +1,6 @@
-/* docs_guard.h: open transfers re-decided under the policy now in force after a reload. */
-#ifndef ISA_DAEMON_DOCS_GUARD_H
-#define ISA_DAEMON_DOCS_GUARD_H
+/* redecide.h: open transfers re-decided under the policy now in force after a reload. */
+#ifndef ISA_DAEMON_REDECIDE_H
+#define ISA_DAEMON_REDECIDE_H
 
 #include "daemon/ctx/env.h"
 

@@ -1,4 +1,4 @@
-/* docs_guard.c: open transfers re-decided under the policy now in force after a reload. */
+/* redecide.c: open transfers re-decided under the policy now in force after a reload. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "common/log.h"
 #include "daemon/docs/abandon.h"
 #include "daemon/ctx/current.h"
-#include "daemon/docs/docs_guard.h"
+#include "daemon/docs/redecide.h"
 #include "daemon/docs/docview.h"
 #include "daemon/docs/transfer.h"
 #include "daemon/docs/upload.h"

@@ -1,10 +1,10 @@
-/* handlers.c: the requests serve answers itself, about the daemon and the caller: ping and whoami. */
-#include "daemon/serve/handlers.h"
+/* whoami.c: the requests about the daemon and the caller themselves: ping and whoami. */
+#include "daemon/docs/whoami.h"
 
 #define ISA_VERSION_STRING "isa 0.1.0"
 
 void
-handlers_ping(worker_ctx_t *w, job_t *j)
+docs_ping(worker_ctx_t *w, job_t *j)
 {
 	Isa__Pong *p = job_alloc(j, sizeof(*p));
 
@@ -17,7 +17,7 @@ handlers_ping(worker_ctx_t *w, job_t *j)
 }
 
 void
-handlers_whoami(worker_ctx_t *wc, job_t *j)
+docs_whoami(worker_ctx_t *wc, job_t *j)
 {
 	static const unsigned roles[] = { ROLE_ADMIN, ROLE_CHAIR, ROLE_AUDITOR,
 	    ROLE_APPROVER };
