@@ -1,4 +1,4 @@
-/* test_store.c: the store under faults: a damaged chunk, kill -9 mid-upload, a commit that fails mid-upload, a full map, the size limit. */
+/* test_store.c: the store under faults: a damaged chunk, a document record in a state isad does not know, kill -9 mid-upload, a commit that fails mid-upload, a full map, the size limit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "daemon/store/records.pb-c.h"
 #include "daemon/store/store.h"
 #include "docs_util.h"
 #include "harness.h"
@@ -64,6 +65,70 @@ test_corrupted_chunk_detected(void **state)
 	r = h_isa(h, "ctp-analyst", ARGS("get", id));
 	assert_int_equal(r.status, 1);
 	h_result_free(&r);
+}
+
+/*
+ * A document record whose state is none isad knows (damage, or a newer
+ * isad's word) is a damaged record: as any undecodable record, it is
+ * answered as nothing there (get and info: not found, exit 3; ls leaves
+ * it out), with a line in isad's log for the operator, and the other
+ * documents still read.
+ */
+static void
+test_unknown_state_is_damage(void **state)
+{
+	harness_t *h = *state;
+	uint8_t key[DOCID_LEN];
+	char good[32], bad[32];
+	Isad__StoredDoc *rec;
+	char *was;
+	store_t *s;
+	store_txn_t *t;
+	const void *v;
+	size_t len;
+	uint8_t *buf;
+	h_result_t r;
+
+	su_put_ok(h, 100, 7, good);
+	su_put_ok(h, 100, 8, bad);
+	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(docid_parse(bad, key), 0);
+	s = su_store_open(h);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_get(t, STORE_DOCS, key, sizeof(key), &v, &len),
+	    0);
+	rec = isad__stored_doc__unpack(NULL, len, v);
+	assert_non_null(rec);
+	assert_string_equal(rec->state, "active");
+	was = rec->state;
+	rec->state = "bogus";
+	buf = malloc(isad__stored_doc__get_packed_size(rec));
+	len = isad__stored_doc__pack(rec, buf);
+	rec->state = was;
+	isad__stored_doc__free_unpacked(rec, NULL);
+	assert_int_equal(store_put(t, STORE_DOCS, key, sizeof(key), buf, len),
+	    0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	free(buf);
+
+	h_start(h);
+	r = h_isa(h, "ctp-analyst", ARGS("get", bad));
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "no document"));
+	assert_int_equal(r.out[0], '\0');
+	h_result_free(&r);
+	assert_true(h_wait_log(h, "a stored document record is damaged"));
+	r = h_isa(h, "ctp-analyst", ARGS("info", bad));
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "no document"));
+	h_result_free(&r);
+	r = h_isa(h, "ctp-analyst", ARGS("ls"));
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, good));
+	assert_null(strstr(r.out, bad));
+	h_result_free(&r);
+	su_get_ok(h, good, 7);
 }
 
 /*
@@ -205,6 +270,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_unknown_state_is_damage,
+		    su_setup, su_teardown),
 		cmocka_unit_test_setup_teardown(test_corrupted_chunk_detected,
 		    su_setup, su_teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_mid_upload,
