@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -100,4 +101,44 @@ datadir_lock(const char *dir, char *err, size_t errlen)
 	}
 	free(path);
 	return fd;
+}
+
+int
+datadir_holder(const char *dir, long *pid)
+{
+	char *path = NULL, line[256];
+	struct stat st;
+	FILE *f;
+	int held = 0;
+
+	*pid = 0;
+	if (datadir_path(dir, "isad.lock", &path) != 0)
+		return ISA_ERR_NOMEM;
+	if (stat(path, &st) != 0) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	if ((f = fopen("/proc/locks", "re")) == NULL)
+		return ISA_ERR_IO;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; lines with
+	 * "->" are waiters, not holders. */
+	while (!held && fgets(line, sizeof(line), f) != NULL) {
+		unsigned maj, min;
+		unsigned long ino;
+		long p;
+		char type[16];
+
+		if (strstr(line, "->") != NULL ||
+		    sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", type, &p,
+		    &maj, &min, &ino) != 5 || strcmp(type, "FLOCK") != 0)
+			continue;
+		if (maj == major(st.st_dev) && min == minor(st.st_dev) &&
+		    ino == (unsigned long)st.st_ino) {
+			held = 1;
+			*pid = p;
+		}
+	}
+	fclose(f);
+	return held;
 }
