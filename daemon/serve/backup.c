@@ -341,16 +341,22 @@ remove_partial(backup_t *b)
 
 #ifdef ISA_TEST_BUILD
 /* Test builds only: with $ISAD_TEST_BACKUP_HOLD set, say so on stdout once
- * the store is copied and wait there, for a test to kill -9. */
+ * the store is copied and wait there for SIGUSR1 (a test writes to the
+ * live store meanwhile, or kills -9). */
 static void
 test_hold(void)
 {
+	sigset_t set;
+	int sig;
+
 	if (getenv("ISAD_TEST_BACKUP_HOLD") == NULL)
 		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	printf("backup: copied, holding\n");
 	fflush(stdout);
-	for (;;)
-		pause();
+	(void)sigwait(&set, &sig);
 }
 #endif
 
