@@ -14,8 +14,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/base64.h"
 #include "docs_util.h"
 #include "harness.h"
+#include "proto/merkle.h"
 #include "store_util.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -161,6 +163,8 @@ test_backup_under_uploads(void **state)
 	size_t have = 0;
 	int fds[2], st, seen = 0, in_tree = 0;
 	char late[32] = "";
+	merkle_compact_t range;
+	uint64_t tree_seen = 0;
 	json_t *m;
 	h_result_t r;
 	pid_t pid, bk;
@@ -243,6 +247,7 @@ test_backup_under_uploads(void **state)
 	h_result_free(&r);
 	/* Every put the tree at the copy records reads back; a put after it
 	 * was never restored (its record is not in the restored log). */
+	merkle_compact_init(&range);
 	assert_non_null(f = fopen(path, "r"));
 	while (getline(&l, &cap, f) > 0) {
 		json_error_t e;
@@ -269,10 +274,35 @@ test_backup_under_uploads(void **state)
 			su_get_ok(h, doc, seed);
 			in_tree++;
 		}
+		/* The tree's root at the manifest's size, from the leaves. */
+		if (seq != NULL && (int64_t)json_number_value(seq) ==
+		    (int64_t)tree_seen && tree_seen < (uint64_t)tree) {
+			const char *b64 = json_string_value(json_object_get(rec,
+			    "leaf"));
+			uint8_t leaf[4096], lh[MERKLE_HASH_LEN];
+			size_t n;
+
+			assert_non_null(b64);
+			assert_int_equal(base64_decode(b64, strlen(b64), leaf,
+			    sizeof(leaf), &n), 0);
+			assert_int_equal(merkle_hash_leaf(leaf, n, lh), 0);
+			assert_int_equal(merkle_compact_append(&range, lh), 0);
+			tree_seen++;
+		}
 		json_decref(rec);
 	}
 	free(l);
 	fclose(f);
+	assert_int_equal(tree_seen, tree);
+	{
+		uint8_t root[MERKLE_HASH_LEN];
+		char b64[64];
+
+		assert_int_equal(merkle_compact_root(&range, root), 0);
+		b64[base64_encode(root, sizeof(root), b64)] = '\0';
+		assert_string_equal(b64, json_string_value(json_object_get(
+		    json_object_get(m, "audit"), "root")));
+	}
 	assert_int_equal(in_tree, jint(m, "documents", NULL));
 	/* The ids the uploader saw and the restored store agree: those past
 	 * the copy are gone, not half there. */
