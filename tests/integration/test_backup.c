@@ -167,7 +167,7 @@ test_backup_under_uploads(void **state)
 	uint64_t tree_seen = 0;
 	json_t *m;
 	h_result_t r;
-	pid_t pid, bk;
+	pid_t pid;
 	FILE *f;
 	char *l = NULL;
 	size_t cap = 0;
@@ -189,6 +189,7 @@ test_backup_under_uploads(void **state)
 		 * manifest is read: the manifest must not count it. */
 		char in[512];
 		FILE *out;
+		pid_t bk;
 
 		snprintf(dir, sizeof(dir), "%s/bk", h_dir(h));
 		out = spawn_held(h, dir, &bk);
