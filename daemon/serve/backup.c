@@ -21,6 +21,7 @@
 #include "daemon/audit/audit.h"
 #include "daemon/keys/keys.h"
 #include "daemon/serve/backup.h"
+#include "daemon/store/datadir.h"
 #include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "proto/merkle.h"
@@ -193,8 +194,10 @@ copy_store(backup_t *b)
 	store_t *s = NULL;
 	int fd, rc;
 
-	rc = store_open_readonly(b->cfg->data_dir, b->cfg->map_size, false, &s,
-	    err, sizeof(err));
+	if ((rc = datadir_check_owner(b->cfg->data_dir, err, sizeof(err)))
+	    == 0)
+		rc = store_open_readonly(b->cfg->data_dir, b->cfg->map_size,
+		    false, &s, err, sizeof(err));
 	if (rc != 0) {
 		log_warnx("%s", err);
 		free(dst);

@@ -230,6 +230,10 @@ status_run(const isad_config_t *cfg, bool json)
 	int rc;
 
 	memset(&st, 0, sizeof(st));
+	if (datadir_check_owner(cfg->data_dir, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return 1;
+	}
 	st.running = datadir_holder(cfg->data_dir, &st.pid);
 	if ((rc = store_open_readonly(cfg->data_dir, cfg->map_size, false, &s,
 	    err, sizeof(err))) != 0) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <pwd.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -141,4 +142,30 @@ datadir_holder(const char *dir, long *pid)
 	}
 	fclose(f);
 	return held;
+}
+
+int
+datadir_check_owner(const char *dir, char *err, size_t errlen)
+{
+	struct passwd *pw;
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		snprintf(err, errlen, "cannot use data dir %s: %s", dir,
+		    strerror(errno));
+		return errno == ENOENT ? ISA_ERR_NOTFOUND : ISA_ERR_IO;
+	}
+	if (st.st_uid == geteuid())
+		return 0;
+	pw = getpwuid(st.st_uid);
+	if (pw != NULL)
+		snprintf(err, errlen, "data dir %s belongs to %s: run this as "
+		    "%s (sudo -u %s ...), so that nothing it makes there "
+		    "locks isad out", dir, pw->pw_name, pw->pw_name,
+		    pw->pw_name);
+	else
+		snprintf(err, errlen, "data dir %s belongs to uid %lu: run "
+		    "this as that user, so that nothing it makes there locks "
+		    "isad out", dir, (unsigned long)st.st_uid);
+	return ISA_ERR_PERM;
 }

@@ -112,6 +112,13 @@ store_open_readonly(const char *dir, int64_t map_size, bool nolock,
 		store_close(s);
 		return rc;
 	}
+	/* Free the reader slots of processes that died holding one (a backup
+	 * killed mid-copy): until then they pin pages isad cannot reuse. */
+	if (!nolock) {
+		int dead = 0;
+
+		(void)mdb_reader_check(s->env, &dead);
+	}
 	if ((rc = open_dbis(s, dir, err, errlen)) != 0) {
 		store_close(s);
 		return rc;
