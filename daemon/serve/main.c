@@ -186,14 +186,17 @@ main(int argc, char **argv)
 	int status;
 
 	log_init("isad", false);
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (argc > 1 && argv[1][0] != '-' ? commands[i].name != NULL &&
-		    strcmp(commands[i].name, argv[1]) == 0 :
-		    commands[i].name == NULL)
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const char *name = commands[i].name;
+
+		/* "isad serve" says what plain "isad" does. */
+		if (argc > 1 && argv[1][0] != '-' ? strcmp(name != NULL ? name :
+		    "serve", argv[1]) == 0 : name == NULL)
 			c = &commands[i];
+	}
 	if (c == NULL)
 		return bad_usage("unknown command", argv[1]);
-	if (c->name != NULL) {	/* the subcommand is not an option */
+	if (argc > 1 && argv[1][0] != '-') {	/* the subcommand is no option */
 		argv++;
 		argc--;
 	}

@@ -7,7 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "daemon/store/store.h"
+/* Included after store.h (not from it: the two would be a circle). */
+#ifndef ISA_DAEMON_STORE_H
+#error "include daemon/store/store.h before store_priv.h"
+#endif
 
 struct store {
 	MDB_env *env;
