@@ -49,7 +49,7 @@ static const struct command {
 	    "a consistent copy while isad serves", cmd_backup },
 	{ "status", OPT_JSON, " [--json]", "health, read-only; exit 1 when "
 	    "unhealthy", cmd_status },
-	{ "client-config", OPT_USER, " USER", "print USER's client.conf",
+	{ "client-config", OPT_USER, "", "print USER's client.conf",
 	    cmd_clientconf },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -61,10 +61,10 @@ usage(FILE *out)
 		const struct command *c = &commands[i];
 		char head[96];
 
-		snprintf(head, sizeof(head), "isad%s%s --config isad.conf%s",
+		snprintf(head, sizeof(head), "isad%s%s%s --config isad.conf%s",
 		    c->name != NULL ? " " : "", c->name != NULL ? c->name : "",
-		    c->args);
-		fprintf(out, "%s %-56s %s\n", i == 0 ? "usage:" : "      ",
+		    c->opts & OPT_USER ? " USER" : "", c->args);
+		fprintf(out, "%s %-61s %s\n", i == 0 ? "usage:" : "      ",
 		    head, c->help);
 	}
 }
@@ -139,10 +139,10 @@ parse(int argc, char **argv, const struct command *c, args_t *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
+	int ch, li = -1;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
 		unsigned need = ch == 'o' ? OPT_OUT : ch == 'm' ? OPT_MASTER :
 		    ch == 'j' ? OPT_JSON : 0;
 
@@ -152,10 +152,16 @@ parse(int argc, char **argv, const struct command *c, args_t *a)
 		}
 		if (ch == '?' || ch == ':')
 			return bad_usage(ch == ':' ? "option needs a value:" :
-			    "unknown option", argv[optind - 1]);
-		if (need != 0 && !(c->opts & need))
-			return bad_usage("this command does not take",
+			    strchr(argv[optind - 1], '=') != NULL ?
+			    "option takes no value:" : "unknown option",
 			    argv[optind - 1]);
+		if (need != 0 && !(c->opts & need)) {
+			fprintf(stderr, "isad: %s does not take --%s\n",
+			    c->name != NULL ? c->name : "serving", li >= 0 ?
+			    longopts[li].name : "that option");
+			usage(stderr);
+			return 2;
+		}
 		if (ch == 'c')
 			a->conf = optarg;
 		else if (ch == 'o')

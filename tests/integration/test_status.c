@@ -221,6 +221,11 @@ test_status_newer_schema(void **state)
 	assert_int_equal(store_put(t, STORE_META, "schema", 6, v, 4), 0);
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
+	r = h_run(ARGS(getenv("ISAD_BIN"), "status", "--config",
+	    h_isad_conf(h), "--out", "x"));
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "status does not take --out"));
+	h_result_free(&r);
 	r = status(h, true);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "written by a newer isad"));
