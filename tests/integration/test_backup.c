@@ -39,7 +39,7 @@ backup(harness_t *h, const char *name, bool with_master_key, char *out)
  * test builds); return once it says so, its pid in *pid, its stdout (to
  * close once it has ended). */
 static FILE *
-spawn_held(harness_t *h, const char *dir, pid_t *pid)
+spawn_held(harness_t *h, const char *dir, bool with_master_key, pid_t *pid)
 {
 	char line[128];
 	int fds[2];
@@ -51,7 +51,8 @@ spawn_held(harness_t *h, const char *dir, pid_t *pid)
 		close(fds[0]);
 		setenv("ISAD_TEST_BACKUP_HOLD", "1", 1);
 		execl(getenv("ISAD_BIN"), "isad", "backup", "--config",
-		    h_isad_conf(h), "--out", dir, (char *)NULL);
+		    h_isad_conf(h), "--out", dir, with_master_key ?
+		    "--with-master-key" : (char *)NULL, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -194,7 +195,7 @@ test_backup_under_uploads(void **state)
 		pid_t bk;
 
 		snprintf(dir, sizeof(dir), "%s/bk", h_dir(h));
-		out = spawn_held(h, dir, &bk);
+		out = spawn_held(h, dir, false, &bk);
 		snprintf(in, sizeof(in), "%s/f-500", h_dir(h));
 		du_make_file(in, 3000, 500);
 		if (du_put(h, "ctp-analyst", in, "doc", "OFFICIAL-SENSITIVE",
@@ -402,7 +403,7 @@ test_backup_killed(void **state)
 	h_need_test_build("ISAD_TEST_BACKUP_HOLD");
 	snprintf(dir, sizeof(dir), "%s/cut", h_dir(h));
 	snprintf(partial, sizeof(partial), "%s.partial", dir);
-	out = spawn_held(h, dir, &pid);
+	out = spawn_held(h, dir, false, &pid);
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	fclose(out);
@@ -454,6 +455,39 @@ test_backup_master_key(void **state)
 	json_decref(m);
 }
 
+/* A rekey between the copy and the master key's: refused, nothing left. */
+static void
+test_backup_rekey_between(void **state)
+{
+	harness_t *h = *state;
+	char dir[512], id[32], partial[600];
+	h_result_t r;
+	FILE *out;
+	pid_t pid;
+	int st;
+
+	h_need_test_build("ISAD_TEST_BACKUP_HOLD");
+	su_put_ok(h, 5000, 8, id);
+	assert_int_equal(h_stop(h), 0);	/* isad rekey needs it stopped */
+	snprintf(dir, sizeof(dir), "%s/rk", h_dir(h));
+	snprintf(partial, sizeof(partial), "%s.partial", dir);
+	out = spawn_held(h, dir, true, &pid);
+	r = h_run(ARGS(getenv("ISAD_BIN"), "rekey", "--config",
+	    h_isad_conf(h)));
+	assert_int_equal(r.status, 0);
+	h_result_free(&r);
+	assert_int_equal(kill(pid, SIGUSR1), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	fclose(out);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	assert_int_equal(mode_of(dir, NULL), (mode_t)-1);
+	assert_int_equal(mode_of(partial, NULL), (mode_t)-1);
+	/* Run again, it is whole. */
+	r = backup(h, "rk", true, dir);
+	assert_int_equal(r.status, 0);
+	h_result_free(&r);
+}
+
 static int
 setup(void **state)
 {
@@ -478,6 +512,8 @@ main(void)
 		    su_teardown),
 		cmocka_unit_test_setup_teardown(test_backup_master_key, setup,
 		    su_teardown),
+		cmocka_unit_test_setup_teardown(test_backup_rekey_between,
+		    setup, su_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
