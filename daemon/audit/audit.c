@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "daemon/audit/audit.h"
 #include "daemon/store/records.h"
@@ -131,7 +132,9 @@ audit_checkpoint(store_txn_t *txn, keys_t *keys, const char *origin,
 	if ((rc = records_meta_put(txn, RECORDS_META_CHECKPOINT, *note,
 	    strlen(*note))) != 0 ||
 	    (rc = records_meta_u64_put(txn, RECORDS_META_CHECKPOINT_SIZE,
-	    r.size)) != 0) {
+	    r.size)) != 0 ||
+	    (rc = records_meta_u64_put(txn, RECORDS_META_CHECKPOINT_TIME,
+	    (uint64_t)clock_wall_ms())) != 0) {
 		free(*note);
 		*note = NULL;
 		return rc;
@@ -147,4 +150,60 @@ audit_checkpoint_size(store_txn_t *txn)
 
 	return records_meta_u64_get(txn, RECORDS_META_CHECKPOINT_SIZE, &size)
 	    == 0 ? size : 0;
+}
+
+int
+audit_root(store_txn_t *txn, uint64_t *size, uint8_t *root)
+{
+	merkle_compact_t r;
+	int rc = range_load(txn, &r);
+
+	*size = 0;
+	if (rc != 0)
+		return rc;
+	if (merkle_compact_root(&r, root) != 0)
+		return ISA_ERR_CRYPTO;
+	*size = r.size;
+	return 0;
+}
+
+int
+audit_checkpoint_time(store_txn_t *txn, int64_t *ms)
+{
+	uint64_t v;
+	int rc = records_meta_u64_get(txn, RECORDS_META_CHECKPOINT_TIME, &v);
+
+	*ms = rc == 0 ? (int64_t)v : 0;
+	return rc;
+}
+
+typedef struct {
+	uint64_t seq;
+	int64_t ms;
+	int rc;
+} rec_time_t;
+
+static int
+rec_time_one(void *arg, uint64_t seq, const void *val, size_t len)
+{
+	rec_time_t *w = arg;
+	Isa__AuditRecord *r;
+
+	if (seq != w->seq)
+		return 1;	/* rc stays ISA_ERR_NOTFOUND */
+	if ((w->rc = records_audit_decode(val, len, &r)) == 0) {
+		w->ms = r->time_ms;
+		records_audit_free(r);
+	}
+	return 1;
+}
+
+int
+audit_record_time(store_txn_t *txn, uint64_t seq, int64_t *ms)
+{
+	rec_time_t w = { seq, 0, ISA_ERR_NOTFOUND };
+	int rc = records_audit_each(txn, seq, rec_time_one, &w);
+
+	*ms = w.ms;
+	return rc < 0 ? rc : w.rc;
 }

@@ -51,6 +51,22 @@ int audit_checkpoint(store_txn_t *txn, keys_t *keys, const char *origin,
 /* The tree size of the latest checkpoint kept (0 when none). */
 uint64_t audit_checkpoint_size(store_txn_t *txn);
 
+/* The tree as txn sees it: its size and root hash (MERKLE_HASH_LEN bytes;
+ * the empty tree's for size 0).  Returns 0 or ISA_ERR_*. */
+__attribute__((warn_unused_result))
+int audit_root(store_txn_t *txn, uint64_t *size, uint8_t *root);
+
+/* When the latest checkpoint kept was signed (Unix ms): 0, or
+ * ISA_ERR_NOTFOUND (none yet, or a store from before checkpoints carried
+ * their time) or a store error. */
+__attribute__((warn_unused_result))
+int audit_checkpoint_time(store_txn_t *txn, int64_t *ms);
+
+/* The time (Unix ms) of record seq: 0, ISA_ERR_NOTFOUND, ISA_ERR_PARSE or a
+ * store error. */
+__attribute__((warn_unused_result))
+int audit_record_time(store_txn_t *txn, uint64_t seq, int64_t *ms);
+
 /* The decision word for a reply status: permit, deny, not_found, gone,
  * error. */
 const char *audit_decision(Isa__Status s);

@@ -60,11 +60,16 @@ static const struct int_setting int_settings[] = {
 	{ "limits", "content_queued_per_user",
 	    offsetof(isad_config_t, content_queued_per_user), 4096,
 	    INT64_C(1) << 32 },
+	{ "status", "full_percent", offsetof(isad_config_t,
+	    status_full_percent), 1, 100 },
+	{ "status", "checkpoint_age_ms", offsetof(isad_config_t,
+	    status_checkpoint_age_ms), 1000, INT64_C(7) * 86400 * 1000 },
 };
 
 static const char *const top_names[] = { "listen", "data_dir", "policy",
     "origin", "limits", "audit", "accreditation", "map_size", "master_key",
-    "handshake_ms", "workers", "master_passphrase_file", NULL };
+    "handshake_ms", "workers", "master_passphrase_file", "status",
+    "public_endpoint", NULL };
 static const char *const limits_names[] = { "chunk", "max_message",
     "max_document", "transfer_timeout_ms", "handshake_records",
     "max_title", "max_handling", "max_reason", "max_principal",
@@ -72,6 +77,8 @@ static const char *const limits_names[] = { "chunk", "max_message",
     "content_queued", "content_queued_per_user", NULL };
 static const char *const audit_names[] = { "checkpoint_ms",
     "checkpoint_records", NULL };
+static const char *const status_names[] = { "full_percent",
+    "checkpoint_age_ms", NULL };
 
 __attribute__((format(printf, 5, 6)))
 static int
@@ -219,13 +226,14 @@ static int
 check_groups(config_t *cf, const char *path, char *err, size_t errlen)
 {
 	static const struct { const char *name; const char *const *names; }
-	    groups[] = { { "limits", limits_names }, { "audit", audit_names } };
+	    groups[] = { { "limits", limits_names }, { "audit", audit_names },
+	    { "status", status_names } };
 	int rc;
 
 	if ((rc = check_names(config_root_setting(cf), top_names, path, err,
 	    errlen)) != 0)
 		return rc;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
 		config_setting_t *g = config_lookup(cf, groups[i].name);
 
 		if (g == NULL)
@@ -258,6 +266,8 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 	cfg->map_size = INT64_C(17179869184);
 	cfg->handshake_ms = 10000;
 	cfg->transfer_timeout_ms = 60000;
+	cfg->status_full_percent = 90;
+	cfg->status_checkpoint_age_ms = 600000;
 	cfg->workers = 4;
 	cfg->handshake_records = 100;
 	cfg->max_title = 256;
@@ -310,6 +320,10 @@ isad_config_load(const char *path, isad_config_t *cfg, char *err,
 		goto fail;
 	free(tmp);
 	tmp = NULL;
+	if (config_lookup(&cf, "public_endpoint") != NULL &&
+	    (rc = get_string(&cf, "public_endpoint", 1, NULL,
+	    &cfg->public_endpoint, path, err, errlen)) != 0)
+		goto fail;
 	if (config_lookup(&cf, "master_passphrase_file") != NULL &&
 	    ((rc = get_string(&cf, "master_passphrase_file", 1, NULL, &tmp,
 	    path, err, errlen)) != 0 ||
@@ -387,6 +401,7 @@ isad_config_free(isad_config_t *cfg)
 {
 	free(cfg->path);
 	free(cfg->listen);
+	free(cfg->public_endpoint);
 	free(cfg->data_dir);
 	free(cfg->policy);
 	free(cfg->origin);

@@ -35,6 +35,11 @@ typedef struct {
 	int64_t transfers;	/* ... and everyone's together */
 	int64_t content_queued;	/* bytes of content held for sending, in all */
 	int64_t content_queued_per_user; /* the same, for one user's */
+	/* `isad status` exits 1 past these (status = { ... }). */
+	int64_t status_full_percent;	/* the map this full, in percent */
+	int64_t status_checkpoint_age_ms; /* audit records this old unsigned */
+	char *public_endpoint;	/* the endpoint clients dial, when listen's
+				 * is not one (a wildcard); or NULL */
 } isad_config_t;
 
 /*

@@ -560,6 +560,49 @@ out:
 	return rc;
 }
 
+int
+crypto_kek_file_id(const char *path, uint8_t id[CRYPTO_KEK_ID_LEN], char *err,
+    size_t errlen)
+{
+	struct kfile f;
+	uint8_t check[CHECK_LEN], *key = NULL;
+	char *buf = NULL;
+	size_t len;
+	int rc = ISA_ERR_NOMEM;
+
+	memset(&f, 0, sizeof(f));
+	memset(id, 0, CRYPTO_KEK_ID_LEN);
+	if ((rc = crypto_init()) != 0)
+		goto fail;
+	rc = ISA_ERR_NOMEM;
+	if ((buf = gcry_malloc_secure(FILE_MAX)) == NULL ||
+	    (key = gcry_malloc_secure(CRYPTO_KEY_LEN)) == NULL)
+		goto fail;
+	f.key = key;
+	if ((rc = secfile_read(path, "master key file", "master key file", true,
+	    buf, FILE_MAX, &len, err, errlen)) != 0 ||
+	    (rc = parse(path, buf, len, &f, err, errlen)) != 0)
+		goto out;
+	if ((rc = digest(NULL, buf, f.body, check, CHECK_LEN)) != 0)
+		goto fail;
+	if (!isa_ct_equal(check, f.check, CHECK_LEN)) {
+		isa_seterr(err, errlen, "%s: master key file is damaged (its check "
+		    "value does not match)", path);
+		rc = ISA_ERR_PARSE;
+		goto out;
+	}
+	memcpy(id, f.id, CRYPTO_KEK_ID_LEN);
+	goto out;
+fail:
+	isa_seterr(err, errlen, "%s: cannot read the master key file: %s", path,
+	    isa_strerror(rc));
+out:
+	gcry_free(buf);		/* secure memory: wiped as it is freed */
+	gcry_free(key);
+	isa_wipe(&f, sizeof(f));
+	return rc;
+}
+
 #ifdef ISA_TEST_BUILD
 void
 crypto_test_set_scrypt_n(unsigned long n)

@@ -99,6 +99,17 @@ int crypto_kek_load(const char *path, const char *pass, size_t passlen,
  */
 void crypto_kek_id(const crypto_kek_t *kek, uint8_t out[CRYPTO_KEK_ID_LEN]);
 
+/*
+ * The id a master key file at path records (its key check value), without
+ * unwrapping the key: the file is read and its check value verified as
+ * crypto_kek_load does, nothing more.  Returns 0 or as crypto_kek_load
+ * (less ISA_ERR_INVAL and the passphrase's ISA_ERR_CRYPTO), with one line
+ * in err.
+ */
+__attribute__((warn_unused_result))
+int crypto_kek_file_id(const char *path, uint8_t id[CRYPTO_KEK_ID_LEN],
+    char *err, size_t errlen);
+
 /* Wipe and free kek.  NULL is accepted. */
 void crypto_kek_free(crypto_kek_t *kek);
 

@@ -27,6 +27,13 @@ keys_master_create(const char *path, const char *pass, size_t passlen,
 }
 
 int
+keys_master_id(const char *path, uint8_t id[KEYS_KEK_ID_LEN], char *err,
+    size_t errlen)
+{
+	return crypto_kek_file_id(path, id, err, errlen);
+}
+
+int
 keys_signing_create(const char *priv, const char *pub, bool *secure,
     const char **failed)
 {

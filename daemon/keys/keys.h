@@ -65,6 +65,12 @@ __attribute__((warn_unused_result))
 int keys_signing_create(const char *priv, const char *pub, bool *secure,
     const char **failed);
 
+/* The id the master key file at path records, its key not unwrapped (for
+ * `isad backup`).  Returns as crypto_kek_file_id, with one line in err. */
+__attribute__((warn_unused_result))
+int keys_master_id(const char *path, uint8_t id[KEYS_KEK_ID_LEN], char *err,
+    size_t errlen);
+
 /* ---- Serving: the holder ---- */
 
 /*

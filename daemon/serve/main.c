@@ -1,245 +1,218 @@
-/* main.c: isad's command line: init, check, serve. */
+/* main.c: isad's command line: one table of subcommands, their options parsed, each dispatched to its own file. */
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "common/clock.h"
-#include "common/err.h"
 #include "common/log.h"
-#include "common/wipe.h"
 #include "daemon/ctx/config.h"
-#include "daemon/keys/crypto.h"
-#include "daemon/keys/keys.h"
-#include "daemon/store/datadir.h"
-#include "daemon/keys/passphrase.h"
 #include "daemon/docs/rekey.h"
+#include "daemon/serve/backup.h"
+#include "daemon/serve/check.h"
+#include "daemon/serve/clientconf.h"
+#include "daemon/serve/init.h"
 #include "daemon/serve/server.h"
-#include "policy/policy.h"
-#include "proto/keyfile.h"
+#include "daemon/serve/status.h"
+
+/* What a command line asked for, once parsed. */
+typedef struct {
+	const char *conf, *out, *user;
+	bool json, with_master_key;
+} args_t;
+
+enum { OPT_OUT = 1 << 0, OPT_MASTER = 1 << 1, OPT_JSON = 1 << 2,
+    OPT_USER = 1 << 3 };
+
+static int cmd_serve(const isad_config_t *c, const args_t *a);
+static int cmd_init(const isad_config_t *c, const args_t *a);
+static int cmd_check(const isad_config_t *c, const args_t *a);
+static int cmd_rekey(const isad_config_t *c, const args_t *a);
+static int cmd_backup(const isad_config_t *c, const args_t *a);
+static int cmd_status(const isad_config_t *c, const args_t *a);
+static int cmd_clientconf(const isad_config_t *c, const args_t *a);
+
+/* The subcommands: the usage text is made from this table too. */
+static const struct command {
+	const char *name;	/* NULL: serve */
+	unsigned opts;		/* OPT_* it takes besides --config */
+	const char *args, *help;
+	int (*run)(const isad_config_t *, const args_t *);
+} commands[] = {
+	{ "init", 0, "", "make the data dir and keys", cmd_init },
+	{ NULL, 0, "", "serve (foreground)", cmd_serve },
+	{ "check", 0, "", "validate isad.conf and policy.conf, print a "
+	    "summary", cmd_check },
+	{ "rekey", 0, "", "(isad stopped) a new master key; every data key "
+	    "rewrapped", cmd_rekey },
+	{ "backup", OPT_OUT | OPT_MASTER, " --out DIR [--with-master-key]",
+	    "a consistent copy while isad serves", cmd_backup },
+	{ "status", OPT_JSON, " [--json]", "health, read-only; exit 1 when "
+	    "unhealthy", cmd_status },
+	{ "client-config", OPT_USER, "", "print USER's client.conf",
+	    cmd_clientconf },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void
 usage(FILE *out)
 {
-	fprintf(out,
-	    "usage: isad init  --config isad.conf   make the data dir and keys\n"
-	    "       isad       --config isad.conf   serve (foreground)\n"
-	    "       isad check --config isad.conf   validate isad.conf and "
-	    "policy.conf, print a summary\n"
-	    "       isad rekey --config isad.conf   (isad stopped) a new master "
-	    "key; every data key rewrapped\n");
-}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct command *c = &commands[i];
+		char head[96];
 
-/* The master key (KEK), wrapped by the passphrase if one is configured. */
-static int
-init_master_key(const isad_config_t *cfg)
-{
-	char err[512], pass[PASSPHRASE_MAX];
-	size_t plen = 0;
-	int rc;
-
-	if (crypto_init() != 0) {
-		log_warnx("cannot initialise libgcrypt");
-		return -1;
+		snprintf(head, sizeof(head), "isad%s%s%s --config isad.conf%s",
+		    c->name != NULL ? " " : "", c->name != NULL ? c->name : "",
+		    c->opts & OPT_USER ? " USER" : "", c->args);
+		fprintf(out, "%s %-61s %s\n", i == 0 ? "usage:" : "      ",
+		    head, c->help);
 	}
-	rc = passphrase_get(cfg->passphrase_file, pass, &plen, err,
-	    sizeof(err));
-	if (rc == 0)
-		rc = keys_master_create(cfg->master_key, plen ? pass : NULL,
-		    plen, err, sizeof(err));
-	isa_wipe(pass, sizeof(pass));
-	if (rc != 0) {
-		log_warnx("%s", err);
-		return -1;
-	}
-	printf("master key written to %s (mode 0600%s)\n", cfg->master_key,
-	    plen ? ", wrapped by the passphrase" : "");
-	return 0;
-}
-
-/* The Ed25519 key that signs audit checkpoints: audit.key (0600) and the
- * public half auditors get out of band, audit.pub.pem (0644). */
-static int
-init_audit_key(const isad_config_t *cfg)
-{
-	char *priv = NULL, *pub = NULL;
-	const char *failed;
-	bool secure;
-	int rc = -1;
-
-	if (datadir_path(cfg->data_dir, "audit.key", &priv) != 0 ||
-	    datadir_path(cfg->data_dir, "audit.pub.pem", &pub) != 0)
-		fatalx("out of memory");
-	/* The key holder makes it, in OpenSSL's secure heap where possible,
-	 * and writes both halves; isad never sees the private one. */
-	if (keys_signing_create(priv, pub, &secure, &failed) != 0) {
-		if (!secure)
-			log_warnx("no secure heap for the audit signing key");
-		if (failed == NULL)
-			log_warnx("cannot generate the audit signing key");
-		else
-			log_warn("cannot write %s", failed);
-		goto out;
-	}
-	if (!secure)
-		log_warnx("no secure heap for the audit signing key");
-	printf("audit signing key written to %s (mode 0600)\n", priv);
-	printf("audit public key for auditors: %s\n", pub);
-	rc = 0;
-out:
-	free(priv);
-	free(pub);
-	return rc;
 }
 
 static int
-cmd_init(const isad_config_t *cfg)
+cmd_serve(const isad_config_t *c, const args_t *a)
 {
-	char pub[KEYFILE_Z85_LEN + 1], sec[KEYFILE_Z85_LEN + 1], err[512];
-	char *path = NULL;
-	int rc;
-
-	if (datadir_create(cfg->data_dir, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return 1;
-	}
-	if (datadir_path(cfg->data_dir, "server.key", &path) != 0)
-		fatalx("out of memory");
-	if (keyfile_generate(pub, sec) != 0)
-		fatalx("cannot generate the server key pair");
-	rc = keyfile_write(path, pub, sec);
-	isa_wipe(sec, sizeof(sec));
-	if (rc != 0) {
-		log_warn("cannot write %s", path);
-		free(path);
-		return 1;
-	}
-	if (init_master_key(cfg) != 0 || init_audit_key(cfg) != 0) {
-		free(path);
-		return 1;
-	}
-	printf("data dir %s ready (mode 0700)\n", cfg->data_dir);
-	printf("server key pair written to %s (mode 0600)\n", path);
-	printf("server public key: put it in every client.conf as "
-	    "server_key:\n%s\n", pub);
-	free(path);
-	return 0;
-}
-
-/* Print "; ROLE a, b" for the users of agency with role; returns how many. */
-static int
-print_role(const policy_t *p, const char *agency, unsigned role,
-    const char *name)
-{
-	int first = 1;
-
-	for (size_t i = 0; i < policy_user_count(p); i++) {
-		policy_user_view_t v;
-
-		policy_user_view(p, policy_user_at(p, i), 0, &v);
-		if (!(v.roles & role) || strcmp(v.agency, agency) != 0)
-			continue;
-		printf("%s %s%s%s", first ? "" : ",", first ? name : "", first ?
-		    " " : "", v.id);
-		first = 0;
-	}
-	if (!first)
-		printf(";");
-	return !first;
+	(void)a;
+	log_init("isad", true);
+	return server_run(c);
 }
 
 static int
-cmd_check(const isad_config_t *cfg)
+cmd_init(const isad_config_t *c, const args_t *a)
 {
-	static const struct { unsigned bit; const char *name; } roles[] = {
-		{ ROLE_ADMIN, "admin" }, { ROLE_CHAIR, "chair" },
-		{ ROLE_AUDITOR, "auditor" }, { ROLE_APPROVER, "approver" },
+	(void)a;
+	return init_run(c);
+}
+
+static int
+cmd_check(const isad_config_t *c, const args_t *a)
+{
+	(void)a;
+	return check_run(c);
+}
+
+static int
+cmd_rekey(const isad_config_t *c, const args_t *a)
+{
+	(void)a;
+	return rekey_run(c);
+}
+
+static int
+cmd_backup(const isad_config_t *c, const args_t *a)
+{
+	return backup_run(c, a->out, a->with_master_key);
+}
+
+static int
+cmd_status(const isad_config_t *c, const args_t *a)
+{
+	return status_run(c, a->json);
+}
+
+static int
+cmd_clientconf(const isad_config_t *c, const args_t *a)
+{
+	return clientconf_run(c, a->user);
+}
+
+/* A usage error: one line, the usage, exit status 2. */
+static int
+bad_usage(const char *what, const char *name)
+{
+	fprintf(stderr, "isad: %s%s%s\n", what, name != NULL ? " " : "",
+	    name != NULL ? name : "");
+	usage(stderr);
+	return 2;
+}
+
+/* Parse argv for command c into *a.  Returns -1 on success, else the
+ * exit status to end with (0 for --help, 2 for a usage error). */
+static int
+parse(int argc, char **argv, const struct command *c, args_t *a)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "with-master-key", no_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	char err[512];
-	policy_t *p = NULL;
-	size_t enabled = 0;
+	int ch, li = -1;
 
-	if (policy_load(cfg->policy, &p, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
+		unsigned need = ch == 'o' ? OPT_OUT : ch == 'm' ? OPT_MASTER :
+		    ch == 'j' ? OPT_JSON : 0;
+
+		if (ch == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (ch == '?' || ch == ':')
+			return bad_usage(ch == ':' ? "option needs a value:" :
+			    strchr(argv[optind - 1], '=') != NULL ?
+			    "option takes no value:" : "unknown option",
+			    argv[optind - 1]);
+		if (need != 0 && !(c->opts & need)) {
+			fprintf(stderr, "isad: %s does not take --%s\n",
+			    c->name != NULL ? c->name : "serving", li >= 0 ?
+			    longopts[li].name : "that option");
+			usage(stderr);
+			return 2;
+		}
+		if (ch == 'c')
+			a->conf = optarg;
+		else if (ch == 'o')
+			a->out = optarg;
+		a->with_master_key |= ch == 'm';
+		a->json |= ch == 'j';
 	}
-	for (size_t i = 0; i < policy_user_count(p); i++) {
-		policy_user_view_t v;
-
-		policy_user_view(p, policy_user_at(p, i), clock_wall_s(), &v);
-		enabled += v.enabled;
-	}
-	printf("%s: ok: listen %s, data dir %s, accreditation %s\n",
-	    cfg->path, cfg->listen, cfg->data_dir, cfg->accreditation);
-	printf("%s: ok: %zu agencies, %zu users (%zu enabled), %zu groups\n",
-	    cfg->policy, policy_agency_count(p), policy_user_count(p), enabled,
-	    policy_group_count(p));
-	for (size_t a = 0; a < policy_agency_count(p); a++) {
-		const char *id = policy_agency_id_at(p, a);
-
-		int any = 0;
-
-		printf("  %s (%s):", id, policy_agency_name_at(p, a));
-		for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++)
-			any += print_role(p, id, roles[r].bit, roles[r].name);
-		printf("%s\n", any ? "" : " no admin, chair, auditor or "
-		    "approver");
-	}
-	policy_unref(p);
-	return 0;
+	if ((c->opts & OPT_USER) && optind < argc)
+		a->user = argv[optind++];
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	if (a->conf == NULL || a->conf[0] == '\0')
+		return bad_usage("--config FILE is required", NULL);
+	if ((c->opts & OPT_OUT) && (a->out == NULL || a->out[0] == '\0'))
+		return bad_usage("--out DIR is required", NULL);
+	if ((c->opts & OPT_USER) && (a->user == NULL || a->user[0] == '\0'))
+		return bad_usage("USER is required", NULL);
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *cmd = "serve", *conf = NULL;
+	const struct command *c = NULL;
 	isad_config_t cfg;
+	args_t a = { 0 };
 	char err[512];
-	int i = 1, status;
+	int status;
 
 	log_init("isad", false);
-	if (argc > 1 && argv[1][0] != '-')
-		cmd = argv[i++];
-	for (; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			conf = argv[++i];
-		else if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "isad: unknown argument \"%s\"\n",
-			    argv[i]);
-			usage(stderr);
-			return 2;
-		}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const char *name = commands[i].name;
+
+		/* "isad serve" says what plain "isad" does. */
+		if (argc > 1 && argv[1][0] != '-' ? strcmp(name != NULL ? name :
+		    "serve", argv[1]) == 0 : name == NULL)
+			c = &commands[i];
 	}
-	if (conf == NULL) {
-		fprintf(stderr, "isad: --config FILE is required\n");
-		usage(stderr);
-		return 2;
+	if (c == NULL)
+		return bad_usage("unknown command", argv[1]);
+	if (argc > 1 && argv[1][0] != '-') {	/* the subcommand is no option */
+		argv++;
+		argc--;
 	}
-	if (strcmp(cmd, "init") != 0 && strcmp(cmd, "check") != 0 &&
-	    strcmp(cmd, "serve") != 0 && strcmp(cmd, "rekey") != 0) {
-		fprintf(stderr, "isad: unknown command \"%s\"\n", cmd);
-		usage(stderr);
-		return 2;
-	}
-	if (isad_config_load(conf, &cfg, err, sizeof(err)) != 0) {
+	if ((status = parse(argc, argv, c, &a)) >= 0)
+		return status;
+	if (isad_config_load(a.conf, &cfg, err, sizeof(err)) != 0) {
 		log_warnx("%s", err);
 		return 1;
 	}
-	if (strcmp(cmd, "init") == 0)
-		status = cmd_init(&cfg);
-	else if (strcmp(cmd, "check") == 0)
-		status = cmd_check(&cfg);
-	else if (strcmp(cmd, "rekey") == 0)
-		status = rekey_run(&cfg);
-	else {
-		log_init("isad", true);
-		status = server_run(&cfg);
-	}
+	status = c->run(&cfg, &a);
 	isad_config_free(&cfg);
 	return status;
 }

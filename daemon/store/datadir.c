@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <pwd.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -100,4 +102,70 @@ datadir_lock(const char *dir, char *err, size_t errlen)
 	}
 	free(path);
 	return fd;
+}
+
+int
+datadir_holder(const char *dir, long *pid)
+{
+	char *path = NULL, line[256];
+	struct stat st;
+	FILE *f;
+	int held = 0;
+
+	*pid = 0;
+	if (datadir_path(dir, "isad.lock", &path) != 0)
+		return ISA_ERR_NOMEM;
+	if (stat(path, &st) != 0) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	if ((f = fopen("/proc/locks", "re")) == NULL)
+		return ISA_ERR_IO;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; lines with
+	 * "->" are waiters, not holders. */
+	while (!held && fgets(line, sizeof(line), f) != NULL) {
+		unsigned maj, min;
+		unsigned long ino;
+		long p;
+		char type[16];
+
+		if (strstr(line, "->") != NULL ||
+		    sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", type, &p,
+		    &maj, &min, &ino) != 5 || strcmp(type, "FLOCK") != 0)
+			continue;
+		if (maj == major(st.st_dev) && min == minor(st.st_dev) &&
+		    ino == (unsigned long)st.st_ino) {
+			held = 1;
+			*pid = p;
+		}
+	}
+	fclose(f);
+	return held;
+}
+
+int
+datadir_check_owner(const char *dir, char *err, size_t errlen)
+{
+	struct passwd *pw;
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		snprintf(err, errlen, "cannot use data dir %s: %s", dir,
+		    strerror(errno));
+		return errno == ENOENT ? ISA_ERR_NOTFOUND : ISA_ERR_IO;
+	}
+	if (st.st_uid == geteuid())
+		return 0;
+	pw = getpwuid(st.st_uid);
+	if (pw != NULL)
+		snprintf(err, errlen, "data dir %s belongs to %s: run this as "
+		    "%s (sudo -u %s ...), so that nothing it makes there "
+		    "locks isad out", dir, pw->pw_name, pw->pw_name,
+		    pw->pw_name);
+	else
+		snprintf(err, errlen, "data dir %s belongs to uid %lu: run "
+		    "this as that user, so that nothing it makes there locks "
+		    "isad out", dir, (unsigned long)st.st_uid);
+	return ISA_ERR_PERM;
 }

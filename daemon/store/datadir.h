@@ -22,6 +22,26 @@ int datadir_create(const char *dir, char *err, size_t errlen);
 __attribute__((warn_unused_result))
 int datadir_lock(const char *dir, char *err, size_t errlen);
 
+/*
+ * Whether an isad holds dir's lock, asked without touching it (a lock
+ * taken even for a moment could make a starting isad refuse to start):
+ * the kernel's table of locks (/proc/locks) is searched for isad.lock's
+ * inode.  Returns 1 and *pid (the holder's, 0 when the table does not say),
+ * 0 (no isad holds it, or there is no isad.lock), or ISA_ERR_IO when the
+ * table cannot be read.
+ */
+__attribute__((warn_unused_result))
+int datadir_holder(const char *dir, long *pid);
+
+/*
+ * Refuse (ISA_ERR_PERM, one line in err naming the owner) to work in dir
+ * as anyone but its owner: a reader of the store may have to create
+ * LMDB's lock.mdb, and one made by root would lock isad out.  0, or
+ * ISA_ERR_NOTFOUND / ISA_ERR_IO (cannot stat dir) / ISA_ERR_PERM.
+ */
+__attribute__((warn_unused_result))
+int datadir_check_owner(const char *dir, char *err, size_t errlen);
+
 /* A path inside dir: *out = dir "/" name, malloc'd. 0 or ISA_ERR_NOMEM. */
 __attribute__((warn_unused_result))
 int datadir_path(const char *dir, const char *name, char **out);

@@ -280,6 +280,9 @@ typedef enum {
 	RECORDS_META_CHECKPOINT,	/* "checkpoint": the last signed note */
 	RECORDS_META_CHECKPOINT_SIZE,	/* "checkpoint_size": its tree size (8,
 					 * BE) */
+	RECORDS_META_CHECKPOINT_TIME,	/* "checkpoint_time": when it was
+					 * signed, Unix ms (8, BE); absent in
+					 * stores from before issue 16 */
 } records_meta_t;
 
 /* Meta value m, as store_get. */

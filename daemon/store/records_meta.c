@@ -12,6 +12,7 @@ static const char *const meta_names[] = {
 	[RECORDS_META_AUDIT_RANGE] = "audit_range",
 	[RECORDS_META_CHECKPOINT] = "checkpoint",
 	[RECORDS_META_CHECKPOINT_SIZE] = "checkpoint_size",
+	[RECORDS_META_CHECKPOINT_TIME] = "checkpoint_time",
 };
 
 static const char *

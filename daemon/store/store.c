@@ -11,30 +11,15 @@
 
 #include "common/err.h"
 #include "daemon/store/store.h"
+#include "daemon/store/store_priv.h"
 
-static const char *const db_names[STORE_NDBS_] = {
+const char *const store_db_names[STORE_NDBS_] = {
 	"meta", "docs", "chunks", "sha", "audit", "requests", "inbox",
 	"access", "marks", "reqsee",
 };
 
-struct store {
-	MDB_env *env;
-	MDB_dbi dbi[STORE_NDBS_];
-	uint64_t zeroed_end;	/* the file's known zeroed end (store_reserve) */
-	uint64_t retry_at;	/* after a failed reservation: the used size at
-				 * which to try again */
-	uint64_t last_used;	/* the used size store_reserve saw last */
-	_Atomic bool failed;	/* LMDB refuses the environment (MDB_PANIC) */
-};
-
-struct store_txn {
-	store_t *s;
-	MDB_txn *txn;
-	bool write;
-};
-
 /* Map an LMDB result to ours. */
-static int
+int
 store_err(int rc)
 {
 	switch (rc) {
@@ -53,7 +38,7 @@ store_err(int rc)
 	}
 }
 
-static int
+int
 store_check_schema(store_t *s, char *err, size_t errlen)
 {
 	store_txn_t *t = NULL;
@@ -130,7 +115,7 @@ store_open(const char *dir, int64_t map_size, store_t **out, char *err,
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
 		goto lmdb_fail;
 	for (int i = 0; i < STORE_NDBS_; i++)
-		if ((rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE,
+		if ((rc = mdb_dbi_open(txn, store_db_names[i], MDB_CREATE,
 		    &s->dbi[i])) != 0)
 			goto lmdb_fail;
 	rc = mdb_txn_commit(txn);

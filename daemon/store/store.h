@@ -160,6 +160,50 @@ int store_index_each(store_txn_t *t, store_db_t db, const void *prefix,
 __attribute__((warn_unused_result))
 int store_upgrade(store_txn_t *t, uint32_t from);
 
+/* ---- From outside isad (store_ro.c): `isad status` and `isad backup` ---- */
+
+/*
+ * Open the store in dir read-only, beside a running isad or without one:
+ * LMDB's reader table in DATA_DIR/lock.mdb lets a second process read a
+ * consistent snapshot while isad writes; isad's own lock (isad.lock) is not
+ * taken.  nolock: no lock.mdb at all (MDB_NOLOCK), only for a copy nobody
+ * else opens (a backup).  map_size 0 takes the file's.  Nothing is created:
+ * a dir without data.mdb is ISA_ERR_NOTFOUND.  A store written by a newer
+ * schema is ISA_ERR_SCHEMA, and so is an older one (isad upgrades it at
+ * its next start; its indexes may not exist yet).  Returns 0 and *out
+ * (store_close it), or ISA_ERR_* with one line in err.
+ */
+__attribute__((warn_unused_result))
+int store_open_readonly(const char *dir, int64_t map_size, bool nolock,
+    store_t **out, char *err, size_t errlen);
+
+/*
+ * Write a compacted copy of the store, as one read transaction sees it,
+ * to fd (mdb_env_copyfd2 with MDB_CP_COMPACT: free pages left out), which
+ * the caller opened, and then syncs and closes.  isad's writer is not held
+ * up: the copy takes no write lock.  Returns 0, ISA_ERR_FULL or
+ * ISA_ERR_IO (errno as LMDB left it).
+ */
+__attribute__((warn_unused_result))
+int store_copy(store_t *s, int fd);
+
+/* How full the map is, as t sees it: map (bytes), page size, and pages:
+ * used (up to the last page written, less the free pages LMDB will reuse),
+ * of which reusable (on LMDB's free list). */
+typedef struct {
+	uint64_t map_bytes;
+	uint64_t page_size;
+	uint64_t pages_used;
+	uint64_t pages_free_listed;
+} store_space_t;
+
+/* Fill *out for s as t sees it.  Returns 0 or a store error. */
+__attribute__((warn_unused_result))
+int store_space(store_t *s, store_txn_t *t, store_space_t *out);
+
+/* The schema version of the store t reads (0 when it has none). */
+uint32_t store_schema(store_txn_t *t);
+
 /* Entries in db (for tests and summaries). */
 size_t store_count(store_txn_t *t, store_db_t db);
 
