@@ -46,9 +46,11 @@ usage(FILE *out)
 		fprintf(out, "  isa %-7s %-36s %s\n", commands[i].name,
 		    commands[i].args, commands[i].help);
 	fprintf(out, "\nCommands that talk to isad take --config FILE (else "
-	    "$ISA_CONFIG, else ~/.config/isa/client.conf).\n"
+	    "$ISA_CONFIG, else $XDG_CONFIG_HOME/isa/client.conf).\n"
 	    "Exit: 0 ok, 1 error, 2 usage, 3 not found, 4 denied, "
-	    "5 cannot connect or not authenticated, 6 verification failed.\n");
+	    "5 cannot connect or not authenticated, 6 verification failed.\n"
+	    "isa COMMAND --help: that command's options; isa --version: "
+	    "this isa's version.\n");
 }
 
 int
@@ -57,6 +59,10 @@ main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("isa %s\n", ISA_VERSION);
+		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

@@ -199,6 +199,10 @@ main(int argc, char **argv)
 	int i = 1, status;
 
 	log_init("isad", false);
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("isad %s\n", ISA_VERSION);
+		return 0;
+	}
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = argv[i++];
 	for (; i < argc; i++) {
