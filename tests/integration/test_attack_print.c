@@ -249,9 +249,10 @@ test_client_escapes_server_text(void **state)
 		{ "get", id, NULL, 0, "SECRET\\x0d\\x1b[1A\\x1b[2KOFFICIAL" },
 		{ "ls", NULL, NULL, 0, "\\x0d\\x1b[1A\\x1b[2KOFFICIAL FOR PUBLIC "
 		    "RELEASE\\x09\\x07\\u009b2K\\u202ebad\\xff" },
-		{ "ls", NULL, "--json", 0, "\\u000d\\u001b[1A" },
+		/* --json: jansson's escapes (JSON_ENSURE_ASCII) */
+		{ "ls", NULL, "--json", 0, "\\r\\u001B[1A" },
 		{ "info", id, NULL, 0, "handling:     \\x0d\\x1b[1A" },
-		{ "info", id, "--json", 0, "\\u009b2K\\u202ebad\\ufffd" },
+		{ "info", id, "--json", 0, "\\u009B2K\\u202Ebad\\uFFFD" },
 		{ "inbox", NULL, NULL, 0, "\\x0d\\x1b[1A" },
 		{ "inbox", NULL, "--json", 0, "\\u0007" },
 		{ "requests", NULL, NULL, 0, "user:x\\x0d\\x1b" },

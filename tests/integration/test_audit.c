@@ -197,8 +197,9 @@ test_query_filters_and_formats(void **state)
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
 	h_result_free(&r);
+	/* Not a date: a usage error, caught by isa before isad is asked. */
 	r = h_isa(h, "auditor", ARGS("audit", "--since", "yesterday"));
-	assert_int_equal(r.status, 1);
+	assert_int_equal(r.status, 2);
 	h_result_free(&r);
 }
 
