@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <zmq.h>
 
 #include "harness.h"
@@ -283,6 +284,21 @@ test_client_escapes_server_text(void **state)
 			fail_msg("%s %s: \"%s\" not in \"%s\" / \"%s\"",
 			    cases[i].cmd, cases[i].opt ? cases[i].opt : "",
 			    cases[i].want, r.out, r.err);
+		/* --json: valid JSON a line whatever isad sent (invalid
+		 * UTF-8 in a title too), parsed by jansson */
+		if (cases[i].opt != NULL && strcmp(cases[i].opt, "--json") == 0)
+			for (char *p = r.out; *p != '\0';) {
+				char *nl = strchr(p, '\n');
+				json_t *v;
+
+				assert_non_null(nl);
+				v = json_loadb(p, (size_t)(nl - p), 0, NULL);
+				if (!json_is_object(v))
+					fail_msg("%s --json: not JSON: %s",
+					    cases[i].cmd, p);
+				json_decref(v);
+				p = nl + 1;
+			}
 		/* ls keeps its three columns */
 		if (strcmp(cases[i].cmd, "ls") == 0 && cases[i].opt == NULL) {
 			size_t tabs = 0;
