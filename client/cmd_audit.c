@@ -21,9 +21,11 @@
 static const char usage_text[] =
     "isa audit [--doc ID] [--user U] [--agency A] [--action X] "
     "[--decision D] [--since T] [--until T] [--json|--csv] [--config FILE]\n"
-    "       isa audit checkpoint [--config FILE]\n"
-    "       isa audit export -o FILE [--force] [--config FILE]\n"
-    "       isa audit verify FILE --key PUB.pem [--since CHECKPOINT]";
+    "       isa audit checkpoint|export|verify --help: the others";
+static const char usage_export[] =
+    "isa audit export -o|--out FILE [--force] [--config FILE]";
+static const char usage_verify[] =
+    "isa audit verify FILE --key PUB.pem [--since CHECKPOINT]";
 
 enum { OPT_CSV = CLI_OPT_FIRST_OWN, OPT_FORCE, OPT_KEY, OPT_SINCE,
     OPT_FILTER };
@@ -32,10 +34,10 @@ enum { OPT_CSV = CLI_OPT_FIRST_OWN, OPT_FORCE, OPT_KEY, OPT_SINCE,
  * true with *c a val, or with *code set (stop: --help or a fault). */
 static bool
 next_opt(int argc, char **argv, const char *shortopts,
-    const struct option *lo, int *c, int *code)
+    const struct option *lo, const char *usage, int *c, int *code)
 {
 	*code = CLI_GO;
-	if ((*c = cli_getopt(argc, argv, shortopts, lo, usage_text)) == -1)
+	if ((*c = cli_getopt(argc, argv, shortopts, lo, usage)) == -1)
 		return false;
 	if (*c == CLI_HELP)
 		*code = EXIT_OK;
@@ -46,12 +48,12 @@ next_opt(int argc, char **argv, const char *shortopts,
 
 /* No operands allowed after the options: CLI_GO, or EXIT_USAGE said. */
 static int
-no_operands(int argc, char **argv)
+no_operands(int argc, char **argv, const char *usage)
 {
 	if (optind >= argc)
 		return CLI_GO;
 	cli_error("%s: unexpected argument \"%s\"", argv[0], argv[optind]);
-	return cli_usage(usage_text);
+	return cli_usage(usage);
 }
 
 /* One page of records: EXIT_OK with *r set, or the exit code. */
@@ -108,7 +110,7 @@ audit_query(int argc, char **argv)
 	int code, opt;
 
 	optind = 0;
-	while (next_opt(argc, argv, "", lo, &opt, &code)) {
+	while (next_opt(argc, argv, "", lo, usage_text, &opt, &code)) {
 		if (code != CLI_GO)
 			return code;
 		if (opt >= OPT_FILTER && opt < OPT_FILTER + 7)
@@ -119,7 +121,7 @@ audit_query(int argc, char **argv)
 		else if (!cli_common_opt(opt, optarg, true, &o))
 			return EXIT_USAGE;
 	}
-	if ((code = no_operands(argc, argv)) != CLI_GO)
+	if ((code = no_operands(argc, argv, usage_text)) != CLI_GO)
 		return code;
 	if (o.json && csv) {
 		cli_error("audit: --json or --csv, not both");
@@ -304,7 +306,7 @@ audit_export(int argc, char **argv)
 	int opt;
 
 	optind = 0;
-	while (next_opt(argc, argv, "o:", lo, &opt, &code)) {
+	while (next_opt(argc, argv, "o:", lo, usage_export, &opt, &code)) {
 		if (code != CLI_GO)
 			return code;
 		if (opt == 'o')
@@ -314,10 +316,10 @@ audit_export(int argc, char **argv)
 		else if (!cli_common_opt(opt, optarg, false, &o))
 			return EXIT_USAGE;
 	}
-	if ((code = no_operands(argc, argv)) != CLI_GO)
+	if ((code = no_operands(argc, argv, usage_export)) != CLI_GO)
 		return code;
 	if (path == NULL)
-		return cli_usage(usage_text);
+		return cli_usage(usage_export);
 	if (!force && lstat(path, &st) == 0) {
 		cli_error("%s exists: use --force to replace it", path);
 		return EXIT_ERROR;
@@ -369,7 +371,7 @@ audit_verify(int argc, char **argv)
 	int opt, code;
 
 	optind = 0;
-	while (next_opt(argc, argv, "", lo, &opt, &code)) {
+	while (next_opt(argc, argv, "", lo, usage_verify, &opt, &code)) {
 		if (code != CLI_GO)
 			return code;
 		if (opt == OPT_KEY)
@@ -379,10 +381,10 @@ audit_verify(int argc, char **argv)
 	}
 	if (optind < argc)
 		file = argv[optind++];
-	if ((code = no_operands(argc, argv)) != CLI_GO)
+	if ((code = no_operands(argc, argv, usage_verify)) != CLI_GO)
 		return code;
 	if (file == NULL || keyfile == NULL)
-		return cli_usage(usage_text);
+		return cli_usage(usage_verify);
 	if (checkpoint_key_read_public(keyfile, &key, err, sizeof(err)) != 0) {
 		cli_error("%s", err);
 		return EXIT_ERROR;

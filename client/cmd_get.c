@@ -21,7 +21,7 @@
 #define GET_WINDOW 8	/* chunk requests in flight */
 
 static const char usage_text[] =
-    "isa get ID [-o FILE|-] [--force] [--config FILE]";
+    "isa get ID [-o|--out FILE|-] [--force] [--config FILE]";
 
 typedef struct {
 	const char *id;
