@@ -120,7 +120,7 @@ timefmt_parse_ms(const char *s, int64_t *ms)
 			int oh, om;
 
 			if (digits(p + 1, 2, &oh) || p[3] != ':' ||
-			    digits(p + 4, 2, &om))
+			    digits(p + 4, 2, &om) || oh > 23 || om > 59)
 				return ISA_ERR_PARSE;
 			off = (oh * 60 + om) * (*p == '+' ? 1 : -1);
 			p += 6;
