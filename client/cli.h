@@ -114,9 +114,6 @@ json_t *cli_jlist(char *const *v, size_t n);
 /* Set key of obj to v (taking v; NULL: out of memory, remembered). */
 void cli_jset(json_t *obj, const char *key, json_t *v);
 
-/* A 64-bit identifier as a decimal string: JSON numbers hold 53 bits. */
-json_t *cli_jid(uint64_t v);
-
 /* Print v (taking it) as one line of JSON on stdout, ASCII only, so that
  * nothing in it acts on a terminal.  EXIT_OK, or EXIT_ERROR said. */
 int cli_json_print(json_t *v);

@@ -65,35 +65,29 @@ cli_jlist(char *const *v, size_t n)
 	return a;
 }
 
-/* An object that could not take a member is marked so: cli_json_print
- * then says out of memory rather than print less than it should. */
-static const char broken_key[] = "\x01isa-out-of-memory";
+/* Set when a member could not be made or added (out of memory): isa is
+ * one thread, and cli_json_print, which reads and clears it, then says so
+ * rather than print less than it should. */
+static bool json_failed;
 
 void
 cli_jset(json_t *obj, const char *key, json_t *v)
 {
-	if (obj == NULL)
-		return;
-	if (v == NULL || json_object_set_new(obj, key, v) != 0)
-		json_object_set_new(obj, broken_key, json_null());
-}
-
-json_t *
-cli_jid(uint64_t v)
-{
-	char d[24];
-
-	snprintf(d, sizeof(d), "%llu", (unsigned long long)v);
-	return json_string(d);
+	if (obj == NULL) {
+		json_decref(v);
+		json_failed = true;
+	} else if (v == NULL || json_object_set_new(obj, key, v) != 0)
+		json_failed = true;	/* (set_new frees v on failure) */
 }
 
 int
 cli_json_print(json_t *v)
 {
 	char *text;
+	bool failed = json_failed;
 
-	if (v == NULL || (json_is_object(v) &&
-	    json_object_get(v, broken_key) != NULL) ||
+	json_failed = false;
+	if (v == NULL || failed ||
 	    (text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL) {
 		json_decref(v);
 		cli_error("out of memory");
