@@ -158,11 +158,17 @@ audit_query(int argc, char **argv)
 			char *line = NULL;
 
 			if (o.json) {
+				/* The export's own fields and names
+				 * (auditfmt), written by jansson: ASCII,
+				 * valid JSON, like every --json. */
+				json_t *v = NULL;
+
 				if (auditfmt_json(b->data, b->len, false,
-				    &line) != 0)
+				    &line) != 0 || (v = json_loads(line, 0,
+				    NULL)) == NULL)
 					code = EXIT_ERROR;
 				else
-					term_printf(stdout, "%s\n", line);
+					code = cli_json_print(v);
 				free(line);
 			} else if ((csv ? auditfmt_csv(b->data, b->len, stdout) :
 			    auditfmt_table(b->data, b->len, stdout)) != 0)
