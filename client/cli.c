@@ -7,7 +7,6 @@
 #include "client/conn.h"
 #include "client/term.h"
 #include "common/err.h"
-#include "common/utf8.h"
 #include "proto/envelope.h"
 
 void
@@ -20,25 +19,6 @@ cli_error(const char *fmt, ...)
 	term_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-bool
-cli_parse_common(int argc, char **argv, bool json_ok, cli_common_t *o,
-    const char *usage)
-{
-	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			o->config = argv[++i];
-		else if (json_ok && strcmp(argv[i], "--json") == 0)
-			o->json = true;
-		else {
-			cli_error("unknown argument \"%s\"", argv[i]);
-			fprintf(stderr, "usage: %s\n", usage);
-			return false;
-		}
-	}
-	return true;
 }
 
 int
@@ -127,51 +107,4 @@ cli_call(const cli_common_t *o, Isa__Envelope *req, Isa__Envelope **resp)
 	envelope_free(*resp);
 	*resp = NULL;
 	return code;
-}
-
-void
-cli_json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	fputc('"', out);
-	for (size_t i = 0; i < n;) {
-		uint32_t c;
-		int k = utf8_next(p + i, n - i, &c);
-
-		if (k < 0) {		/* not UTF-8: JSON cannot hold it */
-			fputs("\\ufffd", out);
-			i++;
-			continue;
-		}
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", (int)c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (utf8_is_unsafe(c))	/* C0, DEL, C1, bidi */
-			fprintf(out, "\\u%04x", (unsigned)c);
-		else
-			fwrite(p + i, 1, (size_t)k, out);
-		i += (size_t)k;
-	}
-	fputc('"', out);
-}
-
-void
-cli_json_fields(FILE *out, const void *msg, const cli_field_t *f, size_t n,
-    bool skip_empty)
-{
-	fputc('{', out);
-	for (size_t i = 0; i < n; i++) {
-		const char *v = *(char *const *)(const void *)
-		    ((const char *)msg + f[i].off);
-
-		if (i > 0 && skip_empty && (v == NULL || v[0] == '\0'))
-			continue;
-		fprintf(out, "%s\"%s\":", i > 0 ? "," : "", f[i].name);
-		cli_json_str(out, v != NULL ? v : "");
-	}
 }

@@ -12,6 +12,7 @@
 #include "client/term.h"
 #include "common/err.h"
 #include "common/paths.h"
+#include "common/timefmt.h"
 #include "verify/auditfmt.h"
 #include "verify/auditverify.h"
 #include "proto/checkpoint.h"
@@ -20,15 +21,39 @@
 static const char usage_text[] =
     "isa audit [--doc ID] [--user U] [--agency A] [--action X] "
     "[--decision D] [--since T] [--until T] [--json|--csv] [--config FILE]\n"
-    "       isa audit checkpoint [--config FILE]\n"
-    "       isa audit export -o FILE [--force] [--config FILE]\n"
-    "       isa audit verify FILE --key PUB.pem [--since CHECKPOINT]";
+    "       isa audit checkpoint|export|verify --help: the others";
+static const char usage_export[] =
+    "isa audit export -o|--out FILE [--force] [--config FILE]";
+static const char usage_verify[] =
+    "isa audit verify FILE --key PUB.pem [--since CHECKPOINT]";
 
-static int
-usage(void)
+enum { OPT_CSV = CLI_OPT_FIRST_OWN, OPT_FORCE, OPT_KEY, OPT_SINCE,
+    OPT_FILTER };
+
+/* Start getopt over argv; for each option, *c its val.  false at the end;
+ * true with *c a val, or with *code set (stop: --help or a fault). */
+static bool
+next_opt(int argc, char **argv, const char *shortopts,
+    const struct option *lo, const char *usage, int *c, int *code)
 {
-	fprintf(stderr, "usage: %s\n", usage_text);
-	return EXIT_USAGE;
+	*code = CLI_GO;
+	if ((*c = cli_getopt(argc, argv, shortopts, lo, usage)) == -1)
+		return false;
+	if (*c == CLI_HELP)
+		*code = EXIT_OK;
+	else if (*c == CLI_BAD)
+		*code = EXIT_USAGE;
+	return true;
+}
+
+/* No operands allowed after the options: CLI_GO, or EXIT_USAGE said. */
+static int
+no_operands(int argc, char **argv, const char *usage)
+{
+	if (optind >= argc)
+		return CLI_GO;
+	cli_error("%s: unexpected argument \"%s\"", argv[0], argv[optind]);
+	return cli_usage(usage);
 }
 
 /* One page of records: EXIT_OK with *r set, or the exit code. */
@@ -58,64 +83,92 @@ fetch_page(isa_conn_t *c, Isa__AuditQuery *q, Isa__Envelope **r)
 static int
 audit_query(int argc, char **argv)
 {
-	static const struct { const char *flag; size_t off; } opts[] = {
-		{ "--doc", offsetof(Isa__AuditQuery, doc) },
-		{ "--user", offsetof(Isa__AuditQuery, user) },
-		{ "--agency", offsetof(Isa__AuditQuery, agency) },
-		{ "--action", offsetof(Isa__AuditQuery, action) },
-		{ "--decision", offsetof(Isa__AuditQuery, decision) },
-		{ "--since", offsetof(Isa__AuditQuery, since) },
-		{ "--until", offsetof(Isa__AuditQuery, until) },
+	/* The filters, in the order of their vals below. */
+	static const size_t opts[] = {
+		offsetof(Isa__AuditQuery, doc),
+		offsetof(Isa__AuditQuery, user),
+		offsetof(Isa__AuditQuery, agency),
+		offsetof(Isa__AuditQuery, action),
+		offsetof(Isa__AuditQuery, decision),
+		offsetof(Isa__AuditQuery, since),
+		offsetof(Isa__AuditQuery, until),
 	};
+#define F(name, i) { name, required_argument, NULL, OPT_FILTER + (i) }
+	static const struct option lo[] = {
+		F("doc", 0), F("user", 1), F("agency", 2), F("action", 3),
+		F("decision", 4), F("since", 5), F("until", 6),
+		{ "csv", no_argument, NULL, OPT_CSV },
+		CLI_LONG_COMMON, { 0 },
+	};
+#undef F
 	Isa__AuditQuery q = ISA__AUDIT_QUERY__INIT;
 	cli_common_t o = { 0 };
 	client_conf_t conf;
 	isa_conn_t *c = NULL;
-	bool csv = false;
-	int code;
+	bool csv = false, header = false;
+	int64_t ms;
+	int code, opt;
 
-	for (int i = 1; i < argc; i++) {
-		size_t k;
-
-		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
-			if (strcmp(argv[i], opts[k].flag) == 0)
-				break;
-		if (k < sizeof(opts) / sizeof(opts[0]) && i + 1 < argc)
-			*(char **)(void *)((char *)&q + opts[k].off) = argv[++i];
-		else if (strcmp(argv[i], "--json") == 0)
-			o.json = true;
-		else if (strcmp(argv[i], "--csv") == 0)
+	optind = 0;
+	while (next_opt(argc, argv, "", lo, usage_text, &opt, &code)) {
+		if (code != CLI_GO)
+			return code;
+		if (opt >= OPT_FILTER && opt < OPT_FILTER + 7)
+			*(char **)(void *)((char *)&q +
+			    opts[opt - OPT_FILTER]) = optarg;
+		else if (opt == OPT_CSV)
 			csv = true;
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			o.config = argv[++i];
-		else
-			return usage();
+		else if (!cli_common_opt(opt, optarg, true, &o))
+			return EXIT_USAGE;
 	}
-	if (o.json && csv)
-		return usage();
+	if ((code = no_operands(argc, argv, usage_text)) != CLI_GO)
+		return code;
+	if (o.json && csv) {
+		cli_error("audit: --json or --csv, not both");
+		return cli_usage(usage_text);
+	}
+	/* The one parser (common/timefmt): 2026-02-30 is no date. */
+	if ((q.since[0] != '\0' && timefmt_parse_ms(q.since, &ms) != 0) ||
+	    (q.until[0] != '\0' && timefmt_parse_ms(q.until, &ms) != 0)) {
+		cli_error("audit: --%s \"%s\" is not a real date or time: "
+		    "YYYY-MM-DD or RFC 3339, e.g. 2026-02-28T09:00:00Z",
+		    q.since[0] != '\0' && timefmt_parse_ms(q.since, &ms) != 0 ?
+		    "since" : "until", q.since[0] != '\0' &&
+		    timefmt_parse_ms(q.since, &ms) != 0 ? q.since : q.until);
+		return cli_usage(usage_text);
+	}
 	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK)
 		return code;
-	if (csv)
-		auditfmt_csv_header(stdout);
-	else if (!o.json)
-		auditfmt_table_header(stdout);
 	for (;;) {
 		Isa__Envelope *r = NULL;
 		const Isa__AuditRecords *p;
 
 		if ((code = fetch_page(c, &q, &r)) != EXIT_OK)
 			break;
+		/* The header once isad has answered: a refusal (not an
+		 * auditor) comes alone. */
+		if (!header && csv)
+			auditfmt_csv_header(stdout);
+		else if (!header && !o.json)
+			auditfmt_table_header(stdout);
+		header = true;
 		p = r->audit_records;
 		for (size_t i = 0; i < p->n_records && code == EXIT_OK; i++) {
 			const ProtobufCBinaryData *b = &p->records[i];
 			char *line = NULL;
 
 			if (o.json) {
+				/* The export's own fields and names
+				 * (auditfmt), written by jansson: ASCII,
+				 * valid JSON, like every --json. */
+				json_t *v = NULL;
+
 				if (auditfmt_json(b->data, b->len, false,
-				    &line) != 0)
+				    &line) != 0 || (v = json_loads(line, 0,
+				    NULL)) == NULL)
 					code = EXIT_ERROR;
 				else
-					term_printf(stdout, "%s\n", line);
+					code = cli_json_print(v);
 				free(line);
 			} else if ((csv ? auditfmt_csv(b->data, b->len, stdout) :
 			    auditfmt_table(b->data, b->len, stdout)) != 0)
@@ -169,9 +222,9 @@ audit_checkpoint(int argc, char **argv)
 	Isa__Envelope *r = NULL;
 	int code;
 
-	if (!cli_parse_common(argc, argv, false, &o,
-	    "isa audit checkpoint [--config FILE]"))
-		return EXIT_USAGE;
+	if ((code = cli_parse_common(argc, argv, false, &o,
+	    "isa audit checkpoint [--config FILE]", 0, NULL)) != CLI_GO)
+		return code;
 	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK)
 		return code;
 	if ((code = fetch_checkpoint(c, false, &r)) == EXIT_OK) {
@@ -249,18 +302,30 @@ audit_export(int argc, char **argv)
 	FILE *out = NULL;
 	int code, fd;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			path = argv[++i];
-		else if (strcmp(argv[i], "--force") == 0)
+	static const struct option lo[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "config", required_argument, NULL, CLI_OPT_CONFIG },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	optind = 0;
+	while (next_opt(argc, argv, "o:", lo, usage_export, &opt, &code)) {
+		if (code != CLI_GO)
+			return code;
+		if (opt == 'o')
+			path = optarg;
+		else if (opt == OPT_FORCE)
 			force = true;
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			o.config = argv[++i];
-		else
-			return usage();
+		else if (!cli_common_opt(opt, optarg, false, &o))
+			return EXIT_USAGE;
 	}
+	if ((code = no_operands(argc, argv, usage_export)) != CLI_GO)
+		return code;
 	if (path == NULL)
-		return usage();
+		return cli_usage(usage_export);
 	if (!force && lstat(path, &st) == 0) {
 		cli_error("%s exists: use --force to replace it", path);
 		return EXIT_ERROR;
@@ -303,18 +368,29 @@ audit_verify(int argc, char **argv)
 	FILE *f;
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
-			keyfile = argv[++i];
-		else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc)
-			since = argv[++i];
-		else if (argv[i][0] != '-' && file == NULL)
-			file = argv[i];
+	static const struct option lo[] = {
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt, code;
+
+	optind = 0;
+	while (next_opt(argc, argv, "", lo, usage_verify, &opt, &code)) {
+		if (code != CLI_GO)
+			return code;
+		if (opt == OPT_KEY)
+			keyfile = optarg;
 		else
-			return usage();
+			since = optarg;
 	}
+	if (optind < argc)
+		file = argv[optind++];
+	if ((code = no_operands(argc, argv, usage_verify)) != CLI_GO)
+		return code;
 	if (file == NULL || keyfile == NULL)
-		return usage();
+		return cli_usage(usage_verify);
 	if (checkpoint_key_read_public(keyfile, &key, err, sizeof(err)) != 0) {
 		cli_error("%s", err);
 		return EXIT_ERROR;

@@ -16,13 +16,6 @@ print_field(const char *s)
 	term_puts(stdout, s);
 }
 
-static void
-json_field(const char *name, const char *value, bool first)
-{
-	term_printf(stdout, "%s\"%s\":", first ? "" : ",", name);
-	cli_json_str(stdout, value);
-}
-
 int
 cmd_ls(int argc, char **argv)
 {
@@ -34,9 +27,9 @@ cmd_ls(int argc, char **argv)
 	char after[64] = "", err[512];
 	int code;
 
-	if (!cli_parse_common(argc, argv, true, &o,
-	    "isa ls [--json] [--config FILE]"))
-		return EXIT_USAGE;
+	if ((code = cli_parse_common(argc, argv, true, &o,
+	    "isa ls [--json] [--config FILE]", 0, NULL)) != CLI_GO)
+		return code;
 	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK)
 		return code;
 	req.body_case = ISA__ENVELOPE__BODY_LIST;
@@ -56,13 +49,15 @@ cmd_ls(int argc, char **argv)
 			break;
 		}
 		l = r->list_reply;
-		for (size_t i = 0; i < l->n_docs; i++) {
+		for (size_t i = 0; i < l->n_docs && code == EXIT_OK; i++) {
 			if (o.json) {
-				json_field("id", l->docs[i]->id, true);
-				json_field("marking", l->docs[i]->marking,
-				    false);
-				json_field("title", l->docs[i]->title, false);
-				term_printf(stdout, "}\n");
+				json_t *j = json_object();
+
+				cli_jset(j, "id", cli_jstr(l->docs[i]->id));
+				cli_jset(j, "marking",
+				    cli_jstr(l->docs[i]->marking));
+				cli_jset(j, "title", cli_jstr(l->docs[i]->title));
+				code = cli_json_print(j);
 			} else {
 				print_field(l->docs[i]->id);
 				putchar('\t');
@@ -72,7 +67,7 @@ cmd_ls(int argc, char **argv)
 				putchar('\n');
 			}
 		}
-		if (!l->more || l->n_docs == 0)
+		if (!l->more || l->n_docs == 0 || code != EXIT_OK)
 			break;
 		snprintf(after, sizeof(after), "%s", l->docs[l->n_docs - 1]->id);
 		envelope_free(r);
@@ -83,25 +78,6 @@ cmd_ls(int argc, char **argv)
 	return code;
 }
 
-static void
-print_list(const char *name, char **v, size_t n, bool json)
-{
-	if (json) {
-		term_printf(stdout, ",\"%s\":[", name);
-		for (size_t i = 0; i < n; i++) {
-			if (i > 0)
-				putchar(',');
-			cli_json_str(stdout, v[i]);
-		}
-		putchar(']');
-		return;
-	}
-	term_printf(stdout, "%-14s", name);
-	for (size_t i = 0; i < n; i++)
-		term_printf(stdout, "%s%s", i ? " " : "", v[i]);
-	term_printf(stdout, "%s\n", n == 0 ? "-" : "");
-}
-
 int
 cmd_info(int argc, char **argv)
 {
@@ -110,25 +86,11 @@ cmd_info(int argc, char **argv)
 	const Isa__DocMeta *m;
 	cli_common_t o;
 	char hex[2 * SHA256_LEN + 1] = "";
-	int code, n = 0;
-	char *args[8];
+	int code;
 
-	/* The id is the one argument that is not an option. */
-	for (int i = 0; i < argc && n < 8; i++) {
-		if (i > 0 && argv[i][0] != '-' && ir.id[0] == '\0' &&
-		    strcmp(argv[i - 1], "--config") != 0) {
-			ir.id = argv[i];
-			continue;
-		}
-		args[n++] = argv[i];
-	}
-	if (!cli_parse_common(n, args, true, &o,
-	    "isa info ID [--json] [--config FILE]"))
-		return EXIT_USAGE;
-	if (ir.id[0] == '\0') {
-		term_printf(stderr, "usage: isa info ID [--json] [--config FILE]\n");
-		return EXIT_USAGE;
-	}
+	if ((code = cli_parse_common(argc, argv, true, &o,
+	    "isa info ID [--json] [--config FILE]", 1, &ir.id)) != CLI_GO)
+		return code;
 	req.body_case = ISA__ENVELOPE__BODY_INFO;
 	req.info = &ir;
 	if ((code = cli_call(&o, &req, &r)) != EXIT_OK)
@@ -165,14 +127,18 @@ cmd_info(int argc, char **argv)
 			{ "filename", offsetof(Isa__DocMeta, filename) },
 		};
 
-		cli_json_fields(stdout, m, f, sizeof(f) / sizeof(f[0]), true);
-		term_printf(stdout, ",\"size\":%llu", (unsigned long long)m->size);
-		json_field("sha256", hex, false);
-		print_list("to", m->to, m->n_to, true);
-		print_list("caveats", m->caveats, m->n_caveats, true);
-		print_list("descriptors", m->descriptors, m->n_descriptors,
+		json_t *j = cli_json_fields(m, f, sizeof(f) / sizeof(f[0]),
 		    true);
-		term_printf(stdout, "}\n");
+
+		/* A size is a JSON number: isad's limits keep it far
+		 * below 2^53 (limits.max_document). */
+		cli_jset(j, "size", json_integer((json_int_t)m->size));
+		cli_jset(j, "sha256", cli_jstr(hex));
+		cli_jset(j, "to", cli_jlist(m->to, m->n_to));
+		cli_jset(j, "caveats", cli_jlist(m->caveats, m->n_caveats));
+		cli_jset(j, "descriptors", cli_jlist(m->descriptors,
+		    m->n_descriptors));
+		code = cli_json_print(j);
 	} else {
 		term_printf(stdout, "id:           %s\n", m->id);
 		term_printf(stdout, "title:        %s\n", m->title);
@@ -206,5 +172,5 @@ cmd_info(int argc, char **argv)
 		term_printf(stdout, "\n");
 	}
 	envelope_free(r);
-	return EXIT_OK;
+	return code;
 }

@@ -13,6 +13,7 @@
 #include "client/progress.h"
 #include "client/retry.h"
 #include "common/fdio.h"
+#include "common/utf8.h"
 #include "common/wipe.h"
 #include "proto/envelope.h"
 #include "proto/sha256.h"
@@ -20,7 +21,7 @@
 #define GET_WINDOW 8	/* chunk requests in flight */
 
 static const char usage_text[] =
-    "isa get ID [-o FILE|-] [--force] [--config FILE]";
+    "isa get ID [-o|--out FILE|-] [--force] [--config FILE]";
 
 typedef struct {
 	const char *id;
@@ -29,29 +30,60 @@ typedef struct {
 	cli_common_t o;
 } get_args_t;
 
-static bool
+/* CLI_GO, or the exit code (usage said, or --help). */
+static int
 get_parse(int argc, char **argv, get_args_t *a)
 {
+	static const struct option lo[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, CLI_OPT_CONFIG },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
 	memset(a, 0, sizeof(*a));
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			a->out = argv[++i];
-		else if (strcmp(argv[i], "--force") == 0)
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, "o:", lo, usage_text)) != -1) {
+		if (c == CLI_HELP)
+			return EXIT_OK;
+		if (c == 'o')
+			a->out = optarg;
+		else if (c == 'f')
 			a->force = true;
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			a->o.config = argv[++i];
-		else if (argv[i][0] != '-' && a->id == NULL)
-			a->id = argv[i];
-		else {
-			term_printf(stderr, "usage: %s\n", usage_text);
-			return false;
-		}
+		else if (c == CLI_BAD || !cli_common_opt(c, optarg, false,
+		    &a->o))
+			return EXIT_USAGE;
 	}
-	if (a->id == NULL) {
-		term_printf(stderr, "usage: %s\n", usage_text);
-		return false;
+	if (argc - optind != 1) {
+		if (argc - optind > 1)
+			cli_error("get: unexpected argument \"%s\"",
+			    argv[optind + 1]);
+		return cli_usage(usage_text);
 	}
-	return true;
+	a->id = argv[optind];
+	return CLI_GO;
+}
+
+/* Whether the first bytes of a document (n of them) are not text: a NUL,
+ * or bytes that are not UTF-8 (a sequence cut at the end aside). */
+static bool
+looks_binary(const unsigned char *p, size_t n)
+{
+	if (n > 8192)
+		n = 8192;
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		int k = utf8_next(p + i, n - i, &c);
+
+		if (k < 0)
+			return n - i >= 4;
+		if (c == 0)
+			return true;
+		i += (size_t)k;
+	}
+	return false;
 }
 
 /* Set while content goes to standard output and that is a terminal: it is
@@ -213,8 +245,8 @@ cmd_get(int argc, char **argv)
 	struct stat st;
 	int code, fd = STDOUT_FILENO;
 
-	if (!get_parse(argc, argv, &a))
-		return EXIT_USAGE;
+	if ((code = get_parse(argc, argv, &a)) != CLI_GO)
+		return code;
 	to_file = a.out != NULL && strcmp(a.out, "-") != 0;
 	/* Refuse to overwrite before anything is fetched. */
 	if (to_file && !a.force && lstat(a.out, &st) == 0) {
@@ -254,6 +286,15 @@ cmd_get(int argc, char **argv)
 		if (code == EXIT_ERROR && r->status == ISA__STATUS__OK)
 			cli_error("isad's answer carried no content: are isa and "
 			    "isad the same version?");
+		goto out;
+	}
+	/* Binary content sprayed on a terminal helps nobody: -o - asks for
+	 * it all the same (shown escaped, as text is). */
+	if (a.out == NULL && isatty(STDOUT_FILENO) &&
+	    looks_binary(first, first_len)) {
+		cli_error("%s is not text: not written to your terminal; use "
+		    "-o FILE, or -o - to see it here anyway", a.id);
+		code = EXIT_ERROR;
 		goto out;
 	}
 	print_marking(r->get_begin_reply->meta);

@@ -9,7 +9,7 @@
 
 #define WATCH_MS	25000	/* how long isad holds one watch request */
 
-static void
+static int
 print_entry(const Isa__InboxEntry *e, bool json)
 {
 	static const cli_field_t f[] = {
@@ -22,10 +22,10 @@ print_entry(const Isa__InboxEntry *e, bool json)
 	if (!json) {
 		term_printf(stdout, "%s\t%s\t%s\t", e->id, e->time, e->kind);
 		term_printf(stdout, "%s\n", e->text);
-		return;
+		return EXIT_OK;
 	}
-	cli_json_fields(stdout, e, f, sizeof(f) / sizeof(f[0]), true);
-	term_printf(stdout, "}\n");
+	return cli_json_print(cli_json_fields(e, f, sizeof(f) / sizeof(f[0]),
+	    true));
 }
 
 int
@@ -42,18 +42,24 @@ cmd_inbox(int argc, char **argv)
 	char err[512];
 	int code;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--watch") == 0)
+	static const struct option lo[] = {
+		{ "watch", no_argument, NULL, 'w' },
+		CLI_LONG_COMMON, { 0 },
+	};
+	int opt;
+
+	optind = 0;
+	while ((opt = cli_getopt(argc, argv, "", lo, usage)) != -1) {
+		if (opt == CLI_HELP)
+			return EXIT_OK;
+		if (opt == 'w')
 			watch = true;
-		else if (strcmp(argv[i], "--json") == 0)
-			o.json = true;
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			o.config = argv[++i];
-		else {
-			cli_error("unknown argument \"%s\"", argv[i]);
-			term_printf(stderr, "usage: %s\n", usage);
+		else if (opt == CLI_BAD || !cli_common_opt(opt, optarg, true, &o))
 			return EXIT_USAGE;
-		}
+	}
+	if (optind < argc) {
+		cli_error("inbox: unexpected argument \"%s\"", argv[optind]);
+		return cli_usage(usage);
 	}
 	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK)
 		return code;
@@ -76,14 +82,16 @@ cmd_inbox(int argc, char **argv)
 			break;
 		}
 		ir = r->inbox_reply;
-		for (size_t i = 0; i < ir->n_entries; i++)
-			print_entry(ir->entries[i], o.json);
+		for (size_t i = 0; i < ir->n_entries && code == EXIT_OK; i++)
+			code = print_entry(ir->entries[i], o.json);
 		fflush(stdout);
 		progressed = ir->next > q.after;
 		if (progressed)
 			q.after = ir->next;
 		envelope_free(r);
 		r = NULL;
+		if (code != EXIT_OK)
+			break;
 		if (!progressed) {
 			/* Caught up: done, or wait for what comes next. */
 			if (!watch)

@@ -13,6 +13,7 @@
 #include "client/progress.h"
 #include "client/retry.h"
 #include "common/err.h"
+#include "common/timefmt.h"
 #include "proto/envelope.h"
 #include "proto/sha256.h"
 
@@ -24,74 +25,116 @@ static const char usage_text[] =
     "[--handling TEXT] [--originator AGENCY] "
     "[--onward approval|within-agency|open] [--review-by DATE] "
     "[--destroy-after DATE] [--embargo-until TIME] [--derived-from ID] "
-    "[--supersedes ID] [--config FILE]";
+    "[--supersedes ID] [--json] [--config FILE]";
 
 typedef struct {
 	const char *file;
-	const char *config;
+	cli_common_t o;		/* --config, --json */
 	Isa__DocMeta meta;
 	char *to[PUT_MAX_LIST], *caveats[PUT_MAX_LIST], *desc[PUT_MAX_LIST];
 } put_args_t;
 
-/* Parse argv into a; false (usage printed) on a fault. */
+enum { OPT_TO = CLI_OPT_FIRST_OWN, OPT_CAVEAT, OPT_DESC, OPT_ONE };
+
+/* Whether a's dates are real (through the one parser, common/timefmt);
+ * false with the fault said. */
 static bool
+put_dates(const put_args_t *a)
+{
+	const Isa__DocMeta *m = &a->meta;
+	int64_t ms;
+
+	if (m->review_by[0] != '\0' && timefmt_parse_date(m->review_by, &ms)) {
+		cli_error("put: --review-by \"%s\" is not a real date: "
+		    "YYYY-MM-DD (UTC), e.g. 2026-02-28", m->review_by);
+		return false;
+	}
+	if (m->destroy_after[0] != '\0' &&
+	    timefmt_parse_date(m->destroy_after, &ms)) {
+		cli_error("put: --destroy-after \"%s\" is not a real date: "
+		    "YYYY-MM-DD (UTC), e.g. 2026-02-28", m->destroy_after);
+		return false;
+	}
+	if (m->embargo_until[0] != '\0' &&
+	    timefmt_parse_time(m->embargo_until, &ms)) {
+		cli_error("put: --embargo-until \"%s\" is not a real time: "
+		    "RFC 3339, e.g. 2026-02-28T09:00:00Z", m->embargo_until);
+		return false;
+	}
+	return true;
+}
+
+/* Parse argv into a: CLI_GO, or the exit code (usage said, or --help). */
+static int
 put_parse(int argc, char **argv, put_args_t *a)
 {
-	static const struct { const char *flag; size_t off; } one[] = {
-		{ "--title", offsetof(Isa__DocMeta, title) },
-		{ "--class", offsetof(Isa__DocMeta, classification) },
-		{ "--handling", offsetof(Isa__DocMeta, handling) },
-		{ "--originator", offsetof(Isa__DocMeta, originator) },
-		{ "--onward", offsetof(Isa__DocMeta, onward) },
-		{ "--review-by", offsetof(Isa__DocMeta, review_by) },
-		{ "--destroy-after", offsetof(Isa__DocMeta, destroy_after) },
-		{ "--embargo-until", offsetof(Isa__DocMeta, embargo_until) },
-		{ "--derived-from", offsetof(Isa__DocMeta, derived_from) },
-		{ "--supersedes", offsetof(Isa__DocMeta, supersedes) },
+	/* The options that set one string of DocMeta: val OPT_ONE + index. */
+	static const size_t one[] = {
+		offsetof(Isa__DocMeta, title),
+		offsetof(Isa__DocMeta, classification),
+		offsetof(Isa__DocMeta, handling),
+		offsetof(Isa__DocMeta, originator),
+		offsetof(Isa__DocMeta, onward),
+		offsetof(Isa__DocMeta, review_by),
+		offsetof(Isa__DocMeta, destroy_after),
+		offsetof(Isa__DocMeta, embargo_until),
+		offsetof(Isa__DocMeta, derived_from),
+		offsetof(Isa__DocMeta, supersedes),
 	};
+#define ONE(name, i) { name, required_argument, NULL, OPT_ONE + (i) }
+	static const struct option lo[] = {
+		ONE("title", 0), ONE("class", 1), ONE("handling", 2),
+		ONE("originator", 3), ONE("onward", 4), ONE("review-by", 5),
+		ONE("destroy-after", 6), ONE("embargo-until", 7),
+		ONE("derived-from", 8), ONE("supersedes", 9),
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "caveat", required_argument, NULL, OPT_CAVEAT },
+		{ "descriptor", required_argument, NULL, OPT_DESC },
+		CLI_LONG_COMMON, { 0 },
+	};
+#undef ONE
+	int c;
 
 	isa__doc_meta__init(&a->meta);
 	a->meta.to = a->to;
 	a->meta.caveats = a->caveats;
 	a->meta.descriptors = a->desc;
-	for (int i = 1; i < argc; i++) {
-		const char *f = argv[i];
-		size_t k;
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, "", lo, usage_text)) != -1) {
+		size_t *n = c == OPT_TO ? &a->meta.n_to : c == OPT_CAVEAT ?
+		    &a->meta.n_caveats : c == OPT_DESC ?
+		    &a->meta.n_descriptors : NULL;
 
-		if (f[0] != '-' || strcmp(f, "-") == 0) {
-			if (a->file != NULL)
-				goto usage;
-			a->file = f;
-			continue;
-		}
-		if (i + 1 >= argc)
-			goto usage;
-		for (k = 0; k < sizeof(one) / sizeof(one[0]); k++)
-			if (strcmp(f, one[k].flag) == 0)
-				break;
-		if (k < sizeof(one) / sizeof(one[0]))
-			*(char **)(void *)((char *)&a->meta + one[k].off) =
-			    argv[++i];
-		else if (strcmp(f, "--config") == 0)
-			a->config = argv[++i];
-		else if (strcmp(f, "--to") == 0 && a->meta.n_to < PUT_MAX_LIST)
-			a->to[a->meta.n_to++] = argv[++i];
-		else if (strcmp(f, "--caveat") == 0 &&
-		    a->meta.n_caveats < PUT_MAX_LIST)
-			a->caveats[a->meta.n_caveats++] = argv[++i];
-		else if (strcmp(f, "--descriptor") == 0 &&
-		    a->meta.n_descriptors < PUT_MAX_LIST)
-			a->desc[a->meta.n_descriptors++] = argv[++i];
-		else
-			goto usage;
+		if (c == CLI_HELP)
+			return EXIT_OK;
+		if (c == CLI_BAD)
+			return EXIT_USAGE;
+		if (c >= OPT_ONE && c < OPT_ONE + 10)
+			*(char **)(void *)((char *)&a->meta +
+			    one[c - OPT_ONE]) = optarg;
+		else if (n != NULL && *n >= PUT_MAX_LIST) {
+			cli_error("put: at most %d of %s", PUT_MAX_LIST,
+			    argv[optind - 1]);
+			return cli_usage(usage_text);
+		} else if (n != NULL)
+			(c == OPT_TO ? a->to : c == OPT_CAVEAT ? a->caveats :
+			    a->desc)[(*n)++] = optarg;
+		else if (!cli_common_opt(c, optarg, true, &a->o))
+			return EXIT_USAGE;
 	}
-	if (a->file != NULL && a->meta.title[0] != '\0' &&
-	    a->meta.classification[0] != '\0' && a->meta.n_to > 0)
-		return true;
-	cli_error("put needs FILE, --title, --class and at least one --to");
-usage:
-	term_printf(stderr, "usage: %s\n", usage_text);
-	return false;
+	if (argc - optind > 1) {
+		cli_error("put: one FILE at a time, not also \"%s\"",
+		    argv[optind + 1]);
+		return cli_usage(usage_text);
+	}
+	a->file = optind < argc ? argv[optind] : NULL;
+	if (a->file == NULL || a->meta.title[0] == '\0' ||
+	    a->meta.classification[0] == '\0' || a->meta.n_to == 0) {
+		cli_error("put needs FILE, --title, --class and at least one "
+		    "--to");
+		return cli_usage(usage_text);
+	}
+	return put_dates(a) ? CLI_GO : cli_usage(usage_text);
 }
 
 /* Wait for one chunk acknowledgement.  EXIT_OK or the exit code; a retry
@@ -248,7 +291,6 @@ cmd_put(int argc, char **argv)
 	Isa__PutBegin pb = ISA__PUT_BEGIN__INIT;
 	Isa__PutEnd pe = ISA__PUT_END__INIT;
 	put_args_t a = { 0 };
-	cli_common_t o = { 0 };
 	client_conf_t conf;
 	isa_conn_t *c = NULL;
 	sha256_t *sha = NULL;
@@ -257,9 +299,8 @@ cmd_put(int argc, char **argv)
 	char err[512];
 	int fd = -1, code;
 
-	if (!put_parse(argc, argv, &a))
-		return EXIT_USAGE;
-	o.config = a.config;
+	if ((code = put_parse(argc, argv, &a)) != CLI_GO)
+		return code;
 	if ((fd = open(a.file, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		cli_error("cannot read %s: %s", a.file, fd < 0 ?
@@ -268,7 +309,7 @@ cmd_put(int argc, char **argv)
 			close(fd);
 		return EXIT_ERROR;
 	}
-	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK) {
+	if ((code = cli_connect(&a.o, &conf, &c)) != EXIT_OK) {
 		close(fd);
 		return code;
 	}
@@ -321,7 +362,16 @@ cmd_put(int argc, char **argv)
 		}
 		term_printf(stderr, "stored %llu bytes as %s\n",
 		    (unsigned long long)pb.size, e->put_end_reply->meta->marking);
-		term_printf(stdout, "%s\n", e->put_end_reply->meta->id);
+		if (a.o.json) {
+			json_t *j = json_object();
+
+			cli_jset(j, "id", cli_jstr(e->put_end_reply->meta->id));
+			cli_jset(j, "marking",
+			    cli_jstr(e->put_end_reply->meta->marking));
+			cli_jset(j, "size", json_integer((json_int_t)pb.size));
+			code = cli_json_print(j);
+		} else
+			term_printf(stdout, "%s\n", e->put_end_reply->meta->id);
 		envelope_free(e);
 	}
 out:

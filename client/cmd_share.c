@@ -14,59 +14,76 @@ typedef struct {
 } args_t;
 
 enum { WANT_ID = 1, WANT_TO = 2, WANT_REASON = 4, ALLOW_ALL = 8,
-    ALLOW_JSON = 16 };
+    ALLOW_JSON = 16 };	/* --json: every command here takes it */
 
-/* argv[0] is the command; the rest: at most one ID, and the options in
- * want.  A missing required one prints usage and returns false. */
-static bool
+enum { OPT_TO = CLI_OPT_FIRST_OWN, OPT_REASON, OPT_ALL };
+
+/* argv[0] is the command; the rest: one ID when WANT_ID, and the options
+ * in want.  Returns CLI_GO, or the exit code (usage said, or --help). */
+static int
 parse(int argc, char **argv, unsigned want, const char *usage, args_t *a)
 {
-	memset(a, 0, sizeof(*a));
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
+	static const struct option lo[] = {
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "all", no_argument, NULL, OPT_ALL },
+		CLI_LONG_COMMON, { 0 },
+	};
+	int c, nid = (want & WANT_ID) ? 1 : 0;
 
-		if (strcmp(s, "--config") == 0 && i + 1 < argc)
-			a->o.config = argv[++i];
-		else if ((want & ALLOW_JSON) && strcmp(s, "--json") == 0)
-			a->o.json = true;
-		else if ((want & WANT_TO) && strcmp(s, "--to") == 0 &&
-		    i + 1 < argc && a->to == NULL)
-			a->to = argv[++i];
-		else if ((want & WANT_REASON) && strcmp(s, "--reason") == 0 &&
-		    i + 1 < argc)
-			a->reason = argv[++i];
-		else if ((want & ALLOW_ALL) && strcmp(s, "--all") == 0)
+	memset(a, 0, sizeof(*a));
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, "", lo, usage)) != -1) {
+		if (c == CLI_HELP)
+			return EXIT_OK;
+		if (c == CLI_BAD)
+			return EXIT_USAGE;
+		if (c == OPT_TO && (want & WANT_TO) && a->to == NULL)
+			a->to = optarg;
+		else if (c == OPT_REASON && (want & WANT_REASON))
+			a->reason = optarg;
+		else if (c == OPT_ALL && (want & ALLOW_ALL))
 			a->all = true;
-		else if ((want & WANT_ID) && a->id == NULL && s[0] != '-')
-			a->id = s;
-		else {
-			cli_error("unknown argument \"%s\"", s);
-			term_printf(stderr, "usage: %s\n", usage);
-			return false;
+		else if (!cli_common_opt(c, optarg, true, &a->o)) {
+			const char *name = "?";
+
+			for (const struct option *l = lo; l->name; l++)
+				if (l->val == c)
+					name = l->name;
+			cli_error("%s: option \"--%s\" is not one of this "
+			    "command's%s", argv[0], name, c == OPT_TO ?
+			    " (one --to a share)" : "");
+			return cli_usage(usage);
 		}
 	}
-	if (((want & WANT_ID) && a->id == NULL) ||
-	    ((want & WANT_TO) && a->to == NULL) ||
-	    ((want & WANT_REASON) && a->reason == NULL)) {
-		term_printf(stderr, "usage: %s\n", usage);
-		return false;
+	if (argc - optind != nid) {
+		if (argc - optind > nid)
+			cli_error("%s: unexpected argument \"%s\"", argv[0],
+			    argv[optind + nid]);
+		return cli_usage(usage);
 	}
-	return true;
+	if (nid > 0)
+		a->id = argv[optind];
+	if (((want & WANT_TO) && a->to == NULL) ||
+	    ((want & WANT_REASON) && a->reason == NULL))
+		return cli_usage(usage);
+	return CLI_GO;
 }
 
 int
 cmd_share(int argc, char **argv)
 {
 	static const char usage[] = "isa share ID --to PRINCIPAL --reason TEXT "
-	    "[--config FILE]";
+	    "[--json] [--config FILE]";
 	Isa__Envelope req = ISA__ENVELOPE__INIT, *r = NULL;
 	Isa__ShareRequest body = ISA__SHARE_REQUEST__INIT;
 	const Isa__ShareReply *s;
 	args_t a;
 	int code;
 
-	if (!parse(argc, argv, WANT_ID | WANT_TO | WANT_REASON, usage, &a))
-		return EXIT_USAGE;
+	if ((code = parse(argc, argv, WANT_ID | WANT_TO | WANT_REASON, usage,
+	    &a)) != CLI_GO)
+		return code;
 	body.id = (char *)a.id;
 	body.to = (char *)a.to;
 	body.reason = (char *)a.reason;
@@ -80,7 +97,16 @@ cmd_share(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	s = r->share_reply;
-	if (s->granted)
+	if (a.o.json) {
+		json_t *j = json_object();
+
+		cli_jset(j, "doc", cli_jstr(a.id));
+		cli_jset(j, "to", cli_jstr(a.to));
+		cli_jset(j, "granted", json_boolean(s->granted));
+		if (!s->granted)
+			cli_jset(j, "request", cli_jstr(s->request));
+		code = cli_json_print(j);
+	} else if (s->granted)
 		term_printf(stdout, "granted: %s may now read %s; the Chair and the "
 		    "administrator are notified\n", a.to, a.id);
 	else
@@ -88,10 +114,10 @@ cmd_share(int argc, char **argv)
 		    "read %s; you will hear in your inbox\n%s\n", a.to, a.id,
 		    s->request);
 	envelope_free(r);
-	return EXIT_OK;
+	return code;
 }
 
-static void
+static int
 print_request(const Isa__RequestInfo *q, bool json)
 {
 	static const cli_field_t f[] = {
@@ -105,10 +131,10 @@ print_request(const Isa__RequestInfo *q, bool json)
 	if (!json) {
 		term_printf(stdout, "%s\t%s\t%s\t%s\t%s -> %s\t%s\n", q->id, q->state, q->doc,
 		    q->marking, q->requester, q->target, q->reason);
-		return;
+		return EXIT_OK;
 	}
-	cli_json_fields(stdout, q, f, sizeof(f) / sizeof(f[0]), false);
-	term_printf(stdout, "}\n");
+	return cli_json_print(cli_json_fields(q, f, sizeof(f) / sizeof(f[0]),
+	    false));
 }
 
 int
@@ -121,8 +147,9 @@ cmd_requests(int argc, char **argv)
 	args_t a;
 	int code;
 
-	if (!parse(argc, argv, ALLOW_ALL | ALLOW_JSON, usage, &a))
-		return EXIT_USAGE;
+	if ((code = parse(argc, argv, ALLOW_ALL | ALLOW_JSON, usage, &a)) !=
+	    CLI_GO)
+		return code;
 	body.all = a.all;
 	req.body_case = ISA__ENVELOPE__BODY_REQUESTS;
 	req.requests = &body;
@@ -133,10 +160,11 @@ cmd_requests(int argc, char **argv)
 		cli_error("isad sent a reply this isa cannot read");
 		return EXIT_ERROR;
 	}
-	for (size_t i = 0; i < r->requests_reply->n_requests; i++)
-		print_request(r->requests_reply->requests[i], a.o.json);
+	for (size_t i = 0; i < r->requests_reply->n_requests &&
+	    code == EXIT_OK; i++)
+		code = print_request(r->requests_reply->requests[i], a.o.json);
 	envelope_free(r);
-	return EXIT_OK;
+	return code;
 }
 
 static int
@@ -148,10 +176,11 @@ decide(int argc, char **argv, bool approve)
 	args_t a;
 	int code;
 
-	if (!parse(argc, argv, WANT_ID | (approve ? 0 : WANT_REASON), approve ?
-	    "isa approve REQ [--config FILE]" :
-	    "isa refuse REQ --reason TEXT [--config FILE]", &a))
-		return EXIT_USAGE;
+	if ((code = parse(argc, argv, WANT_ID | (approve ? 0 : WANT_REASON),
+	    approve ? "isa approve REQ [--json] [--config FILE]" :
+	    "isa refuse REQ --reason TEXT [--json] [--config FILE]", &a)) !=
+	    CLI_GO)
+		return code;
 	body.id = (char *)a.id;
 	body.approve = approve;
 	body.reason = (char *)(a.reason != NULL ? a.reason : "");
@@ -166,7 +195,9 @@ decide(int argc, char **argv, bool approve)
 		return EXIT_ERROR;
 	}
 	q = r->decide_reply->request;
-	if (approve)
+	if (a.o.json)
+		code = print_request(q, true);
+	else if (approve)
 		term_printf(stdout, "approved: %s may now read %s (request %s of %s); the "
 		    "Chair and the administrator are notified\n", q->target,
 		    q->doc, q->id, q->requester);
@@ -174,7 +205,7 @@ decide(int argc, char **argv, bool approve)
 		term_printf(stdout, "refused: request %s of %s to share %s with %s\n", q->id,
 		    q->requester, q->doc, q->target);
 	envelope_free(r);
-	return EXIT_OK;
+	return code;
 }
 
 int
@@ -197,16 +228,25 @@ cmd_recall(int argc, char **argv)
 	args_t a;
 	int code;
 
-	if (!parse(argc, argv, WANT_ID | WANT_REASON,
-	    "isa recall ID --reason TEXT [--config FILE]", &a))
-		return EXIT_USAGE;
+	if ((code = parse(argc, argv, WANT_ID | WANT_REASON,
+	    "isa recall ID --reason TEXT [--json] [--config FILE]", &a)) !=
+	    CLI_GO)
+		return code;
 	body.id = (char *)a.id;
 	body.reason = (char *)a.reason;
 	req.body_case = ISA__ENVELOPE__BODY_RECALL;
 	req.recall = &body;
 	if ((code = cli_call(&a.o, &req, &r)) != EXIT_OK)
 		return code;
-	term_printf(stdout, "recalled: %s; every recipient is cut off, and told\n", a.id);
+	if (a.o.json) {
+		json_t *j = json_object();
+
+		cli_jset(j, "doc", cli_jstr(a.id));
+		cli_jset(j, "recalled", json_true());
+		code = cli_json_print(j);
+	} else
+		term_printf(stdout, "recalled: %s; every recipient is cut off, "
+		    "and told\n", a.id);
 	envelope_free(r);
-	return EXIT_OK;
+	return code;
 }

@@ -8,48 +8,34 @@
 #include "proto/envelope.h"
 
 static void
-print_list(FILE *out, char **items, size_t n, bool json)
+print_list(FILE *out, char **items, size_t n)
 {
-	if (json)
-		fputc('[', out);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
-			fputs(json ? "," : " ", out);
-		if (json)
-			cli_json_str(out, items[i]);
-		else
-			term_puts(out, items[i]);
+			fputs(" ", out);
+		term_puts(out, items[i]);
 	}
-	if (json)
-		fputc(']', out);
-	else if (n == 0)
+	if (n == 0)
 		fputs("-", out);
 }
 
-static void
+static int
 print_json(const Isa__WhoAmIResponse *w)
 {
-	term_printf(stdout, "{\"id\":");
-	cli_json_str(stdout, w->id);
-	term_printf(stdout, ",\"name\":");
-	cli_json_str(stdout, w->name);
-	term_printf(stdout, ",\"agency\":");
-	cli_json_str(stdout, w->agency);
-	term_printf(stdout, ",\"agency_name\":");
-	cli_json_str(stdout, w->agency_name);
-	term_printf(stdout, ",\"clearance\":");
-	cli_json_str(stdout, w->clearance);
-	term_printf(stdout, ",\"effective_clearance\":");
-	cli_json_str(stdout, w->effective_clearance);
-	if (w->clearance_expires[0] != '\0') {
-		term_printf(stdout, ",\"clearance_expires\":");
-		cli_json_str(stdout, w->clearance_expires);
-	}
-	term_printf(stdout, ",\"roles\":");
-	print_list(stdout, w->roles, w->n_roles, true);
-	term_printf(stdout, ",\"attributes\":");
-	print_list(stdout, w->attributes, w->n_attributes, true);
-	term_printf(stdout, "}\n");
+	json_t *o = json_object();
+
+	cli_jset(o, "id", cli_jstr(w->id));
+	cli_jset(o, "name", cli_jstr(w->name));
+	cli_jset(o, "agency", cli_jstr(w->agency));
+	cli_jset(o, "agency_name", cli_jstr(w->agency_name));
+	cli_jset(o, "clearance", cli_jstr(w->clearance));
+	cli_jset(o, "effective_clearance", cli_jstr(w->effective_clearance));
+	if (w->clearance_expires[0] != '\0')
+		cli_jset(o, "clearance_expires",
+		    cli_jstr(w->clearance_expires));
+	cli_jset(o, "roles", cli_jlist(w->roles, w->n_roles));
+	cli_jset(o, "attributes", cli_jlist(w->attributes, w->n_attributes));
+	return cli_json_print(o);
 }
 
 int
@@ -61,9 +47,9 @@ cmd_whoami(int argc, char **argv)
 	cli_common_t o;
 	int code;
 
-	if (!cli_parse_common(argc, argv, true, &o,
-	    "isa whoami [--config FILE] [--json]"))
-		return EXIT_USAGE;
+	if ((code = cli_parse_common(argc, argv, true, &o,
+	    "isa whoami [--json] [--config FILE]", 0, NULL)) != CLI_GO)
+		return code;
 	req.body_case = ISA__ENVELOPE__BODY_WHOAMI;
 	req.whoami = &body;
 	if ((code = cli_call(&o, &req, &resp)) != EXIT_OK)
@@ -76,7 +62,7 @@ cmd_whoami(int argc, char **argv)
 	}
 	w = resp->whoami_reply;
 	if (o.json)
-		print_json(w);
+		code = print_json(w);
 	else {
 		term_printf(stdout, "user:       %s\n", w->id);
 		term_printf(stdout, "name:       %s\n", w->name);
@@ -91,11 +77,11 @@ cmd_whoami(int argc, char **argv)
 			    w->clearance, w->clearance_expires,
 			    w->effective_clearance);
 		term_printf(stdout, "roles:      ");
-		print_list(stdout, w->roles, w->n_roles, false);
+		print_list(stdout, w->roles, w->n_roles);
 		term_printf(stdout, "\nattributes: ");
-		print_list(stdout, w->attributes, w->n_attributes, false);
+		print_list(stdout, w->attributes, w->n_attributes);
 		term_printf(stdout, "\n");
 	}
 	envelope_free(resp);
-	return EXIT_OK;
+	return code;
 }

@@ -93,7 +93,8 @@ int
 client_conf_load(const char *explicit, client_conf_t *conf, char *err,
     size_t errlen)
 {
-	const char *env = getenv("ISA_CONFIG"), *home = getenv("HOME");
+	const char *env = getenv("ISA_CONFIG"), *home = getenv("HOME"),
+	    *xdg = getenv("XDG_CONFIG_HOME");
 	config_t cf;
 	FILE *f;
 	int rc;
@@ -103,6 +104,9 @@ client_conf_load(const char *explicit, client_conf_t *conf, char *err,
 		conf->path = strdup(explicit);
 	else if (env != NULL && env[0] != '\0')
 		conf->path = strdup(env);
+	else if (xdg != NULL && xdg[0] == '/')	/* (relative: ignored, as
+						 * the XDG spec says) */
+		rc = paths_join(xdg, "isa/client.conf", &conf->path);
 	else if (home != NULL)
 		rc = paths_join(home, ".config/isa/client.conf", &conf->path);
 	if (conf->path == NULL) {

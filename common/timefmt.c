@@ -1,5 +1,6 @@
 /* timefmt.c: UTC times as RFC 3339 text and Unix milliseconds. */
 #define _DEFAULT_SOURCE	/* timegm */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +75,17 @@ digits(const char *s, int n, int *v)
 	return 0;
 }
 
+/* Days in month mo (1 to 12) of year y, Gregorian. */
+static int
+month_days(int y, int mo)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return mo == 2 && leap ? 29 : days[mo - 1];
+}
+
 int
 timefmt_parse_ms(const char *s, int64_t *ms)
 {
@@ -108,15 +120,18 @@ timefmt_parse_ms(const char *s, int64_t *ms)
 			int oh, om;
 
 			if (digits(p + 1, 2, &oh) || p[3] != ':' ||
-			    digits(p + 4, 2, &om))
+			    digits(p + 4, 2, &om) || oh > 23 || om > 59)
 				return ISA_ERR_PARSE;
 			off = (oh * 60 + om) * (*p == '+' ? 1 : -1);
 			p += 6;
 		} else
 			return ISA_ERR_PARSE;
 	}
-	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 60)
+	/* A leap second is 23:59:60 and nothing else; offsets within a day. */
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 ||
+	    d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60 ||
+	    (sec == 60 && (h != 23 || mi != 59)) || off <= -24 * 60 ||
+	    off >= 24 * 60)
 		return ISA_ERR_PARSE;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -127,4 +142,20 @@ timefmt_parse_ms(const char *s, int64_t *ms)
 	t = timegm(&tm);
 	*ms = ((int64_t)t - (int64_t)off * 60) * 1000 + frac;
 	return 0;
+}
+
+int
+timefmt_parse_date(const char *s, int64_t *ms)
+{
+	if (strlen(s) != 10)
+		return ISA_ERR_PARSE;
+	return timefmt_parse_ms(s, ms);
+}
+
+int
+timefmt_parse_time(const char *s, int64_t *ms)
+{
+	if (strlen(s) <= 10)
+		return ISA_ERR_PARSE;
+	return timefmt_parse_ms(s, ms);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/timefmt.h"
 #include "policy/policy_impl.h"
 
 static const char *const class_names[] = {
@@ -152,55 +153,17 @@ policy_marking_fault_text(marking_fault_t f)
 	return "the marking holds a value this policy does not define";
 }
 
-/* Parse exactly two digits at s into *v; false when they are not. */
-static bool
-two(const char *s, int *v)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return false;
-	*v = (s[0] - '0') * 10 + (s[1] - '0');
-	return true;
-}
-
-/* RFC 3339 date-time (with Z or a numeric offset; fractions ignored) into
- * Unix seconds; false when malformed or before 1970. */
+/* RFC 3339 date-time (with Z or a numeric offset) into Unix seconds,
+ * through the one parser (common/timefmt); false when malformed, not a
+ * real time, or not after 1970. */
 static bool
 parse_time(const char *s, int64_t *out)
 {
-	char date[11];
-	int64_t days, t;
-	int hh, mm, ss, oh, om;
-	const char *z;
+	int64_t ms;
 
-	if (strlen(s) < 20 || (s[10] != 'T' && s[10] != 't'))
+	if (timefmt_parse_time(s, &ms) != 0 || ms <= 0)
 		return false;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (policy_date_parse(date, &days) != 0)
-		return false;
-	if (!two(s + 11, &hh) || s[13] != ':' || !two(s + 14, &mm) ||
-	    s[16] != ':' || !two(s + 17, &ss) || hh > 23 || mm > 59 || ss > 60)
-		return false;
-	z = s + 19;
-	if (*z == '.') {
-		z++;
-		if (*z < '0' || *z > '9')
-			return false;
-		while (*z >= '0' && *z <= '9')
-			z++;
-	}
-	t = days * 86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss);
-	if ((z[0] == 'Z' || z[0] == 'z') && z[1] == '\0') {
-		*out = t;
-		return true;
-	}
-	if ((z[0] != '+' && z[0] != '-') || !two(z + 1, &oh) || z[3] != ':' ||
-	    !two(z + 4, &om) || z[6] != '\0' || oh > 23 || om > 59)
-		return false;
-	t += (z[0] == '+' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
-	if (t <= 0)
-		return false;
-	*out = t;
+	*out = ms / 1000;
 	return true;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/timefmt.h"
 #include "policy/policy_impl.h"
 
 #define ARENA_BLOCK	16384
@@ -443,39 +444,16 @@ policy_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-/* Parse n decimal digits at s; -1 if any is not a digit. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 int
 policy_date_parse(const char *s, int64_t *days)
 {
-	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-	int y, m, d;
-	bool leap;
+	int64_t ms;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	/* The one parser (common/timefmt): a date that does not exist, or
+	 * one before 1970, is no date here. */
+	if (timefmt_parse_date(s, &ms) != 0 || ms < 0)
 		return ISA_ERR_PARSE;
-	y = digits(s, 4);
-	m = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || (unsigned)d > mdays[m - 1])
-		return ISA_ERR_PARSE;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m == 2 && d == 29 && !leap)
-		return ISA_ERR_PARSE;
-	*days = policy_days_from_civil(y, (unsigned)m, (unsigned)d);
+	*days = ms / 86400000;
 	return 0;
 }
 

@@ -121,6 +121,14 @@ helper(void *arg)
 	return NULL;
 }
 
+void
+auditbatch_set_format(auditbatch_t *b, int format)
+{
+	/* Before the first run: the workers wait for it under b->mu. */
+	for (unsigned k = 0; k < b->threads; k++)
+		auditrecord_set_format(b->worker[k].rec, format);
+}
+
 auditbatch_t *
 auditbatch_new(unsigned threads)
 {

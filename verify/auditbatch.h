@@ -16,6 +16,10 @@ typedef struct auditbatch auditbatch_t;
 /* A batch checked by threads threads (the caller's among them, at most
  * 8; 0 for one a core), or NULL when out of memory. */
 auditbatch_t *auditbatch_new(unsigned threads);
+
+/* Check lines as format (AUDITFMT_V1 or AUDITFMT_V2) writes them; set it
+ * before the first auditbatch_run. */
+void auditbatch_set_format(auditbatch_t *b, int format);
 void auditbatch_free(auditbatch_t *b);
 
 /*

@@ -192,6 +192,8 @@ auditfmt_json_string(const char *s)
 	field_str(b, ",\"" name "\":\"", sizeof(",\"" name "\":\"") - 1, v, false)
 #define FIELD_NUM(b, name, v) \
 	field_num(b, ",\"" name "\":", sizeof(",\"" name "\":") - 1, v)
+#define FIELD_ID(b, name, v) \
+	field_id(b, ",\"" name "\":\"", sizeof(",\"" name "\":\"") - 1, v)
 
 static void
 field_str(buf_t *b, const char *prefix, size_t plen, const char *v,
@@ -214,6 +216,17 @@ field_num(buf_t *b, const char *prefix, size_t plen, uint64_t v)
 		return;
 	buf_add(b, prefix, plen);
 	buf_u64(b, v);
+}
+
+/* A 64-bit id as a decimal string ("request" from AUDITFMT_V2 on). */
+static void
+field_id(buf_t *b, const char *prefix, size_t plen, uint64_t v)
+{
+	if (v == 0)
+		return;
+	buf_add(b, prefix, plen);
+	buf_u64(b, v);
+	buf_add(b, "\"", 1);
 }
 
 static void
@@ -246,7 +259,7 @@ buf_base64(buf_t *b, const uint8_t *rec, size_t len)
 
 /* The decoded fields of r, after its seq and leaf, to the closing brace. */
 static void
-json_fields(buf_t *b, const Isa__AuditRecord *r)
+json_fields(buf_t *b, const Isa__AuditRecord *r, int format)
 {
 	char t[TIMEFMT_LEN], h1[80], h2[80];
 
@@ -261,7 +274,10 @@ json_fields(buf_t *b, const Isa__AuditRecord *r)
 	FIELD_STR(b, "target", r->target);
 	FIELD_STR(b, "decision", r->decision);
 	FIELD_STR(b, "reason", r->reason);
-	FIELD_NUM(b, "request", r->request);
+	if (format == AUDITFMT_V1)
+		FIELD_NUM(b, "request", r->request);
+	else
+		FIELD_ID(b, "request", r->request);
 	hex(&r->sha256, h1, sizeof(h1));
 	FIELD_TEXT(b, "sha256", h1);
 	hex(&r->config_sha256, h2, sizeof(h2));
@@ -274,7 +290,7 @@ json_fields(buf_t *b, const Isa__AuditRecord *r)
 /* The whole line for r (unpacked from rec, len bytes) into b. */
 static void
 json_record(buf_t *b, const Isa__AuditRecord *r, const uint8_t *rec,
-    size_t len, bool with_leaf)
+    size_t len, bool with_leaf, int format)
 {
 	buf_str(b, "{\"seq\":");
 	buf_u64(b, r->seq);
@@ -283,12 +299,12 @@ json_record(buf_t *b, const Isa__AuditRecord *r, const uint8_t *rec,
 		buf_base64(b, rec, len);
 		buf_str(b, "\"");
 	}
-	json_fields(b, r);
+	json_fields(b, r, format);
 }
 
 int
 auditfmt_json_record(const Isa__AuditRecord *r, const uint8_t *rec,
-    size_t len, bool with_leaf, char **out)
+    size_t len, bool with_leaf, int format, char **out)
 {
 	/* Room for the usual record at once: base64 and a little more. */
 	buf_t b = { .cap = 2 * len + 256 };
@@ -296,7 +312,7 @@ auditfmt_json_record(const Isa__AuditRecord *r, const uint8_t *rec,
 	*out = NULL;
 	if ((b.p = malloc(b.cap)) == NULL)
 		return ISA_ERR_NOMEM;
-	json_record(&b, r, rec, len, with_leaf);
+	json_record(&b, r, rec, len, with_leaf, format);
 	if (b.bad) {
 		free(b.p);
 		return ISA_ERR_NOMEM;
@@ -307,11 +323,11 @@ auditfmt_json_record(const Isa__AuditRecord *r, const uint8_t *rec,
 
 bool
 auditfmt_json_fields_match(const Isa__AuditRecord *r, const char *rest,
-    size_t rest_len)
+    size_t rest_len, int format)
 {
 	buf_t b = { .line = rest, .cap = rest_len };
 
-	json_fields(&b, r);
+	json_fields(&b, r, format);
 	return !b.bad && b.len == rest_len;
 }
 
@@ -324,7 +340,8 @@ auditfmt_json(const uint8_t *rec, size_t len, bool with_leaf, char **out)
 	*out = NULL;
 	if (r == NULL)
 		return ISA_ERR_PARSE;
-	rc = auditfmt_json_record(r, rec, len, with_leaf, out);
+	rc = auditfmt_json_record(r, rec, len, with_leaf, AUDITFMT_CURRENT,
+	    out);
 	isa__audit_record__free_unpacked(r, NULL);
 	return rc;
 }

@@ -59,6 +59,7 @@ arena_free(void *data, void *p)
 }
 
 struct auditrecord {
+	int format;		/* AUDITFMT_V1 or AUDITFMT_V2: the export's */
 	bytes_t bytes;
 	arena_t arena;
 	ProtobufCAllocator alloc;
@@ -69,6 +70,8 @@ auditrecord_new(void)
 {
 	auditrecord_t *v = calloc(1, sizeof(*v));
 
+	if (v != NULL)
+		v->format = AUDITFMT_CURRENT;
 	if (v != NULL)
 		v->alloc = (ProtobufCAllocator){ arena_alloc, arena_free,
 		    &v->arena };
@@ -202,7 +205,7 @@ slow_leaf(const char *line, uint64_t seq, const char *num, bytes_t *out,
  * written: moved, or which field differs from what r's bytes give. */
 static int
 say_wrong(const Isa__AuditRecord *r, const bytes_t *b, const char *line,
-    size_t len, uint64_t seq, char *err, size_t errlen)
+    size_t len, uint64_t seq, int format, char *err, size_t errlen)
 {
 	char *text, *want = NULL, what[256];
 
@@ -216,7 +219,7 @@ say_wrong(const Isa__AuditRecord *r, const bytes_t *b, const char *line,
 		snprintf(err, errlen, "out of memory");
 		return ISA_ERR_NOMEM;
 	}
-	if (auditfmt_json_record(r, b->data, b->len, true, &want) != 0)
+	if (auditfmt_json_record(r, b->data, b->len, true, format, &want) != 0)
 		snprintf(what, sizeof(what), "its fields are not written as "
 		    "its bytes give");
 	else
@@ -249,13 +252,19 @@ say_why(auditrecord_t *v, const char *line, size_t len, uint64_t seq,
 			snprintf(err, errlen, "record %llu: its leaf is not the "
 			    "bytes of an audit record", (unsigned long long)seq);
 		else {
-			rc = say_wrong(r, &v->bytes, line, len, seq, err,
-			    errlen);
+			rc = say_wrong(r, &v->bytes, line, len, seq,
+			    v->format, err, errlen);
 			isa__audit_record__free_unpacked(r, NULL);
 		}
 	}
 	free(text);
 	return rc;
+}
+
+void
+auditrecord_set_format(auditrecord_t *v, int format)
+{
+	v->format = format;
 }
 
 int
@@ -278,8 +287,9 @@ auditrecord_check(auditrecord_t *v, const char *line, size_t len,
 		return ISA_ERR_CRYPTO;
 	}
 	if (r->seq != seq || !auditfmt_json_fields_match(r, rest,
-	    len - (size_t)(rest - line)))
-		rc = say_wrong(r, &v->bytes, line, len, seq, err, errlen);
+	    len - (size_t)(rest - line), v->format))
+		rc = say_wrong(r, &v->bytes, line, len, seq, v->format, err,
+		    errlen);
 	else if (merkle_hash_leaf(v->bytes.data, v->bytes.len, leaf) == 0)
 		rc = 0;
 	else

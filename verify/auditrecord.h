@@ -22,6 +22,10 @@ void auditrecord_free(auditrecord_t *v);
  * ISA_ERR_CRYPTO (or ISA_ERR_NOMEM) with one sentence in err naming the
  * record and the fault.
  */
+/* Check lines as format (AUDITFMT_V1 or AUDITFMT_V2, from the export's
+ * header) writes them; AUDITFMT_CURRENT until told. */
+void auditrecord_set_format(auditrecord_t *v, int format);
+
 __attribute__((warn_unused_result))
 int auditrecord_check(auditrecord_t *v, const char *line, size_t len,
     uint64_t seq, uint8_t leaf[MERKLE_HASH_LEN], char *err, size_t errlen);

@@ -15,8 +15,8 @@
 
 /* Read and check line 1; on success *cp holds the export's checkpoint. */
 static int
-verify_header(const char *line, EVP_PKEY *key, checkpoint_t *cp, char *err,
-    size_t errlen)
+verify_header(const char *line, EVP_PKEY *key, checkpoint_t *cp,
+    int *format, char *err, size_t errlen)
 {
 	jsonflat_field_t f[JSONFLAT_MAX];
 	const char *fmt, *note;
@@ -24,14 +24,19 @@ verify_header(const char *line, EVP_PKEY *key, checkpoint_t *cp, char *err,
 	size_t n;
 	int rc = ISA_ERR_PARSE;
 
+	/* Exports written before /2 (request as a number) verify too. */
 	if (jsonflat_parse(line, f, &n) != 0 || n != 2 ||
 	    (fmt = jsonflat_get(f, n, "format")) == NULL ||
-	    strcmp(fmt, AUDITFMT_FORMAT) != 0 ||
+	    (strcmp(fmt, AUDITFMT_FORMAT) != 0 &&
+	    strcmp(fmt, AUDITFMT_FORMAT_V1) != 0) ||
 	    (note = jsonflat_get(f, n, "checkpoint")) == NULL) {
-		snprintf(err, errlen, "line 1 is not an %s header: this is not "
-		    "an isa audit export", AUDITFMT_FORMAT);
+		snprintf(err, errlen, "line 1 is not an %s (or %s) header: "
+		    "this is not an isa audit export", AUDITFMT_FORMAT,
+		    AUDITFMT_FORMAT_V1);
 		goto out;
 	}
+	*format = strcmp(fmt, AUDITFMT_FORMAT_V1) == 0 ? AUDITFMT_V1 :
+	    AUDITFMT_V2;
 	if (checkpoint_parse(note, strlen(note), cp, perr, sizeof(perr)) != 0) {
 		snprintf(err, errlen, "line 1: the checkpoint is malformed: %s",
 		    perr);
@@ -80,6 +85,7 @@ auditverify_export(FILE *f, EVP_PKEY *key, const char *since,
 	ssize_t got;
 	uint64_t seq = 0;
 	auditbatch_t *batch;
+	int format;
 	int rc = ISA_ERR_PARSE;
 
 	*records = *since_size = 0;
@@ -109,8 +115,9 @@ auditverify_export(FILE *f, EVP_PKEY *key, const char *since,
 	}
 	if (line[got - 1] == '\n')
 		line[got - 1] = '\0';
-	if ((rc = verify_header(line, key, &cp, err, errlen)) != 0)
+	if ((rc = verify_header(line, key, &cp, &format, err, errlen)) != 0)
 		goto out;
+	auditbatch_set_format(batch, format);
 	rc = ISA_ERR_CRYPTO;
 	if (since != NULL && strcmp(old.origin, cp.origin) != 0) {
 		snprintf(err, errlen, "the checkpoint you kept is for log "

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/timefmt.h"
 #include "common/utf8.h"
 #include "daemon/serve/input.h"
 #include "proto/docid.h"
@@ -22,6 +23,9 @@ typedef enum {
 	IN_REASON,		/* limits.max_reason */
 	IN_PRINCIPAL,		/* limits.max_principal */
 	IN_FILENAME,		/* limits.max_filename */
+	IN_DATE,		/* empty, or a real YYYY-MM-DD (a word) */
+	IN_TIME,		/* empty, or a real RFC 3339 time (a word) */
+	IN_WHEN,		/* empty, or either (a word) */
 } in_kind_t;
 
 /* What the audit record may echo of a field (job.h: job_audit_t doc, target). */
@@ -58,11 +62,11 @@ static const struct rule {
 	    false },
 	{ "isa.DocMeta", "ingested_by", IN_PRINCIPAL, ECHO_NONE,
 	    "the ingesting user", NULL, false },
-	{ "isa.DocMeta", "review_by", IN_WORD, ECHO_NONE, "the review-by date",
+	{ "isa.DocMeta", "review_by", IN_DATE, ECHO_NONE, "the review-by date",
 	    NULL, false },
-	{ "isa.DocMeta", "destroy_after", IN_WORD, ECHO_NONE,
+	{ "isa.DocMeta", "destroy_after", IN_DATE, ECHO_NONE,
 	    "the destroy-after date", NULL, false },
-	{ "isa.DocMeta", "embargo_until", IN_WORD, ECHO_NONE,
+	{ "isa.DocMeta", "embargo_until", IN_TIME, ECHO_NONE,
 	    "the embargo time", NULL, false },
 	{ "isa.DocMeta", "to", IN_PRINCIPAL, ECHO_NONE, "a --to principal",
 	    "--to principals", true },
@@ -100,6 +104,10 @@ static const struct rule {
 	    "the --user filter", NULL, false },
 	{ "isa.AuditQuery", "agency", IN_PRINCIPAL, ECHO_NONE,
 	    "the --agency filter", NULL, false },
+	{ "isa.AuditQuery", "since", IN_WHEN, ECHO_NONE, "the --since time",
+	    NULL, false },
+	{ "isa.AuditQuery", "until", IN_WHEN, ECHO_NONE, "the --until time",
+	    NULL, false },
 };
 
 typedef struct {
@@ -128,7 +136,10 @@ bound_of(const isad_config_t *cfg, in_kind_t k)
 	case IN_REASON: return (size_t)cfg->max_reason;
 	case IN_PRINCIPAL: return (size_t)cfg->max_principal;
 	case IN_FILENAME: return (size_t)cfg->max_filename;
-	case IN_WORD: break;
+	case IN_WORD:
+	case IN_DATE:
+	case IN_TIME:
+	case IN_WHEN: break;
 	}
 	return INPUT_WORD_MAX;
 }
@@ -197,6 +208,22 @@ echo(walk_t *w, in_echo_t e, const char *s, bool good, size_t n)
 	}
 }
 
+/* Whether s (not empty) is what a date kind takes, through the one parser
+ * (common/timefmt): a date that does not exist is refused here, before any
+ * handler stores it. */
+static bool
+when_ok(in_kind_t kind, const char *s)
+{
+	int64_t ms;
+
+	switch (kind) {
+	case IN_DATE: return timefmt_parse_date(s, &ms) == 0;
+	case IN_TIME: return timefmt_parse_time(s, &ms) == 0;
+	case IN_WHEN: return timefmt_parse_ms(s, &ms) == 0;
+	default: return true;
+	}
+}
+
 static void
 check_string(walk_t *w, const struct rule *r, const char *field,
     const char *s)
@@ -223,6 +250,11 @@ check_string(walk_t *w, const struct rule *r, const char *field,
 		    "shorten it", what, max);
 	else if (why != NULL)
 		fault(w, "%s %s", what, why);
+	else if (n > 0 && !when_ok(kind, s))
+		fault(w, "%s \"%s\" is not a real %s", what, s,
+		    kind == IN_DATE ? "date: YYYY-MM-DD (UTC), e.g. 2026-02-28" :
+		    kind == IN_TIME ? "time: RFC 3339, e.g. 2026-02-28T09:00:00Z" :
+		    "date or time: YYYY-MM-DD or RFC 3339");
 	if (first && w->bad)
 		snprintf(w->v->reason, sizeof(w->v->reason), "malformed:%s:%zu",
 		    field, n);

@@ -192,6 +192,10 @@ main(int argc, char **argv)
 	int status;
 
 	log_init("isad", false);
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("isad %s\n", ISA_VERSION);
+		return 0;
+	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		const char *name = commands[i].name;
 

@@ -348,14 +348,14 @@ test_replaced_key_cuts_open_connection(void **state)
 	log = audit_of(h, "analyst");
 	snprintf(want, sizeof(want), "\"key\":\"%s\"", old);
 	assert_true(has_line(log, want, "\"decision\":\"permit\"",
-	    "\"request\":1}"));
+	    "\"request\":\"1\"}"));
 	assert_true(has_line(log, want, "\"decision\":\"deny\"",
-	    "\"request\":2}"));
+	    "\"request\":\"2\"}"));
 	assert_true(has_line(log, want, "\"reason\":\"key_replaced\"",
-	    "\"request\":2}"));
+	    "\"request\":\"2\"}"));
 	/* The next refusal of that user in the minute is counted, not a
 	 * record of its own (test_stale_connection_counted). */
-	assert_false(has_line(log, "\"request\":3}", "", ""));
+	assert_false(has_line(log, "\"request\":\"3\"}", "", ""));
 	/* the CLI's request names the new key */
 	snprintf(want, sizeof(want), "\"key\":\"%s\"", pub);
 	assert_true(has_line(log, want, "\"action\":\"whoami\"",
@@ -397,7 +397,7 @@ test_replaced_key_closes_held_watch(void **state)
 	log = audit_of(h, "analyst");
 	snprintf(want, sizeof(want), "\"key\":\"%s\"", old);
 	assert_true(has_line(log, want, "\"decision\":\"deny\"",
-	    "\"request\":7}"));
+	    "\"request\":\"7\"}"));
 	free(log);
 }
 
@@ -554,7 +554,7 @@ test_stale_connection_counted(void **state)
 	log = audit_of(h, "analyst");
 	assert_int_equal(count_lines(log, "\"decision\":\"deny\""), 1);
 	assert_true(has_line(log, "\"reason\":\"disabled\"",
-	    "\"action\":\"whoami\"", "\"request\":2}"));
+	    "\"action\":\"whoami\"", "\"request\":\"2\"}"));
 	free(log);
 	/* Stopping writes the count; the next isad serves it. */
 	assert_int_equal(h_stop(h), 0);

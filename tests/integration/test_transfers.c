@@ -162,7 +162,7 @@ test_foreign_transfer_recorded(void **state)
 	    "--json"));
 	assert_int_equal(a.status, 0);
 	assert_non_null(strstr(a.out, "\"reason\":\"no_transfer\""));
-	assert_non_null(strstr(a.out, "\"request\":4242"));
+	assert_non_null(strstr(a.out, "\"request\":\"4242\""));
 	h_result_free(&a);
 }
 

@@ -114,11 +114,59 @@ test_bounds_name_the_field(void **state)
 			fail_msg("case %zu: \"%s\"", i, v.message);
 		assert_string_equal(v.reason, cases[i].reason);
 		assert_null(strstr(v.message, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
-		/* exactly at the bound passes */
+		/* exactly at the bound passes (an id or a date has a form
+		 * of its own besides) */
 		s[cases[i].len - 1] = '\0';
-		if (cases[i].off != offsetof(Isa__DocMeta, derived_from))
+		if (cases[i].off != offsetof(Isa__DocMeta, derived_from) &&
+		    cases[i].off != offsetof(Isa__DocMeta, review_by))
 			assert_true(input_check(&c, &p.env, &v));
 		free(s);
+	}
+}
+
+/* A date that does not exist is refused before any handler, through the
+ * one parser (common/timefmt); a real one passes. */
+static void
+test_impossible_dates_refused(void **state)
+{
+	static const struct {
+		size_t off;
+		const char *value, *want, *reason;
+	} cases[] = {
+		{ offsetof(Isa__DocMeta, review_by), "2026-02-30",
+		    "the review-by date \"2026-02-30\" is not a real date",
+		    "malformed:review_by:10" },
+		{ offsetof(Isa__DocMeta, destroy_after), "2025-02-29",
+		    "the destroy-after date \"2025-02-29\" is not a real date",
+		    "malformed:destroy_after:10" },
+		{ offsetof(Isa__DocMeta, review_by), "2026-02-28T09:00:00Z",
+		    "is not a real date", "malformed:review_by:20" },
+		{ offsetof(Isa__DocMeta, embargo_until), "2026-04-31T09:00:00Z",
+		    "the embargo time \"2026-04-31T09:00:00Z\" is not a real "
+		    "time", "malformed:embargo_until:20" },
+	};
+	isad_config_t c = limits();
+	input_verdict_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put_t p;
+
+		put_init(&p);
+		*(const char **)(void *)((char *)&p.m + cases[i].off) =
+		    cases[i].value;
+		assert_false(input_check(&c, &p.env, &v));
+		if (strstr(v.message, cases[i].want) == NULL)
+			fail_msg("case %zu: \"%s\"", i, v.message);
+		assert_string_equal(v.reason, cases[i].reason);
+	}
+	{
+		put_t p;
+
+		put_init(&p);
+		p.m.review_by = "2028-02-29";
+		p.m.embargo_until = "2026-02-28T09:00:00+01:00";
+		assert_true(input_check(&c, &p.env, &v));
 	}
 }
 
@@ -277,6 +325,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_put_passes),
 		cmocka_unit_test(test_bounds_name_the_field),
+		cmocka_unit_test(test_impossible_dates_refused),
 		cmocka_unit_test(test_control_characters_refused),
 		cmocka_unit_test(test_recipients_counted),
 		cmocka_unit_test(test_share_echoes_only_bounded_values),
