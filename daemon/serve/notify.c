@@ -1,5 +1,8 @@
-/* notify.c: tell a supervisor (systemd Type=notify, or the test harness) that isad is ready. */
+/* notify.c: tell a supervisor (systemd Type=notify, or the test harness) that isad is ready, how it is, and that it is alive. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,4 +41,43 @@ notify_send(const char *state)
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+int
+notify_status(int ready, const char *fmt, ...)
+{
+	char text[200], state[240];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	text[strcspn(text, "\n")] = '\0';	/* one line: the protocol's */
+	(void)snprintf(state, sizeof(state), "%sSTATUS=%s",
+	    ready ? "READY=1\n" : "", text);
+	return notify_send(state);
+}
+
+long
+notify_watchdog_ms(void)
+{
+	const char *usec = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
+	unsigned long long us;
+	char *end;
+
+	if (usec == NULL || usec[0] < '1' || usec[0] > '9')
+		return 0;
+	errno = 0;
+	us = strtoull(usec, &end, 10);
+	if (errno != 0 || *end != '\0' || us == 0)
+		return 0;
+	/* sd_watchdog_enabled(3): a watchdog meant for another process
+	 * (isad's parent, say) is not ours to ping. */
+	if (pid != NULL && pid[0] != '\0' &&
+	    strtoll(pid, NULL, 10) != (long long)getpid())
+		return 0;
+	us /= 2000;	/* half, in milliseconds */
+	if (us > 3600000ULL)
+		us = 3600000ULL;	/* an hour: enough for any WatchdogSec */
+	return us > 0 ? (long)us : 1;
 }

@@ -60,6 +60,15 @@ pid_t h_spawn_isad(harness_t *h, const char *subcmd);
 /* Send SIGHUP and wait until isad says it is ready again. */
 void h_reload(harness_t *h);
 
+/* The datagram in which isad said READY=1 last (its STATUS= line with it). */
+const char *h_ready_msg(const harness_t *h);
+
+/* Wait (up to 30 s) for a datagram from isad on $NOTIFY_SOCKET containing
+ * text, e.g. "WATCHDOG=1", skipping others; returns it (a static buffer).
+ * Fails the test if isad exits first; after h_stop, reads only what isad
+ * sent before it stopped. */
+const char *h_notify_wait(harness_t *h, const char *text);
+
 /* SIGKILL and wait: a crash. */
 void h_kill9(harness_t *h);
 
