@@ -51,7 +51,8 @@ void h_policy_extra(harness_t *h, const char *text);
 void h_write_policy(harness_t *h);
 
 /* Write policy.conf and start isad; wait until it says it is ready
- * (READY=1 on $NOTIFY_SOCKET).  Fails the test if it exits instead. */
+ * (READY=1 on $NOTIFY_SOCKET).  Fails the test if it exits instead.  With
+ * $ISAD_WRAP set, isad is started as `$ISAD_WRAP ISAD --config FILE`. */
 void h_start(harness_t *h);
 
 /* Start isad without waiting; returns its pid (for tests of refusals). */
