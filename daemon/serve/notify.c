@@ -15,6 +15,7 @@
 int
 notify_send(const char *state)
 {
+	static int warned;	/* the main loop's alone */
 	const char *path = getenv("NOTIFY_SOCKET");
 	struct sockaddr_un sa;
 	socklen_t len;
@@ -35,7 +36,12 @@ notify_send(const char *state)
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sa, len) < 0) {
-		log_warn("cannot notify the supervisor");
+		/* Once: a watchdog ping that fails would say it every few
+		 * seconds. */
+		if (!warned)
+			log_warn("cannot notify the supervisor at %s (said "
+			    "once)", path);
+		warned = 1;
 		rc = -1;
 	}
 	if (fd >= 0)

@@ -5,7 +5,8 @@
 /*
  * Send state (e.g. "READY=1", "STOPPING=1") as one datagram to the unix
  * socket named by $NOTIFY_SOCKET, as sd_notify(3) does; nothing when it is
- * unset.  Returns 0, or -1 when it is set but the send failed (logged).
+ * unset.  Returns 0, or -1 when it is set but the send failed (logged the
+ * first time only).  For isad's main thread alone.
  */
 int notify_send(const char *state);
 
