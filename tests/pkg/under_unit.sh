@@ -9,10 +9,17 @@
 # (ProtectKernelTunables); then an unprivileged user with no capabilities,
 # an empty bounding set and no_new_privs (User=, CapabilityBoundingSet=,
 # NoNewPrivileges=), umask 077 (UMask=), no core files and 8 MiB of mlock
-# (LimitCORE=0, LimitMEMLOCK=8M).  The system call filter and what else
-# systemd sets by seccomp cannot be applied by hand here (see README "Tests").
+# (LimitCORE=0, LimitMEMLOCK=8M).  With UNDER_UNIT_SECCOMP (the path of
+# tests/pkg/seccomp_exec, built where libseccomp is) and systemd-analyze,
+# also the seccomp filters: SystemCallFilter=@system-service ~@privileged
+# (expanded by systemd-analyze, as the unit says), RestrictAddressFamilies,
+# MemoryDenyWriteExecute, LockPersonality, RestrictNamespaces,
+# RestrictRealtime, SystemCallArchitectures=native.  Not applied:
+# PrivateUsers, ProtectProc/ProcSubset (a new /proc needs a PID namespace),
+# ProtectClock's device rule, RemoveIPC, KeyringMode.
 #
-# usage: UNDER_UNIT_RW=DIR UNDER_UNIT_USER=UID:GID under_unit.sh COMMAND ARGS...
+# usage: UNDER_UNIT_RW=DIR UNDER_UNIT_USER=UID:GID [UNDER_UNIT_SECCOMP=PATH]
+#        under_unit.sh COMMAND ARGS...
 #        under_unit.sh --probe    exit 0 if it can run here, else 77 (reason
 #                                 on stdout)
 set -eu
@@ -33,6 +40,26 @@ rw=${UNDER_UNIT_RW:?UNDER_UNIT_RW: the one writable directory}
 user=${UNDER_UNIT_USER:?UNDER_UNIT_USER: UID:GID to run as}
 uid=${user%%:*}
 gid=${user#*:}
+
+# The unit's SystemCallFilter as a list of system calls, one a line.
+expand() {
+	systemd-analyze syscall-filter "$1" | tail -n +2 | sed 's/^ *//' |
+	    grep -v -e '^#' -e '^$' | while read -r x; do
+		case $x in @*) expand "$x" ;; *) echo "$x" ;; esac
+	done
+}
+seccomp=
+if [ -n "${UNDER_UNIT_SECCOMP:-}" ]; then
+	# Handed to seccomp_exec on fd 3: the file system it runs in is not
+	# this one.
+	list=$(mktemp)
+	expand @system-service | sort -u > "$list.all"
+	expand @privileged | sort -u > "$list.privileged"
+	comm -23 "$list.all" "$list.privileged" > "$list"
+	exec 3< "$list"
+	rm -f "$list" "$list.all" "$list.privileged"
+	seccomp="$UNDER_UNIT_SECCOMP 3 --"
+fi
 
 exec unshare --mount --ipc --uts --propagation private -- sh -eu -c '
 rw=$1 uid=$2 gid=$3
@@ -66,4 +93,4 @@ mount -o remount,bind,rw "$rw"
 exec setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs \
     --inh-caps=-all --bounding-set=-all -- \
     sh -c "umask 077; ulimit -c 0; ulimit -l 8192; exec \"\$@\"" sh "$@"
-' sh "$rw" "$uid" "$gid" "$@"
+' sh "$rw" "$uid" "$gid" $seccomp "$@"
