@@ -1,11 +1,11 @@
-# Thin wrapper around CMake: `make demo` and `make check` (README.md).
+# Thin wrapper around CMake: `make demo`, `make check` and `make deb` (README.md).
 PACKAGES := $(shell grep -v '^\#' debian-packages.txt)
 JOBS     ?= 2
 RELEASE  := build/release
 CHECK    := build/check
 GCC      := build/gcc
 
-.PHONY: all deps demo check build-release build-check build-gcc clean
+.PHONY: all deps demo check deb build-release build-check build-gcc clean
 
 all: build-release
 
@@ -44,6 +44,26 @@ demo: build-release
 
 check: build-gcc build-check
 	@cd $(CHECK) && ctest --output-on-failure -j$(JOBS)
+
+# The isad and isa .debs (debhelper), checked by lintian, in build/deb/.
+# dpkg-buildpackage writes beside the tree it builds, so it builds a copy
+# of the sources (git's files, not build/) in build/deb/src; nothing is
+# written outside build/.
+DEB      := build/deb
+deb: deps
+	@rm -rf $(DEB) && mkdir -p $(DEB)/src/isa
+	@if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 tar -cf - --ignore-failed-read | tar -xf - -C $(DEB)/src/isa; \
+	else \
+	  tar -cf - --exclude=./build . | tar -xf - -C $(DEB)/src/isa; \
+	fi
+	@cd $(DEB)/src/isa && DEB_BUILD_OPTIONS="parallel=$(JOBS) $$DEB_BUILD_OPTIONS" \
+	  dpkg-buildpackage -b -us -uc > ../../build.log 2>&1 || \
+	  { tail -40 ../../build.log; echo "make deb: dpkg-buildpackage failed: $(DEB)/build.log"; exit 1; }
+	@mv $(DEB)/src/*.deb $(DEB)/src/*.buildinfo $(DEB)/src/*.changes $(DEB)/
+	@lintian --fail-on error,warning $(DEB)/*.changes
+	@ls $(DEB)/*.deb
 
 clean:
 	rm -rf build

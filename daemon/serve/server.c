@@ -347,6 +347,17 @@ server_drain(server_t *s)
 		zmq_msg_close(&f[i]);
 }
 
+/* READY=1 with the STATUS= line `systemctl status` shows while serving. */
+static void
+server_notify_serving(const server_t *s)
+{
+	policy_t *p = current_policy_get();
+
+	(void)notify_status(1, "serving on %s, %zu users", s->endpoint,
+	    p != NULL ? policy_user_count(p) : 0);
+	policy_unref(p);
+}
+
 /* Returns 1 to stop. */
 static int
 server_signal(server_t *s)
@@ -359,13 +370,13 @@ server_signal(server_t *s)
 		log_info("SIGHUP: reloading %s", s->cfg->policy);
 		/* sd_notify's reload protocol: a supervisor (or a test) knows
 		 * when the reload is done, whether or not it was refused. */
-		(void)notify_send("RELOADING=1");
+		(void)notify_send("RELOADING=1\nSTATUS=reloading");
 		/* Open transfers are re-decided under the new policy (DESIGN
 		 * §4), each by the worker holding it. */
 		if (startup_policy_load(s, 1) == 0)
 			workers_redecide(s->workers);
 		server_rewatch(s);
-		(void)notify_send("READY=1");
+		server_notify_serving(s);
 		return 0;
 	}
 	log_info("%s: stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -399,11 +410,15 @@ server_run(const isad_config_t *cfg)
 {
 	server_t s = { .cfg = cfg, .sigfd = -1, .lockfd = -1 };
 	int stop = 0, status = 1;
+	/* WatchdogSec: pinged from this loop alone, so that a loop that
+	 * hangs stops pinging and systemd restarts isad. */
+	long dog = notify_watchdog_ms();
+	int64_t dog_next = 0;
 
 	if (startup_open(&s) != 0)
 		goto out;
 	log_info("serving on %s; server key %s", s.endpoint, s.server_pub);
-	(void)notify_send("READY=1");
+	server_notify_serving(&s);
 	while (!stop) {
 		/* Back-pressure: no new requests while enough are in hand. */
 		zmq_pollitem_t items[] = {
@@ -421,6 +436,16 @@ server_run(const isad_config_t *cfg)
 		stale_flush(s.stale, clock_wall_ms(), false);
 		if (wait < 0 || wait > 1000)
 			wait = 1000;
+		if (dog > 0) {
+			int64_t now = clock_mono_ms();
+
+			if (now >= dog_next) {
+				(void)notify_send("WATCHDOG=1");
+				dog_next = now + dog;
+			}
+			if (dog_next - now < wait)
+				wait = (int)(dog_next - now);
+		}
 		if (zmq_poll(items, 3, wait) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -439,11 +464,12 @@ server_run(const isad_config_t *cfg)
 			 * service manager restarts isad. */
 			log_warnx("isad stops: its store must be reopened; "
 			    "start isad again (systemd does)");
-			(void)notify_send("STOPPING=1");
+			(void)notify_send("STOPPING=1\nSTATUS=stopping: the "
+			    "store must be reopened");
 			goto out;
 		}
 	}
-	(void)notify_send("STOPPING=1");
+	(void)notify_send("STOPPING=1\nSTATUS=stopping");
 	status = 0;
 out:
 	server_teardown(&s);

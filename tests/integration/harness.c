@@ -44,6 +44,7 @@ struct harness {
 	char server_key[64];
 	int port;
 	int notify_fd;
+	char ready_msg[256];	/* the datagram that said READY=1 last */
 	pid_t isad;
 	struct h_user users[H_MAX_USERS];
 	int nusers;
@@ -425,6 +426,9 @@ h_open_notify(harness_t *h)
 	if (h->notify_fd < 0 ||
 	    bind(h->notify_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
 		h_fail("notify socket: %s", strerror(errno));
+	/* Writable by isad whatever user it runs as, as systemd's is. */
+	if (chmod(h->notify_path, 0666) != 0)
+		h_fail("notify socket: %s", strerror(errno));
 }
 
 pid_t
@@ -448,6 +452,11 @@ h_spawn_isad(harness_t *h, const char *subcmd)
 		dup2(log, 1);
 		dup2(log, 2);
 		setenv("NOTIFY_SOCKET", h->notify_path, 1);
+		/* $ISAD_WRAP: a program isad runs under (test_unit_restrictions:
+		 * the unit's restrictions applied by hand). */
+		if (getenv("ISAD_WRAP") != NULL && subcmd == NULL)
+			execl(getenv("ISAD_WRAP"), getenv("ISAD_WRAP"), bin,
+			    "--config", h->isad_conf, (char *)NULL);
 		if (subcmd != NULL)
 			execl(bin, bin, subcmd, "--config", h->isad_conf,
 			    (char *)NULL);
@@ -458,12 +467,13 @@ h_spawn_isad(harness_t *h, const char *subcmd)
 	return pid;
 }
 
-/* Wait for a datagram containing READY=1 from isad; fail if isad exits. */
+/* Wait for a datagram containing text from isad (into buf of cap bytes);
+ * fail if isad exits first or nothing comes within H_READY_MS.  Once isad
+ * has stopped, only what it sent before is read. */
 static void
-h_wait_ready(harness_t *h)
+h_wait_notify(harness_t *h, const char *text, char *buf, size_t cap)
 {
 	struct timespec start, now;
-	char buf[256];
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
@@ -471,29 +481,53 @@ h_wait_ready(harness_t *h)
 		int st;
 		long waited;
 
-		if (waitpid(h->isad, &st, WNOHANG) == h->isad) {
+		if (h->isad > 0 && waitpid(h->isad, &st, WNOHANG) == h->isad) {
 			char *log = h_isad_log(h);
 
 			h->isad = 0;
-			h_fail("isad exited before it was ready:\n%s", log);
+			h_fail("isad exited before it said %s:\n%s", text, log);
 			free(log);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		waited = (now.tv_sec - start.tv_sec) * 1000 +
 		    (now.tv_nsec - start.tv_nsec) / 1000000;
 		if (waited > H_READY_MS)
-			h_fail("isad was not ready within %d ms", H_READY_MS);
+			h_fail("isad did not say %s within %d ms", text,
+			    H_READY_MS);
 		/* Short polls only so that an early exit is seen at once. */
 		if (poll(&pfd, 1, 100) == 1) {
-			ssize_t n = recv(h->notify_fd, buf, sizeof(buf) - 1, 0);
+			ssize_t n = recv(h->notify_fd, buf, cap - 1, 0);
 
 			if (n > 0) {
 				buf[n] = '\0';
-				if (strstr(buf, "READY=1") != NULL)
+				if (strstr(buf, text) != NULL)
 					return;
 			}
-		}
+		} else if (h->isad <= 0)
+			h_fail("isad stopped without saying %s", text);
 	}
+}
+
+/* Wait for READY=1 from isad; fail if isad exits. */
+static void
+h_wait_ready(harness_t *h)
+{
+	h_wait_notify(h, "READY=1", h->ready_msg, sizeof(h->ready_msg));
+}
+
+const char *
+h_ready_msg(const harness_t *h)
+{
+	return h->ready_msg;
+}
+
+const char *
+h_notify_wait(harness_t *h, const char *text)
+{
+	static char buf[256];
+
+	h_wait_notify(h, text, buf, sizeof(buf));
+	return buf;
 }
 
 void

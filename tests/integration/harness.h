@@ -51,7 +51,8 @@ void h_policy_extra(harness_t *h, const char *text);
 void h_write_policy(harness_t *h);
 
 /* Write policy.conf and start isad; wait until it says it is ready
- * (READY=1 on $NOTIFY_SOCKET).  Fails the test if it exits instead. */
+ * (READY=1 on $NOTIFY_SOCKET).  Fails the test if it exits instead.  With
+ * $ISAD_WRAP set, isad is started as `$ISAD_WRAP ISAD --config FILE`. */
 void h_start(harness_t *h);
 
 /* Start isad without waiting; returns its pid (for tests of refusals). */
@@ -59,6 +60,15 @@ pid_t h_spawn_isad(harness_t *h, const char *subcmd);
 
 /* Send SIGHUP and wait until isad says it is ready again. */
 void h_reload(harness_t *h);
+
+/* The datagram in which isad said READY=1 last (its STATUS= line with it). */
+const char *h_ready_msg(const harness_t *h);
+
+/* Wait (up to 30 s) for a datagram from isad on $NOTIFY_SOCKET containing
+ * text, e.g. "WATCHDOG=1", skipping others; returns it (a static buffer).
+ * Fails the test if isad exits first; after h_stop, reads only what isad
+ * sent before it stopped. */
+const char *h_notify_wait(harness_t *h, const char *text);
 
 /* SIGKILL and wait: a crash. */
 void h_kill9(harness_t *h);
