@@ -61,6 +61,21 @@ if [ -n "${UNDER_UNIT_SECCOMP:-}" ]; then
 	seccomp="$UNDER_UNIT_SECCOMP 3 --"
 fi
 
+# The programs run from a copy beside the writable directory: the build
+# tree may be under /tmp, /root or /home, which PrivateTmp and ProtectHome
+# hide from the service (a clean clone in /tmp is, in CI).
+bin=$(dirname "$rw")/unit-bin
+mkdir -p "$bin"
+cp "$1" "$bin/$(basename "$1")"
+prog="$bin/$(basename "$1")"
+shift
+set -- "$prog" "$@"
+if [ -n "$seccomp" ]; then
+	cp "$UNDER_UNIT_SECCOMP" "$bin/seccomp_exec"
+	seccomp="$bin/seccomp_exec 3 --"
+fi
+chmod -R a+rX "$bin"
+
 exec unshare --mount --ipc --uts --propagation private -- sh -eu -c '
 rw=$1 uid=$2 gid=$3
 shift 3
