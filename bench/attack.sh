@@ -5,7 +5,7 @@
 # titles; 300 GetChunk requests sent without reading a reply (a 301 MiB
 # document, 1 MiB chunks), and after that client leaves.  For each: isad's
 # anonymous memory before, its peak during, while the client is still
-# there, and 3 s after it left, and whether isad survived.  DESIGN §4's
+# there, and 3 s after it left, and whether isad survived.  The
 # bound: growth under 128 MiB whatever a client sends.  Also: six connections
 # each sending 10 put_begins of ~4 MB that are millions of empty strings
 # (fields); six connections

@@ -60,7 +60,7 @@ write_conf(const char *path, const char *keypath)
 		config_destroy(&cf);
 		return ISA_ERR_NOMEM;
 	}
-	fputs("# client.conf for isa (isa(1), DESIGN §11), written by isa "
+	fputs("# client.conf for isa (isa(1)), written by isa "
 	    "keygen.\n"
 	    "# Your operator gives you the two settings below (isad "
 	    "client-config USER):\n"

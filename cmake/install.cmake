@@ -1,5 +1,5 @@
 # install.cmake: what `cmake --install` (and so the Debian packages) puts
-# where, by GNUInstallDirs (DESIGN §14).  Two components, one a package:
+# where, by GNUInstallDirs (README "Install").  Two components, one a package:
 # isad (the daemon, its man pages, units and example configs) and isa (the
 # client, its man page, example client.conf and bash completion).
 include(GNUInstallDirs)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# includes.sh: daemon/'s arrows go only down (DESIGN §2): serve -> docs -> ctx
+# includes.sh: daemon/'s arrows go only down (docs/architecture.md): serve -> docs -> ctx
 # -> audit -> store, keys.  Fails, naming the line, on an #include of a
 # daemon/ header from a folder at the same level or below it (store and keys
 # are side by side: neither includes the other), and on common/, proto/,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # unit_security.sh: each systemd unit in etc/ is hardened to an exposure of at
-# most 2.0 by `systemd-analyze security --offline=true` (DESIGN §14).
+# most 2.0 by `systemd-analyze security --offline=true` (README "Install").
 # usage: unit_security.sh SOURCE_DIR [MAX]; exit 77 (skipped) without
 # systemd-analyze.
 set -eu
