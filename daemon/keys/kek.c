@@ -478,15 +478,47 @@ bad:
 	return ISA_ERR_PARSE;
 }
 
+/*
+ * Read the master key file at path into buf (FILE_MAX bytes, secure
+ * memory) and f (whose key the caller has pointed at secure memory), and
+ * check its check value: a damaged file is told apart from a wrong
+ * passphrase before any key is derived.  Returns 0, or ISA_ERR_* with one
+ * line in err.
+ */
+static int
+read_verified(const char *path, char *buf, struct kfile *f, char *err,
+    size_t errlen)
+{
+	uint8_t check[CHECK_LEN];
+	size_t len;
+	int rc;
+
+	if ((rc = secfile_read(path, "master key file", "master key file", true,
+	    buf, FILE_MAX, &len, err, errlen)) != 0 ||
+	    (rc = parse(path, buf, len, f, err, errlen)) != 0)
+		return rc;
+	if ((rc = digest(NULL, buf, f->body, check, CHECK_LEN)) != 0) {
+		isa_seterr(err, errlen, "%s: cannot read the master key: %s",
+		    path, isa_strerror(rc));
+		return rc;
+	}
+	if (!isa_ct_equal(check, f->check, CHECK_LEN)) {
+		isa_seterr(err, errlen, "%s: master key file is damaged (its "
+		    "check value does not match); restore it from a backup",
+		    path);
+		return ISA_ERR_PARSE;
+	}
+	return 0;
+}
+
 int
 crypto_kek_load(const char *path, const char *pass, size_t passlen,
     crypto_kek_t **out, char *err, size_t errlen)
 {
 	struct kfile f;
-	uint8_t check[CHECK_LEN], *key = NULL, *dk = NULL;
+	uint8_t *key = NULL, *dk = NULL;
 	crypto_kek_t *kek = NULL;
 	char *buf = NULL;
-	size_t len;
 	int rc;
 
 	*out = NULL;
@@ -503,18 +535,8 @@ crypto_kek_load(const char *path, const char *pass, size_t passlen,
 	    (dk = gcry_malloc_secure(CRYPTO_KEY_LEN)) == NULL)
 		goto fail;
 	f.key = key;
-	if ((rc = secfile_read(path, "master key file", "master key file", true,
-	    buf, FILE_MAX, &len, err, errlen)) != 0 ||
-	    (rc = parse(path, buf, len, &f, err, errlen)) != 0)
+	if ((rc = read_verified(path, buf, &f, err, errlen)) != 0)
 		goto out;
-	if ((rc = digest(NULL, buf, f.body, check, CHECK_LEN)) != 0)
-		goto fail;
-	if (!isa_ct_equal(check, f.check, CHECK_LEN)) {
-		isa_seterr(err, errlen, "%s: master key file is damaged (its check "
-		    "value does not match); restore it from a backup", path);
-		rc = ISA_ERR_PARSE;
-		goto out;
-	}
 	if ((f.n != 0) != (pass != NULL)) {
 		isa_seterr(err, errlen, "%s: master key is %s", path, f.n != 0 ?
 		    "protected by a passphrase, and none was given" :
@@ -565,9 +587,8 @@ crypto_kek_file_id(const char *path, uint8_t id[CRYPTO_KEK_ID_LEN], char *err,
     size_t errlen)
 {
 	struct kfile f;
-	uint8_t check[CHECK_LEN], *key = NULL;
+	uint8_t *key = NULL;
 	char *buf = NULL;
-	size_t len;
 	int rc = ISA_ERR_NOMEM;
 
 	memset(&f, 0, sizeof(f));
@@ -579,18 +600,8 @@ crypto_kek_file_id(const char *path, uint8_t id[CRYPTO_KEK_ID_LEN], char *err,
 	    (key = gcry_malloc_secure(CRYPTO_KEY_LEN)) == NULL)
 		goto fail;
 	f.key = key;
-	if ((rc = secfile_read(path, "master key file", "master key file", true,
-	    buf, FILE_MAX, &len, err, errlen)) != 0 ||
-	    (rc = parse(path, buf, len, &f, err, errlen)) != 0)
+	if ((rc = read_verified(path, buf, &f, err, errlen)) != 0)
 		goto out;
-	if ((rc = digest(NULL, buf, f.body, check, CHECK_LEN)) != 0)
-		goto fail;
-	if (!isa_ct_equal(check, f.check, CHECK_LEN)) {
-		isa_seterr(err, errlen, "%s: master key file is damaged (its check "
-		    "value does not match)", path);
-		rc = ISA_ERR_PARSE;
-		goto out;
-	}
 	memcpy(id, f.id, CRYPTO_KEK_ID_LEN);
 	goto out;
 fail:
