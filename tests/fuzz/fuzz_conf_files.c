@@ -6,6 +6,7 @@
 #include "client/conf.h"
 #include "daemon/ctx/config.h"
 #include "proto/keyfile.h"
+#include "input_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 const char *__lsan_default_suppressions(void);
@@ -18,32 +19,6 @@ __lsan_default_suppressions(void)
 {
 	return "leak:strbuf_append\n"
 	    "leak:libconfig_yylex\n";
-}
-
-static char input_path[] = "/tmp/isa-fuzz-conf-XXXXXX";
-
-static void
-input_remove(void)
-{
-	unlink(input_path);
-}
-
-/* One file for the whole run, 0600 (a key file must be), rewritten for
- * each input, removed at exit. */
-static const char *
-input_file(const uint8_t *data, size_t size)
-{
-	static int fd = -1;
-
-	if (fd < 0) {
-		if ((fd = mkstemp(input_path)) < 0)
-			abort();
-		atexit(input_remove);
-	}
-	if (ftruncate(fd, 0) != 0 ||
-	    pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
-	return input_path;
 }
 
 int

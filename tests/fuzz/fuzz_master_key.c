@@ -6,6 +6,7 @@
 
 #include "daemon/keys/crypto.h"
 #include "daemon/keys/kek.h"
+#include "input_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,32 +19,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * passphrase) and the key id check, the mutations the parser.
  */
 #define PASS	"fuzz: a throwaway passphrase"
-
-static char input_path[] = "/tmp/isa-fuzz-kek-XXXXXX";
-
-static void
-input_remove(void)
-{
-	unlink(input_path);
-}
-
-/* One file for the whole run, 0600 (as a master key file must be),
- * rewritten for each input, removed at exit. */
-static const char *
-input_file(const uint8_t *data, size_t size)
-{
-	static int fd = -1;
-
-	if (fd < 0) {
-		if ((fd = mkstemp(input_path)) < 0)
-			abort();
-		atexit(input_remove);
-	}
-	if (ftruncate(fd, 0) != 0 ||
-	    pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
-	return input_path;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
