@@ -57,6 +57,12 @@ cmd_ls(int argc, char **argv)
 				cli_jset(j, "marking",
 				    cli_jstr(l->docs[i]->marking));
 				cli_jset(j, "title", cli_jstr(l->docs[i]->title));
+				cli_jset(j, "classification",
+				    cli_jstr(l->docs[i]->classification));
+				cli_jset(j, "originator",
+				    cli_jstr(l->docs[i]->originator));
+				cli_jset(j, "created",
+				    cli_jstr(l->docs[i]->created));
 				code = cli_json_print(j);
 			} else {
 				print_field(l->docs[i]->id);
