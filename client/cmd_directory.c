@@ -3,6 +3,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/msg_json.h"
 #include "client/term.h"
 #include "proto/envelope.h"
 
@@ -34,36 +35,27 @@ print_plain(const Isa__DirectoryReply *d)
 	return EXIT_OK;
 }
 
-/* --json: one object a line, with its kind, as ls does. */
+/* --json: one object a line, as ls: the entry's members (msg_json's, the
+ * same that isa ui's /api/directory gives) and its kind.  Takes entry
+ * (NULL: out of memory, said by cli_json_print). */
+static int
+print_one(const char *kind, json_t *entry)
+{
+	cli_jset(entry, "kind", cli_jstr(kind));
+	return cli_json_print(entry);
+}
+
 static int
 print_json(const Isa__DirectoryReply *d)
 {
 	int code = EXIT_OK;
 
-	for (size_t i = 0; i < d->n_agencies && code == EXIT_OK; i++) {
-		json_t *o = json_object();
-
-		cli_jset(o, "kind", cli_jstr("agency"));
-		cli_jset(o, "id", cli_jstr(d->agencies[i]->id));
-		cli_jset(o, "name", cli_jstr(d->agencies[i]->name));
-		code = cli_json_print(o);
-	}
-	for (size_t i = 0; i < d->n_groups && code == EXIT_OK; i++) {
-		json_t *o = json_object();
-
-		cli_jset(o, "kind", cli_jstr("group"));
-		cli_jset(o, "id", cli_jstr(d->groups[i]->id));
-		code = cli_json_print(o);
-	}
-	for (size_t i = 0; i < d->n_users && code == EXIT_OK; i++) {
-		json_t *o = json_object();
-
-		cli_jset(o, "kind", cli_jstr("user"));
-		cli_jset(o, "id", cli_jstr(d->users[i]->id));
-		cli_jset(o, "name", cli_jstr(d->users[i]->name));
-		cli_jset(o, "agency", cli_jstr(d->users[i]->agency));
-		code = cli_json_print(o);
-	}
+	for (size_t i = 0; i < d->n_agencies && code == EXIT_OK; i++)
+		code = print_one("agency", msg_json_dir_agency(d->agencies[i]));
+	for (size_t i = 0; i < d->n_groups && code == EXIT_OK; i++)
+		code = print_one("group", msg_json_dir_group(d->groups[i]));
+	for (size_t i = 0; i < d->n_users && code == EXIT_OK; i++)
+		code = print_one("user", msg_json_dir_user(d->users[i]));
 	return code;
 }
 
