@@ -153,8 +153,8 @@ test_session(void **state)
 	assert_int_equal(ui_sessions_login(&s, wrong, sid), -1);
 	assert_int_equal(ui_sessions_login(&s, NULL, sid), -1);
 	assert_int_equal(ui_sessions_login(&s, "", sid), -1);
-	wrong[0] = '\0';
-	strncat(wrong, token, UI_TOKEN_LEN - 1);
+	memcpy(wrong, token, UI_TOKEN_LEN - 1);
+	wrong[UI_TOKEN_LEN - 1] = '\0';
 	assert_int_equal(ui_sessions_login(&s, wrong, sid), -1);
 	assert_int_equal(ui_sessions_login(&s, token, sid), 0);
 	/* The token is spent. */
