@@ -47,8 +47,9 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 READY_SECONDS = 60
 STOP_SECONDS = 30
 
-# `isa ui`'s one line on stdout: its URL with the one-time token.
-UI_URL = re.compile(r"^http://127\.0\.0\.1:([0-9]{1,5})/login\?token=([A-Za-z0-9_-]{43})$")
+# `isa ui`'s one line on stdout: its URL with the one-time token (at least
+# 32 URL-safe characters: 43 of base64url or 64 of hex both carry 256 bits).
+UI_URL = re.compile(r"^http://127\.0\.0\.1:([0-9]{1,5})/login\?token=([A-Za-z0-9_-]{32,128})$")
 
 # The board of tests/demo/demo.sh: (id, name, agency, clearance, extra).
 BOARD = [
@@ -175,6 +176,7 @@ class _LineWatch:
 
     def close(self):
         self._thread.join(timeout=STOP_SECONDS)
+        self._stream.close()
         self._log.close()
 
 
@@ -202,6 +204,7 @@ class UI:
         it had to be killed)."""
         if self.proc is not None:
             self.exit_status = _stop(self.proc)
+            self.proc.stdout.close()
             self._stderr.close()
             self.proc = None
         return self.exit_status
@@ -313,6 +316,7 @@ class Deployment:
         m = UI_URL.match(line or "")
         if m is None:
             _stop(proc)
+            proc.stdout.close()
             err.close()
             raise RuntimeError(f"isa ui for {user} printed {line!r}, not its URL; "
                                f"see {err.name}")
