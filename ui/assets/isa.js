@@ -539,15 +539,18 @@
 	 * a lost server is said once and retried, backing off. */
 	async function watchInbox(next, seen, tbody, table, empty, problem,
 	    live) {
-		let delay = RETRY_MIN_MS;
+		let delay = RETRY_MIN_MS, failing = false;
 
 		while (!state.ended) {
 			const started = Date.now();
 			let r;
 
+			/* After a failure, ask without waiting, so the page says at
+			 * once that the server is back. */
 			state.poll = new AbortController();
 			try {
-				r = await api('/api/inbox?after=' + next + '&wait=1',
+				r = await api('/api/inbox?after=' + next +
+				    (failing ? '' : '&wait=1'),
 				    { signal: state.poll.signal });
 			} catch (e) {
 				if (e.kind === 'aborted' || state.ended)
@@ -560,6 +563,7 @@
 				    h('p', { class: 'govuk-body' }, 'This page ' +
 				    'keeps trying: new entries will appear when the ' +
 				    'server answers again.')));
+				failing = true;
 				await sleep(delay);
 				delay = Math.min(delay * 2, RETRY_MAX_MS);
 				continue;
@@ -568,6 +572,7 @@
 			}
 			problem.replaceChildren();
 			delay = RETRY_MIN_MS;
+			failing = false;
 			const fresh = (r.entries || []).filter(function (e) {
 				return !seen.has(e.id);
 			});
@@ -584,8 +589,8 @@
 			}
 			if (Number(r.next) > next)
 				next = Number(r.next);
-			else if (fresh.length === 0 && Date.now() - started <
-			    RETRY_MIN_MS)
+			else if (fresh.length === 0 &&
+			    Date.now() - started < RETRY_MIN_MS)
 				await sleep(RETRY_MIN_MS);	/* did not wait */
 		}
 	}
@@ -642,7 +647,7 @@
 	function docsSearch(v, page) {
 		const q = new URLSearchParams();
 
-		if (v.filter !== '')
+		if (v.filter.trim() !== '')
 			q.set('filter', v.filter);
 		q.set('sort', v.sort);
 		q.set('order', v.order);
@@ -805,7 +810,7 @@
 		input.addEventListener('input', function () {
 			const v = docsView();
 
-			v.filter = input.value.trim();
+			v.filter = input.value;
 			go(v, 1, false);
 		});
 		heads.forEach(function (x) {
