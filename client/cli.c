@@ -77,11 +77,21 @@ cli_disconnect(client_conf_t *conf, isa_conn_t *c)
 }
 
 int
-cli_reply_error(const Isa__Envelope *resp)
+cli_reply_sentence(const Isa__Envelope *resp, char *buf, size_t len)
 {
-	cli_error("%s: %s", status_word(resp->status),
+	snprintf(buf, len, "%s: %s", status_word(resp->status),
 	    resp->message[0] != '\0' ? resp->message : "isad gave no reason");
 	return cli_status_exit(resp->status);
+}
+
+int
+cli_reply_error(const Isa__Envelope *resp)
+{
+	char line[1024];
+	int code = cli_reply_sentence(resp, line, sizeof(line));
+
+	cli_error("%s", line);
+	return code;
 }
 
 int

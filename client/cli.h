@@ -90,6 +90,10 @@ void cli_disconnect(client_conf_t *conf, isa_conn_t *c);
 /* Print a non-OK reply as one line and return its exit code. */
 int cli_reply_error(const Isa__Envelope *resp);
 
+/* The line cli_reply_error prints after "isa: " into buf (len bytes);
+ * returns the same exit code. */
+int cli_reply_sentence(const Isa__Envelope *resp, char *buf, size_t len);
+
 /* The exit code for a status from isad. */
 int cli_status_exit(Isa__Status s);
 
@@ -113,6 +117,10 @@ json_t *cli_jlist(char *const *v, size_t n);
 
 /* Set key of obj to v (taking v; NULL: out of memory, remembered). */
 void cli_jset(json_t *obj, const char *key, json_t *v);
+
+/* Whether a cli_jset on this thread failed since the last call (out of
+ * memory); clears it. */
+bool cli_json_failed(void);
 
 /* Print v (taking it) as one line of JSON on stdout, ASCII only, so that
  * nothing in it acts on a terminal.  EXIT_OK, or EXIT_ERROR said. */

@@ -65,10 +65,19 @@ cli_jlist(char *const *v, size_t n)
 	return a;
 }
 
-/* Set when a member could not be made or added (out of memory): isa is
- * one thread, and cli_json_print, which reads and clears it, then says so
- * rather than print less than it should. */
-static bool json_failed;
+/* Set when a member could not be made or added (out of memory), per
+ * thread (isa ui answers requests in several): cli_json_print, which reads
+ * and clears it, then says so rather than print less than it should. */
+static _Thread_local bool json_failed;
+
+bool
+cli_json_failed(void)
+{
+	bool failed = json_failed;
+
+	json_failed = false;
+	return failed;
+}
 
 void
 cli_jset(json_t *obj, const char *key, json_t *v)
@@ -84,9 +93,8 @@ int
 cli_json_print(json_t *v)
 {
 	char *text;
-	bool failed = json_failed;
+	bool failed = cli_json_failed();
 
-	json_failed = false;
 	if (v == NULL || failed ||
 	    (text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL) {
 		json_decref(v);

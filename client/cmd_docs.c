@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/msg_json.h"
 #include "client/term.h"
 #include "proto/envelope.h"
 #include "proto/sha256.h"
@@ -104,41 +105,7 @@ cmd_info(int argc, char **argv)
 	if (m->sha256.len == SHA256_LEN)
 		sha256_hex(m->sha256.data, hex);
 	if (o.json) {
-		static const cli_field_t f[] = {
-			{ "id", offsetof(Isa__DocMeta, id) },
-			{ "title", offsetof(Isa__DocMeta, title) },
-			{ "marking", offsetof(Isa__DocMeta, marking) },
-			{ "classification", offsetof(Isa__DocMeta,
-			    classification) },
-			{ "onward", offsetof(Isa__DocMeta, onward) },
-			{ "handling", offsetof(Isa__DocMeta, handling) },
-			{ "originator", offsetof(Isa__DocMeta, originator) },
-			{ "author", offsetof(Isa__DocMeta, author) },
-			{ "ingested_by", offsetof(Isa__DocMeta, ingested_by) },
-			{ "created", offsetof(Isa__DocMeta, created) },
-			{ "review_by", offsetof(Isa__DocMeta, review_by) },
-			{ "destroy_after", offsetof(Isa__DocMeta,
-			    destroy_after) },
-			{ "embargo_until", offsetof(Isa__DocMeta,
-			    embargo_until) },
-			{ "derived_from", offsetof(Isa__DocMeta, derived_from) },
-			{ "supersedes", offsetof(Isa__DocMeta, supersedes) },
-			{ "state", offsetof(Isa__DocMeta, state) },
-			{ "filename", offsetof(Isa__DocMeta, filename) },
-		};
-
-		json_t *j = cli_json_fields(m, f, sizeof(f) / sizeof(f[0]),
-		    true);
-
-		/* A size is a JSON number: isad's limits keep it far
-		 * below 2^53 (limits.max_document). */
-		cli_jset(j, "size", json_integer((json_int_t)m->size));
-		cli_jset(j, "sha256", cli_jstr(hex));
-		cli_jset(j, "to", cli_jlist(m->to, m->n_to));
-		cli_jset(j, "caveats", cli_jlist(m->caveats, m->n_caveats));
-		cli_jset(j, "descriptors", cli_jlist(m->descriptors,
-		    m->n_descriptors));
-		code = cli_json_print(j);
+		code = cli_json_print(msg_json_docmeta(m));
 	} else {
 		term_printf(stdout, "id:           %s\n", m->id);
 		term_printf(stdout, "title:        %s\n", m->title);

@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/msg_json.h"
 #include "client/term.h"
 #include "proto/envelope.h"
 
@@ -12,20 +13,12 @@
 static int
 print_entry(const Isa__InboxEntry *e, bool json)
 {
-	static const cli_field_t f[] = {
-#define F(x) { #x, offsetof(Isa__InboxEntry, x) }
-		F(id), F(time), F(kind), F(doc), F(marking), F(title),
-		F(originator), F(actor), F(requester), F(target), F(request),
-		F(state), F(text),
-#undef F
-	};
 	if (!json) {
 		term_printf(stdout, "%s\t%s\t%s\t", e->id, e->time, e->kind);
 		term_printf(stdout, "%s\n", e->text);
 		return EXIT_OK;
 	}
-	return cli_json_print(cli_json_fields(e, f, sizeof(f) / sizeof(f[0]),
-	    true));
+	return cli_json_print(msg_json_inbox_entry(e));
 }
 
 int

@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/msg_json.h"
 #include "client/term.h"
 #include "proto/envelope.h"
 
@@ -17,25 +18,6 @@ print_list(FILE *out, char **items, size_t n)
 	}
 	if (n == 0)
 		fputs("-", out);
-}
-
-static int
-print_json(const Isa__WhoAmIResponse *w)
-{
-	json_t *o = json_object();
-
-	cli_jset(o, "id", cli_jstr(w->id));
-	cli_jset(o, "name", cli_jstr(w->name));
-	cli_jset(o, "agency", cli_jstr(w->agency));
-	cli_jset(o, "agency_name", cli_jstr(w->agency_name));
-	cli_jset(o, "clearance", cli_jstr(w->clearance));
-	cli_jset(o, "effective_clearance", cli_jstr(w->effective_clearance));
-	if (w->clearance_expires[0] != '\0')
-		cli_jset(o, "clearance_expires",
-		    cli_jstr(w->clearance_expires));
-	cli_jset(o, "roles", cli_jlist(w->roles, w->n_roles));
-	cli_jset(o, "attributes", cli_jlist(w->attributes, w->n_attributes));
-	return cli_json_print(o);
 }
 
 int
@@ -62,7 +44,7 @@ cmd_whoami(int argc, char **argv)
 	}
 	w = resp->whoami_reply;
 	if (o.json)
-		code = print_json(w);
+		code = cli_json_print(msg_json_whoami(w));
 	else {
 		term_printf(stdout, "user:       %s\n", w->id);
 		term_printf(stdout, "name:       %s\n", w->name);

@@ -146,6 +146,12 @@ conn_explain(const isa_conn_t *c, char *err, size_t errlen)
 		    "in %s right?", f->server, f->timeout_ms, f->path);
 }
 
+bool
+isa_conn_key_refused(const isa_conn_t *c)
+{
+	return c->auth_failed != 0;
+}
+
 int
 isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
     size_t len, uint64_t *id, char *err, size_t errlen)

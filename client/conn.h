@@ -2,6 +2,7 @@
 #ifndef ISA_CLIENT_CONN_H
 #define ISA_CLIENT_CONN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,10 @@ int isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
 __attribute__((warn_unused_result))
 int isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
     size_t *len, char *err, size_t errlen);
+
+/* Whether isad refused this connection's key in the handshake (so an
+ * error from it means "not enrolled", not "nothing listening"). */
+bool isa_conn_key_refused(const isa_conn_t *c);
 
 /* Close at once (no linger) and free; NULL accepted. */
 void isa_conn_close(isa_conn_t *c);

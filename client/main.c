@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "ui/ui.h"
 
 static const struct {
 	const char *name;
@@ -34,6 +35,8 @@ static const struct {
 	{ "audit", cmd_audit, "[filters] [--json|--csv]",
 	    "the audit log (auditors); also audit checkpoint, export -o FILE, "
 	    "verify FILE --key PUB.pem [--since CP]" },
+	{ "ui", cmd_ui, "[--port N] [--no-browser]",
+	    "the board in your browser, on this machine only" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -3,7 +3,8 @@
 # -> audit -> store, keys.  Fails, naming the line, on an #include of a
 # daemon/ header from a folder at the same level or below it (store and keys
 # are side by side: neither includes the other), and on common/, proto/,
-# policy/ or client/ including daemon/ at all.  With -g, prints the
+# policy/ or client/ including daemon/ at all, and on anything but
+# client/main.c including ui/.  With -g, prints the
 # graph between folders instead: "from -> to (how many includes)".  Also
 # fails on an include circle between modules (a module is a .c/.h pair
 # named alike): "a ... b -> a" names where it closes.
@@ -17,6 +18,15 @@ below=$(grep -ln '^[[:space:]]*#[[:space:]]*include[[:space:]]*"daemon/' \
     common/*.[ch] proto/*.[ch] policy/*.[ch] client/*.[ch] 2>/dev/null || true)
 if [ -n "$below" ]; then
 	echo "these include daemon/ headers from below it:" $below
+	exit 1
+fi
+# ui/ is the top but for the isa binary's command table (client/main.c):
+# nothing else includes it.
+above=$(grep -ln '^[[:space:]]*#[[:space:]]*include[[:space:]]*"ui/' \
+    common/*.[ch] proto/*.[ch] policy/*.[ch] verify/*.[ch] daemon/*/*.[ch] \
+    client/*.[ch] 2>/dev/null | grep -v '^client/main\.c$' || true)
+if [ -n "$above" ]; then
+	echo "these include ui/ headers from below it:" $above
 	exit 1
 fi
 # Each folder's level; an arrow must go to a lower one.

@@ -1,0 +1,21 @@
+/* msg_json.h: isad's replies as JSON objects (jansson), one shape for `isa --json` and for isa ui's API. */
+#ifndef ISA_CLIENT_MSG_JSON_H
+#define ISA_CLIENT_MSG_JSON_H
+
+#include <jansson.h>
+
+#include "proto/isa.pb-c.h"
+
+/* Each returns a new object, or NULL when out of memory. */
+
+/* What `isa info --json` prints: every field, empty ones left out after
+ * the id; sha256 as hex, size a number, to/caveats/descriptors arrays. */
+json_t *msg_json_docmeta(const Isa__DocMeta *m);
+
+/* What `isa whoami --json` prints. */
+json_t *msg_json_whoami(const Isa__WhoAmIResponse *w);
+
+/* What `isa inbox --json` prints per entry. */
+json_t *msg_json_inbox_entry(const Isa__InboxEntry *e);
+
+#endif

@@ -1,0 +1,232 @@
+/* api.c: isa ui's JSON API under /api/: each answer is one request to isad, in the shape `isa --json` prints. */
+#include <string.h>
+
+#include "client/cli.h"
+#include "client/msg_json.h"
+#include "common/wipe.h"
+#include "proto/envelope.h"
+#include "ui/api.h"
+#include "ui/banner.h"
+#include "ui/isad.h"
+#include "ui/reply.h"
+
+/* How long isad holds one watch of the inbox (as `isa inbox --watch`). */
+#define UI_WATCH_MS	25000
+
+/* Connect, send req, and answer the error page's JSON when anything fails.
+ * 0 with *resp, or -1 with the error already queued in *ret. */
+static int
+call(ui_server_t *s, struct MHD_Connection *c, Isa__Envelope *req,
+    Isa__Envelope__BodyCase want, int extra_ms, Isa__Envelope **resp,
+    enum MHD_Result *ret)
+{
+	ui_isad_t u;
+	ui_err_t e;
+	int rc;
+
+	if (ui_isad_open(&u, s->conf, extra_ms, &e) != 0) {
+		*ret = ui_reply_error(c, &e);
+		return -1;
+	}
+	rc = ui_isad_call(&u, req, want, resp, &e);
+	ui_isad_close(&u);
+	if (rc != 0)
+		*ret = ui_reply_error(c, &e);
+	return rc;
+}
+
+static enum MHD_Result
+api_whoami(ui_server_t *s, struct MHD_Connection *c, bool session)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r;
+	Isa__WhoAmIRequest w = ISA__WHO_AM_IREQUEST__INIT;
+	char csrf[UI_TOKEN_LEN + 1];
+	enum MHD_Result ret;
+	json_t *j;
+
+	req.body_case = ISA__ENVELOPE__BODY_WHOAMI;
+	req.whoami = &w;
+	if (call(s, c, &req, ISA__ENVELOPE__BODY_WHOAMI_REPLY, 0, &r,
+	    &ret) != 0)
+		return ret;
+	if (!session)
+		j = msg_json_whoami(r->whoami_reply);
+	else if (!ui_sessions_check(&s->sess,
+	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie), csrf))
+		j = NULL;	/* ended while isad answered */
+	else {
+		j = json_object();
+		cli_jset(j, "csrf", json_string(csrf));
+		cli_jset(j, "user", cli_jstr(r->whoami_reply->id));
+		isa_wipe(csrf, sizeof(csrf));
+	}
+	envelope_free(r);
+	if (j == NULL && session) {
+		ui_err_t e;
+
+		ui_err_set(&e, MHD_HTTP_FORBIDDEN, "session", EXIT_USAGE,
+		    "your session has ended: run isa ui again and open the "
+		    "address it prints");
+		return ui_reply_error(c, &e);
+	}
+	return ui_reply_json(c, MHD_HTTP_OK, j);
+}
+
+static enum MHD_Result
+api_docs(ui_server_t *s, struct MHD_Connection *c)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r = NULL;
+	Isa__ListRequest lr = ISA__LIST_REQUEST__INIT;
+	ui_banner_t b = { 0 };
+	char after[UI_ID_MAX + 1] = "";
+	json_t *docs = json_array(), *out;
+	ui_isad_t u;
+	ui_err_t e;
+	size_t i;
+
+	if (docs == NULL)
+		return MHD_NO;
+	if (ui_isad_open(&u, s->conf, 0, &e) != 0) {
+		json_decref(docs);
+		return ui_reply_error(c, &e);
+	}
+	req.body_case = ISA__ENVELOPE__BODY_LIST;
+	req.list = &lr;
+	for (;;) {
+		const Isa__ListReply *l;
+
+		lr.after = after;
+		if (ui_isad_call(&u, &req, ISA__ENVELOPE__BODY_LIST_REPLY, &r,
+		    &e) != 0) {
+			ui_isad_close(&u);
+			json_decref(docs);
+			return ui_reply_error(c, &e);
+		}
+		l = r->list_reply;
+		for (i = 0; i < l->n_docs; i++) {
+			const Isa__DocSummary *d = l->docs[i];
+			json_t *j = json_object();
+
+			cli_jset(j, "id", cli_jstr(d->id));
+			cli_jset(j, "marking", cli_jstr(d->marking));
+			cli_jset(j, "title", cli_jstr(d->title));
+			if (json_array_append_new(docs, j) != 0)
+				break;
+		}
+		if (i < l->n_docs || !l->more || l->n_docs == 0)
+			break;
+		snprintf(after, sizeof(after), "%s", l->docs[l->n_docs - 1]->id);
+		envelope_free(r);
+		r = NULL;
+	}
+	envelope_free(r);
+	ui_isad_close(&u);
+	for (i = 0; i < json_array_size(docs); i++)
+		ui_banner_add(&b, json_string_value(json_object_get(
+		    json_array_get(docs, i), "marking")));
+	out = json_object();
+	cli_jset(out, "banner", ui_banner_json(&b));
+	cli_jset(out, "docs", docs);
+	return ui_reply_json(c, MHD_HTTP_OK, out);
+}
+
+static enum MHD_Result
+api_doc(ui_server_t *s, struct MHD_Connection *c, const char *id)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r;
+	Isa__InfoRequest ir = ISA__INFO_REQUEST__INIT;
+	ui_banner_t b = { 0 };
+	enum MHD_Result ret;
+	json_t *out;
+
+	ir.id = (char *)(uintptr_t)id;
+	req.body_case = ISA__ENVELOPE__BODY_INFO;
+	req.info = &ir;
+	if (call(s, c, &req, ISA__ENVELOPE__BODY_INFO_REPLY, 0, &r, &ret) != 0)
+		return ret;
+	ui_banner_add(&b, r->info_reply->meta->marking);
+	out = json_object();
+	cli_jset(out, "doc", msg_json_docmeta(r->info_reply->meta));
+	cli_jset(out, "banner", ui_banner_json(&b));
+	envelope_free(r);
+	return ui_reply_json(c, MHD_HTTP_OK, out);
+}
+
+static enum MHD_Result
+api_inbox(ui_server_t *s, struct MHD_Connection *c)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r;
+	Isa__InboxQuery q = ISA__INBOX_QUERY__INIT;
+	const Isa__InboxReply *ir;
+	ui_banner_t b = { 0 };
+	enum MHD_Result ret;
+	uint64_t after, wait;
+	json_t *entries, *out;
+	ui_err_t e;
+
+	if (ui_query_u64(MHD_lookup_connection_value(c,
+	    MHD_GET_ARGUMENT_KIND, "after"), 0, &after) != 0 ||
+	    ui_query_u64(MHD_lookup_connection_value(c,
+	    MHD_GET_ARGUMENT_KIND, "wait"), 0, &wait) != 0 || wait > 1) {
+		ui_err_set(&e, MHD_HTTP_BAD_REQUEST, "bad", EXIT_USAGE,
+		    "after must be a number and wait 0 or 1");
+		return ui_reply_error(c, &e);
+	}
+	q.after = after;
+	q.wait_ms = wait ? UI_WATCH_MS : 0;
+	req.body_case = ISA__ENVELOPE__BODY_INBOX;
+	req.inbox = &q;
+	if (call(s, c, &req, ISA__ENVELOPE__BODY_INBOX_REPLY,
+	    wait ? UI_WATCH_MS : 0, &r, &ret) != 0)
+		return ret;
+	ir = r->inbox_reply;
+	entries = json_array();
+	for (size_t i = 0; entries != NULL && i < ir->n_entries; i++) {
+		json_t *j = msg_json_inbox_entry(ir->entries[i]);
+
+		cli_jset(j, "seq", json_integer((json_int_t)ir->entries[i]->seq));
+		if (json_array_append_new(entries, j) != 0)
+			break;
+		if (ir->entries[i]->marking[0] != '\0')
+			ui_banner_add(&b, ir->entries[i]->marking);
+	}
+	out = json_object();
+	cli_jset(out, "banner", ui_banner_json(&b));
+	cli_jset(out, "entries", entries);
+	cli_jset(out, "next", json_integer((json_int_t)ir->next));
+	ret = ui_reply_json(c, MHD_HTTP_OK, out);
+	envelope_free(r);
+	return ret;
+}
+
+enum MHD_Result
+ui_api(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r)
+{
+	switch (r->kind) {
+	case UI_R_API_SESSION: return api_whoami(s, c, true);
+	case UI_R_API_WHOAMI: return api_whoami(s, c, false);
+	case UI_R_API_DOCS: return api_docs(s, c);
+	case UI_R_API_DOC: return api_doc(s, c, r->arg);
+	case UI_R_API_INBOX: return api_inbox(s, c);
+	case UI_R_API_LOGOUT: {
+		struct MHD_Response *resp;
+		char clear[128];
+
+		ui_sessions_end(&s->sess);
+		resp = MHD_create_response_from_buffer(0, (void *)"",
+		    MHD_RESPMEM_PERSISTENT);
+		snprintf(clear, sizeof(clear), "%s=; Max-Age=0; HttpOnly; "
+		    "SameSite=Strict; Path=/", s->cookie);
+		if (resp != NULL)
+			(void)MHD_add_response_header(resp, "Set-Cookie", clear);
+		return ui_reply_queue(c, MHD_HTTP_NO_CONTENT, resp);
+	}
+	default: {
+		ui_err_t e;
+
+		ui_err_set(&e, MHD_HTTP_NOT_FOUND, "bad", EXIT_USAGE,
+		    "isa ui has no such request");
+		return ui_reply_error(c, &e);
+	}
+	}
+}

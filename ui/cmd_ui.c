@@ -1,0 +1,113 @@
+/* cmd_ui.c: `isa ui [--port N] [--no-browser]`: serve the web face on loopback until SIGINT or SIGTERM. */
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "client/cli.h"
+#include "ui/route.h"
+#include "ui/server.h"
+#include "ui/ui.h"
+
+extern char **environ;
+
+static const char usage_text[] =
+    "isa ui [--port N] [--no-browser] [--config FILE]";
+
+/* Open url in the desktop's browser with xdg-open; say so when there is
+ * none (the address is printed anyway). */
+static void
+open_browser(const char *url)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { "xdg-open", (char *)(uintptr_t)url, NULL };
+	pid_t pid;
+
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return;
+	(void)posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	(void)posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	if (posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ) != 0)
+		cli_error("ui: no browser to open (xdg-open is missing): open "
+		    "the address above in yours");
+	else
+		(void)waitpid(pid, NULL, WNOHANG);
+	posix_spawn_file_actions_destroy(&fa);
+}
+
+int
+cmd_ui(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "no-browser", no_argument, NULL, 'n' },
+		CLI_LONG_COMMON, { 0 },
+	};
+	cli_common_t o = { 0 };
+	client_conf_t conf;
+	ui_server_t s;
+	uint64_t port = 0;
+	bool browser = true;
+	char err[512], url[160];
+	sigset_t stop;
+	int c, sig;
+
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, "", lo, usage_text)) != -1) {
+		if (c == CLI_HELP)
+			return EXIT_OK;
+		if (c == 'p') {
+			if (ui_query_u64(optarg, 0, &port) != 0 || port > 65535) {
+				cli_error("ui: --port must be a number from 0 "
+				    "to 65535");
+				return EXIT_USAGE;
+			}
+		} else if (c == 'n')
+			browser = false;
+		else if (c == CLI_BAD || !cli_common_opt(c, optarg, false, &o))
+			return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		cli_error("ui: unexpected argument \"%s\"", argv[optind]);
+		return cli_usage(usage_text);
+	}
+	if (client_conf_load(o.config, &conf, err, sizeof(err)) != 0) {
+		cli_error("%s", err);
+		return EXIT_ERROR;
+	}
+	/* Every thread MHD starts inherits this mask: SIGINT and SIGTERM
+	 * reach sigwait below, and a closed browser socket is an error, not
+	 * a signal. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	(void)pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+	if (ui_server_start(&s, &conf, (unsigned)port, err, sizeof(err)) != 0) {
+		cli_error("ui: %s", err);
+		client_conf_free(&conf);
+		return EXIT_ERROR;
+	}
+	snprintf(url, sizeof(url), "http://%s/login?token=%s", s.host_ip,
+	    ui_sessions_login_token(&s.sess));
+	printf("%s\n", url);
+	fflush(stdout);
+	fprintf(stderr, "isa ui: serving the board for you at http://%s/ "
+	    "(only this machine can reach it); open the address above once. "
+	    "Ctrl-C stops it.\n", s.host_ip);
+	if (browser)
+		open_browser(url);
+	memset(url, 0, sizeof(url));
+	if (sigwait(&stop, &sig) != 0)
+		sig = SIGTERM;
+	fprintf(stderr, "isa ui: stopped\n");
+	ui_server_stop(&s);
+	client_conf_free(&conf);
+	return EXIT_OK;
+}

@@ -1,0 +1,114 @@
+/* isad.c: isa ui's requests to isad, over the client library, with every failure turned into the CLI's sentence for the page. */
+#include <string.h>
+
+#include "client/cli.h"
+#include "common/err.h"
+#include "proto/envelope.h"
+#include "ui/isad.h"
+
+int
+ui_isad_open(ui_isad_t *u, const client_conf_t *conf, int extra_ms,
+    ui_err_t *e)
+{
+	char err[512];
+
+	u->conf = *conf;
+	u->conf.timeout_ms += extra_ms;
+	u->c = NULL;
+	if (isa_conn_open(&u->conf, &u->c, err, sizeof(err)) != 0) {
+		/* The key file or the settings: isa says it and exits 1. */
+		ui_err_set(e, MHD_HTTP_INTERNAL_SERVER_ERROR, "error", EXIT_ERROR,
+		    "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ui_isad_refusal(const Isa__Envelope *resp, ui_err_t *e)
+{
+	int code = cli_reply_sentence(resp, e->message, sizeof(e->message));
+
+	e->exit = code;
+	switch (resp->status) {
+	case ISA__STATUS__NOT_FOUND:
+		e->http = MHD_HTTP_NOT_FOUND;
+		e->kind = "notfound";
+		break;
+	case ISA__STATUS__GONE:
+		e->http = MHD_HTTP_GONE;
+		e->kind = "recalled";
+		break;
+	case ISA__STATUS__DENIED:
+		e->http = MHD_HTTP_FORBIDDEN;
+		e->kind = "denied";
+		break;
+	case ISA__STATUS__UNAUTHENTICATED:
+		e->http = MHD_HTTP_BAD_GATEWAY;
+		e->kind = "keyrefused";
+		break;
+	case ISA__STATUS__UNAVAILABLE:
+		e->http = MHD_HTTP_SERVICE_UNAVAILABLE;
+		e->kind = "unreachable";
+		break;
+	case ISA__STATUS__BAD_REQUEST:
+	case ISA__STATUS__TOO_LARGE:
+	case ISA__STATUS__CONFLICT:
+		e->http = MHD_HTTP_BAD_REQUEST;
+		e->kind = "bad";
+		break;
+	default:
+		e->http = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		e->kind = "error";
+		break;
+	}
+}
+
+void
+ui_isad_unreachable(const char *err, bool key_refused, ui_err_t *e)
+{
+	ui_err_set(e, MHD_HTTP_BAD_GATEWAY,
+	    key_refused ? "keyrefused" : "unreachable", EXIT_UNREACHABLE, "%s",
+	    err);
+}
+
+int
+ui_isad_call(ui_isad_t *u, Isa__Envelope *req,
+    Isa__Envelope__BodyCase want, Isa__Envelope **resp, ui_err_t *e)
+{
+	char err[512];
+	int rc;
+
+	*resp = NULL;
+	rc = isa_conn_call(u->c, req, resp, err, sizeof(err));
+	if (rc == ISA_ERR_TIMEOUT) {
+		ui_isad_unreachable(err, isa_conn_key_refused(u->c), e);
+		return -1;
+	}
+	if (rc != 0) {
+		ui_err_set(e, MHD_HTTP_BAD_GATEWAY, "error", EXIT_ERROR, "%s",
+		    err);
+		return -1;
+	}
+	if ((*resp)->status != ISA__STATUS__OK) {
+		ui_isad_refusal(*resp, e);
+		envelope_free(*resp);
+		*resp = NULL;
+		return -1;
+	}
+	if ((*resp)->body_case != want) {
+		ui_err_set(e, MHD_HTTP_BAD_GATEWAY, "error", EXIT_ERROR,
+		    "isad answered with something else");
+		envelope_free(*resp);
+		*resp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+ui_isad_close(ui_isad_t *u)
+{
+	isa_conn_close(u->c);
+	u->c = NULL;
+}

@@ -1,0 +1,43 @@
+/* isad.h: isa ui's requests to isad, over the client library, with every failure turned into the CLI's sentence for the page. */
+#ifndef ISA_UI_ISAD_H
+#define ISA_UI_ISAD_H
+
+#include "client/conf.h"
+#include "client/conn.h"
+#include "proto/isa.pb-c.h"
+#include "ui/reply.h"
+
+/* One connection to isad for one HTTP request (a ZeroMQ socket is not
+ * shared between threads); conf is this request's copy of client.conf's
+ * settings, so a long wait changes no other request's timeout. */
+typedef struct {
+	client_conf_t conf;	/* shallow copy: the strings are the ui's */
+	isa_conn_t *c;
+} ui_isad_t;
+
+/* Connect as the ui's user, waiting extra_ms longer than client.conf says
+ * for each reply.  0, or -1 with e filled. */
+__attribute__((warn_unused_result))
+int ui_isad_open(ui_isad_t *u, const client_conf_t *conf, int extra_ms,
+    ui_err_t *e);
+
+/*
+ * Send req and wait for its reply.  0 with *resp (status OK and body_case
+ * want: free with envelope_free), or -1 with e filled as `isa` would say
+ * it: isad's own refusal ("not found: no such document ..."), isad down,
+ * or the key refused.
+ */
+__attribute__((warn_unused_result))
+int ui_isad_call(ui_isad_t *u, Isa__Envelope *req,
+    Isa__Envelope__BodyCase want, Isa__Envelope **resp, ui_err_t *e);
+
+void ui_isad_close(ui_isad_t *u);
+
+/* Fill e from a non-OK reply from isad. */
+void ui_isad_refusal(const Isa__Envelope *resp, ui_err_t *e);
+
+/* Fill e for a failure before any reply: err is the client library's
+ * sentence; key_refused whether the handshake refused the key. */
+void ui_isad_unreachable(const char *err, bool key_refused, ui_err_t *e);
+
+#endif

@@ -1,0 +1,223 @@
+/* server.c: isa ui's HTTP server: libmicrohttpd on 127.0.0.1, every request's checks, and the routes. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/cli.h"
+#include "common/wipe.h"
+#include "ui/api.h"
+#include "ui/assets.h"
+#include "ui/reply.h"
+#include "ui/route.h"
+#include "ui/server.h"
+
+/* The most a request body may carry (part 1 has no uploads: a POST carries
+ * nothing), and how many connections are served at once. */
+#define UI_BODY_MAX	(64 * 1024)
+#define UI_CONNECTIONS	64
+
+/* What a request with a body keeps between MHD's calls. */
+typedef struct {
+	size_t body;		/* bytes received */
+} ui_req_t;
+
+static enum MHD_Result
+session_ended(ui_server_t *s, struct MHD_Connection *c, bool api)
+{
+	ui_err_t e;
+
+	(void)s;
+	if (!api)
+		return ui_reply_page(c, MHD_HTTP_FORBIDDEN, "expired.html");
+	ui_err_set(&e, MHD_HTTP_FORBIDDEN, "session", EXIT_USAGE,
+	    "your session has ended: run isa ui again and open the address "
+	    "it prints");
+	return ui_reply_error(c, &e);
+}
+
+/* GET /login?token=T: the one-time token for the session cookie. */
+static enum MHD_Result
+login(ui_server_t *s, struct MHD_Connection *c)
+{
+	const char *token = MHD_lookup_connection_value(c,
+	    MHD_GET_ARGUMENT_KIND, "token");
+	char sid[UI_TOKEN_LEN + 1], cookie[UI_TOKEN_LEN + 96];
+	enum MHD_Result ret;
+
+	if (ui_sessions_login(&s->sess, token, sid) != 0)
+		return session_ended(s, c, false);
+	snprintf(cookie, sizeof(cookie), "%s=%s; HttpOnly; SameSite=Strict; "
+	    "Path=/", s->cookie, sid);
+	ret = ui_reply_redirect(c, "/inbox", "Set-Cookie", cookie);
+	isa_wipe(sid, sizeof(sid));
+	isa_wipe(cookie, sizeof(cookie));
+	return ret;
+}
+
+/* Whether a state-changing request came from our own page: the session's
+ * CSRF token in X-CSRF-Token and our own origin in Origin. */
+static bool
+same_origin(ui_server_t *s, struct MHD_Connection *c, const char *host)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Origin");
+	char want[48];
+
+	snprintf(want, sizeof(want), "http://%s", host);
+	return origin != NULL && strcmp(origin, want) == 0 &&
+	    ui_sessions_csrf_ok(&s->sess, MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "X-CSRF-Token"));
+}
+
+static enum MHD_Result
+serve(ui_server_t *s, struct MHD_Connection *c, const char *method,
+    const char *url, bool too_large)
+{
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Host");
+	const ui_asset_t *a;
+	ui_route_t r;
+	ui_err_t e;
+
+	/* DNS rebinding: a page of another site, resolved to 127.0.0.1,
+	 * would carry its own name here. */
+	if (host == NULL || (strcmp(host, s->host_ip) != 0 &&
+	    strcmp(host, s->host_name) != 0))
+		return ui_reply_text(c, MHD_HTTP_MISDIRECTED_REQUEST,
+		    "isa ui answers only at the address it printed");
+	ui_route(method, url, &r);
+	switch (r.kind) {
+	case UI_R_NONE:
+		break;
+	case UI_R_METHOD:
+		return ui_reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "isa ui: method not allowed here");
+	case UI_R_ASSET:	/* our own code and styles: no secret */
+		if ((a = ui_asset_find(r.arg)) == NULL)
+			return ui_reply_text(c, MHD_HTTP_NOT_FOUND,
+			    "isa ui: no such file");
+		return ui_reply_bytes(c, MHD_HTTP_OK, a->type, a->data, a->len);
+	case UI_R_LOGIN:
+		return login(s, c);
+	default:
+		break;
+	}
+	if (!ui_sessions_check(&s->sess, MHD_lookup_connection_value(c,
+	    MHD_COOKIE_KIND, s->cookie), NULL))
+		return session_ended(s, c, r.api);
+	if (r.post && !same_origin(s, c, host)) {
+		ui_err_set(&e, MHD_HTTP_FORBIDDEN, "csrf", EXIT_USAGE,
+		    "this request did not come from isa ui's own page: reload "
+		    "the page and try again");
+		return ui_reply_error(c, &e);
+	}
+	if (too_large) {
+		ui_err_set(&e, MHD_HTTP_CONTENT_TOO_LARGE, "bad", EXIT_USAGE,
+		    "the request is too large");
+		return ui_reply_error(c, &e);
+	}
+	switch (r.kind) {
+	case UI_R_NONE:
+		return ui_reply_page(c, MHD_HTTP_NOT_FOUND, "notfound.html");
+	case UI_R_ROOT:
+		return ui_reply_redirect(c, "/inbox", NULL, NULL);
+	case UI_R_PAGE:
+		return ui_reply_page(c, MHD_HTTP_OK, "page.html");
+	default:
+		return ui_api(s, c, &r);
+	}
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	ui_server_t *s = cls;
+	ui_req_t *q = *con_cls;
+
+	(void)version;
+	(void)upload_data;
+	if (strcmp(method, "POST") != 0)	/* no body to wait for */
+		return serve(s, c, method, url, false);
+	if (q == NULL) {
+		if ((q = calloc(1, sizeof(*q))) == NULL)
+			return MHD_NO;
+		*con_cls = q;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		q->body += *upload_data_size;	/* read, and dropped */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return serve(s, c, method, url, q->body > UI_BODY_MAX);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
+int
+ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
+    char *err, size_t errlen)
+{
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_in sin;
+
+	memset(s, 0, sizeof(*s));
+	s->conf = conf;
+	if (port > 65535) {
+		snprintf(err, errlen, "--port must be 0 to 65535");
+		return -1;
+	}
+	if (ui_sessions_init(&s->sess) != 0) {
+		snprintf(err, errlen, "cannot draw a random token");
+		return -1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+	    (uint16_t)port, NULL, NULL, on_request, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)UI_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_END);
+	if (s->d == NULL) {
+		snprintf(err, errlen, "cannot listen on 127.0.0.1:%u (is the "
+		    "port taken? choose another with --port, or leave it out)",
+		    port);
+		ui_sessions_free(&s->sess);
+		return -1;
+	}
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info != NULL ? info->port : port;
+	snprintf(s->host_ip, sizeof(s->host_ip), "127.0.0.1:%u", s->port);
+	snprintf(s->host_name, sizeof(s->host_name), "localhost:%u", s->port);
+	/* Cookies are not kept apart by port: two users' isa ui on one
+	 * machine must not share a cookie name. */
+	snprintf(s->cookie, sizeof(s->cookie), "isa_%u", s->port);
+	return 0;
+}
+
+void
+ui_server_stop(ui_server_t *s)
+{
+	if (s->d != NULL)
+		MHD_stop_daemon(s->d);
+	s->d = NULL;
+	ui_sessions_free(&s->sess);
+}
