@@ -192,8 +192,10 @@
 	 * class when it is one we know, else read from the marking's first
 	 * word; anything unknown is shown as the highest, never the lowest. */
 	function markingClass(cls, marking) {
-		if (Object.prototype.hasOwnProperty.call(RANK, cls))
-			return cls;
+		const c = String(cls || '').toLowerCase();
+
+		if (Object.prototype.hasOwnProperty.call(RANK, c))
+			return c;
 		const m = String(marking || '');
 
 		if (/^OFFICIAL-SENSITIVE\b/.test(m))
