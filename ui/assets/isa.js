@@ -119,7 +119,6 @@
 		document.title = title + ' \u2013 ' + SERVICE;
 		main.replaceChildren();
 		append(main, nodes);
-		main.removeAttribute('aria-busy');
 	}
 
 	function announce(region, text) {
@@ -1049,7 +1048,7 @@
 
 	/* ---- a path no page has ---- */
 
-	function renderNotFound() {
+	async function renderNotFound() {
 		setBanner(null);
 		setMain('Page not found', [
 			h('h1', { class: 'govuk-heading-l' }, 'Page not found'),
@@ -1064,8 +1063,8 @@
 	async function start() {
 		const path = location.pathname;
 		const m = /^\/doc\/([^/]+)$/.exec(path);
+		const main = byId('main-content');
 
-		byId('main-content').setAttribute('aria-busy', 'true');
 		byId('isa-signout').addEventListener('click', signOut);
 		markNav();
 		try {
@@ -1075,19 +1074,24 @@
 			state.user = s.user;
 		} catch (e) {
 			showError(e);
+			main.removeAttribute('aria-busy');
 			return;
 		}
-		fillUser();
+		let page;
+
 		if (path === '/inbox')
-			await renderInbox();
+			page = renderInbox();
 		else if (path === '/documents')
-			await renderDocuments();
+			page = renderDocuments();
 		else if (m !== null)
-			await renderDoc(decodeURIComponent(m[1]));
+			page = renderDoc(decodeURIComponent(m[1]));
 		else if (path === '/whoami')
-			await renderWhoami();
+			page = renderWhoami();
 		else
-			renderNotFound();
+			page = renderNotFound();
+		/* Busy until the page and the header are both in place. */
+		await Promise.all([fillUser(), page]);
+		main.removeAttribute('aria-busy');
 	}
 
 	if (document.readyState === 'loading')
