@@ -77,11 +77,21 @@ cli_disconnect(client_conf_t *conf, isa_conn_t *c)
 }
 
 int
-cli_reply_error(const Isa__Envelope *resp)
+cli_reply_sentence(const Isa__Envelope *resp, char *err, size_t errlen)
 {
-	cli_error("%s: %s", status_word(resp->status),
+	snprintf(err, errlen, "%s: %s", status_word(resp->status),
 	    resp->message[0] != '\0' ? resp->message : "isad gave no reason");
 	return cli_status_exit(resp->status);
+}
+
+int
+cli_reply_error(const Isa__Envelope *resp)
+{
+	char err[CLI_REPLY_LEN];
+	int code = cli_reply_sentence(resp, err, sizeof(err));
+
+	cli_error("%s", err);
+	return code;
 }
 
 int

@@ -52,6 +52,13 @@ __attribute__((warn_unused_result))
 int isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
     size_t *len, char *err, size_t errlen);
 
+/*
+ * Drop, as they come, the replies to every request sent on c so far: what
+ * was in flight when a transfer was given up is never returned by
+ * isa_conn_recv (isa_conn_call skips other requests' replies anyway).
+ */
+void isa_conn_forget(isa_conn_t *c);
+
 /* Close at once (no linger) and free; NULL accepted. */
 void isa_conn_close(isa_conn_t *c);
 
