@@ -11,9 +11,12 @@
 #include "proto/envelope.h"
 #include "proto/sha256.h"
 
-/* Chunk requests in flight: with isad's largest chunk, what libzmq may
- * hold for us stays under the CLI's bound (64 MiB). */
+/* Chunk requests in flight: at most FETCH_WINDOW, and at most
+ * FETCH_WINDOW_BYTES of content, so that what libzmq may hold for us stays
+ * under the CLI's bound (64 MiB) whatever the chunk size isad uses (up to
+ * 16 MiB). */
 #define FETCH_WINDOW 8
+#define FETCH_WINDOW_BYTES (32u << 20)
 
 typedef enum { FETCH_RUNNING, FETCH_DONE, FETCH_FAILED } fetch_state_t;
 
@@ -24,6 +27,7 @@ struct isa_fetch {
 	size_t first_len;
 	bool first_out;			/* chunk 0 handed out (or failed) */
 	uint64_t asked, got, bytes;	/* chunks asked for, received; bytes */
+	uint64_t window;		/* chunk requests in flight, at most */
 	sha256_t *sha;			/* of the content received so far */
 	retry_t rt;
 	char busy[64];			/* for the give-up sentence */
@@ -91,14 +95,21 @@ isa_fetch_open(isa_conn_t *c, const char *id, isa_fetch_t **out, char *err,
 	}
 	b = r->body_case == ISA__ENVELOPE__BODY_GET_BEGIN_REPLY ?
 	    r->get_begin_reply : NULL;
-	if (b == NULL || b->meta == NULL || b->chunks == 0 || f->first == NULL) {
-		snprintf(err, errlen, "isad's answer carried no content: are isa "
-		    "and isad the same version?");
+	if (b == NULL || b->meta == NULL || b->chunks == 0 ||
+	    f->first == NULL) {
+		snprintf(err, errlen, "isad's answer carried no content: are "
+		    "isa and isad the same version?");
 		code = EXIT_ERROR;
 		goto fail;
 	}
 	f->begin = r;
 	f->asked = f->got = 1;
+	/* Chunk 0 is as long as any other (all but the last are full). */
+	f->window = f->first_len > 0 ? FETCH_WINDOW_BYTES / f->first_len : 1;
+	if (f->window > FETCH_WINDOW)
+		f->window = FETCH_WINDOW;
+	if (f->window == 0)
+		f->window = 1;
 	*out = f;
 	return EXIT_OK;
 fail:
@@ -167,7 +178,7 @@ fetch_ask(isa_fetch_t *f, uint64_t index, char *err, size_t errlen)
 }
 
 /* The next chunk that has bytes into *p and *n (n 0: none is left),
- * keeping FETCH_WINDOW requests in flight. */
+ * keeping a window of requests in flight. */
 static int
 fetch_piece(isa_fetch_t *f, const void **p, size_t *n, char *err,
     size_t errlen)
@@ -191,7 +202,7 @@ fetch_piece(isa_fetch_t *f, const void **p, size_t *n, char *err,
 		const void *data;
 		size_t len;
 
-		while (f->asked < chunks && f->asked - f->got < FETCH_WINDOW) {
+		while (f->asked < chunks && f->asked - f->got < f->window) {
 			if ((code = fetch_ask(f, f->asked, err, errlen)) !=
 			    EXIT_OK)
 				return code;

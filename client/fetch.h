@@ -35,16 +35,17 @@ const Isa__DocMeta *isa_fetch_meta(const isa_fetch_t *f);
 
 /*
  * The next piece of the content, in order.  EXIT_OK with *data and *len
- * (len > 0; *data valid until the next call on f) and *done false; or, once
- * all was handed out, *len 0 and *done true.  The LAST piece is handed out
- * only after the SHA-256 of the whole content matched the document's and its
- * size was right, so a caller forwarding pieces as they come never delivers
- * a whole-looking file that is not the document.  On failure: the exit code
- * and sentence as for isa_fetch_open (isad's for a non-OK status, e.g. the
- * document recalled mid-way or a chunk damaged in its store; the content not
- * matching its SHA-256, see isa_fetch_damaged; isad gone: EXIT_UNREACHABLE);
- * nothing more is handed out, and calling again returns the same failure.
- * At most a window of chunks is in flight: memory stays bounded.
+ * (len > 0; *data is c's, valid until the next call on f or its close)
+ * and *done false; or, once all was handed out, *len 0 and *done true.
+ * The LAST piece is handed out only after the SHA-256 of the whole content
+ * matched the document's and its size was right, so a caller forwarding
+ * pieces as they come never delivers a whole-looking file that is not the
+ * document.  On failure: the exit code and sentence as for isa_fetch_open
+ * (isad's for a non-OK status, e.g. the document recalled mid-way or a
+ * chunk damaged in its store; the content not matching its SHA-256, see
+ * isa_fetch_damaged; isad gone: EXIT_UNREACHABLE); nothing more is handed
+ * out, and calling again returns the same failure.  At most a window of
+ * chunks is in flight: memory stays bounded whatever the size.
  */
 __attribute__((warn_unused_result))
 int isa_fetch_next(isa_fetch_t *f, const void **data, size_t *len,
