@@ -104,6 +104,7 @@ isa_fetch_open(isa_conn_t *c, const char *id, isa_fetch_t **out, char *err,
 	}
 	f->begin = r;
 	f->asked = f->got = 1;
+	snprintf(f->busy, sizeof(f->busy), "send document %.40s", b->meta->id);
 	/* Chunk 0 is as long as any other (all but the last are full). */
 	f->window = f->first_len > 0 ? FETCH_WINDOW_BYTES / f->first_len : 1;
 	if (f->window > FETCH_WINDOW)
