@@ -7,6 +7,7 @@
 #include "proto/envelope.h"
 #include "ui/api.h"
 #include "ui/banner.h"
+#include "ui/download.h"
 #include "ui/isad.h"
 #include "ui/reply.h"
 
@@ -223,6 +224,7 @@ ui_api(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r)
 	case UI_R_API_WHOAMI: return api_whoami(s, c, false);
 	case UI_R_API_DOCS: return api_docs(s, c);
 	case UI_R_API_DOC: return api_doc(s, c, r->arg);
+	case UI_R_API_CONTENT: return ui_download(s, c, r->arg);
 	case UI_R_API_INBOX: return api_inbox(s, c);
 	case UI_R_API_DIRECTORY: return api_directory(s, c);
 	case UI_R_API_LOGOUT: {

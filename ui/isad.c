@@ -72,6 +72,30 @@ ui_isad_unreachable(const char *err, bool key_refused, ui_err_t *e)
 	    err);
 }
 
+void
+ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e)
+{
+	switch (code) {
+	case EXIT_NOTFOUND:
+		if (strncmp(err, "gone:", 5) == 0)
+			ui_err_set(e, MHD_HTTP_GONE, "recalled", code, "%s", err);
+		else
+			ui_err_set(e, MHD_HTTP_NOT_FOUND, "notfound", code, "%s",
+			    err);
+		break;
+	case EXIT_DENIED:
+		ui_err_set(e, MHD_HTTP_FORBIDDEN, "denied", code, "%s", err);
+		break;
+	case EXIT_UNREACHABLE:
+		ui_isad_unreachable(err, key_refused, e);
+		break;
+	default:
+		ui_err_set(e, MHD_HTTP_INTERNAL_SERVER_ERROR, "error", code, "%s",
+		    err);
+		break;
+	}
+}
+
 int
 ui_isad_call(ui_isad_t *u, Isa__Envelope *req,
     Isa__Envelope__BodyCase want, Isa__Envelope **resp, ui_err_t *e)

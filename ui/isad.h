@@ -40,4 +40,9 @@ void ui_isad_refusal(const Isa__Envelope *resp, ui_err_t *e);
  * sentence; key_refused whether the handshake refused the key. */
 void ui_isad_unreachable(const char *err, bool key_refused, ui_err_t *e);
 
+/* Fill e for a failure the client library told as an exit code (EXIT_*)
+ * and a sentence (a transfer's): isad's refusals begin with their status
+ * word, as cli_reply_sentence writes them ("gone: ..."). */
+void ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e);
+
 #endif
