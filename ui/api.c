@@ -25,7 +25,7 @@ call(ui_server_t *s, struct MHD_Connection *c, Isa__Envelope *req,
 	ui_err_t e;
 	int rc;
 
-	if (ui_isad_open(&u, s->conf, extra_ms, &e) != 0) {
+	if (ui_isad_open(&u, s->conf, &s->calls, extra_ms, &e) != 0) {
 		*ret = ui_reply_error(c, &e);
 		return -1;
 	}
@@ -87,7 +87,7 @@ api_docs(ui_server_t *s, struct MHD_Connection *c)
 
 	if (docs == NULL)
 		return MHD_NO;
-	if (ui_isad_open(&u, s->conf, 0, &e) != 0) {
+	if (ui_isad_open(&u, s->conf, &s->calls, 0, &e) != 0) {
 		json_decref(docs);
 		return ui_reply_error(c, &e);
 	}

@@ -90,7 +90,7 @@ ui_download(ui_server_t *s, struct MHD_Connection *c, const char *id)
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return MHD_NO;
-	if (ui_isad_open(&d->u, s->conf, 0, &e) != 0) {
+	if (ui_isad_open(&d->u, s->conf, &s->calls, 0, &e) != 0) {
 		free(d);
 		return ui_reply_error(c, &e);
 	}
