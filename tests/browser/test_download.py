@@ -6,7 +6,7 @@ in Chromium alike (no completed file in the download directory); a missing
 id and an off-list id answer identically; a refused read answers 403 with
 the CLI's sentence.
 
-isad serves 64 KiB chunks here, so a document of a few MiB is many chunks
+isad serves 64 KiB chunks here, so a document of 8 MiB is 128 chunks
 and isa ui's window (8 chunks) plus the socket buffers between it and the
 reader hold well under the whole: what the reader has not taken when the
 recall (or the stop) lands can only come from isad, which no longer gives
@@ -31,10 +31,24 @@ import harness
 import pages
 
 CHUNK = 64 * 1024
-SIZE = 8 << 20            # 128 chunks
 FIRST = 512 * 1024        # read before the recall or the stop
-# The reader's receive buffer: the kernel's would grow to 32 MiB.
+# The reader's receive buffer: the kernel's would grow to tcp_rmem's most.
 RCVBUF = 64 * 1024
+
+
+def send_buffer_most():
+    """The most the kernel lets isa ui's send buffer grow to (Debian: 4 MiB)."""
+    try:
+        with open("/proc/sys/net/ipv4/tcp_wmem", encoding="ascii") as f:
+            return int(f.read().split()[2])
+    except (OSError, ValueError, IndexError):
+        return 4 << 20
+
+
+# Past what isa ui can have sent ahead of the reader when the recall lands
+# (FIRST, its send buffer, RCVBUF, its window of 8 chunks) by 2 MiB at least:
+# 128 chunks on Debian.
+SIZE = max(8 << 20, FIRST + send_buffer_most() + RCVBUF + 8 * CHUNK + (2 << 20))
 MISSING = "AAAAAAAAAAAAAAAAAAAAAAAAAA"  # well formed, never issued
 
 
@@ -115,7 +129,9 @@ class HoldingProxy:
             held = self._holding and re.match(rb"GET \S*/content ", head) is not None
             if held:
                 self._holding = False
-            up = socket.create_connection(("127.0.0.1", self.ui.port))
+            up = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            up.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
+            up.connect(("127.0.0.1", self.ui.port))
             up.sendall(head)
             sent = 0
             while True:
