@@ -213,9 +213,10 @@ class UI:
 class Deployment:
     """A throw-away isad with the board's users, like tests/demo/demo.sh."""
 
-    def __init__(self, out, users=BOARD):
+    def __init__(self, out, users=BOARD, isad_conf=""):
         self.out = Path(out)
         self.users = users
+        self.isad_conf = isad_conf  # more isad.conf lines (e.g. limits)
         self.isa_bin = _binary("ISA_BIN", "isa")
         self.isad_bin = _binary("ISAD_BIN", "isad")
         self.dir = Path(tempfile.mkdtemp(prefix="isa-browser-"))
@@ -231,7 +232,7 @@ class Deployment:
             'listen   = "tcp://127.0.0.1:*";\n'
             'data_dir = "data";\n'
             'policy   = "policy.conf";\n'
-            'origin   = "browser.test.example.org/isa";\n')
+            'origin   = "browser.test.example.org/isa";\n' + self.isad_conf)
         init = self._run([self.isad_bin, "init", "--config", "isad.conf"])
         server_key = init.stdout.strip().splitlines()[-1]
         keys = {}
@@ -457,12 +458,13 @@ class BrowserTestCase(unittest.TestCase):
 
     deployment = None
     browser = None
+    isad_conf = ""  # more isad.conf lines for the class's deployment
 
     @classmethod
     def setUpClass(cls):
         name = Path(sys.modules[cls.__module__].__file__).stem
         cls.out = out_dir(name)
-        cls.deployment = Deployment(cls.out)
+        cls.deployment = Deployment(cls.out, isad_conf=cls.isad_conf)
         atexit.register(cls.deployment.stop)
         cls.deployment.start()
         cls.browser = Browser(cls.out)
