@@ -35,8 +35,12 @@ dl_read(void *cls, uint64_t pos, char *buf, size_t max)
 		if (d->done)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		if (isa_fetch_next(d->f, &data, &len, &d->done, err,
-		    sizeof(err)) != EXIT_OK)
+		    sizeof(err)) != EXIT_OK) {
+			/* The browser only sees the download fail: say why
+			 * here, as `isa get` would. */
+			cli_error("ui: a download was stopped short: %s", err);
 			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
 		d->p = data;
 		d->left = len;
 	}

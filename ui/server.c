@@ -194,7 +194,7 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC,
 	    (uint16_t)port, NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)UI_CONNECTIONS,
