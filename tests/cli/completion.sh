@@ -9,7 +9,7 @@ fail=0
 say() { echo "completion: $*" >&2; fail=1; }
 
 for cmd in keygen whoami put get ls info share requests approve refuse \
-    recall inbox audit "audit checkpoint" "audit export" "audit verify"; do
+    recall inbox audit "audit checkpoint" "audit export" "audit verify" ui; do
 	key=${cmd/ /-}
 	usage=$("$isa" $cmd --help) || say "isa $cmd --help failed"
 	have=" $(_isa_opts "$key") "

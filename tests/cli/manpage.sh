@@ -6,7 +6,7 @@ isa=$1
 page=$(sed 's/\\-/-/g' "$2")
 fail=0
 for cmd in keygen whoami put get ls info share requests approve refuse \
-    recall inbox audit "audit checkpoint" "audit export" "audit verify"; do
+    recall inbox audit "audit checkpoint" "audit export" "audit verify" ui; do
 	usage=$("$isa" $cmd --help) || { echo "isa $cmd --help failed"; fail=1; }
 	for opt in $(grep -oE -- '(^|[^a-zA-Z])--?[a-z][a-z-]*' <<<"$usage" |
 	    grep -oE -- '--?[a-z][a-z-]*' | sort -u); do

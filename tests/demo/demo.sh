@@ -174,6 +174,37 @@ set -e
 [ $rc -eq 6 ] || fail "an edited export verified (exit $rc)"
 echo "(exit $rc)"
 
+step "The board in a browser: each user runs isa ui with their own client.conf"
+"$ISA" ui --no-browser --config users/council-lead/client.conf > ui.url 2> ui.log &
+UIPID=$!
+i=0
+until [ -s ui.url ]; do	# readiness: the address it prints
+	kill -0 "$UIPID" 2>/dev/null || { cat ui.log; fail "isa ui exited"; }
+	i=$((i + 1)); [ $i -lt 300 ] || fail "isa ui printed no address"
+	sleep 0.1
+done
+grep -q '^http://127\.0\.0\.1:[0-9]*/login?token=[0-9a-f]\{64\}$' ui.url ||
+	fail "isa ui printed no loopback address"
+echo "isa ui serves the council lead's board on loopback, with a one-time token: $(sed 's/token=.*/token=.../' ui.url)"
+kill -TERM "$UIPID"
+wait "$UIPID" || fail "isa ui did not stop cleanly"
+if [ -t 0 ] && [ -t 1 ]; then
+	cat <<EOF
+
+To see the board's story in a browser while this demo runs, in another
+terminal run (it opens your browser; each user has their own client.conf):
+
+  $ISA ui --config $DIR/users/council-lead/client.conf
+  $ISA ui --config $DIR/users/uni-contact/client.conf
+
+EOF
+	printf 'Press Enter here to stop isad and remove the demo... '
+	read -r _ || true
+else
+	echo "To see the board's story in a browser, run make demo in a terminal:"
+	echo "it waits here while you run: isa ui --config \$DEMO/users/council-lead/client.conf"
+fi
+
 step "The operator stops isad cleanly"
 kill -TERM "$PID"
 wait "$PID" || fail "isad did not exit 0"
