@@ -681,8 +681,7 @@
 		let r, dir;
 
 		try {
-			r = await api('/api/docs');
-			dir = await directory();
+			[r, dir] = await Promise.all([api('/api/docs'), directory()]);
 		} catch (e) {
 			showError(e);
 			return;
@@ -916,8 +915,8 @@
 		let r, dir;
 
 		try {
-			r = await api('/api/doc/' + encodeURIComponent(id));
-			dir = await directory();
+			[r, dir] = await Promise.all([
+				api('/api/doc/' + encodeURIComponent(id)), directory()]);
 		} catch (e) {
 			showError(e);
 			return;
