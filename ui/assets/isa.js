@@ -446,11 +446,15 @@
 	/* ---- the inbox ---- */
 
 	function inboxRow(e) {
+		const tag = e.marking ? markingTag(e.marking, null) : null;
 		const doc = e.doc ? [
-			e.marking ? markingTag(e.marking, null) : null,
-			e.marking ? ' ' : null,
 			link(docHref(e.doc), e.title || e.doc),
+			tag ? h('br') : null,
+			tag,
 		] : '';
+
+		if (tag !== null)
+			tag.classList.add('isa-tag--under');
 
 		return h('tr', { class: 'govuk-table__row' },
 		    h('td', { class: 'govuk-table__cell isa-nowrap' },
@@ -490,7 +494,9 @@
 			    ['Received', 'What', 'Document', 'Details'].map(
 				function (t) {
 					return h('th', {
-						class: 'govuk-table__header',
+						class: 'govuk-table__header' +
+						    (t === 'Document' ?
+						    ' govuk-!-width-one-third' : ''),
 						scope: 'col',
 					}, t);
 				}))),
@@ -890,9 +896,10 @@
 		case 'sha256':
 			return h('span', { class: 'isa-code' }, v);
 		case 'to':
-			return h('ul', { class: 'govuk-list' }, v.map(function (p) {
-				return h('li', null, principal(dir, String(p)));
-			}));
+			return h('ul', { class: 'govuk-list govuk-!-margin-bottom-0' },
+			    v.map(function (p) {
+				    return h('li', null, principal(dir, String(p)));
+			    }));
 		default:
 			return Array.isArray(v) ? v.join(', ') : String(v);
 		}
