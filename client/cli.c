@@ -77,9 +77,9 @@ cli_disconnect(client_conf_t *conf, isa_conn_t *c)
 }
 
 int
-cli_reply_sentence(const Isa__Envelope *resp, char *buf, size_t len)
+cli_reply_sentence(const Isa__Envelope *resp, char *err, size_t errlen)
 {
-	snprintf(buf, len, "%s: %s", status_word(resp->status),
+	snprintf(err, errlen, "%s: %s", status_word(resp->status),
 	    resp->message[0] != '\0' ? resp->message : "isad gave no reason");
 	return cli_status_exit(resp->status);
 }
@@ -87,10 +87,10 @@ cli_reply_sentence(const Isa__Envelope *resp, char *buf, size_t len)
 int
 cli_reply_error(const Isa__Envelope *resp)
 {
-	char line[1024];
-	int code = cli_reply_sentence(resp, line, sizeof(line));
+	char err[CLI_REPLY_LEN];
+	int code = cli_reply_sentence(resp, err, sizeof(err));
 
-	cli_error("%s", line);
+	cli_error("%s", err);
 	return code;
 }
 

@@ -87,12 +87,16 @@ int cli_call(const cli_common_t *o, Isa__Envelope *req, Isa__Envelope **resp);
 int cli_connect(const cli_common_t *o, client_conf_t *conf, isa_conn_t **c);
 void cli_disconnect(client_conf_t *conf, isa_conn_t *c);
 
+/* Room for the sentence of any reply from isad (its message is at most
+ * 1023 bytes) and for any sentence of the client library. */
+#define CLI_REPLY_LEN 1280
+
+/* A non-OK reply as the one line `isa` prints for it after "isa: "
+ * (e.g. "not found: ..."), into err; returns its exit code. */
+int cli_reply_sentence(const Isa__Envelope *resp, char *err, size_t errlen);
+
 /* Print a non-OK reply as one line and return its exit code. */
 int cli_reply_error(const Isa__Envelope *resp);
-
-/* The line cli_reply_error prints after "isa: " into buf (len bytes);
- * returns the same exit code. */
-int cli_reply_sentence(const Isa__Envelope *resp, char *buf, size_t len);
 
 /* The exit code for a status from isad. */
 int cli_status_exit(Isa__Status s);

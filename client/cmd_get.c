@@ -1,4 +1,4 @@
-/* cmd_get.c: `isa get ID [-o FILE|-] [--force]`: fetch under credit, verify, then rename into place. */
+/* cmd_get.c: `isa get ID [-o FILE|-] [--force]`: the marking first, then the content (client/fetch.c: under credit, verified) renamed into place. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,16 +9,11 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
-#include "client/term.h"
+#include "client/fetch.h"
 #include "client/progress.h"
-#include "client/retry.h"
+#include "client/term.h"
 #include "common/fdio.h"
 #include "common/utf8.h"
-#include "common/wipe.h"
-#include "proto/envelope.h"
-#include "proto/sha256.h"
-
-#define GET_WINDOW 8	/* chunk requests in flight */
 
 static const char usage_text[] =
     "isa get ID [-o|--out FILE|-] [--force] [--config FILE]";
@@ -108,118 +103,6 @@ write_content(int fd, const void *p, size_t n, int last)
 	return rc;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	return write_content(fd, p, n, 0);
-}
-
-
-static int
-send_get_chunk(isa_conn_t *c, ProtobufCBinaryData transfer, uint64_t index)
-{
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
-	Isa__GetChunk gc = ISA__GET_CHUNK__INIT;
-	char err[512];
-
-	gc.transfer = transfer;
-	gc.index = index;
-	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
-	req.get_chunk = &gc;
-	if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0) {
-		cli_error("%s", err);
-		return EXIT_UNREACHABLE;
-	}
-	return EXIT_OK;
-}
-
-/* Receive every chunk into fd, keeping GET_WINDOW requests in flight;
- * chunk 0 (first, first_len bytes) came with the header. */
-static int
-get_chunks(isa_conn_t *c, const Isa__GetBeginReply *b, const void *first,
-    size_t first_len, int fd, const char *what)
-{
-	const Isa__DocMeta *m = b->meta;
-	uint64_t asked = 1, got = 1, bytes = first_len;
-	retry_t rt;
-	char busy[64];
-	uint8_t digest[SHA256_LEN];
-	sha256_t *sha = sha256_new();
-	progress_t prog;
-	char err[512];
-	int code = EXIT_OK;
-
-	if (sha == NULL) {
-		cli_error("out of memory");
-		return EXIT_ERROR;
-	}
-	progress_start(&prog, "received", m->size);
-	retry_start(&rt);
-	snprintf(busy, sizeof(busy), "send document %s", m->id);
-	if (first_len > m->size) {
-		cli_error("isad sent more than the document's size: nothing was "
-		    "written");
-		code = EXIT_ERROR;
-	} else if (write_all(fd, first, first_len) != 0) {
-		cli_error("cannot write %s: %s", what, strerror(errno));
-		code = EXIT_ERROR;
-	} else
-		sha256_update(sha, first, first_len);
-	while (got < b->chunks && code == EXIT_OK) {
-		Isa__Envelope *r = NULL;
-		const void *data;
-		size_t len;
-
-		while (asked < b->chunks && asked - got < GET_WINDOW &&
-		    (code = send_get_chunk(c, b->transfer, asked)) == EXIT_OK)
-			asked++;
-		if (code != EXIT_OK)
-			break;
-		if (isa_conn_recv(c, &r, &data, &len, err, sizeof(err)) != 0) {
-			cli_error("%s", err);
-			code = EXIT_UNREACHABLE;
-			break;
-		}
-		if (retry_asked(r)) {
-			/* No room in isad for now: the rest in flight get the
-			 * same answer; ask again from the first not received. */
-			code = retry_drain_wait(c, &rt, r->retry_ms, asked - got -
-			    1, busy, NULL, ISA__ENVELOPE__BODY__NOT_SET);
-			asked = got;
-		} else if (r->status != ISA__STATUS__OK)
-			code = cli_reply_error(r);
-		else if (r->body_case != ISA__ENVELOPE__BODY_GET_CHUNK_REPLY ||
-		    r->get_chunk_reply->index != got ||
-		    bytes + len > m->size) {
-			cli_error("isad sent chunks out of order or too much: "
-			    "nothing was written");
-			code = EXIT_ERROR;
-		} else if (write_all(fd, data, len) != 0) {
-			cli_error("cannot write %s: %s", what, strerror(errno));
-			code = EXIT_ERROR;
-		} else {
-			sha256_update(sha, data, len);
-			bytes += len;
-			got++;
-			retry_progress(&rt);
-			progress_update(&prog, bytes);
-		}
-		envelope_free(r);
-	}
-	progress_end(&prog);
-	sha256_final(sha, digest);
-	sha256_free(sha);
-	if (code == EXIT_OK && (bytes != m->size ||
-	    m->sha256.len != SHA256_LEN ||
-	    !isa_ct_equal(digest, m->sha256.data, SHA256_LEN))) {
-		cli_error("the content received does not match its SHA-256: "
-		    "it was damaged on the way%s", fd == STDOUT_FILENO ? "" :
-		    "; nothing was written");
-		code = EXIT_ERROR;
-	}
-	return code;
-}
-
 static void
 print_marking(const Isa__DocMeta *m)
 {
@@ -228,19 +111,48 @@ print_marking(const Isa__DocMeta *m)
 		term_printf(stderr, "handling: %s\n", m->handling);
 }
 
+/* Write every piece of f to fd (what names fd in sentences), the first
+ * (n bytes at p) already taken. */
+static int
+get_write(isa_fetch_t *f, const void *p, size_t n, int fd, const char *what)
+{
+	progress_t prog;
+	uint64_t bytes = 0;
+	char err[ISA_FETCH_ERRLEN];
+	bool done = false;
+	int code = EXIT_OK;
+
+	progress_start(&prog, "received", isa_fetch_meta(f)->size);
+	while (!done) {
+		if (write_content(fd, p, n, 0) != 0) {
+			cli_error("cannot write %s: %s", what, strerror(errno));
+			code = EXIT_ERROR;
+			break;
+		}
+		bytes += n;
+		progress_update(&prog, bytes);
+		if ((code = isa_fetch_next(f, &p, &n, &done, err,
+		    sizeof(err))) != EXIT_OK) {
+			cli_error("%s%s", err, isa_fetch_damaged(f) &&
+			    fd != STDOUT_FILENO ? "; nothing was written" : "");
+			break;
+		}
+	}
+	progress_end(&prog);
+	return code;
+}
+
 int
 cmd_get(int argc, char **argv)
 {
-	Isa__Envelope req = ISA__ENVELOPE__INIT, *r = NULL;
-	Isa__GetBegin gb = ISA__GET_BEGIN__INIT;
 	client_conf_t conf;
 	isa_conn_t *c = NULL;
+	isa_fetch_t *f = NULL;
 	get_args_t a;
-	retry_t rt;
-	char err[512], busy[64], *tmp = NULL;
+	char err[ISA_FETCH_ERRLEN], *tmp = NULL;
 	const void *first = NULL;
 	size_t first_len = 0;
-	bool to_file;
+	bool to_file, done;
 	term_text_t tty = { .n = 0 };
 	struct stat st;
 	int code, fd = STDOUT_FILENO;
@@ -255,37 +167,17 @@ cmd_get(int argc, char **argv)
 	}
 	if ((code = cli_connect(&a.o, &conf, &c)) != EXIT_OK)
 		return code;
-	gb.id = (char *)a.id;
-	req.body_case = ISA__ENVELOPE__BODY_GET_BEGIN;
-	req.get_begin = &gb;
-	retry_start(&rt);
-	snprintf(busy, sizeof(busy), "send document %.32s", a.id);
-	for (;;) {
-		if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0 ||
-		    isa_conn_recv(c, &r, &first, &first_len, err,
-		    sizeof(err)) != 0) {
-			cli_error("%s", err);
-			code = EXIT_UNREACHABLE;
-			goto out;
-		}
-		/* No room for its first chunk yet: ask again in a moment. */
-		if (!retry_asked(r))
-			break;
-		code = retry_drain_wait(c, &rt, r->retry_ms, 0, busy, NULL,
-		    ISA__ENVELOPE__BODY__NOT_SET);
-		envelope_free(r);
-		r = NULL;
-		if (code != EXIT_OK)
-			goto out;
+	if ((code = isa_fetch_open(c, a.id, &f, err, sizeof(err))) !=
+	    EXIT_OK) {
+		cli_error("%s", err);
+		goto out;
 	}
-	if (r->status != ISA__STATUS__OK ||
-	    r->body_case != ISA__ENVELOPE__BODY_GET_BEGIN_REPLY ||
-	    first == NULL) {
-		code = r->status != ISA__STATUS__OK ? cli_reply_error(r) :
-		    EXIT_ERROR;
-		if (code == EXIT_ERROR && r->status == ISA__STATUS__OK)
-			cli_error("isad's answer carried no content: are isa and "
-			    "isad the same version?");
+	/* The first piece: a one-chunk document's only after its check. */
+	if ((code = isa_fetch_next(f, &first, &first_len, &done, err,
+	    sizeof(err))) != EXIT_OK) {
+		print_marking(isa_fetch_meta(f));
+		cli_error("%s%s", err, isa_fetch_damaged(f) && to_file ?
+		    "; nothing was written" : "");
 		goto out;
 	}
 	/* Binary content sprayed on a terminal helps nobody: -o - asks for
@@ -297,7 +189,7 @@ cmd_get(int argc, char **argv)
 		code = EXIT_ERROR;
 		goto out;
 	}
-	print_marking(r->get_begin_reply->meta);
+	print_marking(isa_fetch_meta(f));
 	if (to_file) {
 		size_t n = strlen(a.out) + 16;
 
@@ -317,8 +209,8 @@ cmd_get(int argc, char **argv)
 	}
 	if (!to_file && isatty(STDOUT_FILENO))
 		tty_text = &tty;
-	code = get_chunks(c, r->get_begin_reply, first, first_len, fd, to_file ?
-	    a.out : "standard output");
+	code = get_write(f, first, first_len, fd, to_file ? a.out :
+	    "standard output");
 	if (tty_text != NULL && write_content(fd, NULL, 0, 1) != 0 &&
 	    code == EXIT_OK) {
 		cli_error("cannot write to standard output: %s",
@@ -337,11 +229,11 @@ cmd_get(int argc, char **argv)
 			unlink(tmp);
 		else
 			term_printf(stderr, "wrote %s (%llu bytes)\n", a.out,
-			    (unsigned long long)r->get_begin_reply->meta->size);
+			    (unsigned long long)isa_fetch_meta(f)->size);
 	}
 out:
 	free(tmp);
-	envelope_free(r);
+	isa_fetch_close(f);
 	cli_disconnect(&conf, c);
 	return code;
 }

@@ -204,7 +204,7 @@ put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
 	uint8_t *buf = malloc(b->chunk_size > 0 ? b->chunk_size : 1);
 	progress_t prog;
 	retry_t rt;
-	char err[512], busy[300];
+	char err[CLI_REPLY_LEN], busy[300];
 	int code = EXIT_OK;
 
 	if (buf == NULL || b->chunk_size == 0) {
@@ -250,7 +250,10 @@ put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
 
 			code = retry_drain_wait(c, &rt, again->retry_ms, sent -
 			    acked - 1, busy, &more,
-			    ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY);
+			    ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY, err,
+			    sizeof(err));
+			if (code != EXIT_OK)
+				cli_error("%s", err);
 			envelope_free(again);
 			again = NULL;
 			acked += more;

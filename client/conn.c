@@ -28,6 +28,8 @@ struct isa_conn {
 	int auth_failed;
 	int proto_failed;
 	uint64_t next_id;	/* request ids: random start, then counting */
+	uint64_t floor;		/* replies to ids before it are dropped */
+	int has_floor;
 	zmq_msg_t data;		/* the last reply's content frame */
 	int has_data;
 };
@@ -181,6 +183,23 @@ isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
 	return 0;
 }
 
+/* Whether r answers a request sent before the last isa_conn_forget (ids
+ * count up by one and may wrap). */
+static int
+conn_forgotten(const isa_conn_t *c, const Isa__Envelope *r)
+{
+	return c->has_floor && r->request_id - c->floor >= UINT64_C(1) << 63;
+}
+
+void
+isa_conn_forget(isa_conn_t *c)
+{
+	if (c->next_id == 0)	/* nothing sent yet: nothing to forget */
+		return;
+	c->floor = c->next_id + 1;
+	c->has_floor = 1;
+}
+
 int
 isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
     size_t *len, char *err, size_t errlen)
@@ -241,6 +260,14 @@ isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
 				    "isa cannot read (%s): are both the same "
 				    "version?", derr);
 				return ISA_ERR_PROTO;
+			}
+			if (conn_forgotten(c, *resp)) {
+				envelope_free(*resp);
+				*resp = NULL;
+				if (c->has_data)
+					zmq_msg_close(&c->data);
+				c->has_data = 0;
+				continue;
 			}
 			if (c->has_data && data != NULL) {
 				*data = zmq_msg_data(&c->data);

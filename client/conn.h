@@ -57,6 +57,13 @@ int isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
  * error from it means "not enrolled", not "nothing listening"). */
 bool isa_conn_key_refused(const isa_conn_t *c);
 
+/*
+ * Drop, as they come, the replies to every request sent on c so far: what
+ * was in flight when a transfer was given up is never returned by
+ * isa_conn_recv (isa_conn_call skips other requests' replies anyway).
+ */
+void isa_conn_forget(isa_conn_t *c);
+
 /* Close at once (no linger) and free; NULL accepted. */
 void isa_conn_close(isa_conn_t *c);
 

@@ -1,5 +1,6 @@
 /* retry.c: back-pressure from isad (UNAVAILABLE with retry_ms): wait, growing, and give up only after long without progress. */
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "common/clock.h"
@@ -50,18 +51,16 @@ retry_wait(retry_t *r, uint32_t hint_ms)
 
 int
 retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms, uint64_t n,
-    const char *what, uint64_t *oks, Isa__Envelope__BodyCase ok_case)
+    const char *what, uint64_t *oks, Isa__Envelope__BodyCase ok_case,
+    char *err, size_t errlen)
 {
-	char err[512];
 	int code = EXIT_OK;
 
 	for (; n > 0 && code == EXIT_OK; n--) {
 		Isa__Envelope *e = NULL;
 
-		if (isa_conn_recv(c, &e, NULL, NULL, err, sizeof(err)) != 0) {
-			cli_error("%s", err);
+		if (isa_conn_recv(c, &e, NULL, NULL, err, errlen) != 0)
 			return EXIT_UNREACHABLE;
-		}
 		if (retry_asked(e))
 			;	/* pipelined after the one refused: sent again */
 		else if (oks != NULL && e->status == ISA__STATUS__OK &&
@@ -69,18 +68,19 @@ retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms, uint64_t n,
 			(*oks)++;
 			retry_progress(r);
 		} else if (e->status != ISA__STATUS__OK)
-			code = cli_reply_error(e);
+			code = cli_reply_sentence(e, err, errlen);
 		else {
-			cli_error("isad answered out of turn while it was busy: "
-			    "are isa and isad the same version?");
+			snprintf(err, errlen, "isad answered out of turn while "
+			    "it was busy: are isa and isad the same version?");
 			code = EXIT_ERROR;
 		}
 		envelope_free(e);
 	}
 	if (code == EXIT_OK && !retry_wait(r, hint_ms)) {
-		cli_error("isad has been too busy to %s for %d seconds (other "
-		    "transfers hold all the room it has): nothing was lost; "
-		    "try again later", what, RETRY_GIVE_UP_MS / 1000);
+		snprintf(err, errlen, "isad has been too busy to %s for %d "
+		    "seconds (other transfers hold all the room it has): "
+		    "nothing was lost; try again later", what,
+		    RETRY_GIVE_UP_MS / 1000);
 		code = EXIT_UNREACHABLE;
 	}
 	return code;

@@ -3,6 +3,7 @@
 #define ISA_CLIENT_RETRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "client/conn.h"
@@ -29,12 +30,13 @@ bool retry_asked(const Isa__Envelope *r);
  * answers, then wait as retry_wait.  Each must be a retry answer too, or
  * (when oks is not NULL) an OK of body ok_case, counted in *oks: an
  * upload's acknowledgements come once its chunks are stored, after the
- * retry answers to later ones.  EXIT_OK, or the exit code with the error
- * said (what, for the give-up sentence: "take FILE", "send document ID").
+ * retry answers to later ones.  EXIT_OK, or the exit code with in err
+ * the sentence `isa` prints after "isa: " (what, for the give-up sentence:
+ * "take FILE", "send document ID").
  */
 int retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms,
     uint64_t n, const char *what, uint64_t *oks,
-    Isa__Envelope__BodyCase ok_case);
+    Isa__Envelope__BodyCase ok_case, char *err, size_t errlen);
 
 /*
  * Wait before sending again: hint_ms (isad's retry_ms) the first time

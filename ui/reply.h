@@ -6,6 +6,8 @@
 #include <microhttpd.h>
 #include <stddef.h>
 
+#include "client/cli.h"
+
 /* What went wrong with a request, for the page: the CLI's sentence and
  * exit code, the error's kind and its HTTP status. */
 typedef struct {
@@ -13,7 +15,7 @@ typedef struct {
 	const char *kind;	/* notfound, recalled, denied, unreachable,
 				 * keyrefused, bad, error, session */
 	int exit;		/* what `isa` would exit with */
-	char message[512];	/* what `isa` prints after "isa: " */
+	char message[CLI_REPLY_LEN];	/* what `isa` prints after "isa: " */
 } ui_err_t;
 
 /* Add the headers every response carries (CSP, no-store, nosniff,
