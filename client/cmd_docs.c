@@ -51,15 +51,10 @@ cmd_ls(int argc, char **argv)
 		}
 		l = r->list_reply;
 		for (size_t i = 0; i < l->n_docs && code == EXIT_OK; i++) {
-			if (o.json) {
-				json_t *j = json_object();
-
-				cli_jset(j, "id", cli_jstr(l->docs[i]->id));
-				cli_jset(j, "marking",
-				    cli_jstr(l->docs[i]->marking));
-				cli_jset(j, "title", cli_jstr(l->docs[i]->title));
-				code = cli_json_print(j);
-			} else {
+			if (o.json)
+				code = cli_json_print(msg_json_doc_summary(
+				    l->docs[i]));
+			else {
 				print_field(l->docs[i]->id);
 				putchar('\t');
 				print_field(l->docs[i]->marking);

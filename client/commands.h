@@ -15,5 +15,6 @@ int cmd_approve(int argc, char **argv);
 int cmd_refuse(int argc, char **argv);
 int cmd_recall(int argc, char **argv);
 int cmd_inbox(int argc, char **argv);
+int cmd_directory(int argc, char **argv);
 
 #endif

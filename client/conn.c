@@ -1,5 +1,6 @@
 /* conn.c: the client library: one CURVE connection to isad, requests and replies. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct isa_conn {
 	int handshake_ok;
 	int auth_failed;
 	int proto_failed;
+	atomic_int interrupted;	/* isa_conn_interrupt was called */
 	uint64_t next_id;	/* request ids: random start, then counting */
 	uint64_t floor;		/* replies to ids before it are dropped */
 	int has_floor;
@@ -129,7 +131,10 @@ conn_explain(const isa_conn_t *c, char *err, size_t errlen)
 {
 	const client_conf_t *f = c->conf;
 
-	if (c->auth_failed)
+	if (atomic_load(&c->interrupted))
+		snprintf(err, errlen, "the request to isad was given up: "
+		    "this program is stopping");
+	else if (c->auth_failed)
 		snprintf(err, errlen, "isad refused your key %s: it is not "
 		    "enrolled, or your account is disabled; ask the operator "
 		    "(give them your user.pub)", c->pub);
@@ -146,6 +151,13 @@ conn_explain(const isa_conn_t *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot reach isad at %s: nothing "
 		    "answered within %d ms; is isad running, and is \"server\" "
 		    "in %s right?", f->server, f->timeout_ms, f->path);
+}
+
+void
+isa_conn_interrupt(isa_conn_t *c)
+{
+	atomic_store(&c->interrupted, 1);
+	(void)zmq_ctx_shutdown(c->ctx);
 }
 
 bool

@@ -64,6 +64,14 @@ bool isa_conn_key_refused(const isa_conn_t *c);
  */
 void isa_conn_forget(isa_conn_t *c);
 
+/*
+ * From another thread, while c's owner may be waiting on it: the wait ends
+ * at once (ISA_ERR_TIMEOUT, "given up: this program is stopping"), and so
+ * does every later call on c.  The owner must still close c.  (isa ui,
+ * stopping, ends the requests it holds open for the browser this way.)
+ */
+void isa_conn_interrupt(isa_conn_t *c);
+
 /* Close at once (no linger) and free; NULL accepted. */
 void isa_conn_close(isa_conn_t *c);
 

@@ -32,6 +32,8 @@ static const struct {
 	    "cut every recipient off at once" },
 	{ "inbox", cmd_inbox, "[--watch] [--json]",
 	    "new material, requests, decisions, notices" },
+	{ "directory", cmd_directory, "[--json]",
+	    "the agencies, groups and users enrolled" },
 	{ "audit", cmd_audit, "[filters] [--json|--csv]",
 	    "the audit log (auditors); also audit checkpoint, export -o FILE, "
 	    "verify FILE --key PUB.pem [--since CP]" },
@@ -46,7 +48,7 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: isa COMMAND [options]\n\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  isa %-8s %-36s %s\n", commands[i].name,
+		fprintf(out, "  isa %-9s %-36s %s\n", commands[i].name,
 		    commands[i].args, commands[i].help);
 	fprintf(out, "\nCommands that talk to isad take --config FILE (else "
 	    "$ISA_CONFIG, else\n"

@@ -66,3 +66,80 @@ msg_json_inbox_entry(const Isa__InboxEntry *e)
 
 	return cli_json_fields(e, f, sizeof(f) / sizeof(f[0]), true);
 }
+
+json_t *
+msg_json_doc_summary(const Isa__DocSummary *d)
+{
+	static const cli_field_t f[] = {
+#define F(x) { #x, offsetof(Isa__DocSummary, x) }
+		F(id), F(marking), F(title), F(classification), F(originator),
+		F(created),
+#undef F
+	};
+
+	return cli_json_fields(d, f, sizeof(f) / sizeof(f[0]), false);
+}
+
+json_t *
+msg_json_dir_agency(const Isa__DirAgency *a)
+{
+	static const cli_field_t f[] = {
+		{ "id", offsetof(Isa__DirAgency, id) },
+		{ "name", offsetof(Isa__DirAgency, name) },
+	};
+
+	return cli_json_fields(a, f, sizeof(f) / sizeof(f[0]), false);
+}
+
+json_t *
+msg_json_dir_group(const Isa__DirGroup *g)
+{
+	static const cli_field_t f[] = {
+		{ "id", offsetof(Isa__DirGroup, id) },
+	};
+
+	return cli_json_fields(g, f, sizeof(f) / sizeof(f[0]), false);
+}
+
+json_t *
+msg_json_dir_user(const Isa__DirUser *u)
+{
+	static const cli_field_t f[] = {
+#define F(x) { #x, offsetof(Isa__DirUser, x) }
+		F(id), F(name), F(agency),
+#undef F
+	};
+
+	return cli_json_fields(u, f, sizeof(f) / sizeof(f[0]), false);
+}
+
+/* a with v added (v taken either way); NULL, a freed, when out of
+ * memory or a or v is NULL. */
+static json_t *
+append(json_t *a, json_t *v)
+{
+	if (a != NULL && json_array_append_new(a, v) == 0)
+		return a;	/* (append_new frees v on failure) */
+	if (a == NULL)
+		json_decref(v);
+	json_decref(a);
+	return NULL;
+}
+
+json_t *
+msg_json_directory(const Isa__DirectoryReply *d)
+{
+	json_t *o = json_object(), *ag = json_array(), *gr = json_array(),
+	    *us = json_array();
+
+	for (size_t i = 0; i < d->n_agencies; i++)
+		ag = append(ag, msg_json_dir_agency(d->agencies[i]));
+	for (size_t i = 0; i < d->n_groups; i++)
+		gr = append(gr, msg_json_dir_group(d->groups[i]));
+	for (size_t i = 0; i < d->n_users; i++)
+		us = append(us, msg_json_dir_user(d->users[i]));
+	cli_jset(o, "agencies", ag);
+	cli_jset(o, "groups", gr);
+	cli_jset(o, "users", us);
+	return o;
+}

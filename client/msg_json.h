@@ -18,4 +18,18 @@ json_t *msg_json_whoami(const Isa__WhoAmIResponse *w);
 /* What `isa inbox --json` prints per entry. */
 json_t *msg_json_inbox_entry(const Isa__InboxEntry *e);
 
+/* What `isa ls --json` prints per document: id, marking, title,
+ * classification, originator, created, every one present. */
+json_t *msg_json_doc_summary(const Isa__DocSummary *d);
+
+/* One directory entry: {id, name} for an agency, {id} for a group, {id,
+ * name, agency} for a user (`isa directory --json` adds its kind). */
+json_t *msg_json_dir_agency(const Isa__DirAgency *a);
+json_t *msg_json_dir_group(const Isa__DirGroup *g);
+json_t *msg_json_dir_user(const Isa__DirUser *u);
+
+/* The whole directory as one object: {"agencies": [...], "groups": [...],
+ * "users": [...]}, each entry as above, in isad's order (by id). */
+json_t *msg_json_directory(const Isa__DirectoryReply *d);
+
 #endif

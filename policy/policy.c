@@ -224,6 +224,33 @@ policy_group_count(const policy_t *p)
 	return p->n_groups;
 }
 
+const char *
+policy_group_id_at(const policy_t *p, size_t i)
+{
+	return i < p->n_groups ? p->groups[i].id : NULL;
+}
+
+size_t
+policy_agency_nth(const policy_t *p, size_t i)
+{
+	return i < p->n_agencies ? (size_t)(p->agencies_by_id[i] - p->agencies) :
+	    p->n_agencies;
+}
+
+size_t
+policy_group_nth(const policy_t *p, size_t i)
+{
+	return i < p->n_groups ? (size_t)(p->groups_by_id[i] - p->groups) :
+	    p->n_groups;
+}
+
+size_t
+policy_user_nth(const policy_t *p, size_t i)
+{
+	return i < p->n_users ? (size_t)(p->users_by_id[i] - p->users) :
+	    p->n_users;
+}
+
 static const char *const clearance_names[] = {
 	[CLEARANCE_NONE] = "NONE",
 	[CLEARANCE_BPSS] = "BPSS",

@@ -86,13 +86,22 @@ const policy_user_t *policy_user_by_id(const policy_t *p, const char *id);
 void policy_user_view(const policy_t *p, const policy_user_t *u, int64_t now,
     policy_user_view_t *out);
 
-/* Counts, and the i-th user / agency for summaries (0 <= i < count). */
+/* Counts, and the i-th user / agency / group in policy.conf's order, for
+ * summaries (0 <= i < count; NULL out of range). */
 size_t policy_user_count(const policy_t *p);
 const policy_user_t *policy_user_at(const policy_t *p, size_t i);
 size_t policy_agency_count(const policy_t *p);
 const char *policy_agency_id_at(const policy_t *p, size_t i);
 const char *policy_agency_name_at(const policy_t *p, size_t i);
 size_t policy_group_count(const policy_t *p);
+const char *policy_group_id_at(const policy_t *p, size_t i);
+
+/* For listings in order of id (strcmp), such as the directory: the index of
+ * the i-th agency, group or user by id, for the *_at accessors above
+ * (0 <= i < its count; out of range: the count).  O(1), allocates nothing. */
+size_t policy_agency_nth(const policy_t *p, size_t i);
+size_t policy_group_nth(const policy_t *p, size_t i);
+size_t policy_user_nth(const policy_t *p, size_t i);
 
 /* The printable name of a clearance ("NONE", "BPSS", ...). */
 const char *policy_clearance_name(clearance_t c);

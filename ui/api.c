@@ -7,6 +7,7 @@
 #include "proto/envelope.h"
 #include "ui/api.h"
 #include "ui/banner.h"
+#include "ui/download.h"
 #include "ui/isad.h"
 #include "ui/reply.h"
 
@@ -24,7 +25,7 @@ call(ui_server_t *s, struct MHD_Connection *c, Isa__Envelope *req,
 	ui_err_t e;
 	int rc;
 
-	if (ui_isad_open(&u, s->conf, extra_ms, &e) != 0) {
+	if (ui_isad_open(&u, s->conf, &s->calls, extra_ms, &e) != 0) {
 		*ret = ui_reply_error(c, &e);
 		return -1;
 	}
@@ -86,7 +87,7 @@ api_docs(ui_server_t *s, struct MHD_Connection *c)
 
 	if (docs == NULL)
 		return MHD_NO;
-	if (ui_isad_open(&u, s->conf, 0, &e) != 0) {
+	if (ui_isad_open(&u, s->conf, &s->calls, 0, &e) != 0) {
 		json_decref(docs);
 		return ui_reply_error(c, &e);
 	}
@@ -104,12 +105,8 @@ api_docs(ui_server_t *s, struct MHD_Connection *c)
 		}
 		l = r->list_reply;
 		for (i = 0; i < l->n_docs; i++) {
-			const Isa__DocSummary *d = l->docs[i];
-			json_t *j = json_object();
+			json_t *j = msg_json_doc_summary(l->docs[i]);
 
-			cli_jset(j, "id", cli_jstr(d->id));
-			cli_jset(j, "marking", cli_jstr(d->marking));
-			cli_jset(j, "title", cli_jstr(d->title));
 			if (json_array_append_new(docs, j) != 0)
 				break;
 		}
@@ -199,6 +196,26 @@ api_inbox(ui_server_t *s, struct MHD_Connection *c)
 	return ret;
 }
 
+/* The directory, as isad gives it (sorted by id): the pages show names
+ * for ids with it. */
+static enum MHD_Result
+api_directory(ui_server_t *s, struct MHD_Connection *c)
+{
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *r;
+	Isa__DirectoryRequest d = ISA__DIRECTORY_REQUEST__INIT;
+	enum MHD_Result ret;
+	json_t *out;
+
+	req.body_case = ISA__ENVELOPE__BODY_DIRECTORY;
+	req.directory = &d;
+	if (call(s, c, &req, ISA__ENVELOPE__BODY_DIRECTORY_REPLY, 0, &r,
+	    &ret) != 0)
+		return ret;
+	out = msg_json_directory(r->directory_reply);
+	envelope_free(r);
+	return ui_reply_json(c, MHD_HTTP_OK, out);
+}
+
 enum MHD_Result
 ui_api(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r)
 {
@@ -207,7 +224,9 @@ ui_api(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r)
 	case UI_R_API_WHOAMI: return api_whoami(s, c, false);
 	case UI_R_API_DOCS: return api_docs(s, c);
 	case UI_R_API_DOC: return api_doc(s, c, r->arg);
+	case UI_R_API_CONTENT: return ui_download(s, c, r->arg);
 	case UI_R_API_INBOX: return api_inbox(s, c);
+	case UI_R_API_DIRECTORY: return api_directory(s, c);
 	case UI_R_API_LOGOUT: {
 		struct MHD_Response *resp;
 		char clear[128];

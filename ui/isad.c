@@ -7,20 +7,54 @@
 #include "ui/isad.h"
 
 int
-ui_isad_open(ui_isad_t *u, const client_conf_t *conf, int extra_ms,
-    ui_err_t *e)
+ui_calls_init(ui_calls_t *calls)
+{
+	calls->stopping = false;
+	calls->head = NULL;
+	return pthread_mutex_init(&calls->mu, NULL) == 0 ? 0 : -1;
+}
+
+void
+ui_calls_stop(ui_calls_t *calls)
+{
+	pthread_mutex_lock(&calls->mu);
+	calls->stopping = true;
+	for (ui_isad_t *u = calls->head; u != NULL; u = u->next)
+		isa_conn_interrupt(u->c);
+	pthread_mutex_unlock(&calls->mu);
+}
+
+void
+ui_calls_free(ui_calls_t *calls)
+{
+	pthread_mutex_destroy(&calls->mu);
+}
+
+int
+ui_isad_open(ui_isad_t *u, const client_conf_t *conf, ui_calls_t *calls,
+    int extra_ms, ui_err_t *e)
 {
 	char err[512];
 
 	u->conf = *conf;
 	u->conf.timeout_ms += extra_ms;
 	u->c = NULL;
+	u->calls = calls;
+	u->prev = NULL;
 	if (isa_conn_open(&u->conf, &u->c, err, sizeof(err)) != 0) {
 		/* The key file or the settings: isa says it and exits 1. */
 		ui_err_set(e, MHD_HTTP_INTERNAL_SERVER_ERROR, "error", EXIT_ERROR,
 		    "%s", err);
 		return -1;
 	}
+	pthread_mutex_lock(&calls->mu);
+	if (calls->stopping)
+		isa_conn_interrupt(u->c);
+	u->next = calls->head;
+	if (calls->head != NULL)
+		calls->head->prev = u;
+	calls->head = u;
+	pthread_mutex_unlock(&calls->mu);
 	return 0;
 }
 
@@ -72,6 +106,30 @@ ui_isad_unreachable(const char *err, bool key_refused, ui_err_t *e)
 	    err);
 }
 
+void
+ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e)
+{
+	switch (code) {
+	case EXIT_NOTFOUND:
+		if (strncmp(err, "gone:", 5) == 0)
+			ui_err_set(e, MHD_HTTP_GONE, "recalled", code, "%s", err);
+		else
+			ui_err_set(e, MHD_HTTP_NOT_FOUND, "notfound", code, "%s",
+			    err);
+		break;
+	case EXIT_DENIED:
+		ui_err_set(e, MHD_HTTP_FORBIDDEN, "denied", code, "%s", err);
+		break;
+	case EXIT_UNREACHABLE:
+		ui_isad_unreachable(err, key_refused, e);
+		break;
+	default:
+		ui_err_set(e, MHD_HTTP_INTERNAL_SERVER_ERROR, "error", code, "%s",
+		    err);
+		break;
+	}
+}
+
 int
 ui_isad_call(ui_isad_t *u, Isa__Envelope *req,
     Isa__Envelope__BodyCase want, Isa__Envelope **resp, ui_err_t *e)
@@ -109,6 +167,16 @@ ui_isad_call(ui_isad_t *u, Isa__Envelope *req,
 void
 ui_isad_close(ui_isad_t *u)
 {
+	if (u->c == NULL)
+		return;
+	pthread_mutex_lock(&u->calls->mu);
+	if (u->prev != NULL)
+		u->prev->next = u->next;
+	else
+		u->calls->head = u->next;
+	if (u->next != NULL)
+		u->next->prev = u->prev;
+	pthread_mutex_unlock(&u->calls->mu);
 	isa_conn_close(u->c);
 	u->c = NULL;
 }

@@ -180,8 +180,13 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 		snprintf(err, errlen, "--port must be 0 to 65535");
 		return -1;
 	}
+	if (ui_calls_init(&s->calls) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (ui_sessions_init(&s->sess) != 0) {
 		snprintf(err, errlen, "cannot draw a random token");
+		ui_calls_free(&s->calls);
 		return -1;
 	}
 	memset(&sin, 0, sizeof(sin));
@@ -189,7 +194,7 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)UI_CONNECTIONS,
@@ -201,6 +206,7 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 		    "port taken? choose another with --port, or leave it out)",
 		    port);
 		ui_sessions_free(&s->sess);
+		ui_calls_free(&s->calls);
 		return -1;
 	}
 	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -216,8 +222,15 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 void
 ui_server_stop(ui_server_t *s)
 {
+	/* No new connection; the requests in flight end at once (a watch of
+	 * the inbox would otherwise hold the stop for 25 s); then wait for
+	 * their threads. */
+	if (s->d != NULL)
+		(void)MHD_quiesce_daemon(s->d);
+	ui_calls_stop(&s->calls);
 	if (s->d != NULL)
 		MHD_stop_daemon(s->d);
 	s->d = NULL;
 	ui_sessions_free(&s->sess);
+	ui_calls_free(&s->calls);
 }

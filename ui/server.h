@@ -6,12 +6,14 @@
 #include <stddef.h>
 
 #include "client/conf.h"
+#include "ui/isad.h"
 #include "ui/session.h"
 
 typedef struct ui_server {
 	struct MHD_Daemon *d;
 	const client_conf_t *conf;	/* the user's client.conf (not owned) */
 	ui_sessions_t sess;
+	ui_calls_t calls;		/* the connections open to isad */
 	unsigned port;
 	char host_ip[32];		/* "127.0.0.1:PORT": a Host we answer */
 	char host_name[32];		/* "localhost:PORT": the other one */

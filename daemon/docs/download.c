@@ -418,8 +418,13 @@ list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 	s->id = m->id;
 	s->marking = m->marking;
 	s->title = m->title;
+	s->classification = m->classification;
+	s->originator = m->originator;
+	s->created = m->created;
 	lw->rep->docs[lw->rep->n_docs++] = s;
-	lw->bytes += strlen(s->id) + strlen(s->marking) + strlen(s->title) + 16;
+	lw->bytes += strlen(s->id) + strlen(s->marking) + strlen(s->title) +
+	    strlen(s->classification) + strlen(s->originator) +
+	    strlen(s->created) + 32;
 	return 0;
 }
 

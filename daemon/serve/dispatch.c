@@ -3,6 +3,7 @@
 
 #include "common/log.h"
 #include "daemon/docs/auditq.h"
+#include "daemon/docs/directory.h"
 #include "daemon/docs/download.h"
 #include "daemon/docs/upload.h"
 #include "daemon/docs/inbox.h"
@@ -100,6 +101,8 @@ static const dispatch_t table[] = {
 	    "recall", NULL, ANY, NULL, share_recall, true, false },
 	[ISA__ENVELOPE__BODY_INBOX] = { ISA__ENVELOPE__BODY_INBOX,
 	    "inbox", NULL, ANY, NULL, inbox_query, true, false },
+	[ISA__ENVELOPE__BODY_DIRECTORY] = { ISA__ENVELOPE__BODY_DIRECTORY,
+	    "directory", NULL, ANY, NULL, directory_list, true, false },
 };
 
 #undef ANY

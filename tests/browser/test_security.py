@@ -8,11 +8,14 @@ never let a page forge); the page loads through headless Chromium.
 """
 
 import http.client
+import os
 import json
 import re
 import secrets
 import signal
 import socket
+import threading
+import time
 import unittest
 
 import harness
@@ -344,6 +347,68 @@ class SecurityTest(harness.BrowserTestCase):
             ui.stop()
             with self.assertRaises(ConnectionRefusedError):
                 socket.create_connection(("127.0.0.1", ui.port), timeout=5).close()
+
+    def test_stop_ends_an_open_watch(self):
+        """A stop does not wait out the inbox's watch (isad holds it 25 s,
+        isa ui waits 30): the request in flight is given up at once, so
+        isa ui is gone well before the watch could have ended (the bound
+        below is a third of it: a deadline, not a measurement)."""
+        ui = self.fresh()
+        name, sid = login(ui)
+        cookie = {"Cookie": f"{name}={sid}"}
+        nxt = request(ui, "GET", "/api/inbox", headers=cookie).json()["next"]
+        got = {}
+
+        def watch():
+            try:
+                got["reply"] = request(ui, "GET", f"/api/inbox?after={nxt}&wait=1",
+                                       headers=cookie)
+            except (OSError, http.client.HTTPException) as e:
+                got["cut"] = e
+
+        t = threading.Thread(target=watch)
+        t.start()
+        # Readiness: isa ui holds a connection to isad for the watch.
+        isad_port = int(self.deployment.endpoint.rsplit(":", 1)[1])
+        wait_until(lambda: connected_to(ui.proc.pid, isad_port),
+                   "isa ui connected to isad for the watch")
+        ui.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(ui.proc.wait(timeout=10), 0)
+        t.join(harness.STOP_SECONDS)
+        self.assertFalse(t.is_alive(), "the watch's connection is still open")
+        ui.stop()
+        # libmicrohttpd shuts the connections in flight as it stops: the
+        # page sees the connection end (and says isa ui cannot be reached).
+        self.assertTrue("cut" in got or got["reply"].status >= 500, got)
+
+
+def wait_until(pred, what, seconds=harness.READY_SECONDS):
+    """Poll pred (a readiness check) until it holds, else fail naming what."""
+    deadline = time.monotonic() + seconds
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        time.sleep(0.02)
+
+
+def connected_to(pid, port):
+    """Whether process pid has an established TCP connection to port."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    want = f":{port:04X}"
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                cols = line.split()
+                if cols[2].endswith(want) and cols[3] == "01" and cols[9] in inodes:
+                    return True
+    return False
 
 
 if __name__ == "__main__":

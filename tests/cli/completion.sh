@@ -8,8 +8,11 @@ isa=$1
 fail=0
 say() { echo "completion: $*" >&2; fail=1; }
 
-for cmd in keygen whoami put get ls info share requests approve refuse \
-    recall inbox audit "audit checkpoint" "audit export" "audit verify" ui; do
+# Every command isa --help lists (so a new one cannot be left out), and
+# audit's own subcommands.
+mapfile -t cmds < <("$isa" --help | sed -n 's/^  isa \([a-z-]*\) .*/\1/p')
+[ ${#cmds[@]} -gt 5 ] || { echo "isa --help lists no commands" >&2; exit 1; }
+for cmd in "${cmds[@]}" "audit checkpoint" "audit export" "audit verify"; do
 	key=${cmd/ /-}
 	usage=$("$isa" $cmd --help) || say "isa $cmd --help failed"
 	have=" $(_isa_opts "$key") "
@@ -33,7 +36,11 @@ complete_to() {	# words... : the replies for the last word
 	_isa
 	echo " ${COMPREPLY[*]-} "
 }
+for cmd in "${cmds[@]}"; do
+	[[ $(complete_to isa "") == *" $cmd "* ]] || say "isa: $cmd not completed"
+done
 [[ $(complete_to isa pu) == *" put "* ]] || say "isa pu: not put"
+[[ $(complete_to isa di) == " directory " ]] || say "isa di: not directory"
 [[ $(complete_to isa --ver) == *" --version "* ]] || say "isa --ver"
 [[ $(complete_to isa put --ti) == " --title " ]] || say "isa put --ti"
 [[ $(complete_to isa put f --class OFFICIAL-) == " OFFICIAL-SENSITIVE " ]] ||

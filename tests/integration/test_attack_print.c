@@ -61,6 +61,10 @@ answer(fake_t *f, zmq_msg_t *rid, const Isa__Envelope *req)
 	Isa__InboxReply ib = ISA__INBOX_REPLY__INIT;
 	Isa__RequestInfo ri = ISA__REQUEST_INFO__INIT, *rip = &ri;
 	Isa__RequestsReply rr = ISA__REQUESTS_REPLY__INIT;
+	Isa__DirAgency da = ISA__DIR_AGENCY__INIT, *dap = &da;
+	Isa__DirGroup dg = ISA__DIR_GROUP__INIT, *dgp = &dg;
+	Isa__DirUser du = ISA__DIR_USER__INIT, *dup = &du;
+	Isa__DirectoryReply dr = ISA__DIRECTORY_REPLY__INIT;
 	static uint8_t transfer[16], sha[SHA256_LEN];
 	const void *content = NULL;
 
@@ -86,6 +90,9 @@ answer(fake_t *f, zmq_msg_t *rid, const Isa__Envelope *req)
 		ds.id = (char *)id;
 		ds.marking = "SECRET" EVIL;
 		ds.title = EVIL;
+		ds.classification = "SECRET" EVIL;
+		ds.originator = "ctpse" EVIL;
+		ds.created = "2026" EVIL;
 		lr.docs = &dsp;
 		lr.n_docs = 1;
 		resp.body_case = ISA__ENVELOPE__BODY_LIST_REPLY;
@@ -134,6 +141,22 @@ answer(fake_t *f, zmq_msg_t *rid, const Isa__Envelope *req)
 		rr.n_requests = 1;
 		resp.body_case = ISA__ENVELOPE__BODY_REQUESTS_REPLY;
 		resp.requests_reply = &rr;
+		break;
+	case ISA__ENVELOPE__BODY_DIRECTORY:
+		da.id = "hcc" EVIL;
+		da.name = EVIL;
+		dg.id = "ppb" EVIL;
+		du.id = "x" EVIL;
+		du.name = EVIL;
+		du.agency = "hcc" EVIL;
+		dr.agencies = &dap;
+		dr.n_agencies = 1;
+		dr.groups = &dgp;
+		dr.n_groups = 1;
+		dr.users = &dup;
+		dr.n_users = 1;
+		resp.body_case = ISA__ENVELOPE__BODY_DIRECTORY_REPLY;
+		resp.directory_reply = &dr;
 		break;
 	default:
 		resp.status = ISA__STATUS__BAD_REQUEST;
@@ -257,6 +280,11 @@ test_client_escapes_server_text(void **state)
 		{ "inbox", NULL, NULL, 0, "\\x0d\\x1b[1A" },
 		{ "inbox", NULL, "--json", 0, "\\u0007" },
 		{ "requests", NULL, NULL, 0, "user:x\\x0d\\x1b" },
+		{ "directory", NULL, NULL, 0, "agency\thcc\\x0d\\x1b[1A\\x1b[2K"
+		    "OFFICIAL FOR PUBLIC RELEASE\\x09\\x07\\u009b2K\\u202ebad"
+		    "\\xff\t\\x0d" },
+		{ "directory", NULL, "--json", 0, "\"name\":\"\\r\\u001B[1A" },
+		{ "ls", NULL, "--json", 0, "\"originator\":\"ctpse\\r\\u001B" },
 		{ "whoami", NULL, NULL, 1, "no such thing \\x0d\\x1b[1A" },
 	};
 	harness_t *h = *state;
@@ -299,13 +327,25 @@ test_client_escapes_server_text(void **state)
 				json_decref(v);
 				p = nl + 1;
 			}
-		/* ls keeps its three columns */
+		/* ls keeps its three columns; directory its kind and two,
+		 * one and three */
 		if (strcmp(cases[i].cmd, "ls") == 0 && cases[i].opt == NULL) {
 			size_t tabs = 0;
 
 			for (const char *p = r.out; *p; p++)
 				tabs += *p == '\t';
 			assert_int_equal(tabs, 2);
+		}
+		if (strcmp(cases[i].cmd, "directory") == 0 &&
+		    cases[i].opt == NULL) {
+			size_t tabs = 0, lines = 0;
+
+			for (const char *p = r.out; *p; p++) {
+				tabs += *p == '\t';
+				lines += *p == '\n';
+			}
+			assert_int_equal(lines, 3);
+			assert_int_equal(tabs, 2 + 1 + 3);
 		}
 		h_result_free(&r);
 	}

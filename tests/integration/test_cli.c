@@ -22,7 +22,8 @@ static const char *const commands[][2] = {
 	{ "keygen", NULL }, { "whoami", NULL }, { "put", NULL },
 	{ "get", NULL }, { "ls", NULL }, { "info", NULL }, { "share", NULL },
 	{ "requests", NULL }, { "approve", NULL }, { "refuse", NULL },
-	{ "recall", NULL }, { "inbox", NULL }, { "audit", NULL },
+	{ "recall", NULL }, { "inbox", NULL }, { "directory", NULL },
+	{ "audit", NULL },
 	{ "audit", "checkpoint" }, { "audit", "export" },
 	{ "audit", "verify" },
 };

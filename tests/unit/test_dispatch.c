@@ -35,6 +35,7 @@ static const struct {
 	{ ISA__ENVELOPE__BODY_DECIDE, NULL, false, true, false },
 	{ ISA__ENVELOPE__BODY_RECALL, "recall", false, true, false },
 	{ ISA__ENVELOPE__BODY_INBOX, "inbox", false, true, false },
+	{ ISA__ENVELOPE__BODY_DIRECTORY, "directory", false, true, false },
 };
 
 static void

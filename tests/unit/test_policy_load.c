@@ -539,6 +539,39 @@ test_load_file(void **state)
 	CHECK(strstr(err, "missing setting \"agencies\"") != NULL, err);
 }
 
+/* Listings in id order (the directory): policy.conf's order is not it. */
+static void
+test_in_id_order(void **state)
+{
+	policy_t *p = load_ok(base_policy);
+
+	(void)state;
+	assert_string_equal(policy_group_id_at(p, 0), "ppb");
+	assert_string_equal(policy_group_id_at(p, 1), "inner");
+	assert_null(policy_group_id_at(p, 2));
+	/* hcc, ctpse -> ctpse, hcc */
+	assert_int_equal(policy_agency_nth(p, 0), 1);
+	assert_int_equal(policy_agency_nth(p, 1), 0);
+	assert_int_equal(policy_agency_nth(p, 2), 2);
+	/* ppb, inner -> inner, ppb */
+	assert_int_equal(policy_group_nth(p, 0), 1);
+	assert_int_equal(policy_group_nth(p, 1), 0);
+	assert_int_equal(policy_group_nth(p, 5), 2);
+	/* board-admin, ctp-analyst, council-lead -> board-admin,
+	 * council-lead, ctp-analyst */
+	assert_int_equal(policy_user_nth(p, 0), 0);
+	assert_int_equal(policy_user_nth(p, 1), 2);
+	assert_int_equal(policy_user_nth(p, 2), 1);
+	assert_int_equal(policy_user_nth(p, 3), 3);
+	policy_unref(p);
+	p = load_ok("agencies = ( );\nusers = ( );\ngroups = ( );\n");
+	assert_int_equal(policy_agency_nth(p, 0), 0);
+	assert_int_equal(policy_group_nth(p, 0), 0);
+	assert_int_equal(policy_user_nth(p, 0), 0);
+	assert_null(policy_group_id_at(p, 0));
+	policy_unref(p);
+}
+
 static void
 test_empty_lists(void **state)
 {
@@ -567,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_too_many_caveats),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_empty_lists),
+		cmocka_unit_test(test_in_id_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
