@@ -55,6 +55,16 @@ def banners(driver):
         "}).filter(x => x !== null);")
 
 
+def summary(driver):
+    """The page's summary list: {key: value} as shown."""
+    return driver.execute_script(
+        "const out = {};"
+        "document.querySelectorAll('.govuk-summary-list__row').forEach(r => {"
+        "  out[r.querySelector('dt').innerText.trim()] ="
+        "    r.querySelector('dd').innerText.trim(); });"
+        "return out;")
+
+
 def before(driver, first, second):
     """Whether element first comes before element second in the page."""
     return driver.execute_script(

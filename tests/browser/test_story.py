@@ -120,6 +120,14 @@ class StoryTest(harness.BrowserTestCase):
         self.assertLess(handling.rect["y"], download.rect["y"])
         self.assertEqual(download.get_attribute("href"),
                          self.lead.base(f"/api/doc/{doc}/content"))
+        rows = pages.summary(d)
+        self.assertEqual(rows["Document ID"], doc)
+        self.assertEqual(rows["Marking"], marking)
+        self.assertEqual(rows["Handling instructions"], HANDLING)
+        # Names from the directory, with the ids isad gave.
+        self.assertEqual(rows["Originator"],
+                         "Counter Terrorism Policing South East (ctpse)")
+        self.assertEqual(rows["Uploaded by"], "Board Administrator (board-admin)")
         self.browser.shot("document")
 
     def test_c_download_matches(self):
@@ -183,9 +191,7 @@ class StoryTest(harness.BrowserTestCase):
     def test_f_whoami_shows_clearance(self):
         d = self.browser.driver
         pages.drawn(self.browser, self.lead.base("/whoami"))
-        rows = {r.find_element(By.TAG_NAME, "dt").text:
-                r.find_element(By.TAG_NAME, "dd").text
-                for r in d.find_elements(By.CSS_SELECTOR, ".govuk-summary-list__row")}
+        rows = pages.summary(d)
         when = f"{self.expires.day} {self.expires:%B %Y}"
         self.assertEqual(rows["Name"], "Council Prevent Lead")
         self.assertEqual(rows["User ID"], "council-lead")
