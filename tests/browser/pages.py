@@ -6,6 +6,7 @@ Every wait here ends as soon as its condition holds; the deadline
 (harness.READY_SECONDS) is for a failure only.
 """
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -15,8 +16,10 @@ import harness
 
 
 def wait(driver, condition, what, seconds=harness.READY_SECONDS):
-    """condition(driver)'s first true value; fails naming what it waited for."""
-    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(
+    """condition(driver)'s first true value; fails naming what it waited for.
+    An element the page replaced while condition read it is read again."""
+    return WebDriverWait(driver, seconds, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(
         condition, f"timed out waiting for {what}")
 
 
@@ -50,6 +53,16 @@ def banners(driver):
         "  return r ? [r.textContent, r.getAttribute('aria-label'), r.className]"
         "           : null;"
         "}).filter(x => x !== null);")
+
+
+def summary(driver):
+    """The page's summary list: {key: value} as shown."""
+    return driver.execute_script(
+        "const out = {};"
+        "document.querySelectorAll('.govuk-summary-list__row').forEach(r => {"
+        "  out[r.querySelector('dt').innerText.trim()] ="
+        "    r.querySelector('dd').innerText.trim(); });"
+        "return out;")
 
 
 def before(driver, first, second):

@@ -1,12 +1,15 @@
 """test_a11y.py: accessibility (WCAG 2.1 AA, DESIGN §13): axe-core finds no
 violation on any page of isa ui (inbox, documents, a document, whoami) nor
-on any error page (not found, denied, session ended, isad down), and Tab
+on any error page (not found, denied, recalled, key refused, session ended,
+isad down; the API's sentence word for word where there is one), and Tab
 alone reaches every link, button and field with its focus visible; sorting,
 filtering, paging and signing out work by keyboard. A screenshot of each
 page goes to the output directory.
 
 The tests run in name order (unittest's); the last one stops isad.
 """
+
+import subprocess
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -133,6 +136,43 @@ class AccessibilityTest(harness.BrowserTestCase):
         self.check("a11y-signed-out", "the signed-out page")
         pages.drawn(self.browser, ui.base("/inbox"))  # the cookie is spent
         self.assertEqual(d.find_element(By.TAG_NAME, "h1").text, "Your session has ended")
+
+    def cli_sentence(self, user, *args):
+        """What the CLI says after "isa: " when USER runs ARGS and fails."""
+        r = self.deployment.isa(user, *args, check=False)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        line = r.stderr.strip().splitlines()[-1]
+        self.assertTrue(line.startswith("isa: "), line)
+        return line[len("isa: "):]
+
+    def test_h_recalled(self):
+        d = self.browser.driver
+        dep = self.deployment
+        doc = dep.put("board-admin", b"old minutes\n", "Minutes, September",
+                      to="group:ppb")
+        dep.isa("board-admin", "recall", doc, "--reason", "superseded by October's")
+        sentence = self.cli_sentence("council-lead", "info", doc)
+        pages.drawn(self.browser, self.lead.base(f"/doc/{doc}"))
+        self.assertEqual(d.find_element(By.TAG_NAME, "h1").text,
+                         "This document has been recalled")
+        self.assertIn(sentence, pages.main_text(d).split("\n"))
+        self.check("a11y-recalled", "the recalled page")
+
+    def test_i_key_refused(self):
+        # A key isad never enrolled, with a client.conf like the others'.
+        d = self.browser.driver
+        dep = self.deployment
+        subprocess.run([dep.isa_bin, "keygen", "--out", str(dep.dir / "users" / "stranger")],
+                       check=True, capture_output=True, timeout=harness.READY_SECONDS)
+        conf = (dep.dir / "users" / "council-lead" / "client.conf").read_text()
+        (dep.dir / "users" / "stranger" / "client.conf").write_text(conf)
+        sentence = self.cli_sentence("stranger", "whoami")
+        ui = dep.ui("stranger")
+        pages.drawn(self.browser, ui.url)
+        self.assertEqual(d.find_element(By.TAG_NAME, "h1").text,
+                         "The server did not accept your key")
+        self.assertIn(sentence, pages.main_text(d).split("\n"))
+        self.check("a11y-key-refused", "the key-refused page")
 
     def test_z_isad_down(self):
         d = self.browser.driver

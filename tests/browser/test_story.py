@@ -4,7 +4,8 @@ inbox without a reload; the lead opens it and sees the banners, top and
 bottom, and the handling text before the download; the download's bytes are
 the upload's; the university contact without clearance reads the CLI's
 refusal sentence; an off-list user's page for the id reads exactly like a
-missing id's; whoami shows the clearance and its expiry.
+missing id's; whoami shows the clearance and its expiry; a title that looks
+like markup is shown as text, never run.
 
 The tests run in name order (unittest's), each taking the story on a step.
 """
@@ -119,6 +120,14 @@ class StoryTest(harness.BrowserTestCase):
         self.assertLess(handling.rect["y"], download.rect["y"])
         self.assertEqual(download.get_attribute("href"),
                          self.lead.base(f"/api/doc/{doc}/content"))
+        rows = pages.summary(d)
+        self.assertEqual(rows["Document ID"], doc)
+        self.assertEqual(rows["Marking"], marking)
+        self.assertEqual(rows["Handling instructions"], HANDLING)
+        # Names from the directory, with the ids isad gave.
+        self.assertEqual(rows["Originator"],
+                         "Counter Terrorism Policing South East (ctpse)")
+        self.assertEqual(rows["Uploaded by"], "Board Administrator (board-admin)")
         self.browser.shot("document")
 
     def test_c_download_matches(self):
@@ -182,9 +191,7 @@ class StoryTest(harness.BrowserTestCase):
     def test_f_whoami_shows_clearance(self):
         d = self.browser.driver
         pages.drawn(self.browser, self.lead.base("/whoami"))
-        rows = {r.find_element(By.TAG_NAME, "dt").text:
-                r.find_element(By.TAG_NAME, "dd").text
-                for r in d.find_elements(By.CSS_SELECTOR, ".govuk-summary-list__row")}
+        rows = pages.summary(d)
         when = f"{self.expires.day} {self.expires:%B %Y}"
         self.assertEqual(rows["Name"], "Council Prevent Lead")
         self.assertEqual(rows["User ID"], "council-lead")
@@ -199,6 +206,22 @@ class StoryTest(harness.BrowserTestCase):
         user = d.find_element(By.ID, "isa-user").text
         self.assertEqual(user, "Signed in as Council Prevent Lead, Hampshire County Council")
         self.browser.shot("whoami")
+
+    def test_g_title_is_only_text(self):
+        # A title that would be markup, were it ever parsed as HTML.
+        d = self.browser.driver
+        title = '<img src="/x" onerror="window.isaRan=1"><b>Board</b> & "minutes"'
+        doc = self.deployment.put("board-admin", b"minutes\n", title)
+        pages.drawn(self.browser, self.lead.base("/documents"))
+        links = [a for a in d.find_elements(By.CSS_SELECTOR, "tbody a")
+                 if a.get_attribute("href").endswith(f"/doc/{doc}")]
+        self.assertEqual([a.text for a in links], [title])
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "main img, main b"), [])
+        pages.drawn(self.browser, self.lead.base(f"/doc/{doc}"))
+        self.assertEqual(d.find_element(By.TAG_NAME, "h1").text, title)
+        self.assertEqual(d.title, f"{title} \u2013 isa: information sharing")
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "main img, main b"), [])
+        self.assertIsNone(d.execute_script("return window.isaRan;"))
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@
 		user: null,
 		ended: false,
 		poll: null,		/* the inbox's AbortController while it waits */
+		watch: 0,		/* the inbox watch that may go on */
 		directory: null,	/* a promise of the directory's maps */
 		whoami: null,		/* a promise of /api/whoami's reply */
 	};
@@ -358,6 +359,7 @@
 	function showError(e) {
 		if (e.kind === 'aborted')
 			return;
+		stopWatching();
 		if (e.kind === 'session' || e.kind === 'offline')
 			endSession(e);
 		const words = errorWords(e);
@@ -374,10 +376,15 @@
 	/* The session is over (signed out, expired, or isa ui gone): nothing
 	 * more is asked of the API and the header offers nothing that would
 	 * fail. */
-	function endSession() {
-		state.ended = true;
+	function stopWatching() {
+		state.watch++;
 		if (state.poll !== null)
 			state.poll.abort();
+	}
+
+	function endSession() {
+		state.ended = true;
+		stopWatching();
 		byId('isa-nav').hidden = true;
 		byId('isa-user').hidden = true;
 	}
@@ -446,11 +453,15 @@
 	/* ---- the inbox ---- */
 
 	function inboxRow(e) {
+		const tag = e.marking ? markingTag(e.marking, null) : null;
 		const doc = e.doc ? [
-			e.marking ? markingTag(e.marking, null) : null,
-			e.marking ? ' ' : null,
 			link(docHref(e.doc), e.title || e.doc),
+			tag ? h('br') : null,
+			tag,
 		] : '';
+
+		if (tag !== null)
+			tag.classList.add('isa-tag--under');
 
 		return h('tr', { class: 'govuk-table__row' },
 		    h('td', { class: 'govuk-table__cell isa-nowrap' },
@@ -490,7 +501,9 @@
 			    ['Received', 'What', 'Document', 'Details'].map(
 				function (t) {
 					return h('th', {
-						class: 'govuk-table__header',
+						class: 'govuk-table__header' +
+						    (t === 'Document' ?
+						    ' govuk-!-width-one-third' : ''),
 						scope: 'col',
 					}, t);
 				}))),
@@ -540,9 +553,10 @@
 	 * a lost server is said once and retried, backing off. */
 	async function watchInbox(next, seen, tbody, table, empty, problem,
 	    live) {
+		const watch = state.watch;
 		let delay = RETRY_MIN_MS, failing = false;
 
-		while (!state.ended) {
+		while (!state.ended && state.watch === watch) {
 			const started = Date.now();
 			let r;
 
@@ -554,9 +568,10 @@
 				    (failing ? '' : '&wait=1'),
 				    { signal: state.poll.signal });
 			} catch (e) {
-				if (e.kind === 'aborted' || state.ended)
+				if (e.kind === 'aborted' || state.ended ||
+				    state.watch !== watch)
 					return;
-				if (e.kind === 'session' || e.kind === 'offline') {
+				if (e.kind === 'session') {
 					showError(e);
 					return;
 				}
@@ -600,7 +615,8 @@
 
 	const COLUMNS = [
 		{ key: 'marking', label: 'Marking', first: 'ascending' },
-		{ key: 'title', label: 'Title', first: 'ascending' },
+		{ key: 'title', label: 'Title', first: 'ascending',
+		    width: 'govuk-!-width-one-third' },
 		{ key: 'originator', label: 'Originator', first: 'ascending' },
 		{ key: 'created', label: 'Created', first: 'descending' },
 	];
@@ -681,8 +697,7 @@
 		let r, dir;
 
 		try {
-			r = await api('/api/docs');
-			dir = await directory();
+			[r, dir] = await Promise.all([api('/api/docs'), directory()]);
 		} catch (e) {
 			showError(e);
 			return;
@@ -723,8 +738,9 @@
 			}, c.label, arrow);
 
 			return { col: c, arrow: arrow, button: button,
-			    th: h('th', { class: 'govuk-table__header',
-				scope: 'col' }, button) };
+			    th: h('th', { class: 'govuk-table__header' +
+				(c.width ? ' ' + c.width : ''), scope: 'col' },
+				button) };
 		});
 		const table = h('table', { class: 'govuk-table' },
 		    h('caption', { class: 'govuk-table__caption govuk-visually-hidden' },
@@ -891,9 +907,10 @@
 		case 'sha256':
 			return h('span', { class: 'isa-code' }, v);
 		case 'to':
-			return h('ul', { class: 'govuk-list' }, v.map(function (p) {
-				return h('li', null, principal(dir, String(p)));
-			}));
+			return h('ul', { class: 'govuk-list govuk-!-margin-bottom-0' },
+			    v.map(function (p) {
+				    return h('li', null, principal(dir, String(p)));
+			    }));
 		default:
 			return Array.isArray(v) ? v.join(', ') : String(v);
 		}
@@ -916,8 +933,8 @@
 		let r, dir;
 
 		try {
-			r = await api('/api/doc/' + encodeURIComponent(id));
-			dir = await directory();
+			[r, dir] = await Promise.all([
+				api('/api/doc/' + encodeURIComponent(id)), directory()]);
 		} catch (e) {
 			showError(e);
 			return;
@@ -1067,18 +1084,18 @@
 
 		byId('isa-signout').addEventListener('click', signOut);
 		markNav();
-		try {
-			const s = await api('/api/session');
-
+		/* The session, the header's user and the page's data are asked
+		 * for at once; a session that fails outranks what the page drew. */
+		const session = api('/api/session').then(function (s) {
 			state.csrf = s.csrf;
 			state.user = s.user;
-		} catch (e) {
-			showError(e);
-			main.removeAttribute('aria-busy');
-			return;
-		}
+			return null;
+		}, function (e) {
+			return e;
+		});
 		let page;
 
+		whoami().catch(function () { return null; });
 		if (path === '/inbox')
 			page = renderInbox();
 		else if (path === '/documents')
@@ -1089,8 +1106,12 @@
 			page = renderWhoami();
 		else
 			page = renderNotFound();
+		const failed = await session;
+
 		/* Busy until the page and the header are both in place. */
-		await Promise.all([fillUser(), page]);
+		await Promise.all([failed === null ? fillUser() : null, page]);
+		if (failed !== null)
+			showError(failed);
 		main.removeAttribute('aria-busy');
 	}
 
