@@ -53,23 +53,16 @@ api_whoami(ui_server_t *s, struct MHD_Connection *c, bool session)
 	if (!session)
 		j = msg_json_whoami(r->whoami_reply);
 	else if (!ui_sessions_check(&s->sess,
-	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie), csrf))
-		j = NULL;	/* ended while isad answered */
-	else {
+	    MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie), csrf)) {
+		envelope_free(r);	/* ended while isad answered */
+		return ui_reply_session_ended(c, true);
+	} else {
 		j = json_object();
 		cli_jset(j, "csrf", json_string(csrf));
 		cli_jset(j, "user", cli_jstr(r->whoami_reply->id));
 		isa_wipe(csrf, sizeof(csrf));
 	}
 	envelope_free(r);
-	if (j == NULL && session) {
-		ui_err_t e;
-
-		ui_err_set(&e, MHD_HTTP_FORBIDDEN, "session", EXIT_USAGE,
-		    "your session has ended: run isa ui again and open the "
-		    "address it prints");
-		return ui_reply_error(c, &e);
-	}
 	return ui_reply_json(c, MHD_HTTP_OK, j);
 }
 

@@ -100,6 +100,19 @@ ui_reply_page(struct MHD_Connection *c, unsigned status, const char *asset)
 }
 
 enum MHD_Result
+ui_reply_session_ended(struct MHD_Connection *c, bool api)
+{
+	ui_err_t e;
+
+	if (!api)
+		return ui_reply_page(c, MHD_HTTP_FORBIDDEN, "expired.html");
+	ui_err_set(&e, MHD_HTTP_FORBIDDEN, "session", EXIT_USAGE,
+	    "your session has ended: run isa ui again and open the address "
+	    "it prints");
+	return ui_reply_error(c, &e);
+}
+
+enum MHD_Result
 ui_reply_redirect(struct MHD_Connection *c, const char *location,
     const char *name, const char *value)
 {

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "client/cli.h"
@@ -40,6 +41,10 @@ enum MHD_Result ui_reply_json(struct MHD_Connection *c, unsigned status,
 
 /* {"error": {"kind", "message", "exit"}} with e's status. */
 enum MHD_Result ui_reply_error(struct MHD_Connection *c, const ui_err_t *e);
+
+/* 403 for a request without the live session: the "session ended" page,
+ * or for the API (api) its JSON error, kind "session". */
+enum MHD_Result ui_reply_session_ended(struct MHD_Connection *c, bool api);
 
 /* An embedded HTML page (an asset path such as "expired.html"). */
 enum MHD_Result ui_reply_page(struct MHD_Connection *c, unsigned status,

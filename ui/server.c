@@ -23,20 +23,6 @@ typedef struct {
 	size_t body;		/* bytes received */
 } ui_req_t;
 
-static enum MHD_Result
-session_ended(ui_server_t *s, struct MHD_Connection *c, bool api)
-{
-	ui_err_t e;
-
-	(void)s;
-	if (!api)
-		return ui_reply_page(c, MHD_HTTP_FORBIDDEN, "expired.html");
-	ui_err_set(&e, MHD_HTTP_FORBIDDEN, "session", EXIT_USAGE,
-	    "your session has ended: run isa ui again and open the address "
-	    "it prints");
-	return ui_reply_error(c, &e);
-}
-
 /* GET /login?token=T: the one-time token for the session cookie. */
 static enum MHD_Result
 login(ui_server_t *s, struct MHD_Connection *c)
@@ -47,7 +33,7 @@ login(ui_server_t *s, struct MHD_Connection *c)
 	enum MHD_Result ret;
 
 	if (ui_sessions_login(&s->sess, token, sid) != 0)
-		return session_ended(s, c, false);
+		return ui_reply_session_ended(c, false);
 	snprintf(cookie, sizeof(cookie), "%s=%s; HttpOnly; SameSite=Strict; "
 	    "Path=/", s->cookie, sid);
 	ret = ui_reply_redirect(c, "/inbox", "Set-Cookie", cookie);
@@ -106,7 +92,7 @@ serve(ui_server_t *s, struct MHD_Connection *c, const char *method,
 	}
 	if (!ui_sessions_check(&s->sess, MHD_lookup_connection_value(c,
 	    MHD_COOKIE_KIND, s->cookie), NULL))
-		return session_ended(s, c, r.api);
+		return ui_reply_session_ended(c, r.api);
 	if (r.post && !same_origin(s, c, host)) {
 		ui_err_set(&e, MHD_HTTP_FORBIDDEN, "csrf", EXIT_USAGE,
 		    "this request did not come from isa ui's own page: reload "
