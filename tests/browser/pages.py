@@ -1,6 +1,7 @@
 """pages.py: what the browser tests read from isa ui's pages: when a page is
 drawn, its marking banners, its text with an id taken out, and how far the
-Tab key reaches (with a visible focus on everything it reaches).
+Tab key reaches (with a visible focus on everything it reaches), and a
+document's download link.
 
 Every wait here ends as soon as its condition holds; the deadline
 (harness.READY_SECONDS) is for a failure only.
@@ -140,3 +141,11 @@ def press(driver, element, key=Keys.ENTER):
             keys.send_keys(key).perform()
             return
     raise AssertionError(f"Tab never reached {element.text or element.tag_name}")
+
+
+def download_href(browser, url):
+    """Opens a document's page (url) and waits for it to be drawn: its
+    download link's href, as the page built it (with the session's key in
+    the query: a link cannot send a header)."""
+    drawn(browser, url)
+    return browser.driver.find_element(By.ID, "isa-download").get_attribute("href")
