@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "client/cli.h"
+#include "common/wipe.h"
 #include "ui/route.h"
 #include "ui/server.h"
 #include "ui/ui.h"
@@ -18,15 +19,52 @@ extern char **environ;
 static const char usage_text[] =
     "isa ui [--port N] [--no-browser] [--config FILE]";
 
-/* Open url in the desktop's browser with xdg-open; say so when there is
- * none (the address is printed anyway). */
+/*
+ * Open url in the desktop's browser with xdg-open, without putting its
+ * token where other users could read it (a command line is in /proc for
+ * all to see): write a page that sends the browser on, readable by the
+ * user alone, into $XDG_RUNTIME_DIR (the user's own, 0700), and open that.
+ * The page is removed at login and at the stop (path kept in s).  Where
+ * there is no such directory, or no xdg-open, say to open the address by
+ * hand.
+ */
 static void
-open_browser(const char *url)
+open_browser(ui_server_t *s, const char *url)
 {
+	const char *dir = getenv("XDG_RUNTIME_DIR");
 	posix_spawn_file_actions_t fa;
-	char *argv[] = { "xdg-open", (char *)(uintptr_t)url, NULL };
+	char *argv[] = { "xdg-open", s->open_file, NULL };
+	FILE *f;
 	pid_t pid;
+	int fd;
 
+	if (dir == NULL || dir[0] != '/' || (size_t)snprintf(s->open_file,
+	    sizeof(s->open_file), "%s/isa-ui-%u.html", dir, s->port) >=
+	    sizeof(s->open_file)) {
+		s->open_file[0] = '\0';
+		cli_error("ui: open the address above in your browser "
+		    "(no $XDG_RUNTIME_DIR to hand it over safely)");
+		return;
+	}
+	(void)unlink(s->open_file);
+	if ((fd = open(s->open_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		s->open_file[0] = '\0';
+		cli_error("ui: open the address above in your browser");
+		return;
+	}
+	fprintf(f, "<!DOCTYPE html><html lang=\"en-GB\"><head><meta "
+	    "charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
+	    "%s\"><title>isa</title></head><body><p><a href=\"%s\">Open "
+	    "isa</a></p></body></html>\n", url, url);
+	if (fclose(f) != 0) {
+		(void)unlink(s->open_file);
+		s->open_file[0] = '\0';
+		cli_error("ui: open the address above in your browser");
+		return;
+	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return;
 	(void)posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
@@ -102,8 +140,8 @@ cmd_ui(int argc, char **argv)
 	    "(only this machine can reach it); open the address above once. "
 	    "Ctrl-C stops it.\n", s.host_ip);
 	if (browser)
-		open_browser(url);
-	memset(url, 0, sizeof(url));
+		open_browser(&s, url);
+	isa_wipe(url, sizeof(url));
 	if (sigwait(&stop, &sig) != 0)
 		sig = SIGTERM;
 	fprintf(stderr, "isa ui: stopped\n");

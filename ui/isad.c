@@ -124,8 +124,13 @@ ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e)
 		ui_isad_unreachable(err, key_refused, e);
 		break;
 	default:
-		ui_err_set(e, MHD_HTTP_INTERNAL_SERVER_ERROR, "error", code, "%s",
-		    err);
+		/* isad's BAD_REQUEST (a malformed id, say) as everywhere. */
+		if (strncmp(err, "bad request:", 12) == 0)
+			ui_err_set(e, MHD_HTTP_BAD_REQUEST, "bad", code, "%s",
+			    err);
+		else
+			ui_err_set(e, MHD_HTTP_INTERNAL_SERVER_ERROR, "error",
+			    code, "%s", err);
 		break;
 	}
 }

@@ -116,7 +116,9 @@ ui_route(const char *method, const char *path, ui_route_t *r)
 		return;
 	}
 	if (strcmp(path, "/login") == 0) {
-		take(r, method, false, UI_R_LOGIN);
+		/* GET alone spends the token: a HEAD (a link previewer, curl
+		 * -I) must not. */
+		r->kind = strcmp(method, "GET") == 0 ? UI_R_LOGIN : UI_R_METHOD;
 		return;
 	}
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)

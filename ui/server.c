@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/cli.h"
 #include "common/wipe.h"
@@ -16,7 +17,8 @@
 /* The most a request body may carry (part 1 has no uploads: a POST carries
  * nothing), and how many connections are served at once. */
 #define UI_BODY_MAX	(64 * 1024)
-#define UI_CONNECTIONS	64
+#define UI_CONNECTIONS	256
+#define UI_IDLE_S	15	/* a connection silent this long is closed */
 
 /* What a request with a body keeps between MHD's calls. */
 typedef struct {
@@ -29,17 +31,43 @@ login(ui_server_t *s, struct MHD_Connection *c)
 {
 	const char *token = MHD_lookup_connection_value(c,
 	    MHD_GET_ARGUMENT_KIND, "token");
-	char sid[UI_TOKEN_LEN + 1], cookie[UI_TOKEN_LEN + 96];
+	char sid[UI_TOKEN_LEN + 1], key[UI_TOKEN_LEN + 1];
+	char cookie[UI_TOKEN_LEN + 96], to[UI_TOKEN_LEN + 16];
 	enum MHD_Result ret;
 
-	if (ui_sessions_login(&s->sess, token, sid) != 0)
+	if (ui_sessions_login(&s->sess, token, sid, key) != 0)
 		return ui_reply_session_ended(c, false);
 	snprintf(cookie, sizeof(cookie), "%s=%s; HttpOnly; SameSite=Strict; "
 	    "Path=/", s->cookie, sid);
-	ret = ui_reply_redirect(c, "/inbox", "Set-Cookie", cookie);
+	snprintf(to, sizeof(to), "/inbox#k=%s", key);
+	ret = ui_reply_redirect(c, to, "Set-Cookie", cookie);
 	isa_wipe(sid, sizeof(sid));
+	isa_wipe(key, sizeof(key));
 	isa_wipe(cookie, sizeof(cookie));
+	isa_wipe(to, sizeof(to));
+	if (s->open_file[0] != '\0')	/* the browser has been and gone */
+		(void)unlink(s->open_file);
 	return ret;
+}
+
+/* Whether an API request came from our own page: the session's key (in
+ * X-ISA-Key, or for a download's link in ?k=), and, where the browser
+ * says, from our own origin (a page on another port of 127.0.0.1 is
+ * "same-site", not "same-origin"). */
+static bool
+own_page(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r)
+{
+	const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Sec-Fetch-Site");
+	const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-ISA-Key");
+
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return false;
+	if (key == NULL && r->kind == UI_R_API_CONTENT)
+		key = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "k");
+	return ui_sessions_key_ok(&s->sess, key);
 }
 
 /* Whether a state-changing request came from our own page: the session's
@@ -59,7 +87,7 @@ same_origin(ui_server_t *s, struct MHD_Connection *c, const char *host)
 
 static enum MHD_Result
 serve(ui_server_t *s, struct MHD_Connection *c, const char *method,
-    const char *url, bool too_large)
+    const char *url)
 {
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Host");
@@ -93,15 +121,12 @@ serve(ui_server_t *s, struct MHD_Connection *c, const char *method,
 	if (!ui_sessions_check(&s->sess, MHD_lookup_connection_value(c,
 	    MHD_COOKIE_KIND, s->cookie), NULL))
 		return ui_reply_session_ended(c, r.api);
+	if (r.api && !own_page(s, c, &r))
+		return ui_reply_session_ended(c, true);
 	if (r.post && !same_origin(s, c, host)) {
 		ui_err_set(&e, MHD_HTTP_FORBIDDEN, "csrf", EXIT_USAGE,
 		    "this request did not come from isa ui's own page: reload "
 		    "the page and try again");
-		return ui_reply_error(c, &e);
-	}
-	if (too_large) {
-		ui_err_set(&e, MHD_HTTP_CONTENT_TOO_LARGE, "bad", EXIT_USAGE,
-		    "the request is too large");
 		return ui_reply_error(c, &e);
 	}
 	switch (r.kind) {
@@ -127,7 +152,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	(void)upload_data;
 	if (strcmp(method, "POST") != 0)	/* no body to wait for */
-		return serve(s, c, method, url, false);
+		return serve(s, c, method, url);
 	if (q == NULL) {
 		if ((q = calloc(1, sizeof(*q))) == NULL)
 			return MHD_NO;
@@ -137,9 +162,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (*upload_data_size != 0) {
 		q->body += *upload_data_size;	/* read, and dropped */
 		*upload_data_size = 0;
-		return MHD_YES;
+		/* Too much: the connection is closed, not read to its end. */
+		return q->body > UI_BODY_MAX ? MHD_NO : MHD_YES;
 	}
-	return serve(s, c, method, url, q->body > UI_BODY_MAX);
+	return serve(s, c, method, url);
 }
 
 static void
@@ -184,7 +210,7 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 	    (uint16_t)port, NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)UI_CONNECTIONS,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)UI_IDLE_S,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {
@@ -219,4 +245,6 @@ ui_server_stop(ui_server_t *s)
 	s->d = NULL;
 	ui_sessions_free(&s->sess);
 	ui_calls_free(&s->calls);
+	if (s->open_file[0] != '\0')
+		(void)unlink(s->open_file);
 }

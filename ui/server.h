@@ -18,6 +18,7 @@ typedef struct ui_server {
 	char host_ip[32];		/* "127.0.0.1:PORT": a Host we answer */
 	char host_name[32];		/* "localhost:PORT": the other one */
 	char cookie[32];		/* "isa_PORT": the session cookie's name */
+	char open_file[4096];		/* the page given to the browser, or "" */
 } ui_server_t;
 
 /*

@@ -60,22 +60,26 @@ live(ui_sessions_t *s)
 		return true;
 	isa_wipe(s->sid, sizeof(s->sid));
 	isa_wipe(s->csrf, sizeof(s->csrf));
+	isa_wipe(s->key, sizeof(s->key));
 	return false;
 }
 
 int
 ui_sessions_login(ui_sessions_t *s, const char *token,
-    char sid[UI_TOKEN_LEN + 1])
+    char sid[UI_TOKEN_LEN + 1], char key[UI_TOKEN_LEN + 1])
 {
 	char nsid[UI_TOKEN_LEN + 1], ncsrf[UI_TOKEN_LEN + 1];
+	char nkey[UI_TOKEN_LEN + 1];
 	int rc = -1;
 
 	pthread_mutex_lock(&s->mu);
 	if (token_eq(s->login, token) && draw(nsid) == 0 &&
-	    draw(ncsrf) == 0) {
+	    draw(ncsrf) == 0 && draw(nkey) == 0) {
 		memcpy(s->sid, nsid, sizeof(nsid));
 		memcpy(s->csrf, ncsrf, sizeof(ncsrf));
+		memcpy(s->key, nkey, sizeof(nkey));
 		memcpy(sid, nsid, sizeof(nsid));
+		memcpy(key, nkey, sizeof(nkey));
 		s->started_ms = clock_mono_ms();
 		isa_wipe(s->login, sizeof(s->login));
 		rc = 0;
@@ -83,7 +87,19 @@ ui_sessions_login(ui_sessions_t *s, const char *token,
 	pthread_mutex_unlock(&s->mu);
 	isa_wipe(nsid, sizeof(nsid));
 	isa_wipe(ncsrf, sizeof(ncsrf));
+	isa_wipe(nkey, sizeof(nkey));
 	return rc;
+}
+
+bool
+ui_sessions_key_ok(ui_sessions_t *s, const char *key)
+{
+	bool ok;
+
+	pthread_mutex_lock(&s->mu);
+	ok = live(s) && token_eq(s->key, key);
+	pthread_mutex_unlock(&s->mu);
+	return ok;
 }
 
 bool
@@ -117,6 +133,7 @@ ui_sessions_end(ui_sessions_t *s)
 	pthread_mutex_lock(&s->mu);
 	isa_wipe(s->sid, sizeof(s->sid));
 	isa_wipe(s->csrf, sizeof(s->csrf));
+	isa_wipe(s->key, sizeof(s->key));
 	pthread_mutex_unlock(&s->mu);
 }
 

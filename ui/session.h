@@ -23,6 +23,7 @@ typedef struct {
 	char login[UI_TOKEN_LEN + 1];	/* "" once spent */
 	char sid[UI_TOKEN_LEN + 1];	/* "" until login, and after the end */
 	char csrf[UI_TOKEN_LEN + 1];
+	char key[UI_TOKEN_LEN + 1];	/* the page's own secret (below) */
 	int64_t started_ms;		/* CLOCK_MONOTONIC, at login */
 } ui_sessions_t;
 
@@ -36,13 +37,23 @@ const char *ui_sessions_login_token(const ui_sessions_t *s);
 
 /*
  * Spend token for a session: when token is the unspent login token, draw
- * the session and CSRF tokens, copy the session id into sid and return 0;
- * else (wrong, spent, or no randomness) return -1 and leave all as it was.
- * Comparisons take the same time wherever the tokens differ.
+ * the session id, the CSRF token and the key, copy the session id into sid
+ * and the key into key, and return 0; else (wrong, spent, or no
+ * randomness) return -1 and leave all as it was.  Comparisons take the
+ * same time wherever the tokens differ.
+ *
+ * Why a key beside the cookie: browsers send a cookie for 127.0.0.1 to
+ * every port on it, so another local user's server could catch it.  The
+ * key goes to the page in the login redirect's #fragment (never sent on
+ * the wire again by the browser), which keeps it in its own origin's
+ * storage and sends it with every API request.
  */
 __attribute__((warn_unused_result))
 int ui_sessions_login(ui_sessions_t *s, const char *token,
-    char sid[UI_TOKEN_LEN + 1]);
+    char sid[UI_TOKEN_LEN + 1], char key[UI_TOKEN_LEN + 1]);
+
+/* Whether key (NULL accepted) is the live session's key. */
+bool ui_sessions_key_ok(ui_sessions_t *s, const char *key);
 
 /* Whether sid (NULL accepted) names the live session; if so and csrf is
  * not NULL, copy its CSRF token there. */

@@ -14,6 +14,7 @@ import atexit
 import datetime
 import hashlib
 import json
+import re
 import shutil
 
 from selenium.webdriver.common.by import By
@@ -118,8 +119,10 @@ class StoryTest(harness.BrowserTestCase):
         self.assertTrue(pages.before(d, handling, download),
                         "the download is offered before the handling text")
         self.assertLess(handling.rect["y"], download.rect["y"])
-        self.assertEqual(download.get_attribute("href"),
-                         self.lead.base(f"/api/doc/{doc}/content"))
+        # The link carries the session's key (a link has no header).
+        self.assertRegex(download.get_attribute("href"),
+                         "^" + re.escape(self.lead.base(f"/api/doc/{doc}/content"))
+                         + r"\?k=[0-9a-f]{64}$")
         rows = pages.summary(d)
         self.assertEqual(rows["Document ID"], doc)
         self.assertEqual(rows["Marking"], marking)

@@ -22,6 +22,8 @@ test_routes(void **state)
 	} t[] = {
 		{ "GET", "/", UI_R_ROOT, "", false },
 		{ "GET", "/login", UI_R_LOGIN, "", false },
+		{ "HEAD", "/login", UI_R_METHOD, "", false },
+		{ "POST", "/login", UI_R_METHOD, "", false },
 		{ "GET", "/inbox", UI_R_PAGE, "", false },
 		{ "HEAD", "/documents", UI_R_PAGE, "", false },
 		{ "GET", "/whoami", UI_R_PAGE, "", false },
@@ -139,6 +141,7 @@ test_session(void **state)
 {
 	char token[UI_TOKEN_LEN + 1], sid[UI_TOKEN_LEN + 1];
 	char csrf[UI_TOKEN_LEN + 1], wrong[UI_TOKEN_LEN + 1];
+	char key[UI_TOKEN_LEN + 1], k2[UI_TOKEN_LEN + 1];
 	ui_sessions_t s;
 
 	(void)state;
@@ -150,21 +153,29 @@ test_session(void **state)
 	/* A wrong token, a prefix and a longer string buy nothing. */
 	memcpy(wrong, token, sizeof(wrong));
 	wrong[UI_TOKEN_LEN - 1] = wrong[UI_TOKEN_LEN - 1] == '0' ? '1' : '0';
-	assert_int_equal(ui_sessions_login(&s, wrong, sid), -1);
-	assert_int_equal(ui_sessions_login(&s, NULL, sid), -1);
-	assert_int_equal(ui_sessions_login(&s, "", sid), -1);
+	assert_int_equal(ui_sessions_login(&s, wrong, sid, key), -1);
+	assert_int_equal(ui_sessions_login(&s, NULL, sid, key), -1);
+	assert_int_equal(ui_sessions_login(&s, "", sid, key), -1);
 	memcpy(wrong, token, UI_TOKEN_LEN - 1);
 	wrong[UI_TOKEN_LEN - 1] = '\0';
-	assert_int_equal(ui_sessions_login(&s, wrong, sid), -1);
-	assert_int_equal(ui_sessions_login(&s, token, sid), 0);
+	assert_int_equal(ui_sessions_login(&s, wrong, sid, key), -1);
+	assert_int_equal(ui_sessions_login(&s, token, sid, key), 0);
 	/* The token is spent. */
-	assert_int_equal(ui_sessions_login(&s, token, wrong), -1);
+	assert_int_equal(ui_sessions_login(&s, token, wrong, k2), -1);
 	assert_string_equal(ui_sessions_login_token(&s), "");
 	assert_true(ui_sessions_check(&s, sid, csrf));
 	assert_int_equal(strlen(csrf), UI_TOKEN_LEN);
 	assert_string_not_equal(csrf, sid);
 	assert_string_not_equal(sid, token);
 	assert_true(ui_sessions_csrf_ok(&s, csrf));
+	/* The key: its own secret, not the cookie's nor the CSRF token. */
+	assert_int_equal(strlen(key), UI_TOKEN_LEN);
+	assert_string_not_equal(key, sid);
+	assert_string_not_equal(key, csrf);
+	assert_true(ui_sessions_key_ok(&s, key));
+	assert_false(ui_sessions_key_ok(&s, sid));
+	assert_false(ui_sessions_key_ok(&s, csrf));
+	assert_false(ui_sessions_key_ok(&s, NULL));
 	assert_false(ui_sessions_csrf_ok(&s, sid));
 	assert_false(ui_sessions_csrf_ok(&s, NULL));
 	assert_false(ui_sessions_check(&s, csrf, NULL));
@@ -172,6 +183,7 @@ test_session(void **state)
 	ui_sessions_end(&s);
 	assert_false(ui_sessions_check(&s, sid, NULL));
 	assert_false(ui_sessions_csrf_ok(&s, csrf));
+	assert_false(ui_sessions_key_ok(&s, key));
 	assert_false(ui_sessions_check(&s, "", NULL));
 	ui_sessions_free(&s);
 }

@@ -49,6 +49,7 @@
 	};
 
 	const state = {
+		key: '',		/* the session's key: see takeKey */
 		csrf: null,
 		user: null,
 		ended: false,
@@ -226,8 +227,15 @@
 		const opts = Object.assign({
 			credentials: 'same-origin',
 			cache: 'no-store',
-			headers: { 'Accept': 'application/json' },
 		}, options || {});
+
+		/* Every call carries the session's key: the cookie alone, which
+		 * the browser also sends to other ports of 127.0.0.1, opens
+		 * nothing. */
+		opts.headers = Object.assign({
+			'Accept': 'application/json',
+			'X-ISA-Key': state.key,
+		}, (options && options.headers) || {});
 		let resp, body = null;
 
 		try {
@@ -362,6 +370,8 @@
 		stopWatching();
 		if (e.kind === 'session' || e.kind === 'offline')
 			endSession(e);
+		if (e.kind === 'session')
+			forgetKey();
 		const words = errorWords(e);
 		const more = e.kind === 'notfound' || e.kind === 'denied' ||
 		    e.kind === 'recalled' ? h('p', { class: 'govuk-body' },
@@ -954,8 +964,9 @@
 		}));
 		const active = d.state === undefined || d.state === '' ||
 		    d.state === 'active';
+		/* A link carries no header: the key goes in its query. */
 		const href = '/api/doc/' + encodeURIComponent(d.id || id) +
-		    '/content';
+		    '/content?k=' + encodeURIComponent(state.key);
 		const download = active ? [
 			h('p', { class: 'govuk-body' }, 'Handle the document as ' +
 			    'its marking and the instructions above say.'),
@@ -1075,6 +1086,34 @@
 		]);
 	}
 
+	/* ---- the session's key ---- */
+
+	/* isa ui's login sends the browser to /inbox#k=KEY: keep KEY in this
+	 * origin's own storage (the port is part of the origin, unlike for
+	 * cookies) and take it out of the address bar and history. */
+	function takeKey() {
+		const m = /^#k=([0-9a-f]{64})$/.exec(location.hash);
+
+		try {
+			if (m !== null)
+				localStorage.setItem('isa-key', m[1]);
+			state.key = localStorage.getItem('isa-key') || '';
+		} catch (e) {
+			state.key = m !== null ? m[1] : '';
+		}
+		if (m !== null)
+			history.replaceState(null, '', location.pathname +
+			    location.search);
+	}
+
+	function forgetKey() {
+		try {
+			localStorage.removeItem('isa-key');
+		} catch (e) {
+			/* storage off: nothing was kept */
+		}
+	}
+
 	/* ---- start ---- */
 
 	async function start() {
@@ -1082,6 +1121,7 @@
 		const m = /^\/doc\/([^/]+)$/.exec(path);
 		const main = byId('main-content');
 
+		takeKey();
 		byId('isa-signout').addEventListener('click', signOut);
 		markNav();
 		/* The session, the header's user and the page's data are asked
