@@ -72,8 +72,9 @@ class HoldingProxy:
     """A one-way hold on a download: listens on a loopback port, passes
     each request to isa ui's port with the Host header made isa ui's, and
     passes the response back; on the first response to a path ending in
-    /content it stops after `hold` bytes (the held event is set) until
-    release() is called, then passes the rest and closes as isa ui did."""
+    /content (before its query) it stops after `hold` bytes (the held
+    event is set) until release() is called, then passes the rest and
+    closes as isa ui did."""
 
     def __init__(self, ui, hold):
         self.ui = ui
@@ -113,7 +114,7 @@ class HoldingProxy:
                     return
                 head += got
             head = re.sub(rb"(?im)^Host: [^\r\n]*", f"Host: {self.ui.host}".encode(), head, 1)
-            held = self._holding and re.match(rb"GET \S*/content ", head) is not None
+            held = self._holding and re.match(rb"GET \S*/content[ ?]", head) is not None
             if held:
                 self._holding = False
             up = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -509,10 +509,15 @@ class SecurityTest(harness.BrowserTestCase):
         ui = self.fresh()
         b = self.browser
         pages.drawn(b, ui.url)
+        # The key is out of the address bar (and so of history, bookmarks
+        # and a shared link), and in this origin's storage.
+        self.assertEqual(b.driver.current_url, ui.base("/inbox"))
+        stored = b.driver.execute_script("return localStorage.getItem('isa-key');")
         href = pages.download_href(b, ui.base(f"/doc/{self.doc}"))
         link = urllib.parse.urlsplit(href)
         key = urllib.parse.parse_qs(link.query)["k"][0]
         self.assertRegex(key, "^[0-9a-f]{64}$")
+        self.assertEqual(stored, key)
         self.assertEqual(f"{link.scheme}://{link.netloc}{link.path}",
                          ui.base(f"/api/doc/{self.doc}/content"))
         into = self.out / "elsewhere-downloads"
