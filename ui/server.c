@@ -32,14 +32,18 @@ login(ui_server_t *s, struct MHD_Connection *c)
 	const char *token = MHD_lookup_connection_value(c,
 	    MHD_GET_ARGUMENT_KIND, "token");
 	char sid[UI_TOKEN_LEN + 1], key[UI_TOKEN_LEN + 1];
-	char cookie[UI_TOKEN_LEN + 96], to[UI_TOKEN_LEN + 16];
+	char cookie[UI_TOKEN_LEN + 96], to[UI_TOKEN_LEN + 32];
 	enum MHD_Result ret;
 
 	if (ui_sessions_login(&s->sess, token, sid, key) != 0)
 		return ui_reply_session_ended(c, false);
 	snprintf(cookie, sizeof(cookie), "%s=%s; HttpOnly; SameSite=Strict; "
 	    "Path=/", s->cookie, sid);
-	snprintf(to, sizeof(to), "/inbox#k=%s", key);
+	/* Not straight to /inbox: after a login that came from elsewhere
+	 * (the page handed to xdg-open is a file), a SameSite=Strict cookie
+	 * is not sent along the same redirect chain.  start.html moves on
+	 * from isa ui's own page, so it is. */
+	snprintf(to, sizeof(to), "/assets/start.html#k=%s", key);
 	ret = ui_reply_redirect(c, to, "Set-Cookie", cookie);
 	isa_wipe(sid, sizeof(sid));
 	isa_wipe(key, sizeof(key));
