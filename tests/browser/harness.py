@@ -52,10 +52,11 @@ STOP_SECONDS = 30
 # 32 URL-safe characters: 43 of base64url or 64 of hex both carry 256 bits).
 UI_URL = re.compile(r"^http://127\.0\.0\.1:([0-9]{1,5})/login\?token=([A-Za-z0-9_-]{32,128})$")
 
-# GET /login?token=T's Location: the inbox, with the session's second
+# GET /login?token=T's Location: the landing page (start.html, which moves
+# on to the inbox from isa ui's own origin), with the session's second
 # secret (the key every /api/ request carries) in the fragment, which the
 # browser keeps to itself (isa.js moves it into localStorage).
-LOGIN_LOCATION = re.compile(r"^/inbox#k=([0-9a-f]{64})$")
+LOGIN_LOCATION = re.compile(r"^/assets/start\.html#k=([0-9a-f]{64})$")
 
 # The board of tests/demo/demo.sh: (id, name, agency, clearance, extra).
 BOARD = [

@@ -27,12 +27,15 @@ def wait(driver, condition, what, seconds=harness.READY_SECONDS):
 def drawn(browser, url=None):
     """Opens url (when given) and waits until the page is drawn: its main
     region is no longer busy (page.html starts busy; isa.js clears it when
-    the page, or its error, is in place; the static pages are never busy)."""
+    the page, or its error, is in place; the static pages are never busy).
+    The login's landing page (start.html, which moves on at once to the
+    inbox) is never the page drawn."""
     if url is not None:
         browser.get(url)
     wait(browser.driver, lambda d: d.execute_script(
         "const m = document.getElementById('main-content');"
-        "return document.readyState === 'complete' && m !== null &&"
+        "return location.pathname !== '/assets/start.html' &&"
+        " document.readyState === 'complete' && m !== null &&"
         " !m.hasAttribute('aria-busy');"), f"{url or 'the page'} to be drawn")
 
 

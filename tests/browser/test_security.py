@@ -296,7 +296,7 @@ class SecurityTest(harness.BrowserTestCase):
         ui = self.fresh()
         b = self.browser
         b.mark()
-        b.get(ui.url)
+        pages.drawn(b, ui.url)
         self.assertEqual(b.driver.current_url, ui.base("/inbox"))
         for page in ("/documents", "/whoami", "/no/such/page"):
             b.get(ui.base(page))
