@@ -438,6 +438,12 @@ class SecurityTest(harness.BrowserTestCase):
         self.assertSessionRefused(r, "the key as a cookie", api=True)
         self.assertOpen(ui, s, "after the refusals")
         self.assertAllOpen(ui, s, self.doc)
+        # No secret of the session in isa ui's log, after all that.
+        ui.stop()
+        log = open(ui._stderr.name, "rb").read()
+        for name, secret in (("key", s.key), ("session id", s.sid), ("CSRF token", s.csrf),
+                             ("login token", ui.token)):
+            self.assertFalse(secret.encode() in log, f"the {name} in isa ui's log")
 
     def test_key_in_query_only_for_content(self):
         ui = self.fresh()
