@@ -54,7 +54,7 @@ echo "$BASE" > peak
 ( p=$BASE; while :; do a=$(kib VmRSS); [ "$a" -gt "$p" ] && { p=$a; echo "$p" > peak; }; sleep 0.05; done ) &
 SAMPLER=$!
 mkdir into
-SECS=$(/usr/bin/python3 "$HERE/ui_browser.py" download "$URL" "/api/doc/$ID/content" "$DIR/into" $((MIB * 1048576)))
+SECS=$(/usr/bin/python3 "$HERE/ui_browser.py" download "$URL" "$ID" "$DIR/into" $((MIB * 1048576)))
 kill "$SAMPLER"; SAMPLER=""
 HWM=$(kib VmHWM)
 cmp big into/big

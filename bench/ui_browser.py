@@ -2,10 +2,11 @@
 browser tests' harness (tests/browser/harness.py: Debian's chromium,
 chromedriver and python3-selenium).  Run with /usr/bin/python3.
 
-  ui_browser.py download LOGIN_URL PATH DIR SIZE
-      logs in, downloads PATH (e.g. /api/doc/ID/content) into DIR, and
-      prints the seconds from the request to the complete file of SIZE
-      bytes (no .crdownload left).
+  ui_browser.py download LOGIN_URL ID DIR SIZE
+      logs in, opens document ID's page and clicks its download link (the
+      page's own: its query carries the session's key), downloading into
+      DIR, and prints the seconds from the click to the complete file of
+      SIZE bytes (no .crdownload left).
   ui_browser.py docs LOGIN_URL ROUNDS
       logs in, then loads /documents ROUNDS times; for each, prints the
       milliseconds from navigation start to the table filled (its rows in
@@ -17,6 +18,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from selenium.webdriver.common.by import By
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
 import harness  # noqa: E402
@@ -37,14 +40,16 @@ new MutationObserver((_, obs) => {
 """
 
 
-def download(browser, url, path, into, size):
+def download(browser, url, doc, into, size):
     d = browser.driver
     into = Path(into)
     d.execute_cdp_cmd("Browser.setDownloadBehavior",
                       {"behavior": "allow", "downloadPath": str(into)})
     base = url.split("/login")[0]
+    pages.drawn(browser, f"{base}/doc/{doc}")
+    link = d.find_element(By.ID, "isa-download")
     t0 = time.monotonic()
-    d.get(base + path)
+    link.click()
 
     def complete(_):
         files = list(into.iterdir())

@@ -20,6 +20,7 @@ build/check/browser-shots/TEST beside the sources).
 import atexit
 import base64
 import ctypes
+import http.client
 import json
 import os
 import re
@@ -50,6 +51,12 @@ STOP_SECONDS = 30
 # `isa ui`'s one line on stdout: its URL with the one-time token (at least
 # 32 URL-safe characters: 43 of base64url or 64 of hex both carry 256 bits).
 UI_URL = re.compile(r"^http://127\.0\.0\.1:([0-9]{1,5})/login\?token=([A-Za-z0-9_-]{32,128})$")
+
+# GET /login?token=T's Location: the landing page (start.html, which moves
+# on to the inbox from isa ui's own origin), with the session's second
+# secret (the key every /api/ request carries) in the fragment, which the
+# browser keeps to itself (isa.js moves it into localStorage).
+LOGIN_LOCATION = re.compile(r"^/assets/start\.html#k=([0-9a-f]{64})$")
 
 # The board of tests/demo/demo.sh: (id, name, agency, clearance, extra).
 BOARD = [
@@ -208,6 +215,43 @@ class UI:
             self._stderr.close()
             self.proc = None
         return self.exit_status
+
+
+class Session:
+    """A session opened over plain HTTP (no browser): its cookie and key."""
+
+    def __init__(self, name, sid, key):
+        self.name = name        # the cookie's name (isa_PORT)
+        self.sid = sid          # its value
+        self.key = key          # the 64 hex digits of Location's #k=
+        self.cookie = f"{name}={sid}"
+
+    def headers(self, **more):
+        """What every /api/ request of this session carries: the cookie and
+        X-ISA-Key (and more headers, given as keyword arguments with _ for -)."""
+        h = {"Cookie": self.cookie, "X-ISA-Key": self.key}
+        h.update({k.replace("_", "-"): v for k, v in more.items()})
+        return h
+
+
+def http_login(ui):
+    """Spends ui's one-time token over http.client, as the browser would:
+    the Session (fails unless the answer is 303 with the cookie and a
+    Location carrying the key)."""
+    conn = http.client.HTTPConnection("127.0.0.1", ui.port, timeout=READY_SECONDS)
+    try:
+        conn.request("GET", "/login?token=" + ui.token)
+        r = conn.getresponse()
+        r.read()
+        cookie = re.match(r"([A-Za-z0-9_]+)=([^;]+);", r.getheader("Set-Cookie") or "")
+        where = LOGIN_LOCATION.match(r.getheader("Location") or "")
+        if r.status != 303 or cookie is None or where is None:
+            raise AssertionError(f"login: {r.status}, Set-Cookie "
+                                 f"{r.getheader('Set-Cookie')!r}, Location "
+                                 f"{r.getheader('Location')!r}")
+        return Session(cookie.group(1), cookie.group(2), where.group(1))
+    finally:
+        conn.close()
 
 
 class Deployment:

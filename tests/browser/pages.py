@@ -1,6 +1,7 @@
 """pages.py: what the browser tests read from isa ui's pages: when a page is
 drawn, its marking banners, its text with an id taken out, and how far the
-Tab key reaches (with a visible focus on everything it reaches).
+Tab key reaches (with a visible focus on everything it reaches), and a
+document's download link.
 
 Every wait here ends as soon as its condition holds; the deadline
 (harness.READY_SECONDS) is for a failure only.
@@ -26,12 +27,15 @@ def wait(driver, condition, what, seconds=harness.READY_SECONDS):
 def drawn(browser, url=None):
     """Opens url (when given) and waits until the page is drawn: its main
     region is no longer busy (page.html starts busy; isa.js clears it when
-    the page, or its error, is in place; the static pages are never busy)."""
+    the page, or its error, is in place; the static pages are never busy).
+    The login's landing page (start.html, which moves on at once to the
+    inbox) is never the page drawn."""
     if url is not None:
         browser.get(url)
     wait(browser.driver, lambda d: d.execute_script(
         "const m = document.getElementById('main-content');"
-        "return document.readyState === 'complete' && m !== null &&"
+        "return location.pathname !== '/assets/start.html' &&"
+        " document.readyState === 'complete' && m !== null &&"
         " !m.hasAttribute('aria-busy');"), f"{url or 'the page'} to be drawn")
 
 
@@ -140,3 +144,11 @@ def press(driver, element, key=Keys.ENTER):
             keys.send_keys(key).perform()
             return
     raise AssertionError(f"Tab never reached {element.text or element.tag_name}")
+
+
+def download_href(browser, url):
+    """Opens a document's page (url) and waits for it to be drawn: its
+    download link's href, as the page built it (with the session's key in
+    the query: a link cannot send a header)."""
+    drawn(browser, url)
+    return browser.driver.find_element(By.ID, "isa-download").get_attribute("href")

@@ -3,7 +3,8 @@
 same directory for every user, grouped by kind, in isad's order (by id);
 each document's classification, originator and created as info gives them.
 
-Plain HTTP through http.client with the session cookie: no browser.
+Plain HTTP through http.client with the session's cookie and key: no
+browser.
 """
 
 import http.client
@@ -13,25 +14,11 @@ import unittest
 import harness
 
 
-def login(ui):
-    """Spends ui's one-time token; the session cookie ("name=value")."""
+def get_json(ui, session, path):
+    """GET path with the session (cookie and key): (status, parsed JSON body)."""
     conn = http.client.HTTPConnection("127.0.0.1", ui.port, timeout=harness.READY_SECONDS)
     try:
-        conn.request("GET", "/login?token=" + ui.token)
-        r = conn.getresponse()
-        r.read()
-        if r.status != 303:
-            raise AssertionError(f"login: {r.status}")
-        return r.getheader("Set-Cookie").split(";", 1)[0]
-    finally:
-        conn.close()
-
-
-def get_json(ui, cookie, path):
-    """GET path with the session: (status, parsed JSON body)."""
-    conn = http.client.HTTPConnection("127.0.0.1", ui.port, timeout=harness.READY_SECONDS)
-    try:
-        conn.request("GET", path, headers={"Cookie": cookie})
+        conn.request("GET", path, headers=session.headers())
         r = conn.getresponse()
         return r.status, json.loads(r.read())
     finally:
@@ -45,7 +32,7 @@ class DirectoryApiTest(unittest.TestCase):
         cls.deployment = harness.Deployment(harness.out_dir("test_api_directory"))
         cls.deployment.start()
         cls.uis = {u: cls.deployment.ui(u) for u in ("council-lead", "uni-contact")}
-        cls.cookies = {u: login(ui) for u, ui in cls.uis.items()}
+        cls.sessions = {u: harness.http_login(ui) for u, ui in cls.uis.items()}
 
     @classmethod
     def tearDownClass(cls):
@@ -67,7 +54,7 @@ class DirectoryApiTest(unittest.TestCase):
         self.assertEqual(want["users"], [{"id": u, "name": n, "agency": a}
                                          for u, n, a, _, _ in sorted(harness.BOARD)])
         for user, ui in self.uis.items():
-            status, got = get_json(ui, self.cookies[user], "/api/directory")
+            status, got = get_json(ui, self.sessions[user], "/api/directory")
             self.assertEqual(status, 200, got)
             self.assertEqual(got, want, user)
 
@@ -75,7 +62,7 @@ class DirectoryApiTest(unittest.TestCase):
         doc = self.deployment.put("board-admin", b"directory api\n", "Directory API note",
                                   cls="OFFICIAL", to="agency:hcc", originator="ctpse")
         info = json.loads(self.deployment.isa("council-lead", "info", doc, "--json").stdout)
-        status, got = get_json(self.uis["council-lead"], self.cookies["council-lead"], "/api/docs")
+        status, got = get_json(self.uis["council-lead"], self.sessions["council-lead"], "/api/docs")
         self.assertEqual(status, 200, got)
         mine = [d for d in got["docs"] if d["id"] == doc]
         self.assertEqual(len(mine), 1, got)

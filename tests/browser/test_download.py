@@ -24,6 +24,7 @@ import shutil
 import signal
 import socket
 import threading
+import urllib.parse
 
 from selenium.webdriver.common.by import By
 
@@ -52,24 +53,10 @@ SIZE = max(8 << 20, FIRST + send_buffer_most() + RCVBUF + 8 * CHUNK + (2 << 20))
 MISSING = "AAAAAAAAAAAAAAAAAAAAAAAAAA"  # well formed, never issued
 
 
-def login(ui):
-    """Spends ui's token over http.client: the Cookie header's value."""
-    conn = http.client.HTTPConnection("127.0.0.1", ui.port, timeout=harness.READY_SECONDS)
-    try:
-        conn.request("GET", "/login?token=" + ui.token)
-        r = conn.getresponse()
-        r.read()
-        m = re.match(r"([A-Za-z0-9_]+=[^;]+);", r.getheader("Set-Cookie") or "")
-        if r.status != 303 or m is None:
-            raise AssertionError(f"login: {r.status} {r.getheader('Set-Cookie')!r}")
-        return m.group(1)
-    finally:
-        conn.close()
-
-
-def open_content(ui, cookie, doc, rcvbuf=None):
-    """GET /api/doc/DOC/content on ui: (connection, response), the body
-    unread; with rcvbuf, the socket's receive buffer is that small."""
+def open_content(ui, session, doc, rcvbuf=None):
+    """GET /api/doc/DOC/content on ui with the session (harness.Session):
+    (connection, response), the body unread; with rcvbuf, the socket's
+    receive buffer is that small."""
     conn = http.client.HTTPConnection("127.0.0.1", ui.port, timeout=harness.READY_SECONDS)
     if rcvbuf is not None:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -77,7 +64,7 @@ def open_content(ui, cookie, doc, rcvbuf=None):
         s.settimeout(harness.READY_SECONDS)
         s.connect(("127.0.0.1", ui.port))
         conn.sock = s
-    conn.request("GET", f"/api/doc/{doc}/content", headers={"Cookie": cookie})
+    conn.request("GET", f"/api/doc/{doc}/content", headers=session.headers())
     return conn, conn.getresponse()
 
 
@@ -85,8 +72,9 @@ class HoldingProxy:
     """A one-way hold on a download: listens on a loopback port, passes
     each request to isa ui's port with the Host header made isa ui's, and
     passes the response back; on the first response to a path ending in
-    /content it stops after `hold` bytes (the held event is set) until
-    release() is called, then passes the rest and closes as isa ui did."""
+    /content (before its query) it stops after `hold` bytes (the held
+    event is set) until release() is called, then passes the rest and
+    closes as isa ui did."""
 
     def __init__(self, ui, hold):
         self.ui = ui
@@ -126,7 +114,7 @@ class HoldingProxy:
                     return
                 head += got
             head = re.sub(rb"(?im)^Host: [^\r\n]*", f"Host: {self.ui.host}".encode(), head, 1)
-            held = self._holding and re.match(rb"GET \S*/content ", head) is not None
+            held = self._holding and re.match(rb"GET \S*/content[ ?]", head) is not None
             if held:
                 self._holding = False
             up = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -169,7 +157,7 @@ class DownloadTest(harness.BrowserTestCase):
         cls.browser_ui = dep.ui("council-lead")
         pages.drawn(cls.browser, cls.browser_ui.url)
         cls.raw_ui = dep.ui("council-lead")
-        cls.cookie = login(cls.raw_ui)
+        cls.session = harness.http_login(cls.raw_ui)
         cls.into = cls.out / "downloads"
 
     def setUp(self):
@@ -222,7 +210,7 @@ class DownloadTest(harness.BrowserTestCase):
         """Reads DOC's content slowly over http.client: FIRST bytes, then
         act(), then the rest; asserts the response ends short of its
         Content-Length with the bytes so far the document's own."""
-        conn, r = open_content(self.raw_ui, self.cookie, doc, rcvbuf=RCVBUF)
+        conn, r = open_content(self.raw_ui, self.session, doc, rcvbuf=RCVBUF)
         try:
             self.assertEqual(r.status, 200)
             self.assertEqual(r.getheader("Content-Length"), str(SIZE))
@@ -243,9 +231,13 @@ class DownloadTest(harness.BrowserTestCase):
         """Chromium downloads DOC through a HoldingProxy: held after FIRST
         bytes, act(), released; asserts the download failed and left no
         completed file."""
+        # The page's own link: its query carries the session's key.
+        link = urllib.parse.urlsplit(
+            pages.download_href(self.browser, self.browser_ui.base(f"/doc/{doc}")))
+        self.assertEqual(link.path, f"/api/doc/{doc}/content")
         proxy = HoldingProxy(self.browser_ui, FIRST)
         try:
-            url = proxy.url(f"/api/doc/{doc}/content")
+            url = proxy.url(f"{link.path}?{link.query}")
             self.browser.get(url)
             self.assertTrue(proxy.held.wait(harness.READY_SECONDS), "the download began")
             act()
@@ -300,10 +292,10 @@ class DownloadTest(harness.BrowserTestCase):
 
     def test_missing_and_off_list_identical(self):
         commander = self.deployment.ui("district-commander")
-        cookie = login(commander)
+        session = harness.http_login(commander)
         replies = []
         for doc in (self.doc, MISSING):
-            conn, r = open_content(commander, cookie, doc)
+            conn, r = open_content(commander, session, doc)
             try:
                 body = r.read()
                 headers = sorted((k.lower(), v) for k, v in r.getheaders()
@@ -322,7 +314,7 @@ class DownloadTest(harness.BrowserTestCase):
         sentence = cli.stderr.strip().splitlines()[-1]
         self.assertTrue(sentence.startswith("isa: denied: "), sentence)
         uni = self.deployment.ui("uni-contact")
-        conn, r = open_content(uni, login(uni), self.doc)
+        conn, r = open_content(uni, harness.http_login(uni), self.doc)
         try:
             body = r.read()
         finally:
