@@ -20,31 +20,25 @@ static const char usage_text[] =
     "isa ui [--port N] [--no-browser] [--config FILE]";
 
 /*
- * Open url in the desktop's browser with xdg-open, without putting its
- * token where other users could read it (a command line is in /proc for
- * all to see): write a page that sends the browser on, readable by the
- * user alone, into $XDG_RUNTIME_DIR (the user's own, 0700), and open that.
- * The page is removed at login and at the stop (path kept in s).  Where
- * there is no such directory, or no xdg-open, say to open the address by
- * hand.
+ * The page that hands url to the browser without putting its token where
+ * other users could read it (a command line is in /proc for all to see):
+ * readable by the user alone, in $XDG_RUNTIME_DIR (the user's own, 0700).
+ * Written before the address is printed, so that s->open_file is set
+ * before anyone can log in (the login removes the page, as does the
+ * stop).  false, with s->open_file "", where it cannot be written.
  */
-static void
-open_browser(ui_server_t *s, const char *url)
+static bool
+write_handover(ui_server_t *s, const char *url)
 {
 	const char *dir = getenv("XDG_RUNTIME_DIR");
-	posix_spawn_file_actions_t fa;
-	char *argv[] = { "xdg-open", s->open_file, NULL };
 	FILE *f;
-	pid_t pid;
 	int fd;
 
 	if (dir == NULL || dir[0] != '/' || (size_t)snprintf(s->open_file,
 	    sizeof(s->open_file), "%s/isa-ui-%u.html", dir, s->port) >=
 	    sizeof(s->open_file)) {
 		s->open_file[0] = '\0';
-		cli_error("ui: open the address above in your browser "
-		    "(no $XDG_RUNTIME_DIR to hand it over safely)");
-		return;
+		return false;
 	}
 	(void)unlink(s->open_file);
 	if ((fd = open(s->open_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
@@ -52,8 +46,7 @@ open_browser(ui_server_t *s, const char *url)
 		if (fd >= 0)
 			close(fd);
 		s->open_file[0] = '\0';
-		cli_error("ui: open the address above in your browser");
-		return;
+		return false;
 	}
 	fprintf(f, "<!DOCTYPE html><html lang=\"en-GB\"><head><meta "
 	    "charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
@@ -62,7 +55,23 @@ open_browser(ui_server_t *s, const char *url)
 	if (fclose(f) != 0) {
 		(void)unlink(s->open_file);
 		s->open_file[0] = '\0';
-		cli_error("ui: open the address above in your browser");
+		return false;
+	}
+	return true;
+}
+
+/* Open the hand-over page in the desktop's browser with xdg-open; where
+ * there is none, say to open the printed address by hand. */
+static void
+open_browser(const ui_server_t *s, bool written)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { "xdg-open", (char *)(uintptr_t)s->open_file, NULL };
+	pid_t pid;
+
+	if (!written) {
+		cli_error("ui: open the address above in your browser (no "
+		    "$XDG_RUNTIME_DIR to hand it over safely)");
 		return;
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
@@ -91,7 +100,7 @@ cmd_ui(int argc, char **argv)
 	client_conf_t conf;
 	ui_server_t s;
 	uint64_t port = 0;
-	bool browser = true;
+	bool browser = true, written;
 	char err[512], url[160];
 	sigset_t stop;
 	int c, sig;
@@ -134,13 +143,14 @@ cmd_ui(int argc, char **argv)
 	}
 	snprintf(url, sizeof(url), "http://%s/login?token=%s", s.host_ip,
 	    ui_sessions_login_token(&s.sess));
+	written = browser && write_handover(&s, url);
 	printf("%s\n", url);
 	fflush(stdout);
 	fprintf(stderr, "isa ui: serving the board for you at http://%s/ "
 	    "(only this machine can reach it); open the address above once. "
 	    "Ctrl-C stops it.\n", s.host_ip);
 	if (browser)
-		open_browser(&s, url);
+		open_browser(&s, written);
 	isa_wipe(url, sizeof(url));
 	if (sigwait(&stop, &sig) != 0)
 		sig = SIGTERM;
