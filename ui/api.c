@@ -74,6 +74,7 @@ api_docs(ui_server_t *s, struct MHD_Connection *c)
 	ui_banner_t b = { 0 };
 	char after[UI_ID_MAX + 1] = "";
 	json_t *docs = json_array(), *out;
+	bool short_list = false;
 	ui_isad_t u;
 	ui_err_t e;
 	size_t i;
@@ -100,8 +101,10 @@ api_docs(ui_server_t *s, struct MHD_Connection *c)
 		for (i = 0; i < l->n_docs; i++) {
 			json_t *j = msg_json_doc_summary(l->docs[i]);
 
-			if (json_array_append_new(docs, j) != 0)
+			if (j == NULL || json_array_append_new(docs, j) != 0) {
+				short_list = true;
 				break;
+			}
 		}
 		if (i < l->n_docs || !l->more || l->n_docs == 0)
 			break;
@@ -111,6 +114,11 @@ api_docs(ui_server_t *s, struct MHD_Connection *c)
 	}
 	envelope_free(r);
 	ui_isad_close(&u);
+	if (short_list || cli_json_failed()) {	/* never less than isad's */
+		json_decref(docs);
+		return ui_reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "isa ui: out of memory");
+	}
 	for (i = 0; i < json_array_size(docs); i++)
 		ui_banner_add(&b, json_string_value(json_object_get(
 		    json_array_get(docs, i), "marking")));

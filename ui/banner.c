@@ -40,8 +40,13 @@ count_words(const char *s)
 void
 ui_banner_add(ui_banner_t *b, const char *line)
 {
-	int rank = ui_banner_rank(line);
-	size_t words = count_words(line);
+	size_t words;
+	int rank;
+
+	if (line == NULL)	/* no marking (out of memory): the caller fails */
+		return;
+	rank = ui_banner_rank(line);
+	words = count_words(line);
 
 	if (rank == 0)
 		rank = 3;
