@@ -91,15 +91,23 @@ ui_sessions_login(ui_sessions_t *s, const char *token,
 	return rc;
 }
 
-bool
-ui_sessions_key_ok(ui_sessions_t *s, const char *key)
+/* Whether the session is live and got equals its token want (one of
+ * s's own fields, read under the lock). */
+static bool
+live_eq(ui_sessions_t *s, const char *want, const char *got)
 {
 	bool ok;
 
 	pthread_mutex_lock(&s->mu);
-	ok = live(s) && token_eq(s->key, key);
+	ok = live(s) && token_eq(want, got);
 	pthread_mutex_unlock(&s->mu);
 	return ok;
+}
+
+bool
+ui_sessions_key_ok(ui_sessions_t *s, const char *key)
+{
+	return live_eq(s, s->key, key);
 }
 
 bool
@@ -119,12 +127,7 @@ ui_sessions_check(ui_sessions_t *s, const char *sid,
 bool
 ui_sessions_csrf_ok(ui_sessions_t *s, const char *csrf)
 {
-	bool ok;
-
-	pthread_mutex_lock(&s->mu);
-	ok = live(s) && token_eq(s->csrf, csrf);
-	pthread_mutex_unlock(&s->mu);
-	return ok;
+	return live_eq(s, s->csrf, csrf);
 }
 
 void
