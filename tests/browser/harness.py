@@ -419,6 +419,8 @@ class Browser:
         opts.binary_location = CHROMIUM
         if os.environ.get("ISA_BROWSER_HEADED") != "1":
             opts.add_argument("--headless=new")
+        else:
+            opts.add_argument("--ozone-platform-hint=auto")  # X11 or Wayland
         for arg in ("--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync",
