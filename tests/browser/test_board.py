@@ -221,14 +221,27 @@ class BoardStory(harness.BrowserTestCase):
 
     def test_05_police_lead_asks_to_share(self):
         doc, = self.need("doc")
+        d = self.d
         self.open("police-lead", f"/doc/{doc}")
-        if not forms.has_button(self.d, "Share"):
+        if not forms.has_button(d, "Share"):
             self.stand_in("the police lead's share request", "the document page's "
                           "Share (i18-actions)", lambda: {"request": self.cli_line(
                               self.deployment.isa("police-lead", "share", doc, "--to",
                                                   "user:district-commander",
                                                   "--reason", SHARE_REASON))})
-        self.fail("the Share form is here: drive it")
+        # The target by name, from the board's directory; a reason.
+        self.assertIn("Police Prevent Lead", d.find_element(By.ID, "isa-user").text)
+        forms.select(d, "Share with", "District Commander")
+        forms.fill(d, "Why do they need it?", SHARE_REASON)
+        self.step("police-lead-share-form")
+        forms.press(d, "Share")
+        forms.text_appears(d, "Request filed", "the page to say the share became a request")
+        said = pages.main_text(d)
+        request = said.split("Request ID: ", 1)[1].split()[0]
+        self.assertRegex(request, r"^[A-Z2-7]{26}$")
+        self.assertIn("District Commander", said)
+        self.facts["request"] = request
+        self.step("police-lead-share-request")
 
     def test_06_commander_not_found(self):
         doc, = self.need("doc")
@@ -244,12 +257,23 @@ class BoardStory(harness.BrowserTestCase):
 
     def test_07_analyst_approves(self):
         doc, request = self.need("doc", "request")
+        d = self.d
         self.open("ctp-analyst", "/requests")
-        if forms.is_missing_page(self.d):
+        if forms.is_missing_page(d):
             self.stand_in("the CT analyst's approval", "the requests page (i18-actions)",
                           lambda: self.deployment.isa("ctp-analyst", "approve", request)
                           and {"approved": request})
-        self.fail("the requests page is here: drive it")
+        row = self.row_with([doc, "District Commander", SHARE_REASON],
+                            "the police lead's request on the requests page")
+        self.assertIn("Police Prevent Lead", row)
+        self.assertIn("Pending", row)
+        self.step("ct-analyst-requests")
+        forms.press(d, f"Approve request {request}")
+        decided = self.row_with([doc, "Approved"], "the request shown approved")
+        self.assertIn("CT Policing Analyst", decided)  # who decided
+        self.assertFalse(forms.has_button(d, f"Approve request {request}"))
+        self.facts["approved"] = request
+        self.step("ct-analyst-approved")
 
     def test_08_commander_reads(self):
         doc, _ = self.need("doc", "approved")
@@ -290,17 +314,30 @@ class BoardStory(harness.BrowserTestCase):
 
     def test_10_analyst_derives_briefing(self):
         doc, = self.need("doc")
+        d = self.d
         self.open("ctp-analyst", f"/doc/{doc}")
-        if not forms.has_button(self.d, "Make a sanitised version"):
+        if not d.find_elements(By.LINK_TEXT, "Make a sanitised version"):
             path = self.deployment.dir / "briefing.txt"
             path.write_bytes(BRIEF)
             self.stand_in("the CT analyst's sanitised briefing", "the document page's "
-                          "\"Make a sanitised version\" and the upload page",
+                          "\"Make a sanitised version\" (i18-actions)",
                           lambda: {"brief": self.cli_line(self.deployment.isa(
                               "ctp-analyst", "put", str(path), "--title", BRIEF_TITLE,
                               "--class", "OFFICIAL", "--derived-from", doc,
                               "--to", "all"))})
-        self.fail("Make a sanitised version is here: drive it")
+        d.find_element(By.LINK_TEXT, "Make a sanitised version").click()
+        pages.wait(d, lambda d: pages.path(d) == "/upload", "the upload page")
+        pages.drawn(self.browser)
+        if forms.is_missing_page(d):
+            path = self.deployment.dir / "briefing.txt"
+            path.write_bytes(BRIEF)
+            self.stand_in("the CT analyst's sanitised briefing", "the upload page "
+                          "(i18-upload, i18-chooser)",
+                          lambda: {"brief": self.cli_line(self.deployment.isa(
+                              "ctp-analyst", "put", str(path), "--title", BRIEF_TITLE,
+                              "--class", "OFFICIAL", "--derived-from", doc,
+                              "--to", "all"))})
+        self.fail("the upload page is here: drive it for the briefing")
 
     def test_11_briefing_lineage(self):
         doc, brief = self.need("doc", "brief")
@@ -332,21 +369,37 @@ class BoardStory(harness.BrowserTestCase):
         d = self.d
         self.open("council-lead", f"/doc/{doc}")  # the reader, with it open
         self.open("ctp-analyst", f"/doc/{doc}")
-        if not forms.has_button(d, "Recall"):
+        if not forms.has_button(d, "Recall this document"):
             self.stand_in("the CT analyst's recall", "the document page's Recall "
                           "(i18-actions)", lambda: self.deployment.isa(
                               "ctp-analyst", "recall", doc, "--reason", RECALL_REASON)
                           and {"recalled": doc}, skip=False)
         else:
-            self.fail("Recall is here: drive it")
+            forms.fill(d, "Why are you recalling it?", RECALL_REASON)
+            forms.press(d, "Recall this document")
+            # The confirmation names the document.
+            forms.text_appears(d, f"Recall \u201c{CTLP_TITLE}\u201d ({doc})?",
+                               "the confirmation naming the CTLP")
+            self.step("ct-analyst-recall-confirm")
+            forms.press(d, "Yes, recall it")
+            pages.wait(d, lambda d: forms.heading(d) == "Document recalled",
+                       "the recall to be confirmed")
+            self.facts["recalled"] = doc
+            self.step("ct-analyst-recalled")
 
         # The council lead's next action on the page they had open.
         self.as_user("council-lead")
         self.assertEqual(forms.heading(d), CTLP_TITLE)  # still as it was
-        self.d.refresh()
-        pages.drawn(self.browser)
-        self.assertEqual(forms.heading(d), "This document has been recalled")
+        into = self.downloads / "after-recall"
+        into.mkdir()
+        forms.allow_downloads(d, into)
+        forms.button(d, "Download ", prefix=True).click()
+        if getattr(self, "stood_in", None):
+            d.refresh()  # part 1's download fails quietly: the next page view
+        pages.wait(d, lambda d: forms.heading(d) == "This document has been recalled",
+                   "the reader to be told it was recalled")
         self.assertIn(f"gone: document {doc} was recalled", pages.main_text(d))
+        self.assertEqual(list(into.iterdir()), [])  # nothing was saved
         self.step("council-lead-cut-off")
         if getattr(self, "stood_in", None):
             self.skipTest(self.stood_in)
