@@ -302,14 +302,19 @@ class BoardStory(harness.BrowserTestCase):
         # the Chair may read the CTLP.
         notice = self.row_with(["district-commander"], "the onward-share notice "
                                "in the Chair's inbox")
-        for words in (doc, self.facts["marking"], "ctpse", "police-lead",
+        for words in (self.facts["marking"], "ctpse", "police-lead",
                       "district-commander", "ctp-analyst", CTLP_TITLE):
             self.assertIn(words, notice)
+        self.assertTrue(self.d.find_elements(
+            By.XPATH, f"//main//tbody/tr[contains(., 'district-commander')]"
+            f"//a[substring(@href, string-length(@href) - {len(doc) + 4})"
+            f" = '/doc/{doc}']"), "the notice does not name the document")
         self.step("chair-notice")
 
         self.open("police-lead", "/inbox")
-        decided = self.row_with([request], "the decision in the police lead's inbox")
-        self.assertIn("approved", decided)
+        decided = self.row_with(["district-commander", "approved"],
+                                "the decision in the police lead's inbox")
+        self.assertIn("ctp-analyst", decided)  # who decided
         self.step("police-lead-decision")
 
     def test_10_analyst_derives_briefing(self):
