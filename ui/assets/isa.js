@@ -1243,7 +1243,10 @@
 		state: state, page: page, docParts: docParts,
 	});
 
-	if (document.readyState === 'loading')
+	/* A deferred script runs while the document is 'interactive', before
+	 * the modules after it (actions.js...) have registered their pages:
+	 * start once they have, at DOMContentLoaded. */
+	if (document.readyState !== 'complete')
 		document.addEventListener('DOMContentLoaded', start);
 	else
 		start();
