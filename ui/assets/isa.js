@@ -1243,10 +1243,7 @@
 		state: state, page: page, docParts: docParts,
 	});
 
-	/* A deferred script runs while the document is 'interactive', before
-	 * the modules after it (actions.js...) have registered their pages:
-	 * start once they have, at DOMContentLoaded. */
-	if (document.readyState !== 'complete')
+	if (document.readyState === 'loading')
 		document.addEventListener('DOMContentLoaded', start);
 	else
 		start();
