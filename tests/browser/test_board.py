@@ -60,6 +60,17 @@ RECALL_REASON = "withdrawn for correction by the CT unit"
 MISSING = "AAAAAAAAAAAAAAAAAAAAAAAAAA"  # well formed, never issued
 PAUSE = float(os.environ.get("ISA_BROWSER_PAUSE") or 0)
 
+# The audit page's words (i18-audit).
+AUDIT_DOC_LABEL = "Document"
+AUDIT_SEARCH = "Search"
+AUDIT_CSV = "CSV"
+AUDIT_CHECKPOINT = "checkpoint"
+AUDIT_EXPORT = "export"
+AUDIT_VERIFY_EXPORT = "Export"
+AUDIT_VERIFY_KEY = "Public key"
+AUDIT_VERIFY_CHECKPOINT = "Checkpoint"
+AUDIT_VERIFY = "Verify"
+
 # The demo's board, and a university registrar who is not in the board's
 # group: on no list of the CTLP, so the briefing's lineage is not theirs.
 REGISTRAR = ("uni-registrar", "University Registrar", "uow", "NONE", "")
@@ -295,7 +306,6 @@ class BoardStory(harness.BrowserTestCase):
 
     def test_09_chair_notice_and_outcome(self):
         doc, request, _ = self.need("doc", "request", "approved")
-        d = self.d
         self.open("board-chair", "/inbox")
         # The fields DESIGN 5 gives an onward-share notice: the id, marking,
         # originator, requester, target, approver; the title only because
@@ -410,25 +420,124 @@ class BoardStory(harness.BrowserTestCase):
         if getattr(self, "stood_in", None):
             self.skipTest(self.stood_in)
 
+    # ---- the auditor ----
+
+    def cli_verify(self, export, checkpoint=None):
+        """What `isa audit verify` says of export (offline: no request to
+        isad, so no record in the story's log): the line after "isa: " when
+        it fails, else its one line."""
+        args = [self.deployment.isa_bin, "audit", "verify", str(export),
+                "--key", str(self.deployment.dir / "data" / "audit.pub.pem")]
+        if checkpoint is not None:
+            args += ["--since", str(checkpoint)]
+        r = self.deployment._run(args, check=False)
+        line = (r.stdout if r.returncode == 0 else r.stderr).strip().splitlines()[-1]
+        return line[len("isa: "):] if line.startswith("isa: ") else line
+
+    def audit_table(self):
+        """The audit page's table: a list of {header: cell} rows."""
+        return self.d.execute_script(
+            "const t = document.querySelector('main table');"
+            "if (!t) return [];"
+            "const heads = Array.from(t.querySelectorAll('thead th'))"
+            "  .map(th => th.innerText.trim());"
+            "return Array.from(t.querySelectorAll('tbody tr')).map(tr => {"
+            "  const o = {};"
+            "  Array.from(tr.children).forEach((c, i) => o[heads[i]] = c.innerText.trim());"
+            "  return o; });")
+
     def test_13_auditor_query(self):
         doc, = self.need("doc")
+        d = self.d
         self.open("auditor", "/audit")
-        if forms.is_missing_page(self.d):
+        if forms.is_missing_page(d):
             self.skipTest("waits for the audit page (i18-audit)")
-        self.fail("the audit page is here: drive it")
+        forms.fill(d, AUDIT_DOC_LABEL, doc)
+        self.step("auditor-filters")
+        forms.press(d, AUDIT_SEARCH)
+        rows = pages.wait(d, lambda d: self.audit_table(), "the audit records of the CTLP")
+        seen = {(r["Actor"], r["Action"], r["Decision"]) for r in rows}
+        for who, what, decision in (
+                ("board-admin", "put", "permit"),
+                ("council-lead", "get", "permit"),
+                ("uni-contact", "get", "deny"),
+                ("police-lead", "share", "permit"),
+                ("district-commander", "get", "not_found"),
+                ("ctp-analyst", "approve", "permit"),
+                ("ctp-analyst", "recall", "permit"),
+                ("council-lead", "info", "gone")):  # cut off
+            self.assertIn((who, what, decision), seen)
+        self.assertTrue(all(r["Document"] == doc for r in rows), rows)
+        self.facts["audit-rows"] = rows
+        self.step("auditor-query")
 
     def test_14_audit_csv(self):
-        self.need("audit-rows")
-        self.fail("drive the CSV download")
+        doc, rows = self.need("doc", "audit-rows")
+        d = self.d
+        self.as_user("auditor")
+        into = self.downloads / "csv"
+        into.mkdir()
+        forms.allow_downloads(d, into)
+        d.find_element(By.PARTIAL_LINK_TEXT, AUDIT_CSV).click()
+        got = forms.downloaded(d, into, "the CSV download").read_text(encoding="utf-8")
+        records = list(csv.DictReader(io.StringIO(got)))
+        # Every record the filter matches, the table's (its first page) among them.
+        self.assertTrue(all(r["doc"] == doc for r in records), got)
+        self.assertEqual([r["seq"] for r in records][:len(rows)],
+                         [r["Seq"] for r in rows])
+        self.assertEqual([(r["actor"], r["action"], r["decision"]) for r in records][:len(rows)],
+                         [(r["Actor"], r["Action"], r["Decision"]) for r in rows])
 
     def test_15_export_verified(self):
-        self.need("audit-page")
-        self.fail("drive the export and its verification")
+        self.need("audit-rows")
+        d = self.d
+        self.as_user("auditor")
+        into = self.downloads / "checkpoint"
+        into.mkdir()
+        forms.allow_downloads(d, into)
+        d.find_element(By.PARTIAL_LINK_TEXT, AUDIT_CHECKPOINT).click()
+        kept = forms.downloaded(d, into, "the checkpoint download")
+        into = self.downloads / "export"
+        into.mkdir()
+        forms.allow_downloads(d, into)
+        d.find_element(By.PARTIAL_LINK_TEXT, AUDIT_EXPORT).click()
+        export = forms.downloaded(d, into, "the export download")
+        first = json.loads(export.read_text(encoding="utf-8").splitlines()[0])
+        self.assertEqual(first["format"], "isa-audit-export/1")
+
+        key = self.deployment.dir / "data" / "audit.pub.pem"  # handed over once
+        forms.field(d, AUDIT_VERIFY_EXPORT).send_keys(str(export))
+        forms.field(d, AUDIT_VERIFY_KEY).send_keys(str(key))
+        forms.field(d, AUDIT_VERIFY_CHECKPOINT).send_keys(str(kept))
+        forms.press(d, AUDIT_VERIFY)
+        said = self.cli_verify(export, kept)
+        self.assertTrue(said.startswith("verified: "), said)
+        forms.text_appears(d, said, "the verdict, as isa audit verify says it")
+        self.facts["export"] = export
+        self.step("auditor-verified")
 
     def test_16_edited_export_refused(self):
-        self.need("export")
-        self.fail("drive the edited export's verification")
+        export, = self.need("export")
+        d = self.d
+        self.as_user("auditor")
+        # As demo.sh does: the third line's actor changed.
+        lines = export.read_text(encoding="utf-8").split("\n")
+        record = json.loads(lines[2])
+        record["actor"] = "someone-else"
+        lines[2] = json.dumps(record, separators=(",", ":"))
+        edited = self.downloads / "edited.jsonl"
+        edited.write_text("\n".join(lines), encoding="utf-8")
+        said = self.cli_verify(edited)
+        self.assertTrue(said.startswith(f"verification failed: record {record['seq']}: "),
+                        said)
 
+        pages.drawn(self.browser, self.uis["auditor"].base("/audit"))
+        forms.field(d, AUDIT_VERIFY_EXPORT).send_keys(str(edited))
+        forms.field(d, AUDIT_VERIFY_KEY).send_keys(
+            str(self.deployment.dir / "data" / "audit.pub.pem"))
+        forms.press(d, AUDIT_VERIFY)
+        forms.text_appears(d, said, "the first bad record named, as isa audit verify names it")
+        self.step("auditor-edited-refused")
 
 if __name__ == "__main__":
     harness.main()
