@@ -135,9 +135,12 @@ class BoardStory(harness.BrowserTestCase):
         pages.drawn(self.browser, ui.base(path))
         return ui
 
-    def step(self, name):
-        """The step's screenshot (NN-name.png, in story order); then the pause
-        a person watching needs, when one is asked for."""
+    def step(self, name, axe=False):
+        """The step's screenshot (NN-name.png, in story order), with, when
+        axe, axe-core finding nothing on the page; then the pause a person
+        watching needs, when one is asked for."""
+        if axe:
+            self.assertNoViolations(name)
         n = len(self.shots) + 1
         self.shots.append(self.browser.shot(f"{n:02d}-{name}"))
         if PAUSE > 0:
@@ -183,7 +186,7 @@ class BoardStory(harness.BrowserTestCase):
         row = d.find_element(By.LINK_TEXT, CTLP_TITLE).find_element(By.XPATH, "ancestor::tr")
         self.assertIn("OFFICIAL-SENSITIVE", row.text)
         self.assertEqual(pages.banners(d)[0][0].split(" ")[0], "OFFICIAL-SENSITIVE")
-        self.step("council-lead-inbox")
+        self.step("council-lead-inbox", axe=True)
 
         d.find_element(By.LINK_TEXT, CTLP_TITLE).click()
         pages.wait(d, lambda d: pages.path(d) == f"/doc/{doc}", "the CTLP's page")
@@ -201,7 +204,7 @@ class BoardStory(harness.BrowserTestCase):
         rows = pages.summary(d)
         self.assertEqual(rows["Originator"], "Counter Terrorism Policing South East (ctpse)")
         self.assertEqual(rows["Uploaded by"], "Board Administrator (board-admin)")
-        self.step("council-lead-reads")
+        self.step("council-lead-reads", axe=True)
 
     def test_03_lead_download_matches(self):
         doc, = self.need("doc")
@@ -228,7 +231,7 @@ class BoardStory(harness.BrowserTestCase):
                       "BPSS; your clearance is NONE", lines)
         self.assertEqual(pages.banners(d), [])
         self.assertEqual(d.find_elements(By.ID, "isa-download"), [])
-        self.step("uni-contact-refused")
+        self.step("uni-contact-refused", axe=True)
 
     def test_05_police_lead_asks_to_share(self):
         doc, = self.need("doc")
@@ -244,7 +247,7 @@ class BoardStory(harness.BrowserTestCase):
         self.assertIn("Police Prevent Lead", d.find_element(By.ID, "isa-user").text)
         forms.select(d, "Share with", "District Commander")
         forms.fill(d, "Why do they need it?", SHARE_REASON)
-        self.step("police-lead-share-form")
+        self.step("police-lead-share-form", axe=True)
         forms.press(d, "Share")
         forms.text_appears(d, "Request filed", "the page to say the share became a request")
         said = pages.main_text(d)
@@ -252,7 +255,7 @@ class BoardStory(harness.BrowserTestCase):
         self.assertRegex(request, r"^[A-Z2-7]{26}$")
         self.assertIn("District Commander", said)
         self.facts["request"] = request
-        self.step("police-lead-share-request")
+        self.step("police-lead-share-request", axe=True)
 
     def test_06_commander_not_found(self):
         doc, = self.need("doc")
@@ -278,13 +281,13 @@ class BoardStory(harness.BrowserTestCase):
                             "the police lead's request on the requests page")
         self.assertIn("Police Prevent Lead", row)
         self.assertIn("Pending", row)
-        self.step("ct-analyst-requests")
+        self.step("ct-analyst-requests", axe=True)
         forms.press(d, f"Approve request {request}")
         decided = self.row_with([doc, "Approved"], "the request shown approved")
         self.assertIn("CT Policing Analyst", decided)  # who decided
         self.assertFalse(forms.has_button(d, f"Approve request {request}"))
         self.facts["approved"] = request
-        self.step("ct-analyst-approved")
+        self.step("ct-analyst-approved", axe=True)
 
     def test_08_commander_reads(self):
         doc, _ = self.need("doc", "approved")
@@ -319,13 +322,13 @@ class BoardStory(harness.BrowserTestCase):
             By.XPATH, f"//main//tbody/tr[contains(., 'district-commander')]"
             f"//a[substring(@href, string-length(@href) - {len(doc) + 4})"
             f" = '/doc/{doc}']"), "the notice does not name the document")
-        self.step("chair-notice")
+        self.step("chair-notice", axe=True)
 
         self.open("police-lead", "/inbox")
         decided = self.row_with(["district-commander", "approved"],
                                 "the decision in the police lead's inbox")
         self.assertIn("ctp-analyst", decided)  # who decided
-        self.step("police-lead-decision")
+        self.step("police-lead-decision", axe=True)
 
     def test_10_analyst_derives_briefing(self):
         doc, = self.need("doc")
@@ -395,7 +398,7 @@ class BoardStory(harness.BrowserTestCase):
             # The confirmation names the document.
             forms.text_appears(d, f"Recall \u201c{CTLP_TITLE}\u201d ({doc})?",
                                "the confirmation naming the CTLP")
-            self.step("ct-analyst-recall-confirm")
+            self.step("ct-analyst-recall-confirm", axe=True)
             forms.press(d, "Yes, recall it")
             pages.wait(d, lambda d: forms.heading(d) == "Document recalled",
                        "the recall to be confirmed")
@@ -416,7 +419,7 @@ class BoardStory(harness.BrowserTestCase):
         self.assertIn(f"gone: document {doc} was recalled",  # word for word
                       pages.main_text(d).split("\n"))
         self.assertEqual(list(into.iterdir()), [])  # nothing was saved
-        self.step("council-lead-cut-off")
+        self.step("council-lead-cut-off", axe=True)
         if getattr(self, "stood_in", None):
             self.skipTest(self.stood_in)
 
@@ -469,7 +472,7 @@ class BoardStory(harness.BrowserTestCase):
             self.assertIn((who, what, decision), seen)
         self.assertTrue(all(r["Document"] == doc for r in rows), rows)
         self.facts["audit-rows"] = rows
-        self.step("auditor-query")
+        self.step("auditor-query", axe=True)
 
     def test_14_audit_csv(self):
         doc, rows = self.need("doc", "audit-rows")
@@ -514,7 +517,7 @@ class BoardStory(harness.BrowserTestCase):
         self.assertTrue(said.startswith("verified: "), said)
         forms.text_appears(d, said, "the verdict, as isa audit verify says it")
         self.facts["export"] = export
-        self.step("auditor-verified")
+        self.step("auditor-verified", axe=True)
 
     def test_16_edited_export_refused(self):
         export, = self.need("export")
@@ -537,7 +540,7 @@ class BoardStory(harness.BrowserTestCase):
             str(self.deployment.dir / "data" / "audit.pub.pem"))
         forms.press(d, AUDIT_VERIFY)
         forms.text_appears(d, said, "the first bad record named, as isa audit verify names it")
-        self.step("auditor-edited-refused")
+        self.step("auditor-edited-refused", axe=True)
 
 if __name__ == "__main__":
     harness.main()
