@@ -36,7 +36,8 @@ ask(ui_server_t *s, struct MHD_Connection *c, Isa__Envelope *req,
 static json_t *
 body_object(const char *body, size_t len, const char *what, ui_err_t *e)
 {
-	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *o = json_loadb(body != NULL ? body : "", body != NULL ? len : 0,
+	    JSON_REJECT_DUPLICATES, NULL);
 
 	if (o == NULL || !json_is_object(o)) {
 		json_decref(o);
@@ -171,7 +172,7 @@ ui_actions_requests(ui_server_t *s, struct MHD_Connection *c)
 
 enum MHD_Result
 ui_actions_decide(ui_server_t *s, struct MHD_Connection *c, const char *id,
-    const char *body, size_t len, bool approve)
+    bool approve, const char *body, size_t len)
 {
 	Isa__Envelope req = ISA__ENVELOPE__INIT, *r;
 	Isa__DecideRequest dr = ISA__DECIDE_REQUEST__INIT;

@@ -32,6 +32,6 @@ enum MHD_Result ui_actions_requests(ui_server_t *s, struct MHD_Connection *c);
 /* POST /api/request/ID/approve {} (approve) or /refuse {"reason"}: 200 the
  * request as decided, as `isa approve --json` prints it. */
 enum MHD_Result ui_actions_decide(ui_server_t *s, struct MHD_Connection *c,
-    const char *id, const char *body, size_t len, bool approve);
+    const char *id, bool approve, const char *body, size_t len);
 
 #endif
