@@ -33,11 +33,14 @@
 
 	/* ---- forms ---- */
 
-	let uniq = 0;
+	const used = new Map();
 
+	/* isa-NAME, then isa-NAME-2...: ids the page never repeats. */
 	function fieldId(name) {
-		uniq++;
-		return 'isa-' + name + (uniq > 1 ? '-' + uniq : '');
+		const n = (used.get(name) || 0) + 1;
+
+		used.set(name, n);
+		return 'isa-' + name + (n > 1 ? '-' + n : '');
 	}
 
 	/* A govuk form group: label, hint, error slot and the control. */
@@ -527,7 +530,7 @@
 			'data-request': q.id, 'data-action': 'refuse-open' },
 		    'Refuse', h('span', { class: 'govuk-visually-hidden' },
 			' request ' + q.id));
-		const reason = group(textarea('refuse-reason'), 'Why refuse?',
+		const reason = group(textarea('refuse-reason-' + q.id), 'Why refuse?',
 		    'Required: the requester is told.');
 		const refuse = h('button', { type: 'submit',
 			class: 'govuk-button govuk-button--warning',
@@ -552,6 +555,19 @@
 				refused(slot, e, 'The request was not ' +
 				    (ok ? 'approved' : 'refused'));
 				return;
+			}
+			/* isad's answer leaves out when and why (a refusal's
+			 * reason): the row as isad now lists it, if it can. */
+			try {
+				const all = await ui.api('/api/requests?all=1');
+				const now = (all.requests || []).find(function (x) {
+					return x.id === r.id;
+				});
+
+				if (now)
+					r = now;
+			} catch (e) {
+				/* the decision stands: the row shows isad's answer */
 			}
 			redraw(r, ok ? 'Approved: ' + ui.principal(dir, r.target) +
 			    ' may now read it; the Chair and the administrator ' +

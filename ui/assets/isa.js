@@ -1291,8 +1291,11 @@
 		state: state, page: page, docParts: docParts,
 	});
 
-	if (document.readyState === 'loading')
-		document.addEventListener('DOMContentLoaded', start);
-	else
+	/* A deferred script runs while the document is already "interactive",
+	 * before the modules after it (actions.js, ...) have registered their
+	 * pages: start at DOMContentLoaded, which comes after them all. */
+	if (document.readyState === 'complete')
 		start();
+	else
+		document.addEventListener('DOMContentLoaded', start);
 }());
