@@ -89,7 +89,8 @@ class ActionsTest(harness.BrowserTestCase):
         cls.guarded = dep.put("board-admin", b"guarded\n", GUARDED, originator="ctpse")
         # The browser's users, each logged in once; and two for raw HTTP.
         cls.b = {}
-        for user in ("ctp-analyst", "police-lead", "board-chair", "council-lead"):
+        for user in ("ctp-analyst", "police-lead", "board-chair", "council-lead",
+                     "board-admin"):
             ui = dep.ui(user)
             pages.drawn(cls.browser, ui.url)
             cls.b[user] = ui
@@ -295,6 +296,8 @@ class ActionsTest(harness.BrowserTestCase):
         self.assertEqual(d.title, "Requests \u2013 isa: information sharing")
         tr = d.find_element(By.ID, f"isa-req-{req}")
         self.assertIn("Operational briefing for the district", tr.text)
+        self.assertIn(CTLP, tr.text)  # she may read it: its title, with its id
+        self.assertIn(self.ctlp, tr.text)
         self.assertIn("Police Prevent Lead (police-lead)", tr.text)
         self.assertIn("District Commander (user:district-commander)", tr.text)
         self.assertIn("Pending", tr.text)
@@ -372,6 +375,14 @@ class ActionsTest(harness.BrowserTestCase):
         tr = d.find_element(By.ID, f"isa-req-{req}")
         self.assertIn("Pending", tr.text)
         self.assertEqual(tr.find_elements(By.TAG_NAME, "button"), [])
+        # The administrator sees it too (DESIGN §5) but only relays: no
+        # button either (she ingested the CTLP for ctpse: not its author).
+        d = self.open("board-admin", "/requests")
+        tr = d.find_element(By.ID, f"isa-req-{req}")
+        self.assertIn("Pending", tr.text)
+        self.assertEqual(tr.find_elements(By.TAG_NAME, "button"), [])
+        self.assertTrue(self.cli_sentence("board-admin", "approve", req)
+                        .startswith("denied: "))
         # Forced through the API, isad says no, as the CLI says it.
         sentence = self.cli_sentence("police-lead", "approve", req)
         self.assertTrue(sentence.startswith("denied: "), sentence)

@@ -506,12 +506,16 @@
 		    s ? s.charAt(0).toUpperCase() + s.slice(1) : '');
 	}
 
-	function docCell(q) {
+	/* The document: its title when the page had its info (a request I
+	 * may decide), with its id; else its id, as `isa requests` says it. */
+	function docCell(q, title) {
 		const tag = q.marking ? ui.markingTag(q.marking, null) : null;
 
 		if (tag)
 			tag.classList.add('isa-tag--under');
-		return [ui.link(ui.docHref(q.doc), q.doc, 'govuk-link isa-code'),
+		return [title ? [ui.link(ui.docHref(q.doc), title), h('br'),
+		    h('span', { class: 'isa-code govuk-body-s' }, q.doc)] :
+		    ui.link(ui.docHref(q.doc), q.doc, 'govuk-link isa-code'),
 		    tag ? h('br') : null, tag];
 	}
 
@@ -596,7 +600,7 @@
 		return [slot, buttons, form];
 	}
 
-	function requestRow(q, dir, canDecide) {
+	function requestRow(q, dir, canDecide, title) {
 		const row = h('tr', { class: 'govuk-table__row', id: 'isa-req-' + q.id,
 			'data-request': q.id });
 		const cell = function (c, cls) {
@@ -609,7 +613,7 @@
 			    null] : null;
 
 		function redraw(r, said) {
-			const fresh = requestRow(r, dir, false);
+			const fresh = requestRow(r, dir, false, title);
 
 			fresh.lastChild.prepend(h('p', { class: 'govuk-body-s',
 				role: 'status' }, said));
@@ -619,7 +623,7 @@
 		}
 
 		row.append(
-		    cell(docCell(q)),
+		    cell(docCell(q, title)),
 		    cell([ui.named(dir.users, q.requester), h('br'),
 			h('span', { class: 'govuk-body-s' }, 'asks to share with'),
 			h('br'), ui.principal(dir, q.target)]),
@@ -647,8 +651,9 @@
 	}
 
 	/* Which pending requests' documents I may decide on: the author and
-	 * the originator's approvers (DESIGN §6), from each document's info;
-	 * a document I cannot see offers nothing.  isad decides anyway. */
+	 * the originator's approvers (DESIGN §6), from each document's info
+	 * (doc id -> {may, title}); a document I cannot see offers nothing.
+	 * isad decides anyway. */
 	async function deciders(list, me) {
 		const docs = new Map();
 
@@ -661,9 +666,10 @@
 				const r = await ui.api('/api/doc/' +
 				    encodeURIComponent(id));
 
-				docs.set(id, authority(r.doc || {}, me));
+				docs.set(id, { may: authority(r.doc || {}, me),
+					title: (r.doc || {}).title || '' });
 			} catch (e) {
-				docs.set(id, false);
+				docs.set(id, { may: false, title: '' });
 			}
 		}));
 		return docs;
@@ -698,11 +704,14 @@
 			    'originator agency.'),
 			requestTable('isa-requests-pending', 'Awaiting a decision',
 			    pending.map(function (q) {
-				    return requestRow(q, dir, may.get(q.doc) === true);
+				    const k = may.get(q.doc) || {};
+
+				    return requestRow(q, dir, k.may === true, k.title);
 			    }), 'No request is awaiting a decision.'),
 			requestTable('isa-requests-decided', 'Decided',
 			    decided.map(function (q) {
-				    return requestRow(q, dir, false);
+				    return requestRow(q, dir, false,
+					(may.get(q.doc) || {}).title);
 			    }), 'No request has been decided yet.'),
 		]);
 	}
