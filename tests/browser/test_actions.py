@@ -234,6 +234,7 @@ class ActionsTest(harness.BrowserTestCase):
         self.assertIn("Originator: Counter Terrorism Policing South East (agency:ctpse)",
                       text)
         self.assertNotIn(NOTE, d.find_element(By.ID, "main-content").text)
+        self.assertNoViolations("the Chair's inbox with a notice")
         self.assertEqual(row.find_elements(By.CSS_SELECTOR, "a[href^='/doc/']"), [],
                          "a link to a document she may not read")
         self.browser.shot("chair-notice")
@@ -272,6 +273,7 @@ class ActionsTest(harness.BrowserTestCase):
         self.assertRegex(req, r"^[A-Z2-7]{26}$")
         self.assertTrue(self.focused_is(d, d.find_element(
             By.CSS_SELECTOR, "#isa-share-result .govuk-notification-banner")))
+        self.assertNoViolations("the share form with its answer")
         self.browser.shot("share-request")
         ActionsTest.req["commander"] = req
         q = self.requests("police-lead")[req]
@@ -312,6 +314,9 @@ class ActionsTest(harness.BrowserTestCase):
         self.assertIn("Approved", tr.text)
         self.assertIn("by CT Policing Analyst (ctp-analyst)", tr.text)
         self.assertEqual(tr.find_elements(By.TAG_NAME, "button"), [])
+        self.assertTrue(self.focused_is(d, tr.find_element(By.CSS_SELECTOR,
+                                                           "[role=status]")))
+        self.assertNoViolations("the requests page after an approval")
         self.browser.shot("requests-approved")
         self.assertEqual(self.requests("ctp-analyst")[req]["state"], "approved")
         self.assertTrue(self.readable("district-commander", self.ctlp))

@@ -600,7 +600,9 @@
 		return [slot, buttons, form];
 	}
 
-	function requestRow(q, dir, canDecide, title) {
+	/* One request; actions: the row is in the table with a column to
+	 * decide in (canDecide: and the reader may decide it). */
+	function requestRow(q, dir, canDecide, title, actions) {
 		const row = h('tr', { class: 'govuk-table__row', id: 'isa-req-' + q.id,
 			'data-request': q.id });
 		const cell = function (c, cls) {
@@ -613,13 +615,13 @@
 			    null] : null;
 
 		function redraw(r, said) {
-			const fresh = requestRow(r, dir, false, title);
+			const fresh = requestRow(r, dir, false, title, true);
+			const note = h('p', { class: 'govuk-body-s', role: 'status',
+				tabindex: '-1' }, said);
 
-			fresh.lastChild.prepend(h('p', { class: 'govuk-body-s',
-				role: 'status' }, said));
+			fresh.lastChild.prepend(note);
 			row.replaceWith(fresh);
-			fresh.querySelector('td').setAttribute('tabindex', '-1');
-			fresh.querySelector('td').focus();
+			note.focus();
 		}
 
 		row.append(
@@ -629,21 +631,24 @@
 			h('br'), ui.principal(dir, q.target)]),
 		    cell(q.reason || ''),
 		    cell([stateTag(q.state), decided]),
-		    cell(canDecide && q.state === 'pending' ?
-			decideCell(q, row, dir, redraw) : ''));
+		    actions ? cell(canDecide && q.state === 'pending' ?
+			decideCell(q, row, dir, redraw) : '') : null);
 		return row;
 	}
 
-	function requestTable(id, caption, rows, empty) {
+	/* A table with its caption; when empty, the caption as a heading and
+	 * a sentence.  actions: a last column to decide in. */
+	function requestTable(id, caption, rows, empty, actions) {
 		if (rows.length === 0)
-			return h('p', { class: 'govuk-body', id: id + '-empty' }, empty);
+			return [h('h2', { class: 'govuk-heading-m' }, caption),
+			    h('p', { class: 'govuk-body', id: id + '-empty' }, empty)];
 		return h('table', { class: 'govuk-table', id: id },
 		    h('caption', { class: 'govuk-table__caption govuk-table__caption--m' },
 			caption),
 		    h('thead', { class: 'govuk-table__head' },
 			h('tr', { class: 'govuk-table__row' },
-			    ['Document', 'Who and to whom', 'Reason', 'State',
-			     'Decision'].map(function (t) {
+			    ['Document', 'Who and to whom', 'Reason', 'State'].concat(
+				actions ? ['Decide'] : []).map(function (t) {
 				return h('th', { class: 'govuk-table__header',
 					scope: 'col' }, t);
 			    }))),
@@ -706,13 +711,14 @@
 			    pending.map(function (q) {
 				    const k = may.get(q.doc) || {};
 
-				    return requestRow(q, dir, k.may === true, k.title);
-			    }), 'No request is awaiting a decision.'),
+				    return requestRow(q, dir, k.may === true, k.title,
+					true);
+			    }), 'No request is awaiting a decision.', true),
 			requestTable('isa-requests-decided', 'Decided',
 			    decided.map(function (q) {
 				    return requestRow(q, dir, false,
-					(may.get(q.doc) || {}).title);
-			    }), 'No request has been decided yet.'),
+					(may.get(q.doc) || {}).title, false);
+			    }), 'No request has been decided yet.', false),
 		]);
 	}
 
