@@ -608,6 +608,37 @@ class ActionsTest(harness.BrowserTestCase):
                              f"{path}: Tab missed {set(range(len(names))) - reached}")
             self.assertEqual(unseen, [], f"{path}: no visible focus")
 
+    # -- last: isad gone ---------------------------------------------------------
+
+    def test_z_isad_down_said_in_the_form(self):
+        d = self.open("police-lead", f"/doc/{self.ctlp}")
+        to, reason, button = self.share_form(d)
+        ui, s = self.api["police-lead"], self.sess["police-lead"]
+        token = csrf_of(ui, s)  # /api/session asks isad who we are
+        isad = self.deployment.isad
+        isad.terminate()
+        self.assertEqual(isad.wait(harness.STOP_SECONDS), 0)
+        sentence = self.cli_sentence("police-lead", "share", self.ctlp, "--to",
+                                     "agency:hcc", "--reason", "x")
+        # Through the API: the CLI's sentence, kind unreachable.
+        status, body = post(ui, s, f"/api/doc/{self.ctlp}/share",
+                            {"to": "agency:hcc", "reason": "x"}, token, ui.origin)
+        self.assertEqual(status, 502, body)
+        self.assertEqual(body["error"]["kind"], "unreachable")
+        self.assertEqual(body["error"]["message"], sentence)
+        # In the page: said in the form, which stays for another try.
+        Select(to).select_by_value("agency:hcc")
+        reason.send_keys("for the council's panel")
+        button.click()
+        summary = pages.wait(d, lambda d: d.find_elements(
+            By.CSS_SELECTOR, "#isa-share-result .govuk-error-summary"), "the failure")[0]
+        self.assertIn("The share was not made", summary.text)
+        self.assertIn(sentence, summary.text.split("\n"))
+        self.assertTrue(self.focused_is(d, summary))
+        self.assertTrue(button.is_enabled())
+        self.assertEqual(reason.get_attribute("value"), "for the council's panel")
+        self.browser.shot("share-isad-down")
+
 
 if __name__ == "__main__":
     harness.main()

@@ -506,7 +506,8 @@
 		case 'decided':
 			return [h('strong', {
 				class: 'govuk-tag ' + (DECIDED_TAG[e.state] || ''),
-			    }, e.state || ''), ' Your request to share this with ',
+			    }, e.state ? e.state.charAt(0).toUpperCase() +
+			    e.state.slice(1) : ''), ' Your request to share this with ',
 			    whoNode(e.target, false), ' was ', e.state || 'decided',
 			    ' by ', whoNode(e.actor, true), '.'];
 		case 'notice':
