@@ -1,4 +1,5 @@
 /* actions.c: isa ui's share, recall, requests, approve and refuse: each one request to isad, answered in the shape `isa ... --json` prints. */
+#include <stdint.h>
 #include <string.h>
 
 #include "client/cli.h"
