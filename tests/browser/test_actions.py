@@ -338,11 +338,16 @@ class ActionsTest(harness.BrowserTestCase):
         req = out.strip().splitlines()[-1]
         d = self.open("ctp-analyst", "/requests")
         tr = d.find_element(By.ID, f"isa-req-{req}")
-        tr.find_element(By.CSS_SELECTOR, "button[data-action=refuse-open]").click()
+        # By keyboard alone: Refuse opens the reason, which takes the focus;
+        # an empty one is said; then type, Tab to the button, Enter.
+        keys = ActionChains(d)
+        pages.press(d, tr.find_element(By.CSS_SELECTOR, "button[data-action=refuse-open]"))
         reason = tr.find_element(By.TAG_NAME, "textarea")
         self.assertTrue(self.focused_is(d, reason))
         submit = tr.find_element(By.CSS_SELECTOR, "button[data-action=refuse]")
-        submit.click()
+        keys.send_keys(Keys.TAB).perform()
+        self.assertTrue(self.focused_is(d, submit))
+        keys.send_keys(Keys.ENTER).perform()
         summary = tr.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
         self.assertTrue(self.focused_is(d, summary))
         self.assertIn("Enter why you refuse it: a refusal needs a reason", summary.text)
@@ -350,8 +355,9 @@ class ActionsTest(harness.BrowserTestCase):
         self.browser.shot("refuse-error")
         self.assertEqual(self.requests("ctp-analyst")[req]["state"], "pending")
 
-        reason.send_keys("Too wide: name the officers who need it")
-        submit.click()
+        self.tab_to(d, reason)
+        keys.send_keys("Too wide: name the officers who need it").perform()
+        keys.send_keys(Keys.TAB, Keys.ENTER).perform()
         pages.wait(d, lambda d: "Refused:" in d.find_element(
             By.ID, f"isa-req-{req}").text, "the row to show the refusal")
         tr = d.find_element(By.ID, f"isa-req-{req}")
@@ -451,7 +457,11 @@ class ActionsTest(harness.BrowserTestCase):
             self.assertTrue(self.focused_is(d, reason))
             self.assertEqual(self.state(doc), "active")
             submit.click()
-            d.find_element(By.ID, "isa-recall-confirm").click()
+            # Confirmed by keyboard: the question has the focus; Tab, Enter.
+            self.assertTrue(self.focused_is(d, d.find_element(By.ID, "isa-recall-question")))
+            ActionChains(d).send_keys(Keys.TAB).perform()
+            self.assertTrue(self.focused_is(d, d.find_element(By.ID, "isa-recall-confirm")))
+            ActionChains(d).send_keys(Keys.ENTER).perform()
             pages.wait(d, lambda d: d.find_elements(By.ID, "isa-recalled"),
                        "the page to say recalled")
             self.assertEqual(d.find_element(By.TAG_NAME, "h1").text, "Document recalled")
