@@ -344,6 +344,9 @@ class ActionsTest(harness.BrowserTestCase):
         pages.press(d, tr.find_element(By.CSS_SELECTOR, "button[data-action=refuse-open]"))
         reason = tr.find_element(By.TAG_NAME, "textarea")
         self.assertTrue(self.focused_is(d, reason))
+        self.assertFalse(tr.find_element(By.CSS_SELECTOR, "button[data-action=approve]")
+                         .is_displayed(), "Approve beside the refusal's reason")
+        self.assertEqual(tr.find_elements(By.CSS_SELECTOR, ".govuk-error-message"), [])
         submit = tr.find_element(By.CSS_SELECTOR, "button[data-action=refuse]")
         keys.send_keys(Keys.TAB).perform()
         self.assertTrue(self.focused_is(d, submit))
@@ -362,6 +365,10 @@ class ActionsTest(harness.BrowserTestCase):
             By.ID, f"isa-req-{req}").text, "the row to show the refusal")
         tr = d.find_element(By.ID, f"isa-req-{req}")
         self.assertIn("Reason: Too wide: name the officers who need it", tr.text)
+        # The decided table: four columns, nothing else in a row.
+        for row in d.find_elements(By.CSS_SELECTOR, "#isa-requests-decided tbody tr"):
+            self.assertEqual(len(row.find_elements(By.TAG_NAME, "td")), 4, row.text)
+            self.assertNotIn("null", row.text)
         q = self.requests("ctp-analyst")[req]
         self.assertEqual((q["state"], q["decision_reason"]),
                          ("refused", "Too wide: name the officers who need it"))

@@ -48,19 +48,22 @@
 		const id = control.id;
 		const hintNode = hint ? h('div', { class: 'govuk-hint',
 			id: id + '-hint' }, hint) : null;
-		const err = h('p', { class: 'govuk-error-message', id: id + '-error',
-			hidden: true });
+		/* The error is put in its slot when there is one (GOV.UK's CSS
+		 * shows a hidden govuk-error-message). */
+		const err = h('p', { class: 'govuk-error-message', id: id + '-error' });
+		const errSlot = h('div');
 
 		if (hintNode)
 			control.setAttribute('aria-describedby', id + '-hint');
 		return {
 			control: control,
 			err: err,
+			errSlot: errSlot,
 			hint: hintNode,
 			node: h('div', { class: 'govuk-form-group' },
 			    h('label', { class: 'govuk-label govuk-label--s', for: id },
 				label),
-			    hintNode, err, control),
+			    hintNode, errSlot, control),
 		};
 	}
 
@@ -74,8 +77,7 @@
 		slot.replaceChildren();
 		groups.forEach(function (g) {
 			g.node.classList.remove('govuk-form-group--error');
-			g.err.hidden = true;
-			g.err.replaceChildren();
+			g.errSlot.replaceChildren();
 			g.control.classList.remove('govuk-textarea--error',
 			    'govuk-select--error');
 			g.control.setAttribute('aria-describedby',
@@ -96,7 +98,7 @@
 			    'govuk-select--error' : 'govuk-textarea--error');
 			g.err.replaceChildren(h('span', {
 				class: 'govuk-visually-hidden' }, 'Error: '), x[1]);
-			g.err.hidden = false;
+			g.errSlot.replaceChildren(g.err);
 			g.control.setAttribute('aria-describedby',
 			    (g.hint ? g.hint.id + ' ' : '') + g.err.id);
 		});
@@ -543,8 +545,9 @@
 			' ' + q.id));
 		const form = h('form', { novalidate: true, hidden: true },
 		    reason.node, refuse);
-		const buttons = h('div', { class: 'govuk-button-group' },
-		    approve, refuseOpen);
+		/* hidden on a plain div: GOV.UK's CSS shows a hidden button group. */
+		const buttons = h('div', null, h('div', {
+			class: 'govuk-button-group' }, approve, refuseOpen));
 
 		async function decide(ok, body, button) {
 			busy(button, true);
@@ -624,7 +627,7 @@
 			note.focus();
 		}
 
-		row.append(
+		ui.append(row, [
 		    cell(docCell(q, title)),
 		    cell([ui.named(dir.users, q.requester), h('br'),
 			h('span', { class: 'govuk-body-s' }, 'asks to share with'),
@@ -632,7 +635,7 @@
 		    cell(q.reason || ''),
 		    cell([stateTag(q.state), decided]),
 		    actions ? cell(canDecide && q.state === 'pending' ?
-			decideCell(q, row, dir, redraw) : '') : null);
+			decideCell(q, row, dir, redraw) : '') : null]);
 		return row;
 	}
 
