@@ -181,14 +181,71 @@ class BoardStory(harness.BrowserTestCase):
 
     # ---- the story ----
 
+    def upload_page(self, path, title, cls, to, handling=None, originator=None):
+        """Fills the upload page (drawn) for path, as a person does, up to its
+        check step: the marking it says the document will carry."""
+        d = self.d
+        forms.field(d, "File").send_keys(str(path))
+        forms.fill(d, "Title", title)
+        forms.choose(d, cls)
+        if handling is not None:
+            forms.fill(d, "Handling instructions", handling)
+        if originator is not None:
+            forms.select(d, "Originator agency", originator)
+            # Rule 6(e): uploading for another agency, the onward rule is
+            # not the administrator's to choose.
+            self.assertFalse(forms.field(d, "Recipients only (RECIPIENTS ONLY)")
+                             .is_displayed())
+        for p in to:
+            forms.select(d, "Recipient", p)
+            forms.press(d, "Add to the list")
+        self.step(f"{self.uis_user()}-upload-form", axe=True)
+        forms.press(d, "Continue")
+        pages.wait(d, lambda d: d.find_elements(
+            By.XPATH, "//h1[normalize-space()='Check your answers before uploading']"),
+            "the check step")
+        return pages.summary(d)["Marking"]
+
+    def upload_confirm(self):
+        """Uploads from the check step; the new document's id, as the page
+        says it."""
+        d = self.d
+        forms.press(d, "Upload")
+        pages.wait(d, lambda d: [h for h in d.find_elements(
+            By.XPATH, "//h1[normalize-space()='Uploaded']") if h.is_displayed()],
+            "the upload to finish")
+        m = re.search(r"Document ID\s+([A-Z2-7]{26})\b", pages.main_text(d))
+        self.assertIsNotNone(m, pages.main_text(d))
+        return m.group(1)
+
+    def uis_user(self):
+        for user, handle in self.tabs.items():
+            if handle == self.d.current_window_handle:
+                return user
+        return "someone"
+
     def test_01_admin_ingests(self):
+        d = self.d
         self.open("board-admin", "/upload")
-        if forms.is_missing_page(self.d):
+        if forms.is_missing_page(d):
             self.stand_in("the administrator's upload", "the upload page (i18-upload, "
                           "i18-chooser)", lambda: {"doc": self.deployment.put(
                               "board-admin", CTLP, CTLP_TITLE, originator="ctpse",
                               extra=("--handling", HANDLING))})
-        self.fail("the upload page is here: drive it")
+        path = self.deployment.dir / "ctlp-2026.txt"
+        path.write_bytes(CTLP)
+        preview = self.upload_page(path, CTLP_TITLE, "OFFICIAL-SENSITIVE", ["group:ppb"],
+                                   handling=HANDLING,
+                                   originator="Counter Terrorism Policing South East")
+        # The marking as `isa get` will print it, before anything is sent.
+        self.assertEqual(preview, "OFFICIAL-SENSITIVE RECIPIENTS ONLY")
+        rows = pages.summary(d)
+        self.assertEqual(rows["Originator"], "Counter Terrorism Policing South East (ctpse)")
+        self.assertEqual(rows["Handling instructions"], HANDLING)
+        self.step("board-admin-upload-check", axe=True, doc="board-upload")
+        self.facts["doc"] = self.upload_confirm()
+        self.facts["preview"] = preview
+        self.step("board-admin-uploaded", axe=True)
 
     def test_02_lead_inbox_and_read(self):
         doc, = self.need("doc")
@@ -206,6 +263,7 @@ class BoardStory(harness.BrowserTestCase):
         pages.drawn(self.browser)
         self.assertEqual(forms.heading(d), CTLP_TITLE)
         marking = pages.summary(d)["Marking"]
+        self.assertEqual(marking, self.facts.get("preview", marking))  # as previewed
         self.assertTrue(marking.startswith("OFFICIAL-SENSITIVE"), marking)
         self.facts["marking"] = marking
         self.assertEqual([b[0] for b in pages.banners(d)], [marking, marking])
@@ -360,16 +418,25 @@ class BoardStory(harness.BrowserTestCase):
         d.find_element(By.LINK_TEXT, "Make a sanitised version").click()
         pages.wait(d, lambda d: pages.path(d) == "/upload", "the upload page")
         pages.drawn(self.browser)
+        path = self.deployment.dir / "briefing.txt"
+        path.write_bytes(BRIEF)
         if forms.is_missing_page(d):
-            path = self.deployment.dir / "briefing.txt"
-            path.write_bytes(BRIEF)
             self.stand_in("the CT analyst's sanitised briefing", "the upload page "
                           "(i18-upload, i18-chooser)",
                           lambda: {"brief": self.cli_line(self.deployment.isa(
                               "ctp-analyst", "put", str(path), "--title", BRIEF_TITLE,
                               "--class", "OFFICIAL", "--derived-from", doc,
                               "--to", "all"))})
-        self.fail("the upload page is here: drive it for the briefing")
+        # The link to the CTLP comes from its page.
+        pages.wait(d, lambda d: CTLP_TITLE in pages.summary(d).get("Derived from", ""),
+                   "the upload page to name the CTLP it derives from")
+        self.assertIn(doc, pages.summary(d)["Derived from"])
+        preview = self.upload_page(path, BRIEF_TITLE, "OFFICIAL", ["Everyone enrolled"])
+        self.assertEqual(preview, "OFFICIAL RECIPIENTS ONLY")
+        self.assertEqual(pages.summary(d)["Derived from"], f"{CTLP_TITLE} ({doc})")
+        self.step("ct-analyst-briefing-check", axe=True)
+        self.facts["brief"] = self.upload_confirm()
+        self.step("ct-analyst-briefing-uploaded")
 
     def test_11_briefing_lineage(self):
         doc, brief = self.need("doc", "brief")
