@@ -155,10 +155,15 @@ def wait_error_summary(driver, what):
     return pages.wait(driver, lambda d: error_summary(d), what)
 
 
-def text_appears(driver, words, what=None):
-    """Waits until words are among the main region's text."""
-    pages.wait(driver, lambda d: words in pages.main_text(d),
-               what or f"{words!r} on the page")
+def text_appears(driver, words, what=None, line=False):
+    """Waits until words are among the main region's text (with line, as a
+    whole line of it: word for word, nothing added)."""
+    if line:
+        pages.wait(driver, lambda d: words in pages.main_text(d).split("\n"),
+                   what or f"the line {words!r} on the page")
+    else:
+        pages.wait(driver, lambda d: words in pages.main_text(d),
+                   what or f"{words!r} on the page")
 
 
 def allow_downloads(driver, into):

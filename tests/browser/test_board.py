@@ -599,6 +599,7 @@ class BoardStory(harness.BrowserTestCase):
         first = json.loads(export.read_text(encoding="utf-8").splitlines()[0])
         self.assertTrue(first["format"].startswith("isa-audit-export/"), first)
 
+        self.facts["export"] = export
         key = self.deployment.dir / "data" / "audit.pub.pem"  # handed over once
         forms.field(d, AUDIT_VERIFY_EXPORT).send_keys(str(export))
         forms.field(d, AUDIT_VERIFY_KEY).send_keys(str(key))
@@ -606,8 +607,8 @@ class BoardStory(harness.BrowserTestCase):
         forms.press(d, AUDIT_VERIFY)
         said = self.cli_verify(export, kept)
         self.assertTrue(said.startswith("verified: "), said)
-        forms.text_appears(d, said, "the verdict, as isa audit verify says it")
-        self.facts["export"] = export
+        forms.text_appears(d, said, "the verdict, as isa audit verify says it",
+                           line=True)
         self.step("auditor-verified", axe=True, doc="audit-verified",
                   part=d.find_element(By.XPATH, "//main//section[.//h2[normalize-space()='Verify an export']]"))
 
@@ -632,7 +633,8 @@ class BoardStory(harness.BrowserTestCase):
         forms.field(d, AUDIT_VERIFY_KEY).send_keys(
             str(self.deployment.dir / "data" / "audit.pub.pem"))
         forms.press(d, AUDIT_VERIFY)
-        forms.text_appears(d, said, "the first bad record named, as isa audit verify names it")
+        forms.text_appears(d, said, "the first bad record named, as isa audit verify "
+                           "names it", line=True)
         self.step("auditor-edited-refused", axe=True, doc="audit-refused",
                   part=d.find_element(By.XPATH, "//main//section[.//h2[normalize-space()='Verify an export']]"))
 
