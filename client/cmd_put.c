@@ -11,10 +11,9 @@
 #include "client/commands.h"
 #include "client/term.h"
 #include "client/progress.h"
+#include "client/putmeta.h"
 #include "client/upload.h"
-#include "common/timefmt.h"
 
-#define PUT_MAX_LIST 64
 #define PUT_READ (256u << 10)	/* read from the file this much at a time */
 
 static const char usage_text[] =
@@ -29,38 +28,10 @@ typedef struct {
 	const char *file;
 	cli_common_t o;		/* --config, --json */
 	Isa__DocMeta meta;
-	char *to[PUT_MAX_LIST], *caveats[PUT_MAX_LIST], *desc[PUT_MAX_LIST];
+	char *to[ISA_PUT_MAX_LIST], *caveats[ISA_PUT_MAX_LIST], *desc[ISA_PUT_MAX_LIST];
 } put_args_t;
 
 enum { OPT_TO = CLI_OPT_FIRST_OWN, OPT_CAVEAT, OPT_DESC, OPT_ONE };
-
-/* Whether a's dates are real (through the one parser, common/timefmt);
- * false with the fault said. */
-static bool
-put_dates(const put_args_t *a)
-{
-	const Isa__DocMeta *m = &a->meta;
-	int64_t ms;
-
-	if (m->review_by[0] != '\0' && timefmt_parse_date(m->review_by, &ms)) {
-		cli_error("put: --review-by \"%s\" is not a real date: "
-		    "YYYY-MM-DD (UTC), e.g. 2026-02-28", m->review_by);
-		return false;
-	}
-	if (m->destroy_after[0] != '\0' &&
-	    timefmt_parse_date(m->destroy_after, &ms)) {
-		cli_error("put: --destroy-after \"%s\" is not a real date: "
-		    "YYYY-MM-DD (UTC), e.g. 2026-02-28", m->destroy_after);
-		return false;
-	}
-	if (m->embargo_until[0] != '\0' &&
-	    timefmt_parse_time(m->embargo_until, &ms)) {
-		cli_error("put: --embargo-until \"%s\" is not a real time: "
-		    "RFC 3339, e.g. 2026-02-28T09:00:00Z", m->embargo_until);
-		return false;
-	}
-	return true;
-}
 
 /* Parse argv into a: CLI_GO, or the exit code (usage said, or --help). */
 static int
@@ -91,6 +62,7 @@ put_parse(int argc, char **argv, put_args_t *a)
 		CLI_LONG_COMMON, { 0 },
 	};
 #undef ONE
+	char err[CLI_REPLY_LEN];
 	int c;
 
 	isa__doc_meta__init(&a->meta);
@@ -110,8 +82,8 @@ put_parse(int argc, char **argv, put_args_t *a)
 		if (c >= OPT_ONE && c < OPT_ONE + 10)
 			*(char **)(void *)((char *)&a->meta +
 			    one[c - OPT_ONE]) = optarg;
-		else if (n != NULL && *n >= PUT_MAX_LIST) {
-			cli_error("put: at most %d of %s", PUT_MAX_LIST,
+		else if (n != NULL && *n >= ISA_PUT_MAX_LIST) {
+			cli_error("put: at most %d of %s", ISA_PUT_MAX_LIST,
 			    argv[optind - 1]);
 			return cli_usage(usage_text);
 		} else if (n != NULL)
@@ -132,7 +104,11 @@ put_parse(int argc, char **argv, put_args_t *a)
 		    "--to");
 		return cli_usage(usage_text);
 	}
-	return put_dates(a) ? CLI_GO : cli_usage(usage_text);
+	if (isa_putmeta_dates(&a->meta, err, sizeof(err)) != 0) {
+		cli_error("%s", err);
+		return cli_usage(usage_text);
+	}
+	return CLI_GO;
 }
 
 /* Read some of the next want (> 0) bytes of fd into buf, *got of them.
