@@ -72,6 +72,7 @@ isa_upload_begin(isa_conn_t *c, const Isa__DocMeta *meta, uint64_t size,
 		return EXIT_ERROR;
 	}
 	u->c = c;
+	isa_conn_forget(c);	/* what came before is not this upload's */
 	u->size = size;
 	snprintf(u->busy, sizeof(u->busy), "take %.80s", name);
 	pb.meta = (Isa__DocMeta *)meta;

@@ -287,8 +287,9 @@ class UploadApiTest(unittest.TestCase):
         s = socket.create_connection(("127.0.0.1", self.admin.ui.port))
         s.sendall(head.encode() + b"\0" * (3 << 20))
         s.close()
-        self.ui_log_waits_for(self.admin.ui, r"ui: an upload failed: the browser's "
-                              r"connection ended before the whole file came")
+        log = self.ui_log_waits_for(self.admin.ui, r"ui: an upload failed: the browser's "
+                                    r"connection ended before the whole file came")
+        self.assertNotIn("cut short", log)     # one line, and no title in it
         self.assertEqual(self.ls(), before)
         # isad was told (TransferEnd): its record says so...
         audit = self.deployment.isa("auditor", "audit", "--user", ADMIN, "--action", "put",
