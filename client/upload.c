@@ -1,4 +1,5 @@
 /* upload.c: an upload to isad, pushed piece by piece: cut into isad's chunks, sent under its credit, sent again when it asks (isa put, isa ui). */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,15 @@
 
 typedef enum { UPLOAD_RUNNING, UPLOAD_STORED, UPLOAD_FAILED } upload_state_t;
 
+/* One chunk's bytes, held by the ring and by each message libzmq has yet
+ * to send of it (sent in place, not copied): freed by the last to let go,
+ * which may be libzmq's I/O thread. */
+typedef struct {
+	atomic_uint refs;
+	size_t cap;
+	uint8_t data[];
+} chunk_t;
+
 struct isa_upload {
 	isa_conn_t *c;			/* lent by the caller */
 	Isa__Envelope *begin;		/* isad's PutBeginReply */
@@ -28,7 +38,7 @@ struct isa_upload {
 	uint64_t waits;			/* retry answers taken */
 	size_t fill;			/* bytes in chunk ready so far */
 	uint64_t window;		/* chunks unacknowledged, at most */
-	uint8_t **ring;			/* window slots: chunk i in i % window */
+	chunk_t **ring;			/* window slots: chunk i in i % window */
 	sha256_t *sha;			/* of the content written so far */
 	retry_t rt;
 	char busy[96];			/* for the give-up sentence */
@@ -40,13 +50,49 @@ struct isa_upload {
 };
 
 static void
+chunk_unref(chunk_t *ch)
+{
+	if (ch != NULL && atomic_fetch_sub(&ch->refs, 1) == 1)
+		free(ch);
+}
+
+/* libzmq is done with a message of the chunk hint. */
+static void
+chunk_sent(void *data, void *hint)
+{
+	(void)data;
+	chunk_unref(hint);
+}
+
+/* The slot *slot ready for a chunk of want bytes: its buffer again when
+ * nobody else holds it (libzmq sent it) and it is large enough, else a
+ * new one (the old one goes when libzmq lets it go).  0, or -1 out of
+ * memory. */
+static int
+chunk_take(chunk_t **slot, size_t want)
+{
+	chunk_t *ch = *slot;
+
+	if (ch != NULL && ch->cap >= want && atomic_load(&ch->refs) == 1)
+		return 0;
+	chunk_unref(ch);
+	*slot = NULL;
+	if ((ch = malloc(sizeof(*ch) + want)) == NULL)
+		return -1;
+	atomic_init(&ch->refs, 1);
+	ch->cap = want;
+	*slot = ch;
+	return 0;
+}
+
+static void
 upload_free(isa_upload_t *u)
 {
 	if (u == NULL)
 		return;
 	if (u->ring != NULL)
 		for (uint64_t i = 0; i < u->window; i++)
-			free(u->ring[i]);
+			chunk_unref(u->ring[i]);
 	free(u->ring);
 	sha256_free(u->sha);
 	envelope_free(u->begin);
@@ -132,14 +178,22 @@ upload_send(isa_upload_t *u, uint64_t i, char *err, size_t errlen)
 {
 	Isa__Envelope req = ISA__ENVELOPE__INIT;
 	Isa__PutChunk pc = ISA__PUT_CHUNK__INIT;
+	chunk_t *ch = u->ring[i % u->window];
 	size_t len = chunk_len(u, i);
+	int rc;
 
 	pc.transfer = u->begin->put_begin_reply->transfer;
 	pc.index = i;
 	req.body_case = ISA__ENVELOPE__BODY_PUT_CHUNK;
 	req.put_chunk = &pc;
-	if (isa_conn_send(u->c, &req, len > 0 ? (const void *)u->ring[i %
-	    u->window] : "", len, NULL, err, errlen) != 0) {
+	if (len == 0)	/* an empty file's one chunk */
+		rc = isa_conn_send(u->c, &req, "", 0, NULL, err, errlen);
+	else {
+		atomic_fetch_add(&ch->refs, 1);	/* the message's */
+		rc = isa_conn_send_nocopy(u->c, &req, ch->data, len, chunk_sent,
+		    ch, err, errlen);
+	}
+	if (rc != 0) {
 		u->broken = true;
 		return EXIT_UNREACHABLE;
 	}
@@ -228,19 +282,19 @@ upload_push(isa_upload_t *u, const uint8_t *data, size_t len, char *err,
 	}
 	while (len > 0) {
 		size_t want = chunk_len(u, u->ready), n = want - u->fill;
-		uint8_t **slot = &u->ring[u->ready % u->window];
+		chunk_t **slot = &u->ring[u->ready % u->window];
 
 		/* A slot is free once its chunk was acknowledged. */
 		while (u->ready - u->acked >= u->window)
 			if ((code = upload_pump(u, err, errlen)) != EXIT_OK)
 				return code;
-		if (*slot == NULL && (*slot = malloc(want)) == NULL) {
+		if (u->fill == 0 && chunk_take(slot, want) != 0) {
 			snprintf(err, errlen, "out of memory");
 			return EXIT_ERROR;
 		}
 		if (n > len)
 			n = len;
-		memcpy(*slot + u->fill, data, n);
+		memcpy((*slot)->data + u->fill, data, n);
 		sha256_update(u->sha, data, n);
 		u->fill += n;
 		u->written += n;
