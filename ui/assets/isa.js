@@ -1243,7 +1243,10 @@
 		state: state, page: page, docParts: docParts,
 	});
 
-	if (document.readyState === 'loading')
+	/* A deferred script runs while readyState is already 'interactive'
+	 * but before DOMContentLoaded, and before the modules after it:
+	 * start once they have registered their pages. */
+	if (document.readyState !== 'complete')
 		document.addEventListener('DOMContentLoaded', start);
 	else
 		start();
