@@ -193,7 +193,8 @@ export_to(isa_conn_t *c, FILE *out)
 	bool done = false;
 	int code;
 
-	if ((code = isa_auditexport_begin(c, &x, err, sizeof(err))) != EXIT_OK) {
+	if ((code = isa_auditexport_begin(c, &x, err, sizeof(err))) !=
+	    EXIT_OK) {
 		cli_error("%s", err);
 		return code;
 	}

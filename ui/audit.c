@@ -242,7 +242,8 @@ dl_page(dl_t *d, bool first, char *err, size_t errlen)
 	if (fclose(f) != 0 && code == EXIT_OK)
 		code = EXIT_ERROR;
 	if (code != EXIT_OK)
-		snprintf(err, errlen, "isad sent a record this isa cannot read");
+		snprintf(err, errlen, "isad sent a record this isa cannot "
+		    "read");
 	d->q.after = p->next;
 	d->more = p->more;
 	envelope_free(r);

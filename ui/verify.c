@@ -33,7 +33,8 @@ typedef struct {
 typedef struct {
 	struct MHD_PostProcessor *pp;
 	vf_part_t key, cp, ex;
-	char keybuf[CHECKPOINT_KEY_FILE_MAX + 1];	/* one past: too large */
+	/* The key, and a byte more to tell one too large. */
+	char keybuf[CHECKPOINT_KEY_FILE_MAX + 1];
 	char *cpbuf;			/* UI_VERIFY_CHECKPOINT_MAX bytes */
 	int fd;				/* the export, unlinked, or -1 */
 	const vf_part_t *cur;		/* the part the last bytes were of */
@@ -153,6 +154,7 @@ static int
 vf_begin(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r,
     void **st, ui_err_t *e)
 {
+	const char *type;
 	vf_t *v;
 
 	(void)s;
@@ -166,13 +168,14 @@ vf_begin(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r,
 		return -1;
 	}
 	v->fd = -1;
-	/* NULL when the body is not multipart/form-data (or urlencoded,
-	 * which a file cannot be sent as: refused below). */
-	v->pp = MHD_create_post_processor(c, UI_VERIFY_PP_BUFFER, vf_piece, v);
-	if (v->pp == NULL || strncasecmp(MHD_lookup_connection_value(c,
-	    MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+	/* A form of files (urlencoded cannot carry one); the post processor
+	 * reads its boundary from the same header. */
+	if ((type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE)) == NULL || strncasecmp(type,
 	    MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA,
-	    strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) != 0) {
+	    strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) != 0 ||
+	    (v->pp = MHD_create_post_processor(c, UI_VERIFY_PP_BUFFER,
+	    vf_piece, v)) == NULL) {
 		ui_err_set(e, MHD_HTTP_BAD_REQUEST, "bad", EXIT_USAGE,
 		    "the export, key and checkpoint come as a form "
 		    "(multipart/form-data)");
