@@ -25,7 +25,9 @@ import secrets
 import shutil
 import subprocess
 
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 import harness
@@ -141,6 +143,27 @@ class AuditTest(harness.BrowserTestCase):
         self.assertEqual(d.switch_to.active_element, verdict, "the verdict takes focus")
         return verdict
 
+    def tab_reach(self, max_steps=200):
+        """pages.tab_reach, for a page with date inputs: Tab stops on each
+        of a date's parts (day, month, year), so the same element comes
+        again in a row; the round ends when the first comes back."""
+        d = self.browser.driver
+        names = d.execute_script(pages._ACTIONS)
+        reached, unseen, last = set(), [], None
+        keys = ActionChains(d)
+        for _ in range(max_steps):
+            keys.send_keys(Keys.TAB).perform()
+            i, visible = d.execute_script(pages._FOCUSED)
+            if i < 0 or i == last:
+                continue
+            if i in reached:
+                break
+            last = i
+            reached.add(i)
+            if not visible:
+                unseen.append(names[i])
+        return names, reached, unseen
+
     def post_verify(self, body, csrf=True, ctype=None):
         """POST /api/audit/verify on the raw ui: (status, JSON reply)."""
         s = self.session
@@ -194,6 +217,11 @@ class AuditTest(harness.BrowserTestCase):
         self.assertEqual(self.browser.driver.title, "Audit \u2013 isa: information sharing")
         self.assertNoViolations("the audit page, by document")
         self.browser.shot("audit-by-document")
+        # Everything on it by keyboard, with a focus that can be seen.
+        names, reached, unseen = self.tab_reach()
+        self.assertEqual(sorted(set(range(len(names))) - reached), [],
+                         f"Tab never reaches some of {names}")
+        self.assertEqual(unseen, [], "focus not visible")
 
     def test_b_query_by_user_with_the_form(self):
         d = self.browser.driver
