@@ -1243,11 +1243,11 @@
 		state: state, page: page, docParts: docParts,
 	});
 
-	/* A deferred script runs while readyState is already 'interactive'
-	 * but before DOMContentLoaded, and before the modules after it:
-	 * start once they have registered their pages. */
-	if (document.readyState !== 'complete')
-		document.addEventListener('DOMContentLoaded', start);
-	else
+	/* A deferred script runs while the document is already "interactive",
+	 * before the modules after it (actions.js, ...) have registered their
+	 * pages: start at DOMContentLoaded, which comes after them all. */
+	if (document.readyState === 'complete')
 		start();
+	else
+		document.addEventListener('DOMContentLoaded', start);
 }());
