@@ -354,12 +354,17 @@ class AuditTest(harness.BrowserTestCase):
 
     def test_i_wrong_key_and_no_key(self):
         export = self.need_export()
-        other = self.files / "other.pub.pem"
-        priv = self.files / "other.key.pem"
-        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(priv)],
-                       check=True, capture_output=True)
-        subprocess.run(["openssl", "pkey", "-in", str(priv), "-pubout", "-out", str(other)],
-                       check=True, capture_output=True)
+        # Another deployment's audit key: `isad init` in a directory of
+        # its own.
+        elsewhere = self.files / "elsewhere"
+        elsewhere.mkdir(exist_ok=True)
+        (elsewhere / "isad.conf").write_text(
+            'listen = "tcp://127.0.0.1:*";\ndata_dir = "data";\n'
+            'policy = "policy.conf";\norigin = "elsewhere.example.org/isa";\n')
+        subprocess.run([self.deployment.isad_bin, "init", "--config", "isad.conf"],
+                       cwd=elsewhere, check=True, capture_output=True,
+                       timeout=harness.READY_SECONDS)
+        other = elsewhere / "data" / "audit.pub.pem"
         cli = self.verify_cli(export, key=other)
         self.assertEqual(cli.returncode, 6)
         verdict = self.verify_in_page(export, other)
