@@ -249,7 +249,9 @@ class AuditTest(harness.BrowserTestCase):
             d.find_element(By.ID, "isa-audit-next").click()
             pages.drawn(self.browser)
             self.assertEqual(self.shown_seqs(), first15[5 * n:5 * n + 5])
-            self.assertIn(f"Page {n + 1}:", d.find_element(By.ID, "isa-audit-count").text)
+            count = d.find_element(By.ID, "isa-audit-count")
+            self.assertIn(f"Page {n + 1}:", count.text)
+            self.assertEqual(d.switch_to.active_element, count, "the new page's records")
         self.browser.shot("audit-page-3")
         for n in (1, 0):
             d.find_element(By.ID, "isa-audit-prev").click()

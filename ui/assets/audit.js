@@ -286,7 +286,8 @@
 			nav.appendChild(h('div', { class: 'govuk-pagination__prev' },
 			    h('a', {
 				    class: 'govuk-link govuk-pagination__link',
-				    href: pageHref(v, v.trail[v.trail.length - 1], trail),
+				    href: pageHref(v, v.trail[v.trail.length - 1], trail) +
+					'#records',
 				    rel: 'prev', id: 'isa-audit-prev',
 			    }, h('span', { class: 'govuk-pagination__link-title' },
 				'Previous', ui.hidden(' page')))));
@@ -296,7 +297,7 @@
 			    h('a', {
 				    class: 'govuk-link govuk-pagination__link',
 				    href: pageHref(v, String(r.next),
-					v.trail.concat([v.after])),
+					v.trail.concat([v.after])) + '#records',
 				    rel: 'next', id: 'isa-audit-next',
 			    }, h('span', { class: 'govuk-pagination__link-title' },
 				'Next', ui.hidden(' page')))));
@@ -608,6 +609,10 @@
 			keeping(),
 			verifier(),
 		]);
+		/* Another page of records (#records): the reader is taken to
+		 * it, as a page that moved on in place would. */
+		if (location.hash === '#records')
+			ui.byId('isa-audit-count').focus();
 	}
 
 	ui.page('/audit', render);
