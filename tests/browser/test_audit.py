@@ -20,6 +20,7 @@ import csv
 import http.client
 import io
 import json
+import os
 import re
 import secrets
 import shutil
@@ -487,6 +488,53 @@ class AuditTest(harness.BrowserTestCase):
         page = json.loads(body)
         self.assertEqual([x["seq"] for x in page["records"]], [1, 2])
         self.assertEqual((page["next"], page["more"]), (3, True))
+
+    def test_n_export_kept_in_an_unlinked_private_file(self):
+        """While the export arrives it is in a file only isa ui holds: 0600,
+        with no name (unlinked), in $TMPDIR or /tmp; a connection that goes
+        mid-body leaves nothing behind."""
+        tmp = os.path.realpath(os.environ.get("TMPDIR") or "/tmp")
+        pid = self.raw.proc.pid
+        fds = f"/proc/{pid}/fd"
+
+        def held():
+            out = []
+            for fd in os.listdir(fds):
+                try:
+                    target = os.readlink(f"{fds}/{fd}")
+                except OSError:
+                    continue
+                if target.startswith(tmp + "/") and target.endswith(" (deleted)"):
+                    out.append(fd)
+            return out
+
+        before = set(held())
+        body = multipart([("key", "audit.pub.pem", self.key.read_bytes()),
+                          ("export", "e.jsonl", b"x" * (1 << 20))])
+        conn = http.client.HTTPConnection("127.0.0.1", self.raw.port,
+                                          timeout=harness.READY_SECONDS)
+        conn.request("GET", "/api/session", headers=self.session.headers())
+        tok = json.loads(conn.getresponse().read())["csrf"]
+        conn.putrequest("POST", "/api/audit/verify")
+        for k, v in self.session.headers(
+                Origin=self.raw.origin, X_CSRF_Token=tok,
+                Content_Type=f"multipart/form-data; boundary={BOUNDARY}").items():
+            conn.putheader(k, v)
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        conn.send(body[:len(body) // 2])
+        fresh = pages.wait(self.browser.driver,
+                           lambda _: [f for f in held() if f not in before],
+                           "isa ui to hold the export's file")
+        self.assertEqual(len(fresh), 1, fresh)
+        st = os.stat(f"{fds}/{fresh[0]}")
+        self.assertEqual(st.st_mode & 0o777, 0o600)
+        self.assertEqual(st.st_nlink, 0)
+        self.assertGreater(st.st_size, 0)
+        conn.close()     # gone mid-body: the file goes with the request
+        pages.wait(self.browser.driver, lambda _: fresh[0] not in held() or
+                   None, "isa ui to let the export's file go")
+        self.assertEqual([n for n in os.listdir(tmp) if n.startswith("isa-ui-verify-")], [])
 
 
 if __name__ == "__main__":
