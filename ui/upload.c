@@ -14,6 +14,8 @@
 
 typedef struct {
 	ui_isad_t u;
+	struct MHD_Connection *c;	/* the browser's, while the body comes */
+	unsigned idle_s;	/* its idle timeout, restarted after each wait */
 	isa_upload_t *up;
 	uint64_t size;		/* Content-Length: PutBegin's size */
 	bool said;		/* its failure is on stderr already */
@@ -52,6 +54,24 @@ body_size(struct MHD_Connection *c, uint64_t *size, ui_err_t *e)
 	return 0;
 }
 
+/*
+ * A write or the end may wait long for isad (its back-pressure: up to two
+ * minutes without progress) while the browser, held back, sends nothing:
+ * the connection's idle time starts again once isad answered, not from
+ * the browser's last bytes, or MHD would close it under a healthy upload.
+ */
+static void
+idle_restart(ui_up_t *st)
+{
+	if (st->idle_s == 0)
+		return;
+	/* MHD restarts the clock only for a timeout set after none. */
+	(void)MHD_set_connection_option(st->c, MHD_CONNECTION_OPTION_TIMEOUT,
+	    0u);
+	(void)MHD_set_connection_option(st->c, MHD_CONNECTION_OPTION_TIMEOUT,
+	    st->idle_s);
+}
+
 /* Say a failed upload on stderr, once: its sentence, never its title. */
 static void
 say(ui_up_t *st, const char *why)
@@ -77,6 +97,7 @@ static int
 up_begin(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r,
     void **out, ui_err_t *e)
 {
+	const union MHD_ConnectionInfo *info;
 	char err[ISA_UPLOAD_ERRLEN];
 	ui_up_t *st;
 	int code;
@@ -94,6 +115,9 @@ up_begin(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r,
 	    MHD_HEADER_KIND, "X-ISA-Meta"), e) != 0 ||
 	    ui_isad_open(&st->u, s->conf, &s->calls, 0, e) != 0)
 		goto fail;
+	st->c = c;
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_TIMEOUT);
+	st->idle_s = info != NULL ? info->connection_timeout : 0;
 	if ((code = isa_upload_begin(st->u.c, &st->meta.m, st->size,
 	    st->meta.m.filename[0] != '\0' ? st->meta.m.filename : "the upload",
 	    &st->up, err, sizeof(err))) != EXIT_OK) {
@@ -115,8 +139,9 @@ up_data(void *p, const char *buf, size_t len, ui_err_t *e)
 	char err[ISA_UPLOAD_ERRLEN];
 	int code;
 
-	if ((code = isa_upload_write(st->up, buf, len, err, sizeof(err))) ==
-	    EXIT_OK)
+	code = isa_upload_write(st->up, buf, len, err, sizeof(err));
+	idle_restart(st);
+	if (code == EXIT_OK)
 		return 0;
 	ui_isad_failed(code, err, isa_conn_key_refused(st->u.c), e);
 	say(st, err);
@@ -133,7 +158,9 @@ up_end(void *p, struct MHD_Connection *c)
 	json_t *j;
 	int code;
 
-	if ((code = isa_upload_end(st->up, &m, err, sizeof(err))) != EXIT_OK) {
+	code = isa_upload_end(st->up, &m, err, sizeof(err));
+	idle_restart(st);
+	if (code != EXIT_OK) {
 		ui_isad_failed(code, err, isa_conn_key_refused(st->u.c), &e);
 		say(st, err);
 		return ui_reply_error(c, &e);

@@ -11,11 +11,15 @@ after the body, not with a reset.
 
 import http.client
 import json
+import os
 import re
+import signal
 import socket
+import threading
 import time
 import unittest
 import urllib.parse
+from pathlib import Path
 
 import harness
 
@@ -23,6 +27,8 @@ import harness
 # next upload back, so an upload that goes through proves the last freed.
 ISAD_CONF = "limits = { transfers_per_user = 1; };\n"
 ADMIN = "board-admin"
+# Longer than isa ui's bound on a silent connection (UI_IDLE_S, 15 s).
+STALL_SECONDS = 18
 
 
 def meta_header(meta):
@@ -88,6 +94,9 @@ class UploadApiTest(unittest.TestCase):
         cls.out = harness.out_dir("test_upload_api")
         cls.deployment = harness.Deployment(cls.out, isad_conf=ISAD_CONF)
         cls.deployment.start()
+        # isa ui waits for isad as long as the stall below (the CLI too).
+        conf = Path(cls.deployment.conf(ADMIN))
+        conf.write_text(conf.read_text().replace("timeout_ms = 5000;", "timeout_ms = 60000;"))
         cls.admin = Client(cls.deployment.ui(ADMIN))
         cls.n = 0
 
@@ -299,6 +308,28 @@ class UploadApiTest(unittest.TestCase):
         status, got = self.admin.upload(b"after the cut\n",
                                         dict(meta, title="after the cut"))
         self.assertEqual(status, 200, got)
+
+    def test_isad_stalled_longer_than_the_idle_bound(self):
+        """isad stops answering (back-pressure, or busy) for longer than isa
+        ui's 15 s bound on a silent connection, while the browser, held
+        back, sends nothing: the upload goes on when isad does, not cut
+        off by the bound."""
+        meta = {"title": "stalled", "class": "OFFICIAL", "to": ["agency:hcc"]}
+        isad = self.deployment.isad.pid
+        resume = threading.Timer(STALL_SECONDS, os.kill, (isad, signal.SIGCONT))
+
+        def body():
+            yield b"\2" * (24 << 20)
+            os.kill(isad, signal.SIGSTOP)
+            resume.start()
+            for _ in range(24):
+                yield b"\3" * (1 << 20)
+        try:
+            status, got = self.admin.upload(body(), meta, **{"Content-Length": str(48 << 20)})
+        finally:
+            resume.cancel()
+            os.kill(isad, signal.SIGCONT)
+        self.assertEqual((status, got.get("size")), (200, 48 << 20), got)
 
     def test_refusal_answered_after_the_body(self):
         """A refusal at PutBegin: the whole body is read (and dropped), then
