@@ -124,8 +124,11 @@ ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e)
 		ui_isad_unreachable(err, key_refused, e);
 		break;
 	default:
-		/* isad's BAD_REQUEST (a malformed id, say) as everywhere. */
-		if (strncmp(err, "bad request:", 12) == 0)
+		/* isad's BAD_REQUEST (a malformed id, say), TOO_LARGE and
+		 * CONFLICT (an upload's) as ui_isad_refusal says them. */
+		if (strncmp(err, "bad request:", 12) == 0 ||
+		    strncmp(err, "too large:", 10) == 0 ||
+		    strncmp(err, "conflict:", 9) == 0)
 			ui_err_set(e, MHD_HTTP_BAD_REQUEST, "bad", code, "%s",
 			    err);
 		else
