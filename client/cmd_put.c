@@ -1,4 +1,4 @@
-/* cmd_put.c: `isa put FILE ...`: upload under credit, print the new id last. */
+/* cmd_put.c: `isa put FILE ...`: the file pushed through client/upload.c, the new id printed last. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,13 +11,10 @@
 #include "client/commands.h"
 #include "client/term.h"
 #include "client/progress.h"
-#include "client/retry.h"
-#include "common/err.h"
-#include "common/timefmt.h"
-#include "proto/envelope.h"
-#include "proto/sha256.h"
+#include "client/putmeta.h"
+#include "client/upload.h"
 
-#define PUT_MAX_LIST 64
+#define PUT_READ (256u << 10)	/* read from the file this much at a time */
 
 static const char usage_text[] =
     "isa put FILE --title T --class OFFICIAL|OFFICIAL-SENSITIVE|SECRET "
@@ -31,38 +28,10 @@ typedef struct {
 	const char *file;
 	cli_common_t o;		/* --config, --json */
 	Isa__DocMeta meta;
-	char *to[PUT_MAX_LIST], *caveats[PUT_MAX_LIST], *desc[PUT_MAX_LIST];
+	char *to[ISA_PUT_MAX_LIST], *caveats[ISA_PUT_MAX_LIST], *desc[ISA_PUT_MAX_LIST];
 } put_args_t;
 
 enum { OPT_TO = CLI_OPT_FIRST_OWN, OPT_CAVEAT, OPT_DESC, OPT_ONE };
-
-/* Whether a's dates are real (through the one parser, common/timefmt);
- * false with the fault said. */
-static bool
-put_dates(const put_args_t *a)
-{
-	const Isa__DocMeta *m = &a->meta;
-	int64_t ms;
-
-	if (m->review_by[0] != '\0' && timefmt_parse_date(m->review_by, &ms)) {
-		cli_error("put: --review-by \"%s\" is not a real date: "
-		    "YYYY-MM-DD (UTC), e.g. 2026-02-28", m->review_by);
-		return false;
-	}
-	if (m->destroy_after[0] != '\0' &&
-	    timefmt_parse_date(m->destroy_after, &ms)) {
-		cli_error("put: --destroy-after \"%s\" is not a real date: "
-		    "YYYY-MM-DD (UTC), e.g. 2026-02-28", m->destroy_after);
-		return false;
-	}
-	if (m->embargo_until[0] != '\0' &&
-	    timefmt_parse_time(m->embargo_until, &ms)) {
-		cli_error("put: --embargo-until \"%s\" is not a real time: "
-		    "RFC 3339, e.g. 2026-02-28T09:00:00Z", m->embargo_until);
-		return false;
-	}
-	return true;
-}
 
 /* Parse argv into a: CLI_GO, or the exit code (usage said, or --help). */
 static int
@@ -93,6 +62,7 @@ put_parse(int argc, char **argv, put_args_t *a)
 		CLI_LONG_COMMON, { 0 },
 	};
 #undef ONE
+	char err[CLI_REPLY_LEN];
 	int c;
 
 	isa__doc_meta__init(&a->meta);
@@ -112,8 +82,8 @@ put_parse(int argc, char **argv, put_args_t *a)
 		if (c >= OPT_ONE && c < OPT_ONE + 10)
 			*(char **)(void *)((char *)&a->meta +
 			    one[c - OPT_ONE]) = optarg;
-		else if (n != NULL && *n >= PUT_MAX_LIST) {
-			cli_error("put: at most %d of %s", PUT_MAX_LIST,
+		else if (n != NULL && *n >= ISA_PUT_MAX_LIST) {
+			cli_error("put: at most %d of %s", ISA_PUT_MAX_LIST,
 			    argv[optind - 1]);
 			return cli_usage(usage_text);
 		} else if (n != NULL)
@@ -134,172 +104,78 @@ put_parse(int argc, char **argv, put_args_t *a)
 		    "--to");
 		return cli_usage(usage_text);
 	}
-	return put_dates(a) ? CLI_GO : cli_usage(usage_text);
-}
-
-/* Wait for one chunk acknowledgement.  EXIT_OK or the exit code; a retry
- * answer (no room in isad for now) is left in *retry for the caller. */
-static int
-put_ack(isa_conn_t *c, Isa__Envelope **retry)
-{
-	Isa__Envelope *r = NULL;
-	char err[512];
-	int code;
-
-	*retry = NULL;
-	if (isa_conn_recv(c, &r, NULL, NULL, err, sizeof(err)) != 0) {
+	if (isa_putmeta_dates(&a->meta, err, sizeof(err)) != 0) {
 		cli_error("%s", err);
-		return EXIT_UNREACHABLE;
+		return cli_usage(usage_text);
 	}
-	if (retry_asked(r)) {
-		*retry = r;
-		return EXIT_OK;
-	}
-	if (r->status != ISA__STATUS__OK)
-		code = cli_reply_error(r);
-	else if (r->body_case != ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY) {
-		cli_error("isad answered a chunk with something else");
-		code = EXIT_ERROR;
-	} else
-		code = EXIT_OK;
-	envelope_free(r);
-	return code;
+	return CLI_GO;
 }
 
-/* Read chunk index (want bytes) of fd into buf.  EXIT_OK, or the error
- * said. */
+/* Read some of the next want (> 0) bytes of fd into buf, *got of them.
+ * EXIT_OK, or the error said (the file ending early among them). */
 static int
-put_read(int fd, const char *file, uint64_t offset, uint8_t *buf,
-    size_t want)
+put_read(int fd, const char *file, uint8_t *buf, size_t want, size_t *got)
 {
-	size_t got = 0;
 	ssize_t n;
 
-	while (got < want && (n = pread(fd, buf + got, want - got,
-	    (off_t)(offset + got))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got == want)
+	while ((n = read(fd, buf, want)) < 0 && errno == EINTR)
+		;
+	if (n > 0) {
+		*got = (size_t)n;
 		return EXIT_OK;
-	cli_error("cannot read %s (%s): nothing was stored", file, got < want ?
+	}
+	cli_error("cannot read %s (%s): nothing was stored", file, n == 0 ?
 	    "it shrank while it was sent" : strerror(errno));
 	return EXIT_ERROR;
 }
 
-/* Send every chunk of fd, at most credit unacknowledged; when isad has no
- * room, send again from the first unacknowledged after its retry_ms. */
+/* Push size bytes of fd through u and end it, the progress line following
+ * isad's acknowledgements: EXIT_OK with *stored (u's), or the error said. */
 static int
-put_chunks(isa_conn_t *c, int fd, const char *file, uint64_t size,
-    const Isa__PutBeginReply *b, sha256_t *sha)
+put_content(isa_upload_t *u, int fd, const char *file, uint64_t size,
+    const Isa__DocMeta **stored)
 {
-	Isa__Envelope req = ISA__ENVELOPE__INIT, *again = NULL;
-	Isa__PutChunk pc = ISA__PUT_CHUNK__INIT;
-	uint64_t chunks = size == 0 ? 1 : (size + b->chunk_size - 1) /
-	    b->chunk_size, sent = 0, acked = 0, hashed = 0;
-	uint32_t credit = b->credit > 0 ? b->credit : 1;
-	uint8_t *buf = malloc(b->chunk_size > 0 ? b->chunk_size : 1);
+	uint8_t *buf = malloc(PUT_READ);
+	uint64_t left = size;
 	progress_t prog;
-	retry_t rt;
-	char err[CLI_REPLY_LEN], busy[300];
+	char err[ISA_UPLOAD_ERRLEN];
 	int code = EXIT_OK;
 
-	if (buf == NULL || b->chunk_size == 0) {
-		free(buf);
+	if (buf == NULL) {
 		cli_error("out of memory");
 		return EXIT_ERROR;
 	}
 	progress_start(&prog, "sent", size);
-	retry_start(&rt);
-	snprintf(busy, sizeof(busy), "take %s", file);
-	req.body_case = ISA__ENVELOPE__BODY_PUT_CHUNK;
-	req.put_chunk = &pc;
-	pc.transfer = b->transfer;
-	while (acked < chunks && code == EXIT_OK) {
-		while (sent < chunks && sent - acked < credit) {
-			size_t want = sent + 1 == chunks ?
-			    (size_t)(size - sent * b->chunk_size) : b->chunk_size;
+	while (left > 0 && code == EXIT_OK) {
+		size_t got;
 
-			if ((code = put_read(fd, file, sent * b->chunk_size,
-			    buf, want)) != EXIT_OK)
-				break;
-			if (sent == hashed) {	/* a chunk sent again is not */
-				sha256_update(sha, buf, want);
-				hashed++;
-			}
-			pc.index = sent;
-			if (isa_conn_send(c, &req, buf, want, NULL, err,
-			    sizeof(err)) != 0) {
-				cli_error("%s", err);
-				code = EXIT_UNREACHABLE;
-				break;
-			}
-			sent++;
-		}
-		if (code != EXIT_OK || (code = put_ack(c, &again)) != EXIT_OK)
+		if ((code = put_read(fd, file, buf, left < PUT_READ ?
+		    (size_t)left : PUT_READ, &got)) != EXIT_OK)
 			break;
-		if (again != NULL) {
-			/* No room in isad for now: the chunks sent after the
-			 * one refused get the same answer, those before it
-			 * their acknowledgement (when stored, so perhaps only
-			 * now); send again from the first not taken. */
-			uint64_t more = 0;
-
-			code = retry_drain_wait(c, &rt, again->retry_ms, sent -
-			    acked - 1, busy, &more,
-			    ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY, err,
-			    sizeof(err));
-			if (code != EXIT_OK)
-				cli_error("%s", err);
-			envelope_free(again);
-			again = NULL;
-			acked += more;
-			sent = acked;
-			progress_update(&prog, acked == chunks ? size :
-			    acked * b->chunk_size);
-			continue;
-		}
-		acked++;
-		retry_progress(&rt);
-		progress_update(&prog, acked == chunks ? size :
-		    acked * b->chunk_size);
+		if ((code = isa_upload_write(u, buf, got, err,
+		    sizeof(err))) != EXIT_OK)
+			cli_error("%s", err);
+		left -= got;
+		progress_update(&prog, isa_upload_acked(u));
 	}
+	if (code == EXIT_OK && (code = isa_upload_end(u, stored, err,
+	    sizeof(err))) != EXIT_OK)
+		cli_error("%s", err);
 	progress_end(&prog);
 	free(buf);
 	return code;
 }
 
-/* Tell isad to drop the upload (best effort: it also times out). */
-static void
-put_abandon(isa_conn_t *c, ProtobufCBinaryData transfer)
-{
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
-	Isa__TransferEnd te = ISA__TRANSFER_END__INIT;
-	char err[512];
-
-	te.transfer = transfer;
-	req.body_case = ISA__ENVELOPE__BODY_TRANSFER_END;
-	req.transfer_end = &te;
-	if (isa_conn_send(c, &req, NULL, 0, NULL, err, sizeof(err)) != 0)
-		return;	/* isad drops it when it times out */
-}
-
 int
 cmd_put(int argc, char **argv)
 {
-	Isa__Envelope req = ISA__ENVELOPE__INIT, *r = NULL;
-	Isa__PutBegin pb = ISA__PUT_BEGIN__INIT;
-	Isa__PutEnd pe = ISA__PUT_END__INIT;
 	put_args_t a = { 0 };
 	client_conf_t conf;
 	isa_conn_t *c = NULL;
-	sha256_t *sha = NULL;
-	uint8_t digest[SHA256_LEN];
+	isa_upload_t *u = NULL;
+	const Isa__DocMeta *m;
 	struct stat st;
-	char err[512];
+	char err[ISA_UPLOAD_ERRLEN];
 	int fd = -1, code;
 
 	if ((code = put_parse(argc, argv, &a)) != CLI_GO)
@@ -319,67 +195,27 @@ cmd_put(int argc, char **argv)
 	/* The base name only: where the file sits is nobody's business. */
 	a.meta.filename = strrchr(a.file, '/') != NULL ?
 	    strrchr(a.file, '/') + 1 : (char *)a.file;
-	pb.meta = &a.meta;
-	pb.size = (uint64_t)st.st_size;
-	req.body_case = ISA__ENVELOPE__BODY_PUT_BEGIN;
-	req.put_begin = &pb;
-	if (isa_conn_call(c, &req, &r, err, sizeof(err)) != 0) {
+	if ((code = isa_upload_begin(c, &a.meta, (uint64_t)st.st_size, a.file,
+	    &u, err, sizeof(err))) != EXIT_OK) {
 		cli_error("%s", err);
-		code = EXIT_UNREACHABLE;
 		goto out;
 	}
-	if (r->status != ISA__STATUS__OK ||
-	    r->body_case != ISA__ENVELOPE__BODY_PUT_BEGIN_REPLY) {
-		code = cli_reply_error(r);
-		goto out;
-	}
-	if ((sha = sha256_new()) == NULL) {
-		cli_error("out of memory");
-		code = EXIT_ERROR;
-		goto out;
-	}
-	code = put_chunks(c, fd, a.file, pb.size, r->put_begin_reply, sha);
-	if (code != EXIT_OK) {
-		put_abandon(c, r->put_begin_reply->transfer);
-		goto out;
-	}
-	sha256_final(sha, digest);
-	pe.transfer = r->put_begin_reply->transfer;
-	pe.sha256.data = digest;
-	pe.sha256.len = sizeof(digest);
-	req.body_case = ISA__ENVELOPE__BODY_PUT_END;
-	req.put_end = &pe;
-	{
-		Isa__Envelope *e = NULL;
+	if ((code = put_content(u, fd, a.file, (uint64_t)st.st_size, &m)) !=
+	    EXIT_OK)
+		goto out;	/* closing u abandons it: nothing is stored */
+	term_printf(stderr, "stored %llu bytes as %s\n",
+	    (unsigned long long)st.st_size, m->marking);
+	if (a.o.json) {
+		json_t *j = json_object();
 
-		if (isa_conn_call(c, &req, &e, err, sizeof(err)) != 0) {
-			cli_error("%s", err);
-			code = EXIT_UNREACHABLE;
-			goto out;
-		}
-		if (e->status != ISA__STATUS__OK ||
-		    e->body_case != ISA__ENVELOPE__BODY_PUT_END_REPLY) {
-			code = cli_reply_error(e);
-			envelope_free(e);
-			goto out;
-		}
-		term_printf(stderr, "stored %llu bytes as %s\n",
-		    (unsigned long long)pb.size, e->put_end_reply->meta->marking);
-		if (a.o.json) {
-			json_t *j = json_object();
-
-			cli_jset(j, "id", cli_jstr(e->put_end_reply->meta->id));
-			cli_jset(j, "marking",
-			    cli_jstr(e->put_end_reply->meta->marking));
-			cli_jset(j, "size", json_integer((json_int_t)pb.size));
-			code = cli_json_print(j);
-		} else
-			term_printf(stdout, "%s\n", e->put_end_reply->meta->id);
-		envelope_free(e);
-	}
+		cli_jset(j, "id", cli_jstr(m->id));
+		cli_jset(j, "marking", cli_jstr(m->marking));
+		cli_jset(j, "size", json_integer((json_int_t)st.st_size));
+		code = cli_json_print(j);
+	} else
+		term_printf(stdout, "%s\n", m->id);
 out:
-	sha256_free(sha);
-	envelope_free(r);
+	isa_upload_close(u);
 	cli_disconnect(&conf, c);
 	close(fd);
 	return code;

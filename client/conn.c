@@ -166,9 +166,11 @@ isa_conn_key_refused(const isa_conn_t *c)
 	return c->auth_failed != 0;
 }
 
-int
-isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
-    size_t len, uint64_t *id, char *err, size_t errlen)
+/* Send req's frame (its request id and version set here), more to say
+ * whether a content frame follows.  0, or ISA_ERR_* with err filled. */
+static int
+conn_send_head(isa_conn_t *c, Isa__Envelope *req, bool more, uint64_t *id,
+    char *err, size_t errlen)
 {
 	uint8_t *buf = NULL;
 	size_t blen;
@@ -184,11 +186,48 @@ isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
 		return ISA_ERR_NOMEM;
 	/* A DEALER queues the message until the handshake is done; it blocks
 	 * only when its high-water mark is reached, bounded by the timeout. */
-	rc = zmq_send(c->sock, buf, blen, data != NULL ? ZMQ_SNDMORE : 0);
+	rc = zmq_send(c->sock, buf, blen, more ? ZMQ_SNDMORE : 0);
 	free(buf);
-	if (rc >= 0 && data != NULL)
-		rc = zmq_send(c->sock, data, len, 0);
 	if (rc < 0) {
+		conn_explain(c, err, errlen);
+		return ISA_ERR_TIMEOUT;
+	}
+	return 0;
+}
+
+int
+isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
+    size_t len, uint64_t *id, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = conn_send_head(c, req, data != NULL, id, err, errlen)) != 0)
+		return rc;
+	if (data != NULL && zmq_send(c->sock, data, len, 0) < 0) {
+		conn_explain(c, err, errlen);
+		return ISA_ERR_TIMEOUT;
+	}
+	return 0;
+}
+
+int
+isa_conn_send_nocopy(isa_conn_t *c, Isa__Envelope *req, void *data,
+    size_t len, isa_conn_free_fn *ffn, void *hint, char *err, size_t errlen)
+{
+	zmq_msg_t m;
+	int rc;
+
+	if (zmq_msg_init_data(&m, data, len, ffn, hint) != 0) {
+		ffn(data, hint);
+		snprintf(err, errlen, "out of memory");
+		return ISA_ERR_NOMEM;
+	}
+	if ((rc = conn_send_head(c, req, true, NULL, err, errlen)) != 0) {
+		zmq_msg_close(&m);	/* calls ffn */
+		return rc;
+	}
+	if (zmq_msg_send(&m, c->sock, 0) < 0) {
+		zmq_msg_close(&m);
 		conn_explain(c, err, errlen);
 		return ISA_ERR_TIMEOUT;
 	}

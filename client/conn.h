@@ -43,6 +43,20 @@ int isa_conn_send(isa_conn_t *c, Isa__Envelope *req, const void *data,
     size_t len, uint64_t *id, char *err, size_t errlen);
 
 /*
+ * As isa_conn_send with a content frame that is not copied: libzmq sends
+ * data in place and calls ffn(data, hint), from any thread, once it no
+ * longer needs it, whether sent or not (also when this fails); until then
+ * data must not change.  For a transfer's chunks, which would otherwise
+ * be held twice (the caller's copy, kept to send again, and libzmq's).
+ */
+typedef void isa_conn_free_fn(void *data, void *hint);
+
+__attribute__((warn_unused_result))
+int isa_conn_send_nocopy(isa_conn_t *c, Isa__Envelope *req, void *data,
+    size_t len, isa_conn_free_fn *ffn, void *hint, char *err,
+    size_t errlen);
+
+/*
  * Wait (at most conf->timeout_ms) for the next reply, whatever its request
  * id.  On 0, *resp is the reply (free with envelope_free) and, when it
  * carried a content frame, *data and *len point at it: valid until the next

@@ -11,27 +11,6 @@
 #include "ui/reply.h"
 #include "ui/route.h"
 
-/* Send req to isad and wait for want.  0 with *resp, or -1 with the
- * error (isad's refusal as the CLI's sentence) already answered. */
-static int
-ask(ui_server_t *s, struct MHD_Connection *c, Isa__Envelope *req,
-    Isa__Envelope__BodyCase want, Isa__Envelope **resp, enum MHD_Result *ret)
-{
-	ui_isad_t u;
-	ui_err_t e;
-	int rc;
-
-	if (ui_isad_open(&u, s->conf, &s->calls, 0, &e) != 0) {
-		*ret = ui_reply_error(c, &e);
-		return -1;
-	}
-	rc = ui_isad_call(&u, req, want, resp, &e);
-	ui_isad_close(&u);
-	if (rc != 0)
-		*ret = ui_reply_error(c, &e);
-	return rc;
-}
-
 /* The body as a JSON object (a new reference), or NULL with e filled.
  * what names the action in the sentence ("a share"). */
 static json_t *
@@ -89,7 +68,8 @@ ui_actions_share(ui_server_t *s, struct MHD_Connection *c, const char *id,
 	}
 	req.body_case = ISA__ENVELOPE__BODY_SHARE;
 	req.share = &sr;
-	if (ask(s, c, &req, ISA__ENVELOPE__BODY_SHARE_REPLY, &r, &ret) != 0) {
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_SHARE_REPLY, 0, &r, &ret) != 0) {
 		json_decref(o);
 		return ret;
 	}
@@ -120,7 +100,8 @@ ui_actions_recall(ui_server_t *s, struct MHD_Connection *c, const char *id,
 	req.body_case = ISA__ENVELOPE__BODY_RECALL;
 	req.recall = &rr;
 	ret = MHD_NO;
-	if (ask(s, c, &req, ISA__ENVELOPE__BODY_RECALL_REPLY, &r, &ret) == 0) {
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_RECALL_REPLY, 0, &r, &ret) == 0) {
 		envelope_free(r);
 		ret = ui_reply_json(c, MHD_HTTP_OK, msg_json_recall(id));
 	}
@@ -149,7 +130,8 @@ ui_actions_requests(ui_server_t *s, struct MHD_Connection *c)
 	q.all = all == 1;
 	req.body_case = ISA__ENVELOPE__BODY_REQUESTS;
 	req.requests = &q;
-	if (ask(s, c, &req, ISA__ENVELOPE__BODY_REQUESTS_REPLY, &r, &ret) != 0)
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_REQUESTS_REPLY, 0, &r, &ret) != 0)
 		return ret;
 	rr = r->requests_reply;
 	list = json_array();
@@ -195,7 +177,8 @@ ui_actions_decide(ui_server_t *s, struct MHD_Connection *c, const char *id,
 	req.body_case = ISA__ENVELOPE__BODY_DECIDE;
 	req.decide = &dr;
 	ret = MHD_NO;
-	if (ask(s, c, &req, ISA__ENVELOPE__BODY_DECIDE_REPLY, &r, &ret) == 0) {
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_DECIDE_REPLY, 0, &r, &ret) == 0) {
 		if (r->decide_reply->request == NULL) {
 			ui_err_set(&e, MHD_HTTP_BAD_GATEWAY, "error", EXIT_ERROR,
 			    "isad sent a reply this isa cannot read");

@@ -124,8 +124,11 @@ ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e)
 		ui_isad_unreachable(err, key_refused, e);
 		break;
 	default:
-		/* isad's BAD_REQUEST (a malformed id, say) as everywhere. */
-		if (strncmp(err, "bad request:", 12) == 0)
+		/* isad's BAD_REQUEST (a malformed id, say), TOO_LARGE and
+		 * CONFLICT (an upload's) as ui_isad_refusal says them. */
+		if (strncmp(err, "bad request:", 12) == 0 ||
+		    strncmp(err, "too large:", 10) == 0 ||
+		    strncmp(err, "conflict:", 9) == 0)
 			ui_err_set(e, MHD_HTTP_BAD_REQUEST, "bad", code, "%s",
 			    err);
 		else
@@ -184,4 +187,26 @@ ui_isad_close(ui_isad_t *u)
 	pthread_mutex_unlock(&u->calls->mu);
 	isa_conn_close(u->c);
 	u->c = NULL;
+}
+
+int
+ui_isad_ask(const client_conf_t *conf, ui_calls_t *calls,
+    struct MHD_Connection *c, Isa__Envelope *req,
+    Isa__Envelope__BodyCase want, int extra_ms, Isa__Envelope **resp,
+    enum MHD_Result *ret)
+{
+	ui_isad_t u;
+	ui_err_t e;
+	int rc;
+
+	*resp = NULL;
+	if (ui_isad_open(&u, conf, calls, extra_ms, &e) != 0) {
+		*ret = ui_reply_error(c, &e);
+		return -1;
+	}
+	rc = ui_isad_call(&u, req, want, resp, &e);
+	ui_isad_close(&u);
+	if (rc != 0)
+		*ret = ui_reply_error(c, &e);
+	return rc;
 }

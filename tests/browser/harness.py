@@ -315,7 +315,8 @@ class Deployment:
             f'{{ id = "{u}"; name = "{n}"; agency = "{a}"; clearance = "{c}"; '
             f'{extra} key = "{keys[u]}"; }}'
             for u, n, a, c, extra in self.users)
-        return ('caveats  = ( { name = "PERSONAL-DATA"; requires = "safeguarding"; } );\n'
+        return ('caveats  = ( { name = "PERSONAL-DATA"; requires = "safeguarding"; },\n'
+                '             { name = "UK-EYES-ONLY"; requires = "uk-national"; } );\n'
                 f"agencies = ( {agencies} );\n"
                 f"users = (\n  {users}\n);\n"
                 f"groups = {GROUPS};\n")
