@@ -5,11 +5,15 @@
 #include "client/msg_json.h"
 #include "common/wipe.h"
 #include "proto/envelope.h"
+#include "ui/actions.h"
 #include "ui/api.h"
+#include "ui/audit.h"
 #include "ui/banner.h"
 #include "ui/download.h"
 #include "ui/isad.h"
 #include "ui/reply.h"
+#include "ui/upload.h"
+#include "ui/verify.h"
 
 /* How long isad holds one watch of the inbox (as `isa inbox --watch`). */
 #define UI_WATCH_MS	25000
@@ -217,10 +221,35 @@ api_directory(ui_server_t *s, struct MHD_Connection *c)
 	return ui_reply_json(c, MHD_HTTP_OK, out);
 }
 
-enum MHD_Result
-ui_api(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r)
+const ui_stream_ops_t *
+ui_api_stream(const ui_route_t *r)
 {
 	switch (r->kind) {
+	case UI_R_API_UPLOAD: return &ui_upload_ops;
+	case UI_R_API_VERIFY: return &ui_verify_ops;
+	default: return NULL;
+	}
+}
+
+enum MHD_Result
+ui_api(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r,
+    const char *body, size_t len)
+{
+	switch (r->kind) {
+	case UI_R_API_SHARE:
+		return ui_actions_share(s, c, r->arg, body, len);
+	case UI_R_API_RECALL:
+		return ui_actions_recall(s, c, r->arg, body, len);
+	case UI_R_API_REQUESTS: return ui_actions_requests(s, c);
+	case UI_R_API_APPROVE:
+		return ui_actions_decide(s, c, r->arg, true, body, len);
+	case UI_R_API_REFUSE:
+		return ui_actions_decide(s, c, r->arg, false, body, len);
+	case UI_R_API_AUDIT: return ui_audit_query(s, c);
+	case UI_R_API_AUDIT_CSV: return ui_audit_csv(s, c);
+	case UI_R_API_AUDIT_JSONL: return ui_audit_jsonl(s, c);
+	case UI_R_API_CHECKPOINT: return ui_audit_checkpoint(s, c);
+	case UI_R_API_EXPORT: return ui_audit_export(s, c);
 	case UI_R_API_SESSION: return api_whoami(s, c, true);
 	case UI_R_API_WHOAMI: return api_whoami(s, c, false);
 	case UI_R_API_DOCS: return api_docs(s, c);

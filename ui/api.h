@@ -8,8 +8,12 @@
 #include "ui/server.h"
 
 /* Answer r (an UI_R_API_* route of a request whose session, and for a POST
- * CSRF token and Origin, were checked). */
+ * CSRF token and Origin, were checked); body is a POST's held body (len
+ * bytes, NUL-terminated), or NULL. */
 enum MHD_Result ui_api(ui_server_t *s, struct MHD_Connection *c,
-    const ui_route_t *r);
+    const ui_route_t *r, const char *body, size_t len);
+
+/* The handler of a route whose body is streamed (UI_BODY_STREAM), or NULL. */
+const ui_stream_ops_t *ui_api_stream(const ui_route_t *r);
 
 #endif

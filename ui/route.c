@@ -47,6 +47,13 @@ asset_name_ok(const char *name)
 	return true;
 }
 
+/* What may follow an ID: "" (the ID alone) or an action. */
+struct ui_id_route {
+	const char *action;
+	bool post;
+	ui_route_kind_t kind;
+};
+
 /* Set kind when method is the one the route takes, else UI_R_METHOD. */
 static void
 take(ui_route_t *r, const char *method, bool post, ui_route_kind_t kind)
@@ -58,6 +65,42 @@ take(ui_route_t *r, const char *method, bool post, ui_route_kind_t kind)
 		r->kind = kind;
 	else
 		r->kind = UI_R_METHOD;
+	switch (r->kind) {
+	case UI_R_API_CONTENT:
+	case UI_R_API_AUDIT_CSV:
+	case UI_R_API_AUDIT_JSONL:
+	case UI_R_API_CHECKPOINT:
+	case UI_R_API_EXPORT:
+		r->download = true;
+		break;
+	case UI_R_API_UPLOAD:
+	case UI_R_API_VERIFY:
+		r->body = UI_BODY_STREAM;
+		break;
+	default:
+		r->body = r->kind != UI_R_METHOD && post ? UI_BODY_JSON :
+		    UI_BODY_NONE;
+		break;
+	}
+}
+
+/* "ID/ACTION" under /api/doc/ or /api/request/: the ID into r->arg and
+ * the route of ACTION in table (n rows; "" is the ID alone). */
+static void
+route_id(const char *method, const char *rest, ui_route_t *r,
+    const struct ui_id_route *table, size_t n)
+{
+	if ((rest = segment(rest, r->arg)) == NULL)
+		return;
+	if (*rest == '/' && rest[1] != '\0')
+		rest++;
+	else if (*rest != '\0')
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rest, table[i].action) == 0) {
+			take(r, method, table[i].post, table[i].kind);
+			return;
+		}
 }
 
 static void
@@ -74,6 +117,23 @@ route_api(const char *method, const char *p, ui_route_t *r)
 		{ "docs", false, UI_R_API_DOCS },
 		{ "inbox", false, UI_R_API_INBOX },
 		{ "directory", false, UI_R_API_DIRECTORY },
+		{ "upload", true, UI_R_API_UPLOAD },
+		{ "requests", false, UI_R_API_REQUESTS },
+		{ "audit", false, UI_R_API_AUDIT },
+		{ "audit/csv", false, UI_R_API_AUDIT_CSV },
+		{ "audit/jsonl", false, UI_R_API_AUDIT_JSONL },
+		{ "audit/checkpoint", false, UI_R_API_CHECKPOINT },
+		{ "audit/export", false, UI_R_API_EXPORT },
+		{ "audit/verify", true, UI_R_API_VERIFY },
+	};
+	static const struct ui_id_route doc[] = {
+		{ "", false, UI_R_API_DOC },
+		{ "content", false, UI_R_API_CONTENT },
+		{ "share", true, UI_R_API_SHARE },
+		{ "recall", true, UI_R_API_RECALL },
+	}, request[] = {
+		{ "approve", true, UI_R_API_APPROVE },
+		{ "refuse", true, UI_R_API_REFUSE },
 	};
 	const char *rest;
 
@@ -83,20 +143,18 @@ route_api(const char *method, const char *p, ui_route_t *r)
 			take(r, method, fixed[i].post, fixed[i].kind);
 			return;
 		}
-	if ((rest = after(p, "doc/")) == NULL ||
-	    (rest = segment(rest, r->arg)) == NULL)
-		return;
-	if (*rest == '\0')
-		take(r, method, false, UI_R_API_DOC);
-	else if (strcmp(rest, "/content") == 0)
-		take(r, method, false, UI_R_API_CONTENT);
+	if ((rest = after(p, "doc/")) != NULL)
+		route_id(method, rest, r, doc, sizeof(doc) / sizeof(doc[0]));
+	else if ((rest = after(p, "request/")) != NULL)
+		route_id(method, rest, r, request,
+		    sizeof(request) / sizeof(request[0]));
 }
 
 void
 ui_route(const char *method, const char *path, ui_route_t *r)
 {
 	static const char *const pages[] = { "/inbox", "/documents",
-	    "/whoami" };
+	    "/whoami", "/upload", "/requests", "/audit" };
 	const char *rest;
 
 	memset(r, 0, sizeof(*r));

@@ -14,15 +14,19 @@
 #include "ui/route.h"
 #include "ui/server.h"
 
-/* The most a request body may carry (part 1 has no uploads: a POST carries
- * nothing), and how many connections are served at once. */
-#define UI_BODY_MAX	(64 * 1024)
+/* How many connections are served at once. */
 #define UI_CONNECTIONS	256
 #define UI_IDLE_S	15	/* a connection silent this long is closed */
 
-/* What a request with a body keeps between MHD's calls. */
+/* What a POST keeps between MHD's calls. */
 typedef struct {
+	ui_route_t r;
 	size_t body;		/* bytes received */
+	char *buf;		/* a held body (UI_BODY_JSON), NUL-terminated */
+	const ui_stream_ops_t *ops;	/* a streamed body's handler, once begun */
+	void *st;		/* its state */
+	bool failed;		/* the stream failed: e is the answer */
+	ui_err_t e;
 } ui_req_t;
 
 /* GET /login?token=T: the one-time token for the session cookie. */
@@ -69,7 +73,7 @@ own_page(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r)
 	if (site != NULL && strcmp(site, "same-origin") != 0 &&
 	    strcmp(site, "none") != 0)
 		return false;
-	if (key == NULL && r->kind == UI_R_API_CONTENT)
+	if (key == NULL && r->download)
 		key = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "k");
 	return ui_sessions_key_ok(&s->sess, key);
 }
@@ -89,51 +93,74 @@ same_origin(ui_server_t *s, struct MHD_Connection *c, const char *host)
 	    MHD_HEADER_KIND, "X-CSRF-Token"));
 }
 
-static enum MHD_Result
-serve(ui_server_t *s, struct MHD_Connection *c, const char *method,
-    const char *url)
+/*
+ * Route a request and make every check its route needs: the Host, and
+ * but for assets and the login the session, the key (API) and the CSRF
+ * token and Origin (POST).  true with r filled when it may go on; false
+ * with the answer queued in *ret (assets, the login, and every refusal).
+ */
+static bool
+admit(ui_server_t *s, struct MHD_Connection *c, const char *method,
+    const char *url, ui_route_t *r, enum MHD_Result *ret)
 {
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Host");
 	const ui_asset_t *a;
-	ui_route_t r;
 	ui_err_t e;
 
 	/* DNS rebinding: a page of another site, resolved to 127.0.0.1,
 	 * would carry its own name here. */
 	if (host == NULL || (strcmp(host, s->host_ip) != 0 &&
-	    strcmp(host, s->host_name) != 0))
-		return ui_reply_text(c, MHD_HTTP_MISDIRECTED_REQUEST,
+	    strcmp(host, s->host_name) != 0)) {
+		*ret = ui_reply_text(c, MHD_HTTP_MISDIRECTED_REQUEST,
 		    "isa ui answers only at the address it printed");
-	ui_route(method, url, &r);
-	switch (r.kind) {
-	case UI_R_NONE:
-		break;
+		return false;
+	}
+	ui_route(method, url, r);
+	switch (r->kind) {
 	case UI_R_METHOD:
-		return ui_reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		*ret = ui_reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "isa ui: method not allowed here");
+		return false;
 	case UI_R_ASSET:	/* our own code and styles: no secret */
-		if ((a = ui_asset_find(r.arg)) == NULL)
-			return ui_reply_text(c, MHD_HTTP_NOT_FOUND,
+		if ((a = ui_asset_find(r->arg)) == NULL)
+			*ret = ui_reply_text(c, MHD_HTTP_NOT_FOUND,
 			    "isa ui: no such file");
-		return ui_reply_bytes(c, MHD_HTTP_OK, a->type, a->data, a->len);
+		else
+			*ret = ui_reply_bytes(c, MHD_HTTP_OK, a->type, a->data,
+			    a->len);
+		return false;
 	case UI_R_LOGIN:
-		return login(s, c);
+		*ret = login(s, c);
+		return false;
 	default:
 		break;
 	}
 	if (!ui_sessions_check(&s->sess, MHD_lookup_connection_value(c,
-	    MHD_COOKIE_KIND, s->cookie), NULL))
-		return ui_reply_session_ended(c, r.api);
-	if (r.api && !own_page(s, c, &r))
-		return ui_reply_session_ended(c, true);
-	if (r.post && !same_origin(s, c, host)) {
+	    MHD_COOKIE_KIND, s->cookie), NULL)) {
+		*ret = ui_reply_session_ended(c, r->api);
+		return false;
+	}
+	if (r->api && !own_page(s, c, r)) {
+		*ret = ui_reply_session_ended(c, true);
+		return false;
+	}
+	if (r->post && !same_origin(s, c, host)) {
 		ui_err_set(&e, MHD_HTTP_FORBIDDEN, "csrf", EXIT_USAGE,
 		    "this request did not come from isa ui's own page: reload "
 		    "the page and try again");
-		return ui_reply_error(c, &e);
+		*ret = ui_reply_error(c, &e);
+		return false;
 	}
-	switch (r.kind) {
+	return true;
+}
+
+/* Answer an admitted request; body is a held POST body (or NULL). */
+static enum MHD_Result
+answer(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r,
+    const char *body, size_t len)
+{
+	switch (r->kind) {
 	case UI_R_NONE:
 		return ui_reply_page(c, MHD_HTTP_NOT_FOUND, "notfound.html");
 	case UI_R_ROOT:
@@ -141,8 +168,47 @@ serve(ui_server_t *s, struct MHD_Connection *c, const char *method,
 	case UI_R_PAGE:
 		return ui_reply_page(c, MHD_HTTP_OK, "page.html");
 	default:
-		return ui_api(s, c, &r);
+		return ui_api(s, c, r, body, len);
 	}
+}
+
+/* The first call for a POST whose body is streamed: check, and begin. */
+static enum MHD_Result
+stream_begin(ui_server_t *s, struct MHD_Connection *c, ui_req_t *q)
+{
+	const ui_stream_ops_t *ops = ui_api_stream(&q->r);
+
+	if (ops == NULL) {
+		ui_err_set(&q->e, MHD_HTTP_NOT_FOUND, "bad", EXIT_USAGE,
+		    "isa ui has no such request");
+		q->failed = true;
+	} else if (ops->begin(s, c, &q->r, &q->st, &q->e) != 0)
+		q->failed = true;
+	else
+		q->ops = ops;
+	return MHD_YES;
+}
+
+/* A piece of a POST's body: held, streamed, or read and dropped. */
+static enum MHD_Result
+take_body(ui_req_t *q, const char *data, size_t n)
+{
+	if (q->r.body == UI_BODY_STREAM) {
+		if (!q->failed && q->ops->data(q->st, data, n, &q->e) != 0)
+			q->failed = true;
+		return MHD_YES;
+	}
+	/* Too much: the connection is closed, not read to its end. */
+	if (n > UI_BODY_MAX - q->body)
+		return MHD_NO;
+	if (q->r.body == UI_BODY_JSON) {
+		if (q->buf == NULL && (q->buf = malloc(UI_BODY_MAX + 1)) == NULL)
+			return MHD_NO;
+		memcpy(q->buf + q->body, data, n);
+		q->buf[q->body + n] = '\0';
+	}
+	q->body += n;
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -152,34 +218,54 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	ui_server_t *s = cls;
 	ui_req_t *q = *con_cls;
+	enum MHD_Result ret;
+	ui_route_t r;
 
 	(void)version;
-	(void)upload_data;
 	if (strcmp(method, "POST") != 0)	/* no body to wait for */
-		return serve(s, c, method, url);
+		return admit(s, c, method, url, &r, &ret) ?
+		    answer(s, c, &r, NULL, 0) : ret;
 	if (q == NULL) {
+		/* The headers alone: every check is made before any byte of
+		 * the body is taken (a refusal is answered at once, and the
+		 * connection then closed rather than read to its end). */
 		if ((q = calloc(1, sizeof(*q))) == NULL)
 			return MHD_NO;
 		*con_cls = q;
-		return MHD_YES;
+		if (!admit(s, c, method, url, &q->r, &ret))
+			return ret;
+		return q->r.body == UI_BODY_STREAM ? stream_begin(s, c, q) :
+		    MHD_YES;
 	}
 	if (*upload_data_size != 0) {
-		q->body += *upload_data_size;	/* read, and dropped */
+		size_t n = *upload_data_size;
+
 		*upload_data_size = 0;
-		/* Too much: the connection is closed, not read to its end. */
-		return q->body > UI_BODY_MAX ? MHD_NO : MHD_YES;
+		return take_body(q, upload_data, n);
 	}
-	return serve(s, c, method, url);
+	if (q->r.body == UI_BODY_STREAM)
+		return q->failed ? ui_reply_error(c, &q->e) : q->ops->end(q->st,
+		    c);
+	return answer(s, c, &q->r, q->buf, q->body);
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	ui_req_t *q = *con_cls;
+
 	(void)cls;
 	(void)c;
 	(void)toe;
-	free(*con_cls);
+	if (q == NULL)
+		return;
+	if (q->ops != NULL)
+		q->ops->drop(q->st);
+	if (q->buf != NULL)
+		isa_wipe(q->buf, q->body);
+	free(q->buf);
+	free(q);
 	*con_cls = NULL;
 }
 

@@ -56,6 +56,31 @@ test_routes(void **state)
 		{ "GET", "/api/inbox", UI_R_API_INBOX, "", false },
 		{ "GET", "/api/directory", UI_R_API_DIRECTORY, "", false },
 		{ "GET", "/api/nothing", UI_R_NONE, "", false },
+		/* Part 2: the board's actions and the auditor's. */
+		{ "GET", "/upload", UI_R_PAGE, "", false },
+		{ "GET", "/requests", UI_R_PAGE, "", false },
+		{ "GET", "/audit", UI_R_PAGE, "", false },
+		{ "POST", "/api/upload", UI_R_API_UPLOAD, "", true },
+		{ "GET", "/api/upload", UI_R_METHOD, "", true },
+		{ "POST", "/api/doc/XYZ/share", UI_R_API_SHARE, "XYZ", true },
+		{ "GET", "/api/doc/XYZ/share", UI_R_METHOD, "XYZ", true },
+		{ "POST", "/api/doc/XYZ/recall", UI_R_API_RECALL, "XYZ", true },
+		{ "POST", "/api/doc/XYZ/", UI_R_NONE, "XYZ", false },
+		{ "POST", "/api/doc/XYZ", UI_R_METHOD, "XYZ", false },
+		{ "GET", "/api/requests", UI_R_API_REQUESTS, "", false },
+		{ "POST", "/api/request/Q1/approve", UI_R_API_APPROVE, "Q1",
+		    true },
+		{ "POST", "/api/request/Q1/refuse", UI_R_API_REFUSE, "Q1", true },
+		{ "POST", "/api/request/Q1", UI_R_NONE, "", false },
+		{ "POST", "/api/request//approve", UI_R_NONE, "", false },
+		{ "GET", "/api/audit", UI_R_API_AUDIT, "", false },
+		{ "GET", "/api/audit/csv", UI_R_API_AUDIT_CSV, "", false },
+		{ "GET", "/api/audit/jsonl", UI_R_API_AUDIT_JSONL, "", false },
+		{ "GET", "/api/audit/checkpoint", UI_R_API_CHECKPOINT, "",
+		    false },
+		{ "GET", "/api/audit/export", UI_R_API_EXPORT, "", false },
+		{ "POST", "/api/audit/verify", UI_R_API_VERIFY, "", true },
+		{ "GET", "/api/audit/other", UI_R_NONE, "", false },
 	};
 	char long_id[UI_ID_MAX + 16] = "/doc/";
 	ui_route_t r;
@@ -71,6 +96,16 @@ test_routes(void **state)
 		assert_int_equal(r.api, strncmp(t[i].path, "/api/", 5) == 0);
 		if (t[i].kind != UI_R_NONE)
 			assert_int_equal(r.post, t[i].post);
+		/* Downloads (links) alone may carry the key in ?k=; uploads
+		 * alone are streamed; every other POST is a held JSON body. */
+		assert_int_equal(r.download, r.kind == UI_R_API_CONTENT ||
+		    r.kind == UI_R_API_AUDIT_CSV ||
+		    r.kind == UI_R_API_AUDIT_JSONL ||
+		    r.kind == UI_R_API_CHECKPOINT || r.kind == UI_R_API_EXPORT);
+		assert_int_equal(r.body, r.kind == UI_R_API_UPLOAD ||
+		    r.kind == UI_R_API_VERIFY ? UI_BODY_STREAM :
+		    r.post && r.kind != UI_R_METHOD ? UI_BODY_JSON :
+		    UI_BODY_NONE);
 	}
 	/* An id longer than UI_ID_MAX is no route at all. */
 	memset(long_id + 5, 'A', UI_ID_MAX + 1);

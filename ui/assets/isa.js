@@ -1,4 +1,4 @@
-/* isa.js: isa ui's pages in the browser (inbox, documents, a document, whoami), drawn from the JSON API with DOM calls and textContent only. */
+/* isa.js: isa ui's pages in the browser (inbox, documents, a document, whoami) and what every page shares (window.isaUi: the DOM, the API, banners, errors, the page registry), drawn from the JSON API with DOM calls and textContent only. */
 'use strict';
 
 (function () {
@@ -266,6 +266,19 @@
 		throw new ApiError('error',
 		    'isa ui gave an answer this page does not understand.',
 		    resp.status);
+	}
+
+	/* POST obj as JSON with the session's CSRF token (isa ui also checks
+	 * the Origin the browser adds): the reply's object, or an ApiError. */
+	function post(path, obj) {
+		return api(path, {
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/json',
+				'X-CSRF-Token': state.csrf || '',
+			},
+			body: JSON.stringify(obj || {}),
+		});
 	}
 
 	/* The directory as maps from id to name; empty maps when it cannot be
@@ -995,6 +1008,25 @@
 			h('h2', { class: 'govuk-heading-m' }, 'Details'),
 			summaryList(rows),
 		]);
+		/* What other modules add (share, recall, new versions): after
+		 * the details, each given the document, the directory and who
+		 * the reader is. */
+		let me = null;
+
+		try {
+			me = await whoami();
+		} catch (e) {
+			me = null;
+		}
+		const main = byId('main-content');
+
+		for (const part of docParts) {
+			try {
+				append(main, part(d, dir, me));
+			} catch (e) {
+				/* one part's fault spoils no other */
+			}
+		}
 	}
 
 	/* ---- who am I ---- */
@@ -1116,9 +1148,46 @@
 
 	/* ---- start ---- */
 
+	/* Pages other modules draw (upload, requests, audit): path (a string,
+	 * or a RegExp whose match is passed on) and render(match). */
+	const pages = [];
+	const docParts = [];
+
+	function page(path, render) {
+		pages.push({ path: path, render: render });
+	}
+
+	/* The navigation's links a user's roles make useful: Audit for
+	 * auditors (anyone else would only read isad's refusal). */
+	async function fitNav() {
+		try {
+			const w = await whoami();
+			const auditor = (w.roles || []).indexOf('auditor') >= 0;
+
+			byId('isa-nav-audit').hidden = !auditor;
+		} catch (e) {
+			/* isad down: the page says so */
+		}
+	}
+
+	function registered(path) {
+		for (const p of pages) {
+			if (typeof p.path === 'string' && p.path === path)
+				return function () { return p.render(null); };
+			if (p.path instanceof RegExp) {
+				const m = p.path.exec(path);
+
+				if (m !== null)
+					return function () { return p.render(m); };
+			}
+		}
+		return null;
+	}
+
 	async function start() {
 		const path = location.pathname;
 		const m = /^\/doc\/([^/]+)$/.exec(path);
+		const other = registered(path);
 		const main = byId('main-content');
 
 		takeKey();
@@ -1136,7 +1205,10 @@
 		let page;
 
 		whoami().catch(function () { return null; });
-		if (path === '/inbox')
+		fitNav();
+		if (other !== null)
+			page = other();
+		else if (path === '/inbox')
 			page = renderInbox();
 		else if (path === '/documents')
 			page = renderDocuments();
@@ -1154,6 +1226,22 @@
 			showError(failed);
 		main.removeAttribute('aria-busy');
 	}
+
+	/* For the other modules (upload.js, actions.js, audit.js), which run
+	 * after this file and before DOMContentLoaded. */
+	window.isaUi = Object.freeze({
+		h: h, append: append, byId: byId, hidden: hidden, link: link,
+		docHref: docHref, setMain: setMain, announce: announce, num: num,
+		plural: plural, summaryList: summaryList, present: present,
+		markingClass: markingClass, markingTag: markingTag,
+		bannerNode: bannerNode, setBanner: setBanner,
+		raiseBanner: raiseBanner, showError: showError,
+		errorSummary: errorSummary, errorWords: errorWords,
+		warning: warning, ApiError: ApiError, api: api, post: post,
+		directory: directory, whoami: whoami, principal: principal,
+		named: named, timeNode: timeNode, dateNode: dateNode, size: size,
+		state: state, page: page, docParts: docParts,
+	});
 
 	if (document.readyState === 'loading')
 		document.addEventListener('DOMContentLoaded', start);

@@ -1,0 +1,2 @@
+/* actions.js: a placeholder until this module of isa ui's pages lands. */
+'use strict';
