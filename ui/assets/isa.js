@@ -1243,7 +1243,10 @@
 		state: state, page: page, docParts: docParts,
 	});
 
-	if (document.readyState === 'loading')
+	/* A deferred script runs while readyState is already "interactive"
+	 * but before DOMContentLoaded, and before the modules after it have
+	 * registered their pages: wait for the event unless it has passed. */
+	if (document.readyState !== 'complete')
 		document.addEventListener('DOMContentLoaded', start);
 	else
 		start();
