@@ -10,6 +10,7 @@ browser.
 
 import http.client
 import json
+import re
 import unittest
 
 import harness
@@ -59,10 +60,15 @@ class DirectoryApiTest(unittest.TestCase):
         self.assertEqual(want["groups"], [{"id": "ppb"}])
         self.assertEqual(want["users"], [{"id": u, "name": n, "agency": a}
                                          for u, n, a, _, _ in sorted(harness.BOARD)])
-        # the markings: the demo policy's one caveat, the default minimum
-        # clearances and accreditation (SECRET)
-        self.assertEqual(want["caveats"], [{"name": "PERSONAL-DATA", "requires": "safeguarding",
-                                            "minimum_classification": "OFFICIAL"}])
+        # the markings: policy.conf's caveats in byte order of their names
+        # (only UK-EYES-ONLY needs SECRET), the default minimum clearances
+        # and accreditation (SECRET)
+        policy = (self.deployment.dir / "policy.conf").read_text()
+        caveats = sorted(re.findall(r'name = "([^"]+)"; requires = "([^"]+)"', policy))
+        self.assertIn(("PERSONAL-DATA", "safeguarding"), caveats)
+        self.assertEqual(want["caveats"], [
+            {"name": n, "requires": r, "minimum_classification":
+             "SECRET" if n == "UK-EYES-ONLY" else "OFFICIAL"} for n, r in caveats])
         self.assertEqual(want["descriptors"], ["PERSONAL", "COMMERCIAL", "LOCSEN"])
         self.assertEqual(want["classifications"], [
             {"name": "OFFICIAL", "minimum_clearance": "NONE"},

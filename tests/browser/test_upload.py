@@ -41,9 +41,9 @@ class UploadDeployment(harness.Deployment):
 
     def _policy(self, keys):
         text = super()._policy(keys)
-        first = text.split("\n", 1)
-        assert first[0].startswith("caveats"), first[0]
-        return CAVEATS + first[1]
+        at = text.index("agencies = ")
+        assert text.startswith("caveats"), text[:40]
+        return CAVEATS + text[at:]
 
 
 class UploadTest(harness.BrowserTestCase):

@@ -453,7 +453,7 @@
 		this.headingNode = h('h1', { class: 'govuk-heading-l',
 		    id: 'isa-upload-heading' }, this.heading());
 		this.formView = h('div', { id: 'isa-upload-form-view' },
-		    this.headingNode, this.form);
+		    this.headingNode, this.notice, this.form);
 		this.checkView = h('div', { id: 'isa-check', hidden: true });
 		this.sendView = h('div', { id: 'isa-sending', hidden: true });
 		this.doneView = h('div', { id: 'isa-done', hidden: true });
@@ -461,8 +461,7 @@
 
 	UploadPage.prototype.show = function () {
 		ui.setBanner(null);
-		ui.setMain(this.heading(), [this.problem, this.notice,
-		    this.formView, this.checkView, this.sendView, this.doneView]);
+		ui.setMain(this.heading(), [this.problem, this.formView, this.checkView, this.sendView, this.doneView]);
 		this.drawLinks();
 		this.drawTo();
 		this.update();
@@ -897,6 +896,7 @@
 			return;
 		}
 		this.clearErrors();
+		this.notice.textContent = '';
 		const self = this, m = this.meta(), file = this.file.files[0];
 		const line = this.markingLine(m);
 		const agency = function (id) {
@@ -1042,7 +1042,6 @@
 		xhr.addEventListener('abort', function () {
 			self.xhr = null;
 			self.view('check', 'Check your answers');
-			ui.announce(self.notice, '');
 			self.problem.replaceChildren(h('div', {
 				class: 'govuk-inset-text', id: 'isa-cancelled',
 				tabindex: '-1',
