@@ -10,8 +10,9 @@ the check step and the done panel; the keyboard alone fills and sends it.
 A screenshot of each step goes to the output directory.
 
 The deployment is the demo's board with one more caveat, UK-EYES-ONLY
-(uk-national), held by the CT analyst with safeguarding, so that every
-rule has someone who could otherwise choose it.
+(uk-national, listed first: the line sorts caveats by name), held by the
+CT analyst with safeguarding, so that every rule has someone who could
+otherwise choose it.
 """
 
 import atexit
@@ -28,8 +29,9 @@ from selenium.webdriver.support.ui import Select
 import harness
 import pages
 
-CAVEATS = ('caveats  = ( { name = "PERSONAL-DATA"; requires = "safeguarding"; },\n'
-           '             { name = "UK-EYES-ONLY"; requires = "uk-national"; } );\n')
+# Out of name order on purpose: a marking line sorts caveats by name.
+CAVEATS = ('caveats  = ( { name = "UK-EYES-ONLY"; requires = "uk-national"; },\n'
+           '             { name = "PERSONAL-DATA"; requires = "safeguarding"; } );\n')
 USERS = [u if u[0] != "ctp-analyst" else
          (u[0], u[1], u[2], u[3],
           'roles = [ "approver" ]; attributes = [ "uk-national", "safeguarding" ];')
@@ -502,6 +504,24 @@ class UploadTest(harness.BrowserTestCase):
         pages.wait(d, lambda d: d.find_element(By.ID, "isa-done").is_displayed(),
                    "the done panel")
         doc = self.el("#isa-done-id").text
+        self.assertEqual(set(self.ids(user)) - set(before), {doc})
+
+    def test_h_secret_with_caveats_in_name_order(self):
+        user = "ctp-analyst"
+        d = self.as_user(user)
+        before = self.ids(user)
+        path = self.file("secret.txt", b"secret\n")
+        self.fill(path, "Secret assessment", "SECRET", to=("user:ctp-analyst",),
+                  descriptors=("COMMERCIAL",),
+                  caveats=("UK-EYES-ONLY", "PERSONAL-DATA"), handling="Keep locked.")
+        self.continue_()
+        line = self.check_step()
+        self.assertEqual(line, "SECRET COMMERCIAL PERSONAL-DATA UK-EYES-ONLY "
+                         "RECIPIENTS ONLY")
+        self.assertIn("isa-marking--secret",
+                      self.el("#isa-check .isa-banner").get_attribute("class"))
+        doc = self.upload_and_wait()
+        self.assertEqual(self.ids(user)[doc], line)
         self.assertEqual(set(self.ids(user)) - set(before), {doc})
 
     def tab_to(self, element):
