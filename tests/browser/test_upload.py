@@ -4,9 +4,10 @@ with exactly the marking the check step showed; every invalid combination
 of DESIGN §5 cannot be submitted (the page disables or undoes it, and its
 error summary stops what is left; nothing reaches isa ui); isad's refusal
 comes back word for word with the form kept; the administrator names
-another agency and is then not offered the onward rule; derived-from comes
-from the query; Cancel stores nothing; axe-core finds nothing on the form,
-the check step and the done panel; the keyboard alone fills and sends it.
+another agency and is then not offered the onward rule; derived-from and
+supersedes come from the query; Cancel stores nothing; axe-core finds
+nothing on the form, its errors, the check step and the done panel; the
+keyboard alone fills and sends it.
 A screenshot of each step goes to the output directory.
 
 The deployment is the demo's board with one more caveat, UK-EYES-ONLY
@@ -428,6 +429,13 @@ class UploadTest(harness.BrowserTestCase):
         self.assertEqual(self.browser.driver.find_elements(
             By.ID, "isa-link-derived_from"), [])
         self.assertEqual(self.el("h1").text, "Upload a document")
+
+        # A new version: the old one named, its title offered again.
+        d = self.as_user("ctp-analyst", f"/upload?supersedes={doc}")
+        self.assertEqual(self.el("h1").text, "Upload a new version")
+        pages.wait(d, lambda d: d.find_element(By.ID, "isa-title").get_attribute("value")
+                   == "Briefing", "the old version's title")
+        self.assertIn(doc, self.el("#isa-link-supersedes").text)
 
     def test_f_cancel_stores_nothing(self):
         user = "ctp-analyst"

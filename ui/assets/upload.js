@@ -1093,7 +1093,7 @@
 			    r.id)));
 
 		this.doneView.replaceChildren(panel,
-		    h('p', { class: 'govuk-body' }, 'Marked:'),
+		    h('p', { class: 'govuk-body isa-check-gap' }, 'Marked:'),
 		    ui.bannerNode({ marking: r.marking || '', class:
 			(m.class || '').toLowerCase() }, 'Marking of the ' +
 			'uploaded document: '),
