@@ -4,6 +4,7 @@
 
 #include "client/cli.h"
 #include "client/commands.h"
+#include "client/msg_json.h"
 #include "client/term.h"
 #include "proto/envelope.h"
 
@@ -97,16 +98,9 @@ cmd_share(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	s = r->share_reply;
-	if (a.o.json) {
-		json_t *j = json_object();
-
-		cli_jset(j, "doc", cli_jstr(a.id));
-		cli_jset(j, "to", cli_jstr(a.to));
-		cli_jset(j, "granted", json_boolean(s->granted));
-		if (!s->granted)
-			cli_jset(j, "request", cli_jstr(s->request));
-		code = cli_json_print(j);
-	} else if (s->granted)
+	if (a.o.json)
+		code = cli_json_print(msg_json_share(a.id, a.to, s));
+	else if (s->granted)
 		term_printf(stdout, "granted: %s may now read %s; the Chair and the "
 		    "administrator are notified\n", a.to, a.id);
 	else
@@ -120,21 +114,12 @@ cmd_share(int argc, char **argv)
 static int
 print_request(const Isa__RequestInfo *q, bool json)
 {
-	static const cli_field_t f[] = {
-#define F(x) { #x, offsetof(Isa__RequestInfo, x) }
-		F(id), F(doc), F(marking), F(requester), F(target), F(reason),
-		F(state), F(created), F(decided_by), F(decided),
-		F(decision_reason),
-#undef F
-	};
-
 	if (!json) {
 		term_printf(stdout, "%s\t%s\t%s\t%s\t%s -> %s\t%s\n", q->id, q->state, q->doc,
 		    q->marking, q->requester, q->target, q->reason);
 		return EXIT_OK;
 	}
-	return cli_json_print(cli_json_fields(q, f, sizeof(f) / sizeof(f[0]),
-	    false));
+	return cli_json_print(msg_json_request_info(q));
 }
 
 int
@@ -238,13 +223,9 @@ cmd_recall(int argc, char **argv)
 	req.recall = &body;
 	if ((code = cli_call(&a.o, &req, &r)) != EXIT_OK)
 		return code;
-	if (a.o.json) {
-		json_t *j = json_object();
-
-		cli_jset(j, "doc", cli_jstr(a.id));
-		cli_jset(j, "recalled", json_true());
-		code = cli_json_print(j);
-	} else
+	if (a.o.json)
+		code = cli_json_print(msg_json_recall(a.id));
+	else
 		term_printf(stdout, "recalled: %s; every recipient is cut off, "
 		    "and told\n", a.id);
 	envelope_free(r);

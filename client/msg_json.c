@@ -184,3 +184,40 @@ msg_json_directory(const Isa__DirectoryReply *d)
 	cli_jset(o, "classifications", cl);
 	return o;
 }
+
+json_t *
+msg_json_request_info(const Isa__RequestInfo *q)
+{
+	static const cli_field_t f[] = {
+#define F(x) { #x, offsetof(Isa__RequestInfo, x) }
+		F(id), F(doc), F(marking), F(requester), F(target), F(reason),
+		F(state), F(created), F(decided_by), F(decided),
+		F(decision_reason),
+#undef F
+	};
+
+	return cli_json_fields(q, f, sizeof(f) / sizeof(f[0]), false);
+}
+
+json_t *
+msg_json_share(const char *doc, const char *to, const Isa__ShareReply *s)
+{
+	json_t *j = json_object();
+
+	cli_jset(j, "doc", cli_jstr(doc));
+	cli_jset(j, "to", cli_jstr(to));
+	cli_jset(j, "granted", json_boolean(s->granted));
+	if (!s->granted)
+		cli_jset(j, "request", cli_jstr(s->request));
+	return j;
+}
+
+json_t *
+msg_json_recall(const char *doc)
+{
+	json_t *j = json_object();
+
+	cli_jset(j, "doc", cli_jstr(doc));
+	cli_jset(j, "recalled", json_true());
+	return j;
+}

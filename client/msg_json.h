@@ -43,4 +43,18 @@ json_t *msg_json_dir_descriptor(const char *name);
  * classifications lowest first, only those the deployment may hold). */
 json_t *msg_json_directory(const Isa__DirectoryReply *d);
 
+/* What `isa requests --json`, `isa approve --json` and `isa refuse --json`
+ * print per request: id, doc, marking, requester, target, reason, state,
+ * created, decided_by, decided, decision_reason, every one present. */
+json_t *msg_json_request_info(const Isa__RequestInfo *q);
+
+/* What `isa share ID --to TO --json` prints: {"doc", "to", "granted"}, and
+ * "request" (the id of the request filed) when it was not granted.  doc
+ * and to are what the share named. */
+json_t *msg_json_share(const char *doc, const char *to,
+    const Isa__ShareReply *s);
+
+/* What `isa recall ID --json` prints: {"doc": ID, "recalled": true}. */
+json_t *msg_json_recall(const char *doc);
+
 #endif

@@ -18,28 +18,6 @@
 /* How long isad holds one watch of the inbox (as `isa inbox --watch`). */
 #define UI_WATCH_MS	25000
 
-/* Connect, send req, and answer the error page's JSON when anything fails.
- * 0 with *resp, or -1 with the error already queued in *ret. */
-static int
-call(ui_server_t *s, struct MHD_Connection *c, Isa__Envelope *req,
-    Isa__Envelope__BodyCase want, int extra_ms, Isa__Envelope **resp,
-    enum MHD_Result *ret)
-{
-	ui_isad_t u;
-	ui_err_t e;
-	int rc;
-
-	if (ui_isad_open(&u, s->conf, &s->calls, extra_ms, &e) != 0) {
-		*ret = ui_reply_error(c, &e);
-		return -1;
-	}
-	rc = ui_isad_call(&u, req, want, resp, &e);
-	ui_isad_close(&u);
-	if (rc != 0)
-		*ret = ui_reply_error(c, &e);
-	return rc;
-}
-
 static enum MHD_Result
 api_whoami(ui_server_t *s, struct MHD_Connection *c, bool session)
 {
@@ -51,8 +29,8 @@ api_whoami(ui_server_t *s, struct MHD_Connection *c, bool session)
 
 	req.body_case = ISA__ENVELOPE__BODY_WHOAMI;
 	req.whoami = &w;
-	if (call(s, c, &req, ISA__ENVELOPE__BODY_WHOAMI_REPLY, 0, &r,
-	    &ret) != 0)
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_WHOAMI_REPLY, 0, &r, &ret) != 0)
 		return ret;
 	if (!session)
 		j = msg_json_whoami(r->whoami_reply);
@@ -144,7 +122,8 @@ api_doc(ui_server_t *s, struct MHD_Connection *c, const char *id)
 	ir.id = (char *)(uintptr_t)id;
 	req.body_case = ISA__ENVELOPE__BODY_INFO;
 	req.info = &ir;
-	if (call(s, c, &req, ISA__ENVELOPE__BODY_INFO_REPLY, 0, &r, &ret) != 0)
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_INFO_REPLY, 0, &r, &ret) != 0)
 		return ret;
 	ui_banner_add(&b, r->info_reply->meta->marking);
 	out = json_object();
@@ -178,8 +157,9 @@ api_inbox(ui_server_t *s, struct MHD_Connection *c)
 	q.wait_ms = wait ? UI_WATCH_MS : 0;
 	req.body_case = ISA__ENVELOPE__BODY_INBOX;
 	req.inbox = &q;
-	if (call(s, c, &req, ISA__ENVELOPE__BODY_INBOX_REPLY,
-	    wait ? UI_WATCH_MS : 0, &r, &ret) != 0)
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_INBOX_REPLY, wait ? UI_WATCH_MS : 0, &r,
+	    &ret) != 0)
 		return ret;
 	ir = r->inbox_reply;
 	entries = json_array();
@@ -213,8 +193,8 @@ api_directory(ui_server_t *s, struct MHD_Connection *c)
 
 	req.body_case = ISA__ENVELOPE__BODY_DIRECTORY;
 	req.directory = &d;
-	if (call(s, c, &req, ISA__ENVELOPE__BODY_DIRECTORY_REPLY, 0, &r,
-	    &ret) != 0)
+	if (ui_isad_ask(s->conf, &s->calls, c, &req,
+	    ISA__ENVELOPE__BODY_DIRECTORY_REPLY, 0, &r, &ret) != 0)
 		return ret;
 	out = msg_json_directory(r->directory_reply);
 	envelope_free(r);

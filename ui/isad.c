@@ -185,3 +185,25 @@ ui_isad_close(ui_isad_t *u)
 	isa_conn_close(u->c);
 	u->c = NULL;
 }
+
+int
+ui_isad_ask(const client_conf_t *conf, ui_calls_t *calls,
+    struct MHD_Connection *c, Isa__Envelope *req,
+    Isa__Envelope__BodyCase want, int extra_ms, Isa__Envelope **resp,
+    enum MHD_Result *ret)
+{
+	ui_isad_t u;
+	ui_err_t e;
+	int rc;
+
+	*resp = NULL;
+	if (ui_isad_open(&u, conf, calls, extra_ms, &e) != 0) {
+		*ret = ui_reply_error(c, &e);
+		return -1;
+	}
+	rc = ui_isad_call(&u, req, want, resp, &e);
+	ui_isad_close(&u);
+	if (rc != 0)
+		*ret = ui_reply_error(c, &e);
+	return rc;
+}

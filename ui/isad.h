@@ -56,6 +56,17 @@ int ui_isad_call(ui_isad_t *u, Isa__Envelope *req,
 
 void ui_isad_close(ui_isad_t *u);
 
+/*
+ * One request on a connection of its own (open, call, close), waiting
+ * extra_ms longer than client.conf says: 0 with *resp (as ui_isad_call),
+ * or -1 with the failure already answered on c (*ret its result).
+ */
+__attribute__((warn_unused_result))
+int ui_isad_ask(const client_conf_t *conf, ui_calls_t *calls,
+    struct MHD_Connection *c, Isa__Envelope *req,
+    Isa__Envelope__BodyCase want, int extra_ms, Isa__Envelope **resp,
+    enum MHD_Result *ret);
+
 /* Fill e from a non-OK reply from isad. */
 void ui_isad_refusal(const Isa__Envelope *resp, ui_err_t *e);
 

@@ -41,9 +41,9 @@
 
 	const INBOX_KINDS = {
 		'new': 'New material',
-		'request': 'Request',
-		'decided': 'Request decided',
-		'notice': 'Notice',
+		'request': 'Request awaiting your decision',
+		'decided': 'Your request decided',
+		'notice': 'Oversight notice',
 		'review': 'Review due',
 		'recalled': 'Recalled',
 	};
@@ -475,24 +475,73 @@
 
 	/* ---- the inbox ---- */
 
+	/* A principal in an inbox entry: its id at once, its name when the
+	 * directory answers (user: a user id; else a principal). */
+	function whoNode(p, user) {
+		const span = h('span', null, p || '');
+
+		if (p)
+			directory().then(function (dir) {
+				span.textContent = user ? named(dir.users, p) :
+				    principal(dir, p);
+			});
+		return span;
+	}
+
+	const DECIDED_TAG = {
+		approved: 'govuk-tag--green', refused: 'govuk-tag--red',
+	};
+
+	/* What an entry says, from its fields.  A request awaiting the reader
+	 * links to the requests page; a decided request shows its outcome; an
+	 * oversight notice (the Chair's, the administrator's) carries exactly
+	 * DESIGN §5's fields: id, marking, originator, requester, target and
+	 * approver (the title only when isad sent it). */
+	function inboxDetails(e) {
+		switch (e.kind) {
+		case 'request':
+			return [whoNode(e.requester, true), ' asks to share this with ',
+			    whoNode(e.target, false), '.', h('br'),
+			    link('/requests', 'Decide on your requests page')];
+		case 'decided':
+			return [h('strong', {
+				class: 'govuk-tag ' + (DECIDED_TAG[e.state] || ''),
+			    }, e.state ? e.state.charAt(0).toUpperCase() +
+			    e.state.slice(1) : ''), ' Your request to share this with ',
+			    whoNode(e.target, false), ' was ', e.state || 'decided',
+			    ' by ', whoNode(e.actor, true), '.'];
+		case 'notice':
+			return [
+				'Onward share: shared with ', whoNode(e.target, false),
+				' at the request of ', whoNode(e.requester, true),
+				', approved by ', whoNode(e.actor, true), '.', h('br'),
+				'Originator: ', whoNode(e.originator ?
+				    'agency:' + e.originator : '', false), '.',
+			];
+		default:
+			return e.text || '';
+		}
+	}
+
 	function inboxRow(e) {
 		const tag = e.marking ? markingTag(e.marking, null) : null;
-		const doc = e.doc ? [
-			link(docHref(e.doc), e.title || e.doc),
-			tag ? h('br') : null,
-			tag,
-		] : '';
+		/* A notice without a title is of a document its reader may not
+		 * read: its id, not a link to a page that would say not found. */
+		const name = e.kind === 'notice' && !e.title ?
+		    h('span', { class: 'isa-code' }, e.doc) :
+		    link(docHref(e.doc), e.title || e.doc);
+		const doc = e.doc ? [name, tag ? h('br') : null, tag] : '';
 
 		if (tag !== null)
 			tag.classList.add('isa-tag--under');
 
-		return h('tr', { class: 'govuk-table__row' },
+		return h('tr', { class: 'govuk-table__row', 'data-kind': e.kind },
 		    h('td', { class: 'govuk-table__cell isa-nowrap' },
 			timeNode(e.time)),
 		    h('td', { class: 'govuk-table__cell' },
 			INBOX_KINDS[e.kind] || e.kind || ''),
 		    h('td', { class: 'govuk-table__cell' }, doc),
-		    h('td', { class: 'govuk-table__cell' }, e.text || ''));
+		    h('td', { class: 'govuk-table__cell' }, inboxDetails(e)));
 	}
 
 	function sleep(ms) {
@@ -1243,11 +1292,11 @@
 		state: state, page: page, docParts: docParts,
 	});
 
-	/* A deferred script runs while readyState is already "interactive"
-	 * but before DOMContentLoaded, and before the modules after it have
-	 * registered their pages: wait for the event unless it has passed. */
-	if (document.readyState !== 'complete')
-		document.addEventListener('DOMContentLoaded', start);
-	else
+	/* A deferred script runs while the document is already "interactive",
+	 * before the modules after it (actions.js, ...) have registered their
+	 * pages: start at DOMContentLoaded, which comes after them all. */
+	if (document.readyState === 'complete')
 		start();
+	else
+		document.addEventListener('DOMContentLoaded', start);
 }());
