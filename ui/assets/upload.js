@@ -1,9 +1,12 @@
-/* upload.js: the /upload page: a marking chooser that offers only what DESIGN §5 and the directory allow, a check-your-answers step with the marking spelled as `isa get` prints it, and the streamed upload with progress and Cancel. */
+/* upload.js: the /upload page: a marking chooser that offers only what DESIGN §5, the directory and the reader's clearance and attributes allow, and a check-your-answers step with the marking spelled as `isa get` prints it, before uploadsend.js sends the file. */
 'use strict';
 
 (function () {
 	const ui = window.isaUi;
 	const h = ui.h;
+	const form = window.isaForm;
+	const hint = form.hint, errorSlot = form.errorSlot, choice = form.choice;
+	const fieldset = form.fieldset, dateInput = form.dateInput;
 
 	/* Clearances in order (policy.h): a higher one holds every lower. */
 	const CLEARANCES = ['NONE', 'BPSS', 'CTC', 'SC', 'DV'];
@@ -39,111 +42,6 @@
 
 	function rank(list, name) {
 		return list.indexOf(String(name || '').toUpperCase());
-	}
-
-	function hint(id, text) {
-		return h('div', { class: 'govuk-hint', id: id }, text);
-	}
-
-	function errorSlot(id) {
-		return h('p', { class: 'govuk-error-message', id: id, hidden: true });
-	}
-
-	/* A radio or checkbox item (kind 'radios' or 'checkboxes'). */
-	/* hintText null: no hint; '' a hint filled in later. */
-	function choice(kind, name, id, value, label, hintText) {
-		const hinted = hintText !== null && hintText !== undefined;
-		const input = h('input', {
-			class: 'govuk-' + kind + '__input', id: id, name: name,
-			type: kind === 'radios' ? 'radio' : 'checkbox', value: value,
-			'aria-describedby': hinted ? id + '-hint' : null,
-		});
-		const hintNode = hinted ? h('div', {
-			class: 'govuk-hint govuk-' + kind + '__hint', id: id + '-hint',
-		}, hintText) : null;
-
-		return { input: input, hint: hintNode, item: h('div', {
-			class: 'govuk-' + kind + '__item',
-		}, input, h('label', {
-			class: 'govuk-label govuk-' + kind + '__label', for: id,
-		}, label), hintNode) };
-	}
-
-	function fieldset(legend, hintId, hintText, body, err) {
-		return h('fieldset', {
-			class: 'govuk-fieldset',
-			'aria-describedby': hintText ? hintId : null,
-		}, h('legend', {
-			class: 'govuk-fieldset__legend govuk-fieldset__legend--m',
-		}, legend), hintText ? hint(hintId, hintText) : null, err, body);
-	}
-
-	/* A GOV.UK date input (day, month, year; with hour and minute when
-	 * time): returns its group, its inputs, and its value. */
-	function dateInput(id, legend, hintText, time) {
-		const parts = [['day', 'Day', 2], ['month', 'Month', 2],
-		    ['year', 'Year', 4]].concat(time ? [['hour', 'Hour', 2],
-		    ['minute', 'Minute', 2]] : []);
-		const inputs = {};
-		const err = errorSlot(id + '-error');
-		const items = parts.map(function (p) {
-			const input = h('input', {
-				class: 'govuk-input govuk-date-input__input ' +
-				    'govuk-input--width-' + p[2],
-				id: id + '-' + p[0], name: id + '-' + p[0],
-				type: 'text', inputmode: 'numeric',
-				autocomplete: 'off', spellcheck: 'false',
-			});
-
-			inputs[p[0]] = input;
-			return h('div', { class: 'govuk-date-input__item' },
-			    h('div', { class: 'govuk-form-group' },
-				h('label', {
-					class: 'govuk-label govuk-date-input__label',
-					for: input.id,
-				}, p[1]), input));
-		});
-		const group = h('div', { class: 'govuk-form-group' },
-		    h('fieldset', {
-			class: 'govuk-fieldset', role: 'group',
-			'aria-describedby': id + '-hint',
-		    }, h('legend', {
-			class: 'govuk-fieldset__legend govuk-fieldset__legend--s',
-		    }, legend), hint(id + '-hint', hintText), err,
-			h('div', { class: 'govuk-date-input', id: id }, items)));
-
-		/* '' when empty; null when not a real date (or time); else
-		 * YYYY-MM-DD, or an RFC 3339 time in UTC. */
-		function value() {
-			const v = {};
-
-			for (const k of Object.keys(inputs))
-				v[k] = inputs[k].value.trim();
-			if (Object.keys(v).every(function (k) { return v[k] === ''; }))
-				return '';
-			if (!/^\d{1,2}$/.test(v.day) || !/^\d{1,2}$/.test(v.month) ||
-			    !/^\d{4}$/.test(v.year))
-				return null;
-			const y = Number(v.year), m = Number(v.month), d = Number(v.day);
-			const t = new Date(Date.UTC(y, m - 1, d));
-
-			if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 ||
-			    t.getUTCDate() !== d || y < 1970)
-				return null;
-			const date = v.year + '-' + String(m).padStart(2, '0') + '-' +
-			    String(d).padStart(2, '0');
-
-			if (!time)
-				return date;
-			if (!/^\d{1,2}$/.test(v.hour) || !/^\d{1,2}$/.test(v.minute) ||
-			    Number(v.hour) > 23 || Number(v.minute) > 59)
-				return undefined;	/* a date without its time */
-			return date + 'T' + v.hour.padStart(2, '0') + ':' +
-			    v.minute.padStart(2, '0') + ':00Z';
-		}
-
-		return { group: group, inputs: inputs, err: err, value: value,
-		    first: inputs.day };
 	}
 
 	/* The label of a principal, with names from the directory. */
@@ -206,7 +104,6 @@
 			derived_from: params.get('derived-from') || '',
 			supersedes: params.get('supersedes') || '',
 		};
-		this.xhr = null;
 		this.build();
 	}
 
@@ -739,71 +636,13 @@
 	};
 
 	UploadPage.prototype.clearErrors = function () {
-		this.problem.replaceChildren();
-		this.form.querySelectorAll('.govuk-form-group--error')
-		    .forEach(function (g) {
-			g.classList.remove('govuk-form-group--error');
-		});
-		this.form.querySelectorAll('.govuk-error-message')
-		    .forEach(function (p) {
-			p.hidden = true;
-			p.replaceChildren();
-		});
-		this.form.querySelectorAll('[data-isa-error]').forEach(function (e) {
-			e.setAttribute('aria-describedby', e.getAttribute(
-			    'data-isa-error'));
-			e.removeAttribute('data-isa-error');
-			e.classList.remove('govuk-input--error',
-			    'govuk-textarea--error', 'govuk-select--error',
-			    'govuk-file-upload--error');
-		});
+		form.clearErrors(this.form, this.problem);
 	};
 
-	/* The error summary (it takes focus) and each field's own message. */
 	UploadPage.prototype.showProblems = function (list) {
-		this.clearErrors();
-		list.forEach(function (p) {
-			const c = p.control;
-
-			p.group.classList.add('govuk-form-group--error');
-			if (p.slot.hidden)
-				p.slot.hidden = false;
-			ui.append(p.slot, [ui.hidden('Error: '), p.text + '. ']);
-			if (c.tagName !== 'INPUT' || (c.type !== 'radio' &&
-			    c.type !== 'checkbox')) {
-				if (!c.hasAttribute('data-isa-error'))
-					c.setAttribute('data-isa-error',
-					    c.getAttribute('aria-describedby') || '');
-				c.setAttribute('aria-describedby', ((c.getAttribute(
-				    'data-isa-error') || '') + ' ' + p.slot.id).trim());
-				c.classList.add(c.tagName === 'TEXTAREA' ?
-				    'govuk-textarea--error' : c.tagName === 'SELECT' ?
-				    'govuk-select--error' : c.type === 'file' ?
-				    'govuk-file-upload--error' : 'govuk-input--error');
-			}
-		});
-		const summary = h('div', { class: 'govuk-error-summary',
-		    tabindex: '-1', id: 'isa-error-summary' },
-		    h('div', { role: 'alert' },
-			h('h2', { class: 'govuk-error-summary__title' },
-			    'There is a problem'),
-			h('div', { class: 'govuk-error-summary__body' },
-			    h('ul', { class: 'govuk-list govuk-error-summary__list' },
-				list.map(function (p) {
-					const a = h('a', { href: '#' + p.control.id },
-					    p.text);
-
-					a.addEventListener('click', function (ev) {
-						ev.preventDefault();
-						p.control.focus();
-					});
-					return h('li', null, a);
-				})))));
-
-		this.problem.appendChild(summary);
 		document.title = 'Error: ' + this.heading() +
 		    ' \u2013 isa: information sharing';
-		summary.focus();
+		form.showProblems(this.form, this.problem, list);
 	};
 
 	/* isad's (or isa ui's) refusal, word for word, over the form. */
@@ -969,7 +808,7 @@
 		const heading = h('h1', { class: 'govuk-heading-l', tabindex: '-1',
 		    id: 'isa-check-heading' }, 'Check your answers before uploading');
 
-		upload.addEventListener('click', function () { self.send(m, line); });
+		upload.addEventListener('click', function () { self.send(m); });
 		back.addEventListener('click', function () {
 			self.view('form', self.heading());
 			self.file.focus();
@@ -993,94 +832,22 @@
 
 	/* ---- sending ---- */
 
-	UploadPage.prototype.send = function (m, line) {
-		const self = this, file = this.file.files[0];
-		const xhr = new XMLHttpRequest();
-		const bar = h('progress', { id: 'isa-progress', max: '100',
-		    value: '0' });
-		const pct = h('p', { class: 'govuk-body', id: 'isa-progress-text',
-		    'aria-live': 'polite' }, '0% sent');
-		const cancel = h('button', { type: 'button',
-		    class: 'govuk-button govuk-button--warning', id: 'isa-cancel' },
-		    'Cancel');
-		const heading = h('h1', { class: 'govuk-heading-l', tabindex: '-1' },
-		    'Uploading');
-		let said = 0;
+	UploadPage.prototype.send = function (m) {
+		const self = this;
 
-		this.sendView.replaceChildren(heading,
-		    h('label', { class: 'govuk-label', for: 'isa-progress' },
-			'Sending ' + file.name + ', ' + ui.size(file.size)),
-		    bar, pct, cancel);
 		this.view('send', 'Uploading');
-		heading.focus();
-		this.xhr = xhr;
-		cancel.addEventListener('click', function () {
-			cancel.disabled = true;
-			xhr.abort();
+		window.isaUploadSend(this.sendView, this.file.files[0], m, {
+			done: function (r) { self.done(r, m); },
+			refused: function (message) { self.showRefusal(message); },
+			cancelled: function () {
+				self.view('check', 'Check your answers');
+				self.problem.replaceChildren(h('div', {
+					class: 'govuk-inset-text', id: 'isa-cancelled',
+					tabindex: '-1',
+				}, 'You cancelled the upload: nothing was stored.'));
+				self.problem.firstChild.focus();
+			},
 		});
-		xhr.upload.addEventListener('progress', function (ev) {
-			if (!ev.lengthComputable || ev.total === 0)
-				return;
-			const p = Math.floor(ev.loaded * 100 / ev.total);
-
-			bar.value = p;
-			/* Said in tens, so a screen reader is not flooded. */
-			if (p >= said + 10 || p === 100) {
-				said = p - p % 10;
-				pct.textContent = p + '% sent';
-			}
-		});
-		xhr.addEventListener('load', function () {
-			self.xhr = null;
-			self.answered(xhr, m, line);
-		});
-		xhr.addEventListener('error', function () {
-			self.xhr = null;
-			self.showRefusal('This page cannot reach isa ui on this ' +
-			    'computer.');
-		});
-		xhr.addEventListener('abort', function () {
-			self.xhr = null;
-			self.view('check', 'Check your answers');
-			self.problem.replaceChildren(h('div', {
-				class: 'govuk-inset-text', id: 'isa-cancelled',
-				tabindex: '-1',
-			}, 'You cancelled the upload: nothing was stored.'));
-			self.problem.firstChild.focus();
-		});
-		xhr.open('POST', '/api/upload');
-		xhr.setRequestHeader('Accept', 'application/json');
-		xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-		xhr.setRequestHeader('X-ISA-Key', ui.state.key);
-		xhr.setRequestHeader('X-CSRF-Token', ui.state.csrf || '');
-		xhr.setRequestHeader('X-ISA-Meta',
-		    encodeURIComponent(JSON.stringify(m)));
-		xhr.send(file);
-	};
-
-	UploadPage.prototype.answered = function (xhr, m, line) {
-		let body = null;
-
-		try {
-			body = JSON.parse(xhr.responseText);
-		} catch (e) {
-			body = null;
-		}
-		if (xhr.status === 200 && body && typeof body.id === 'string') {
-			this.done(body, m, line);
-			return;
-		}
-		const err = body && body.error && typeof body.error.kind ===
-		    'string' ? body.error : null;
-
-		if ((err && err.kind === 'session') ||
-		    (err === null && xhr.status === 403)) {
-			ui.showError(new ui.ApiError('session', err ? err.message :
-			    '', xhr.status));
-			return;
-		}
-		this.showRefusal(err ? String(err.message || '') :
-		    'isa ui gave an answer this page does not understand.');
 	};
 
 	UploadPage.prototype.done = function (r, m) {
