@@ -7,12 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/auditexport.h"
+#include "client/auditreq.h"
 #include "client/cli.h"
 #include "client/commands.h"
 #include "client/term.h"
 #include "common/err.h"
 #include "common/paths.h"
-#include "common/timefmt.h"
 #include "verify/auditfmt.h"
 #include "verify/auditverify.h"
 #include "proto/checkpoint.h"
@@ -56,30 +57,6 @@ no_operands(int argc, char **argv, const char *usage)
 	return cli_usage(usage);
 }
 
-/* One page of records: EXIT_OK with *r set, or the exit code. */
-static int
-fetch_page(isa_conn_t *c, Isa__AuditQuery *q, Isa__Envelope **r)
-{
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
-	char err[512];
-
-	req.body_case = ISA__ENVELOPE__BODY_AUDIT_QUERY;
-	req.audit_query = q;
-	if (isa_conn_call(c, &req, r, err, sizeof(err)) != 0) {
-		cli_error("%s", err);
-		return EXIT_UNREACHABLE;
-	}
-	if ((*r)->status != ISA__STATUS__OK ||
-	    (*r)->body_case != ISA__ENVELOPE__BODY_AUDIT_RECORDS) {
-		int code = cli_reply_error(*r);
-
-		envelope_free(*r);
-		*r = NULL;
-		return code;
-	}
-	return EXIT_OK;
-}
-
 static int
 audit_query(int argc, char **argv)
 {
@@ -105,8 +82,8 @@ audit_query(int argc, char **argv)
 	cli_common_t o = { 0 };
 	client_conf_t conf;
 	isa_conn_t *c = NULL;
-	bool csv = false, header = false;
-	int64_t ms;
+	bool csv = false, header = false, unreadable = false;
+	char err[ISA_AUDITREQ_ERRLEN];
 	int code, opt;
 
 	optind = 0;
@@ -127,14 +104,8 @@ audit_query(int argc, char **argv)
 		cli_error("audit: --json or --csv, not both");
 		return cli_usage(usage_text);
 	}
-	/* The one parser (common/timefmt): 2026-02-30 is no date. */
-	if ((q.since[0] != '\0' && timefmt_parse_ms(q.since, &ms) != 0) ||
-	    (q.until[0] != '\0' && timefmt_parse_ms(q.until, &ms) != 0)) {
-		cli_error("audit: --%s \"%s\" is not a real date or time: "
-		    "YYYY-MM-DD or RFC 3339, e.g. 2026-02-28T09:00:00Z",
-		    q.since[0] != '\0' && timefmt_parse_ms(q.since, &ms) != 0 ?
-		    "since" : "until", q.since[0] != '\0' &&
-		    timefmt_parse_ms(q.since, &ms) != 0 ? q.since : q.until);
+	if ((code = isa_auditreq_dates(&q, err, sizeof(err))) != EXIT_OK) {
+		cli_error("%s", err);
 		return cli_usage(usage_text);
 	}
 	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK)
@@ -143,8 +114,11 @@ audit_query(int argc, char **argv)
 		Isa__Envelope *r = NULL;
 		const Isa__AuditRecords *p;
 
-		if ((code = fetch_page(c, &q, &r)) != EXIT_OK)
+		if ((code = isa_auditreq_page(c, &q, &r, err, sizeof(err)))
+		    != EXIT_OK) {
+			cli_error("%s", err);
 			break;
+		}
 		/* The header once isad has answered: a refusal (not an
 		 * auditor) comes alone. */
 		if (!header && csv)
@@ -155,23 +129,18 @@ audit_query(int argc, char **argv)
 		p = r->audit_records;
 		for (size_t i = 0; i < p->n_records && code == EXIT_OK; i++) {
 			const ProtobufCBinaryData *b = &p->records[i];
-			char *line = NULL;
 
 			if (o.json) {
-				/* The export's own fields and names
-				 * (auditfmt), written by jansson: ASCII,
-				 * valid JSON, like every --json. */
-				json_t *v = NULL;
+				json_t *v = isa_auditreq_json(b->data, b->len);
 
-				if (auditfmt_json(b->data, b->len, false,
-				    &line) != 0 || (v = json_loads(line, 0,
-				    NULL)) == NULL)
-					code = EXIT_ERROR;
+				if (v == NULL)
+					unreadable = true;
 				else
 					code = cli_json_print(v);
-				free(line);
 			} else if ((csv ? auditfmt_csv(b->data, b->len, stdout) :
 			    auditfmt_table(b->data, b->len, stdout)) != 0)
+				unreadable = true;
+			if (unreadable)
 				code = EXIT_ERROR;
 		}
 		q.after = p->next;
@@ -181,36 +150,10 @@ audit_query(int argc, char **argv)
 		}
 		envelope_free(r);
 	}
-	if (code == EXIT_ERROR)
+	if (unreadable)
 		cli_error("isad sent a record this isa cannot read");
 	cli_disconnect(&conf, c);
 	return code;
-}
-
-/* A fresh checkpoint: EXIT_OK with *r (its reply) set. */
-static int
-fetch_checkpoint(isa_conn_t *c, bool export, Isa__Envelope **r)
-{
-	Isa__Envelope req = ISA__ENVELOPE__INIT;
-	Isa__AuditCheckpointRequest cr = ISA__AUDIT_CHECKPOINT_REQUEST__INIT;
-	char err[512];
-
-	cr.export = export;
-	req.body_case = ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT;
-	req.audit_checkpoint = &cr;
-	if (isa_conn_call(c, &req, r, err, sizeof(err)) != 0) {
-		cli_error("%s", err);
-		return EXIT_UNREACHABLE;
-	}
-	if ((*r)->status != ISA__STATUS__OK ||
-	    (*r)->body_case != ISA__ENVELOPE__BODY_AUDIT_CHECKPOINT_REPLY) {
-		int code = cli_reply_error(*r);
-
-		envelope_free(*r);
-		*r = NULL;
-		return code;
-	}
-	return EXIT_OK;
 }
 
 static int
@@ -220,6 +163,7 @@ audit_checkpoint(int argc, char **argv)
 	client_conf_t conf;
 	isa_conn_t *c = NULL;
 	Isa__Envelope *r = NULL;
+	char err[ISA_AUDITREQ_ERRLEN];
 	int code;
 
 	if ((code = cli_parse_common(argc, argv, false, &o,
@@ -227,11 +171,13 @@ audit_checkpoint(int argc, char **argv)
 		return code;
 	if ((code = cli_connect(&o, &conf, &c)) != EXIT_OK)
 		return code;
-	if ((code = fetch_checkpoint(c, false, &r)) == EXIT_OK) {
+	if ((code = isa_auditreq_checkpoint(c, false, &r, err, sizeof(err)))
+	    == EXIT_OK) {
 		/* Verbatim and alone on standard output, to be kept. */
 		fputs(r->audit_checkpoint_reply->checkpoint, stdout);
 		envelope_free(r);
-	}
+	} else
+		cli_error("%s", err);
 	cli_disconnect(&conf, c);
 	return code;
 }
@@ -240,52 +186,28 @@ audit_checkpoint(int argc, char **argv)
 static int
 export_to(isa_conn_t *c, FILE *out)
 {
-	Isa__AuditQuery q = ISA__AUDIT_QUERY__INIT;
-	Isa__Envelope *cp = NULL;
-	uint64_t written = 0, size;
-	char *line = NULL;
+	isa_auditexport_t *x = NULL;
+	char err[ISA_AUDITREQ_ERRLEN];
+	const char *text;
+	size_t len;
+	bool done = false;
 	int code;
 
-	if ((code = fetch_checkpoint(c, true, &cp)) != EXIT_OK)
+	if ((code = isa_auditexport_begin(c, &x, err, sizeof(err))) !=
+	    EXIT_OK) {
+		cli_error("%s", err);
 		return code;
-	size = cp->audit_checkpoint_reply->size;
-	if (auditfmt_header(cp->audit_checkpoint_reply->checkpoint, &line)
-	    != 0) {
-		envelope_free(cp);
-		return EXIT_ERROR;
 	}
-	fprintf(out, "%s\n", line);
-	free(line);
-	envelope_free(cp);
-	q.upto = size;
-	while (written < size && code == EXIT_OK) {
-		Isa__Envelope *r = NULL;
-		const Isa__AuditRecords *p;
-
-		q.after = written;
-		if ((code = fetch_page(c, &q, &r)) != EXIT_OK)
+	while (!done) {
+		if ((code = isa_auditexport_next(x, &text, &len, &done, err,
+		    sizeof(err))) != EXIT_OK) {
+			cli_error("%s", err);
 			break;
-		p = r->audit_records;
-		for (size_t i = 0; i < p->n_records; i++) {
-			if (auditfmt_json(p->records[i].data, p->records[i].len,
-			    true, &line) != 0) {
-				cli_error("isad sent a record this isa cannot "
-				    "read");
-				code = EXIT_ERROR;
-				break;
-			}
-			fprintf(out, "%s\n", line);
-			free(line);
-			written++;
 		}
-		if (code == EXIT_OK && p->n_records == 0 && written < size) {
-			cli_error("isad sent %llu of %llu records",
-			    (unsigned long long)written,
-			    (unsigned long long)size);
-			code = EXIT_ERROR;
-		}
-		envelope_free(r);
+		/* A write fault shows at the flush and fsync below. */
+		(void)fwrite(text, 1, len, out);
 	}
+	isa_auditexport_end(x);
 	return code;
 }
 

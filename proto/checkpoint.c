@@ -477,12 +477,43 @@ no_passphrase(char *buf, int size, int rwflag, void *arg)
 }
 
 int
+checkpoint_key_parse_public(const char *pem, size_t len, const char *name,
+    EVP_PKEY **out, char *err, size_t errlen)
+{
+	EVP_PKEY *key = NULL;
+	BIO *bio;
+	int rc = ISA_ERR_PARSE;
+
+	*out = NULL;
+	if (len > CHECKPOINT_KEY_FILE_MAX) {
+		snprintf(err, errlen, "%s: too large to be a key file", name);
+		return rc;
+	}
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
+		rc = ISA_ERR_NOMEM;
+		snprintf(err, errlen, "%s: %s", name, isa_strerror(rc));
+		return rc;
+	}
+	key = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
+	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519"))
+		snprintf(err, errlen, "%s: not an Ed25519 public key in PEM",
+		    name);
+	else {
+		*out = key;
+		key = NULL;
+		rc = 0;
+	}
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	BIO_free(bio);
+	return rc;
+}
+
+int
 checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
     size_t errlen)
 {
 	char buf[CHECKPOINT_KEY_FILE_MAX + 1];	/* and a NUL */
-	EVP_PKEY *key = NULL;
-	BIO *bio = NULL;
 	size_t len;
 	int rc;
 
@@ -491,27 +522,9 @@ checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
 		err[0] = '\0';
 	rc = secfile_read(path, "key file", "secret key file", false, buf,
 	    sizeof(buf), &len, err, errlen);
-	if (rc != 0)
-		goto out;
-	rc = ISA_ERR_PARSE;
-	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
-		rc = ISA_ERR_NOMEM;
-		snprintf(err, errlen, "%s: %s", path, isa_strerror(rc));
-		goto out;
-	}
-	key = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
-	if (key == NULL || !EVP_PKEY_is_a(key, "ED25519")) {
-		snprintf(err, errlen, "%s: not an Ed25519 public key in PEM",
-		    path);
-		goto out;
-	}
-	*out = key;
-	key = NULL;
-	rc = 0;
-out:
-	ERR_clear_error();
-	EVP_PKEY_free(key);
-	BIO_free(bio);
+	if (rc == 0)
+		rc = checkpoint_key_parse_public(buf, len, path, out, err,
+		    errlen);
 	isa_wipe(buf, sizeof(buf));
 	return rc;
 }

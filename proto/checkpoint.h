@@ -79,6 +79,17 @@ int checkpoint_key_read_public(const char *path, EVP_PKEY **out, char *err,
     size_t errlen);
 
 /*
+ * The same from memory: pem (len bytes, no NUL needed; at most
+ * CHECKPOINT_KEY_FILE_MAX, like the file) is an Ed25519 public key in PEM,
+ * name what to call it in err (the file's name).  Returns 0 with *out set,
+ * or ISA_ERR_PARSE (too large, not such a key) or ISA_ERR_NOMEM with *out
+ * NULL and one line naming name in err, the file reader's words.
+ */
+__attribute__((warn_unused_result))
+int checkpoint_key_parse_public(const char *pem, size_t len, const char *name,
+    EVP_PKEY **out, char *err, size_t errlen);
+
+/*
  * Whether name may be a signed-note key name, and so an origin we sign
  * under: non-empty UTF-8 without control characters, Unicode spaces or '+'.
  * isad's config loader should refuse any other `origin`.

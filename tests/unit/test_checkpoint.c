@@ -811,6 +811,45 @@ test_public_key_files(void **state)
 	pair_free(&key);
 }
 
+/* The key from memory (isa ui's upload): the file reader's words, the
+ * name given in place of a path. */
+static void
+test_public_key_memory(void **state)
+{
+	char pub[PATH_LEN], err[512], pem[1024];
+	char big[CHECKPOINT_KEY_FILE_MAX + 1];
+	pair_t key = pair_new();
+	EVP_PKEY *k;
+	uint32_t a, b;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	path_in(pub, "mem.pub.pem");
+	CHECK(signkey_write_public(key.sk, pub));
+	assert_non_null(f = fopen(pub, "r"));
+	len = fread(pem, 1, sizeof(pem), f);
+	assert_true(len > 0 && len < sizeof(pem));
+	fclose(f);
+	CHECK(checkpoint_key_parse_public(pem, len, "audit.pub.pem", &k, err,
+	    sizeof(err)));
+	CHECK(checkpoint_key_id("o", key.pk, &a));
+	CHECK(checkpoint_key_id("o", k, &b));
+	assert_int_equal(a, b);
+	checkpoint_key_free(k);
+	/* Cut short, not a key, too large: each named. */
+	EXPECT(checkpoint_key_parse_public(pem, len / 2, "half.pem", &k, err,
+	    sizeof(err)), ISA_ERR_PARSE);
+	assert_null(k);
+	assert_string_equal(err, "half.pem: not an Ed25519 public key in PEM");
+	memset(big, 'A', sizeof(big));
+	EXPECT(checkpoint_key_parse_public(big, sizeof(big), "big.pem", &k,
+	    err, sizeof(err)), ISA_ERR_PARSE);
+	assert_string_equal(err, "big.pem: too large to be a key file");
+	unlink(pub);
+	pair_free(&key);
+}
+
 static void
 test_vkey_round_trip(void **state)
 {
@@ -868,6 +907,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_public_key_files),
+		cmocka_unit_test(test_public_key_memory),
 		cmocka_unit_test(test_vkey_round_trip),
 	};
 
