@@ -1,4 +1,4 @@
-/* cmd_directory.c: `isa directory`: the agencies, groups and users enrolled in isad's policy. */
+/* cmd_directory.c: `isa directory`: the agencies, groups and users enrolled in isad's policy, and the markings it allows. */
 #include <stdio.h>
 
 #include "client/cli.h"
@@ -32,6 +32,17 @@ print_plain(const Isa__DirectoryReply *d)
 	for (size_t i = 0; i < d->n_users; i++)
 		print_line("user", (const char *const[]){ d->users[i]->id,
 		    d->users[i]->name, d->users[i]->agency }, 3);
+	for (size_t i = 0; i < d->n_classifications; i++)
+		print_line("classification", (const char *const[]){
+		    d->classifications[i]->name,
+		    d->classifications[i]->minimum_clearance }, 2);
+	for (size_t i = 0; i < d->n_descriptors; i++)
+		print_line("descriptor", (const char *const[]){
+		    d->descriptors[i] }, 1);
+	for (size_t i = 0; i < d->n_caveats; i++)
+		print_line("caveat", (const char *const[]){ d->caveats[i]->name,
+		    d->caveats[i]->requires,
+		    d->caveats[i]->minimum_classification }, 3);
 	return EXIT_OK;
 }
 
@@ -56,6 +67,14 @@ print_json(const Isa__DirectoryReply *d)
 		code = print_one("group", msg_json_dir_group(d->groups[i]));
 	for (size_t i = 0; i < d->n_users && code == EXIT_OK; i++)
 		code = print_one("user", msg_json_dir_user(d->users[i]));
+	for (size_t i = 0; i < d->n_classifications && code == EXIT_OK; i++)
+		code = print_one("classification",
+		    msg_json_dir_class(d->classifications[i]));
+	for (size_t i = 0; i < d->n_descriptors && code == EXIT_OK; i++)
+		code = print_one("descriptor",
+		    msg_json_dir_descriptor(d->descriptors[i]));
+	for (size_t i = 0; i < d->n_caveats && code == EXIT_OK; i++)
+		code = print_one("caveat", msg_json_dir_caveat(d->caveats[i]));
 	return code;
 }
 

@@ -113,6 +113,39 @@ msg_json_dir_user(const Isa__DirUser *u)
 	return cli_json_fields(u, f, sizeof(f) / sizeof(f[0]), false);
 }
 
+json_t *
+msg_json_dir_caveat(const Isa__DirCaveat *c)
+{
+	static const cli_field_t f[] = {
+#define F(x) { #x, offsetof(Isa__DirCaveat, x) }
+		F(name), F(requires), F(minimum_classification),
+#undef F
+	};
+
+	return cli_json_fields(c, f, sizeof(f) / sizeof(f[0]), false);
+}
+
+json_t *
+msg_json_dir_class(const Isa__DirClass *k)
+{
+	static const cli_field_t f[] = {
+#define F(x) { #x, offsetof(Isa__DirClass, x) }
+		F(name), F(minimum_clearance),
+#undef F
+	};
+
+	return cli_json_fields(k, f, sizeof(f) / sizeof(f[0]), false);
+}
+
+json_t *
+msg_json_dir_descriptor(const char *name)
+{
+	json_t *o = json_object();
+
+	cli_jset(o, "name", cli_jstr(name));
+	return o;
+}
+
 /* a with v added (v taken either way); NULL, a freed, when out of
  * memory or a or v is NULL. */
 static json_t *
@@ -130,7 +163,7 @@ json_t *
 msg_json_directory(const Isa__DirectoryReply *d)
 {
 	json_t *o = json_object(), *ag = json_array(), *gr = json_array(),
-	    *us = json_array();
+	    *us = json_array(), *cv = json_array(), *cl = json_array();
 
 	for (size_t i = 0; i < d->n_agencies; i++)
 		ag = append(ag, msg_json_dir_agency(d->agencies[i]));
@@ -138,9 +171,17 @@ msg_json_directory(const Isa__DirectoryReply *d)
 		gr = append(gr, msg_json_dir_group(d->groups[i]));
 	for (size_t i = 0; i < d->n_users; i++)
 		us = append(us, msg_json_dir_user(d->users[i]));
+	for (size_t i = 0; i < d->n_caveats; i++)
+		cv = append(cv, msg_json_dir_caveat(d->caveats[i]));
+	for (size_t i = 0; i < d->n_classifications; i++)
+		cl = append(cl, msg_json_dir_class(d->classifications[i]));
 	cli_jset(o, "agencies", ag);
 	cli_jset(o, "groups", gr);
 	cli_jset(o, "users", us);
+	cli_jset(o, "caveats", cv);
+	cli_jset(o, "descriptors", cli_jlist(d->descriptors,
+	    d->n_descriptors));
+	cli_jset(o, "classifications", cl);
 	return o;
 }
 

@@ -28,8 +28,19 @@ json_t *msg_json_dir_agency(const Isa__DirAgency *a);
 json_t *msg_json_dir_group(const Isa__DirGroup *g);
 json_t *msg_json_dir_user(const Isa__DirUser *u);
 
+/* The markings the policy and the deployment allow: a caveat {name,
+ * requires, minimum_classification}, a classification {name,
+ * minimum_clearance}, a descriptor {name} (`isa directory --json`'s
+ * lines; msg_json_directory lists descriptors as plain strings). */
+json_t *msg_json_dir_caveat(const Isa__DirCaveat *c);
+json_t *msg_json_dir_class(const Isa__DirClass *k);
+json_t *msg_json_dir_descriptor(const char *name);
+
 /* The whole directory as one object: {"agencies": [...], "groups": [...],
- * "users": [...]}, each entry as above, in isad's order (by id). */
+ * "users": [...], "caveats": [...], "descriptors": ["PERSONAL", ...],
+ * "classifications": [...]}, each entry as above, in isad's order (by id;
+ * caveats in byte order of their names, the order of a marking line;
+ * classifications lowest first, only those the deployment may hold). */
 json_t *msg_json_directory(const Isa__DirectoryReply *d);
 
 /* What `isa requests --json`, `isa approve --json` and `isa refuse --json`

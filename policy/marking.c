@@ -83,6 +83,25 @@ policy_minimum_clearance(const policy_t *p, classification_t c)
 	return CLEARANCE_DV;
 }
 
+size_t
+policy_descriptor_count(void)
+{
+	return N_DESCRIPTORS;
+}
+
+const char *
+policy_descriptor_name_at(size_t i)
+{
+	return i < N_DESCRIPTORS ? descriptor_names[i] : NULL;
+}
+
+classification_t
+policy_caveat_minimum_classification(const policy_t *p, size_t i)
+{
+	return p->ukeo >= 0 && (size_t)p->ukeo == i ?
+	    CLASSIFICATION_SECRET : CLASSIFICATION_OFFICIAL;
+}
+
 const char *
 policy_onward_handling(onward_t o)
 {

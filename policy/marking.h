@@ -149,6 +149,17 @@ int policy_classification_parse(const char *name, classification_t *out);
  * for TOP SECRET, DV (but nothing TOP SECRET is ever permitted). */
 clearance_t policy_minimum_clearance(const policy_t *p, classification_t c);
 
+/* The descriptors, in the order a marking line prints them: the i-th
+ * ("PERSONAL", "COMMERCIAL", "LOCSEN"), NULL when i >= its count. */
+size_t policy_descriptor_count(void);
+const char *policy_descriptor_name_at(size_t i);
+
+/* The lowest classification caveat i of p (policy_caveat_name_at) may
+ * mark: SECRET for UK-EYES-ONLY, OFFICIAL for any other (and for i out of
+ * range).  policy_marking_check enforces the same rule. */
+classification_t policy_caveat_minimum_classification(const policy_t *p,
+    size_t i);
+
 /* The handling instruction of an onward rule ("RECIPIENTS ONLY"), and its
  * name in requests ("approval"); "unknown" for anything else. */
 const char *policy_onward_handling(onward_t o);

@@ -420,6 +420,12 @@ policy_caveat_requires_at(const policy_t *p, size_t i)
 	return i < p->n_caveats ? p->caveats[i].requires : NULL;
 }
 
+size_t
+policy_caveat_nth(const policy_t *p, size_t i)
+{
+	return i < p->n_caveats ? p->caveat_order[i] : p->n_caveats;
+}
+
 int
 policy_caveat_resolve(const policy_t *p, const char *name, uint32_t *out)
 {

@@ -170,6 +170,11 @@ size_t policy_caveat_count(const policy_t *p);
 const char *policy_caveat_name_at(const policy_t *p, size_t i);
 const char *policy_caveat_requires_at(const policy_t *p, size_t i);
 
+/* The index of the i-th caveat in byte order of its name, the order a
+ * marking line prints caveats in (0 <= i < policy_caveat_count; out of
+ * range: the count).  O(1), allocates nothing. */
+size_t policy_caveat_nth(const policy_t *p, size_t i);
+
 /* The index of the caveat named name (exact, as in policy.conf) in *out; 0,
  * or ISA_ERR_NOTFOUND.  A document whose caveat no longer resolves after a
  * reload must be treated as unreadable (policy_doc_t.caveats_unknown). */

@@ -1,6 +1,7 @@
 """test_api_directory.py: isa ui's /api/directory and /api/docs carry what
-`isa directory --json` and `isa info --json` say (issue 17 item 5): the
-same directory for every user, grouped by kind, in isad's order (by id);
+`isa directory --json` and `isa info --json` say (issue 17 item 5, issue
+18): the same directory for every user, grouped by kind, in isad's order
+(by id), with the markings the policy and deployment allow;
 each document's classification, originator and created as info gives them.
 
 Plain HTTP through http.client with the session's cookie and key: no
@@ -9,6 +10,7 @@ browser.
 
 import http.client
 import json
+import re
 import unittest
 
 import harness
@@ -39,12 +41,17 @@ class DirectoryApiTest(unittest.TestCase):
         cls.deployment.stop()
 
     def cli_directory(self, user):
-        """`isa directory --json` regrouped as /api/directory's one object."""
-        out = {"agencies": [], "groups": [], "users": []}
+        """`isa directory --json` regrouped as /api/directory's one object
+        (descriptors there are plain names)."""
+        out = {"agencies": [], "groups": [], "users": [], "classifications": [],
+               "descriptors": [], "caveats": []}
+        plural = {"agency": "agencies", "group": "groups", "user": "users",
+                  "classification": "classifications", "descriptor": "descriptors",
+                  "caveat": "caveats"}
         for line in self.deployment.isa(user, "directory", "--json").stdout.splitlines():
             entry = json.loads(line)
             kind = entry.pop("kind")
-            out[{"agency": "agencies", "group": "groups", "user": "users"}[kind]].append(entry)
+            out[plural[kind]].append(entry["name"] if kind == "descriptor" else entry)
         return out
 
     def test_directory_as_the_cli_says(self):
@@ -53,6 +60,20 @@ class DirectoryApiTest(unittest.TestCase):
         self.assertEqual(want["groups"], [{"id": "ppb"}])
         self.assertEqual(want["users"], [{"id": u, "name": n, "agency": a}
                                          for u, n, a, _, _ in sorted(harness.BOARD)])
+        # the markings: policy.conf's caveats in byte order of their names
+        # (only UK-EYES-ONLY needs SECRET), the default minimum clearances
+        # and accreditation (SECRET)
+        policy = (self.deployment.dir / "policy.conf").read_text()
+        caveats = sorted(re.findall(r'name = "([^"]+)"; requires = "([^"]+)"', policy))
+        self.assertIn(("PERSONAL-DATA", "safeguarding"), caveats)
+        self.assertEqual(want["caveats"], [
+            {"name": n, "requires": r, "minimum_classification":
+             "SECRET" if n == "UK-EYES-ONLY" else "OFFICIAL"} for n, r in caveats])
+        self.assertEqual(want["descriptors"], ["PERSONAL", "COMMERCIAL", "LOCSEN"])
+        self.assertEqual(want["classifications"], [
+            {"name": "OFFICIAL", "minimum_clearance": "NONE"},
+            {"name": "OFFICIAL-SENSITIVE", "minimum_clearance": "BPSS"},
+            {"name": "SECRET", "minimum_clearance": "SC"}])
         for user, ui in self.uis.items():
             status, got = get_json(ui, self.sessions[user], "/api/directory")
             self.assertEqual(status, 200, got)

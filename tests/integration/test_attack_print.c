@@ -64,6 +64,9 @@ answer(fake_t *f, zmq_msg_t *rid, const Isa__Envelope *req)
 	Isa__DirAgency da = ISA__DIR_AGENCY__INIT, *dap = &da;
 	Isa__DirGroup dg = ISA__DIR_GROUP__INIT, *dgp = &dg;
 	Isa__DirUser du = ISA__DIR_USER__INIT, *dup = &du;
+	Isa__DirCaveat dc = ISA__DIR_CAVEAT__INIT, *dcp = &dc;
+	Isa__DirClass dk = ISA__DIR_CLASS__INIT, *dkp = &dk;
+	static char *dd[] = { "PERSONAL" EVIL };
 	Isa__DirectoryReply dr = ISA__DIRECTORY_REPLY__INIT;
 	static uint8_t transfer[16], sha[SHA256_LEN];
 	const void *content = NULL;
@@ -155,6 +158,17 @@ answer(fake_t *f, zmq_msg_t *rid, const Isa__Envelope *req)
 		dr.n_groups = 1;
 		dr.users = &dup;
 		dr.n_users = 1;
+		dc.name = "PD" EVIL;
+		dc.requires = EVIL;
+		dc.minimum_classification = "OFFICIAL" EVIL;
+		dr.caveats = &dcp;
+		dr.n_caveats = 1;
+		dr.descriptors = dd;
+		dr.n_descriptors = 1;
+		dk.name = "SECRET" EVIL;
+		dk.minimum_clearance = "SC" EVIL;
+		dr.classifications = &dkp;
+		dr.n_classifications = 1;
 		resp.body_case = ISA__ENVELOPE__BODY_DIRECTORY_REPLY;
 		resp.directory_reply = &dr;
 		break;
@@ -284,6 +298,8 @@ test_client_escapes_server_text(void **state)
 		    "OFFICIAL FOR PUBLIC RELEASE\\x09\\x07\\u009b2K\\u202ebad"
 		    "\\xff\t\\x0d" },
 		{ "directory", NULL, "--json", 0, "\"name\":\"\\r\\u001B[1A" },
+		{ "directory", NULL, NULL, 0, "caveat\tPD\\x0d\\x1b[1A" },
+		{ "directory", NULL, "--json", 0, "\"requires\":\"\\r\\u001B[1A" },
 		{ "ls", NULL, "--json", 0, "\"originator\":\"ctpse\\r\\u001B" },
 		{ "whoami", NULL, NULL, 1, "no such thing \\x0d\\x1b[1A" },
 	};
@@ -328,7 +344,8 @@ test_client_escapes_server_text(void **state)
 				p = nl + 1;
 			}
 		/* ls keeps its three columns; directory its kind and two,
-		 * one and three */
+		 * one and three (agency, group, user), two, one and three
+		 * (classification, descriptor, caveat) */
 		if (strcmp(cases[i].cmd, "ls") == 0 && cases[i].opt == NULL) {
 			size_t tabs = 0;
 
@@ -344,8 +361,8 @@ test_client_escapes_server_text(void **state)
 				tabs += *p == '\t';
 				lines += *p == '\n';
 			}
-			assert_int_equal(lines, 3);
-			assert_int_equal(tabs, 2 + 1 + 3);
+			assert_int_equal(lines, 6);
+			assert_int_equal(tabs, 2 + 1 + 3 + 2 + 1 + 3);
 		}
 		h_result_free(&r);
 	}

@@ -1,4 +1,4 @@
-/* test_directory.c: `isa directory` against a real isad (issue 17 item 5): the same for every enrolled user, as policy.conf says, audited without names; ls --json's new fields. */
+/* test_directory.c: `isa directory` against a real isad (issue 17 item 5, issue 18): the same for every enrolled user, as policy.conf and isad.conf say (principals, caveats, descriptors, accredited classifications), audited without names; ls --json's new fields. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,20 +26,51 @@ static const char *const enabled[] = { "admin", "auditor", "council-lead",
  * drops replies by design. */
 #define PIPELINED 48
 
-/* What every one of them is told: policy.conf's agencies (harness.c),
- * groups and enabled users, each sorted by id, "gone" (disabled) left out. */
-static const char want_plain[] =
+/* The principals every one of them is told: policy.conf's agencies
+ * (harness.c), groups and enabled users, each sorted by id, "gone"
+ * (disabled) left out. */
+#define WANT_PRINCIPALS \
+    "agency\tctpse\tCounter Terrorism Policing South East\n" \
+    "agency\thcc\tHampshire County Council\n" \
+    "agency\tpolice\tHampshire Constabulary\n" \
+    "agency\tuow\tUniversity of Winchester\n" \
+    "group\tboard-members\n" \
+    "group\tppb-panel\n" \
+    "user\tadmin\tTest user admin\thcc\n" \
+    "user\tauditor\tTest user auditor\thcc\n" \
+    "user\tcouncil-lead\tTest user council-lead\thcc\n" \
+    "user\tctp-analyst\tTest user ctp-analyst\tctpse\n" \
+    "user\tpolice-lead\tTest user police-lead\tpolice\n"
+
+/* The markings: policy.conf's caveats (harness.c: PERSONAL-DATA needs
+ * safeguarding, UK-EYES-ONLY uk-national and SECRET) and the descriptors. */
+#define WANT_MARKINGS \
+    "descriptor\tPERSONAL\n" \
+    "descriptor\tCOMMERCIAL\n" \
+    "descriptor\tLOCSEN\n" \
+    "caveat\tPERSONAL-DATA\tsafeguarding\tOFFICIAL\n" \
+    "caveat\tUK-EYES-ONLY\tuk-national\tSECRET\n"
+
+/* setup's minimum_clearance, not the defaults (NONE, BPSS, SC), so the
+ * reply is seen to come from policy.conf; the default accreditation
+ * (SECRET) holds all three. */
+static const char want_plain[] = WANT_PRINCIPALS
+    "classification\tOFFICIAL\tBPSS\n"
+    "classification\tOFFICIAL-SENSITIVE\tBPSS\n"
+    "classification\tSECRET\tDV\n"
+    WANT_MARKINGS;
+
+/* A deployment accredited only for OFFICIAL-SENSITIVE (isad.conf) offers
+ * no SECRET, with the policy's own defaults. */
+static const char want_os_plain[] =
     "agency\tctpse\tCounter Terrorism Policing South East\n"
     "agency\thcc\tHampshire County Council\n"
     "agency\tpolice\tHampshire Constabulary\n"
     "agency\tuow\tUniversity of Winchester\n"
-    "group\tboard-members\n"
-    "group\tppb-panel\n"
-    "user\tadmin\tTest user admin\thcc\n"
-    "user\tauditor\tTest user auditor\thcc\n"
     "user\tcouncil-lead\tTest user council-lead\thcc\n"
-    "user\tctp-analyst\tTest user ctp-analyst\tctpse\n"
-    "user\tpolice-lead\tTest user police-lead\tpolice\n";
+    "classification\tOFFICIAL\tNONE\n"
+    "classification\tOFFICIAL-SENSITIVE\tBPSS\n"
+    WANT_MARKINGS;
 
 static int
 setup(void **state)
@@ -55,7 +86,9 @@ setup(void **state)
 	h_policy_extra(h, "groups = (\n"
 	    "  { id = \"ppb-panel\"; members = [ \"agency:hcc\", \"user:police-lead\" ]; },\n"
 	    "  { id = \"board-members\"; members = [ \"group:ppb-panel\", \"agency:ctpse\" ]; }\n"
-	    ");");
+	    ");\n"
+	    "minimum_clearance = { official = \"BPSS\"; official_sensitive = "
+	    "\"BPSS\"; secret = \"DV\"; };");
 	h_start(h);
 	*state = h;
 	return 0;
@@ -243,6 +276,18 @@ test_json(void **state)
 			assert_int_equal(json_object_size(v), 4);
 			p += sprintf(p, "user\t%s\t%s\t%s\n", jget(v, "id"),
 			    jget(v, "name"), jget(v, "agency"));
+		} else if (strcmp(kind, "classification") == 0) {
+			assert_int_equal(json_object_size(v), 3);
+			p += sprintf(p, "classification\t%s\t%s\n",
+			    jget(v, "name"), jget(v, "minimum_clearance"));
+		} else if (strcmp(kind, "descriptor") == 0) {
+			assert_int_equal(json_object_size(v), 2);
+			p += sprintf(p, "descriptor\t%s\n", jget(v, "name"));
+		} else if (strcmp(kind, "caveat") == 0) {
+			assert_int_equal(json_object_size(v), 4);
+			p += sprintf(p, "caveat\t%s\t%s\t%s\n", jget(v, "name"),
+			    jget(v, "requires"),
+			    jget(v, "minimum_classification"));
 		} else
 			fail_msg("unknown kind \"%s\"", kind);
 		assert_true((size_t)(p - rebuilt) < sizeof(want_plain) + 64);
@@ -357,6 +402,9 @@ assert_directory(const Isa__Envelope *e, uint64_t rid)
 	assert_int_equal(e->directory_reply->n_agencies, 4);
 	assert_int_equal(e->directory_reply->n_groups, 2);
 	assert_int_equal(e->directory_reply->n_users, NENABLED);
+	assert_int_equal(e->directory_reply->n_caveats, 2);
+	assert_int_equal(e->directory_reply->n_descriptors, 3);
+	assert_int_equal(e->directory_reply->n_classifications, 3);
 }
 
 /* A raw client: Directory in odd places (first, in the middle of an upload
@@ -460,6 +508,40 @@ test_raw_odd_orders(void **state)
 	raw_close(&r);
 }
 
+/* isad.conf accreditation = "OFFICIAL-SENSITIVE": the directory offers
+ * OFFICIAL and OFFICIAL-SENSITIVE only, and a SECRET upload is refused as
+ * the chooser would have said; the caveats stay the policy's
+ * (UK-EYES-ONLY then fits no classification on offer). */
+static void
+test_accreditation(void **state)
+{
+	harness_t *h = h_new_conf("accreditation = \"OFFICIAL-SENSITIVE\";\n"
+	    "limits = { max_message = 1048576; chunk = 262144; };");
+	char file[512], id[32];
+	h_result_t r;
+
+	(void)state;
+	h_user(h, "council-lead", "hcc", "SC", "attributes = "
+	    "[\"uk-national\"];");
+	h_start(h);
+	r = isa(h, "council-lead", ARGS("directory"), 0);
+	assert_string_equal(r.out, want_os_plain);
+	assert_null(strstr(r.out, "SECRET\t"));
+	h_result_free(&r);
+	r = isa(h, "council-lead", ARGS("directory", "--json"), 0);
+	assert_null(strstr(r.out, "\"name\":\"SECRET\""));
+	assert_non_null(strstr(r.out, "{\"name\":\"OFFICIAL-SENSITIVE\","
+	    "\"minimum_clearance\":\"BPSS\",\"kind\":\"classification\"}"));
+	h_result_free(&r);
+	snprintf(file, sizeof(file), "%s/s.txt", h_dir(h));
+	du_make_file(file, 10, 1);
+	assert_int_equal(du_put(h, "council-lead", file, "S", "SECRET",
+	    "agency:hcc", ARGS("--handling", "Keep locked."), id, &r), 1);
+	assert_non_null(strstr(r.err, "may not hold SECRET"));
+	h_result_free(&r);
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -477,6 +559,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_raw_odd_orders, setup,
 		    teardown),
+		cmocka_unit_test(test_accreditation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,11 +54,17 @@ test_directory(void **state)
 	Isa__DirAgency *ag[] = { &a1, &a2 };
 	Isa__DirGroup *gr[] = { &g };
 	Isa__DirUser *us[] = { &u };
+	Isa__DirCaveat c1 = ISA__DIR_CAVEAT__INIT, c2 = ISA__DIR_CAVEAT__INIT;
+	Isa__DirClass k1 = ISA__DIR_CLASS__INIT, k2 = ISA__DIR_CLASS__INIT;
+	Isa__DirCaveat *cv[] = { &c1, &c2 };
+	Isa__DirClass *cl[] = { &k1, &k2 };
+	char *ds[] = { "PERSONAL", "COMMERCIAL", "LOCSEN" };
 	Isa__DirectoryReply d = ISA__DIRECTORY_REPLY__INIT;
 
 	(void)state;
 	assert_json(msg_json_directory(&d),
-	    "{\"agencies\":[],\"groups\":[],\"users\":[]}");
+	    "{\"agencies\":[],\"caveats\":[],\"classifications\":[],"
+	    "\"descriptors\":[],\"groups\":[],\"users\":[]}");
 	a1.id = "ctpse";
 	a1.name = "Counter Terrorism Policing South East";
 	a2.id = "hcc";
@@ -73,12 +79,42 @@ test_directory(void **state)
 	d.n_groups = 1;
 	d.users = us;
 	d.n_users = 1;
+	c1.name = "PERSONAL-DATA";
+	c1.requires = "safeguarding";
+	c1.minimum_classification = "OFFICIAL";
+	c2.name = "UK-EYES-ONLY";
+	c2.requires = "uk-national";
+	c2.minimum_classification = "SECRET";
+	d.caveats = cv;
+	d.n_caveats = 2;
+	d.descriptors = ds;
+	d.n_descriptors = 3;
+	k1.name = "OFFICIAL";
+	k1.minimum_clearance = "NONE";
+	k2.name = "OFFICIAL-SENSITIVE";
+	k2.minimum_clearance = "BPSS";
+	d.classifications = cl;
+	d.n_classifications = 2;
 	assert_json(msg_json_directory(&d),
 	    "{\"agencies\":[{\"id\":\"ctpse\",\"name\":\"Counter Terrorism "
 	    "Policing South East\"},{\"id\":\"hcc\",\"name\":\"Hampshire "
-	    "County Council\"}],\"groups\":[{\"id\":\"ppb\"}],\"users\":"
-	    "[{\"agency\":\"hcc\",\"id\":\"council-lead\",\"name\":\"Council "
-	    "Lead\"}]}");
+	    "County Council\"}],\"caveats\":[{\"minimum_classification\":"
+	    "\"OFFICIAL\",\"name\":\"PERSONAL-DATA\",\"requires\":"
+	    "\"safeguarding\"},{\"minimum_classification\":\"SECRET\","
+	    "\"name\":\"UK-EYES-ONLY\",\"requires\":\"uk-national\"}],"
+	    "\"classifications\":[{\"minimum_clearance\":\"NONE\",\"name\":"
+	    "\"OFFICIAL\"},{\"minimum_clearance\":\"BPSS\",\"name\":"
+	    "\"OFFICIAL-SENSITIVE\"}],\"descriptors\":[\"PERSONAL\","
+	    "\"COMMERCIAL\",\"LOCSEN\"],\"groups\":[{\"id\":\"ppb\"}],"
+	    "\"users\":[{\"agency\":\"hcc\",\"id\":\"council-lead\","
+	    "\"name\":\"Council Lead\"}]}");
+	assert_json(msg_json_dir_caveat(&c2), "{\"minimum_classification\":"
+	    "\"SECRET\",\"name\":\"UK-EYES-ONLY\",\"requires\":"
+	    "\"uk-national\"}");
+	assert_json(msg_json_dir_class(&k2), "{\"minimum_clearance\":"
+	    "\"BPSS\",\"name\":\"OFFICIAL-SENSITIVE\"}");
+	assert_json(msg_json_dir_descriptor("LOCSEN"),
+	    "{\"name\":\"LOCSEN\"}");
 	assert_json(msg_json_dir_user(&u), "{\"agency\":\"hcc\",\"id\":"
 	    "\"council-lead\",\"name\":\"Council Lead\"}");
 	assert_json(msg_json_dir_group(&g), "{\"id\":\"ppb\"}");

@@ -331,6 +331,39 @@ test_names_and_resolve(void **state)
 	policy_unref(p);
 }
 
+/* What a chooser is told (the Directory): the descriptors in the line's
+ * order, the caveats in byte order of their names (policy.conf has them
+ * out of order), UK-EYES-ONLY alone needing SECRET. */
+static void
+test_chooser_accessors(void **state)
+{
+	policy_t *p = load();
+	static const char *const by_name[] = { "CHANNEL", "PERSONAL-DATA",
+	    "UK-EYES-ONLY" };
+
+	(void)state;
+	assert_int_equal(policy_descriptor_count(), 3);
+	assert_string_equal(policy_descriptor_name_at(0), "PERSONAL");
+	assert_string_equal(policy_descriptor_name_at(1), "COMMERCIAL");
+	assert_string_equal(policy_descriptor_name_at(2), "LOCSEN");
+	assert_null(policy_descriptor_name_at(3));
+	assert_int_equal(policy_caveat_count(p), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_string_equal(policy_caveat_name_at(p,
+		    policy_caveat_nth(p, i)), by_name[i]);
+	assert_int_equal(policy_caveat_nth(p, 3), 3);
+	/* policy.conf order: UK-EYES-ONLY 0, PERSONAL-DATA 1, CHANNEL 2 */
+	assert_int_equal(policy_caveat_minimum_classification(p, 0),
+	    CLASSIFICATION_SECRET);
+	assert_int_equal(policy_caveat_minimum_classification(p, 1),
+	    CLASSIFICATION_OFFICIAL);
+	assert_int_equal(policy_caveat_minimum_classification(p, 2),
+	    CLASSIFICATION_OFFICIAL);
+	assert_int_equal(policy_caveat_minimum_classification(p, 7),
+	    CLASSIFICATION_OFFICIAL);
+	policy_unref(p);
+}
+
 int
 main(void)
 {
@@ -339,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_line_parse_errors),
 		cmocka_unit_test(test_line_truncation_and_invalid),
 		cmocka_unit_test(test_names_and_resolve),
+		cmocka_unit_test(test_chooser_accessors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
