@@ -30,9 +30,10 @@ With ISA_BROWSER_PAUSE=SECONDS each step also waits that long after its
 screenshot, so that a person watching a visible Chromium
 (ISA_BROWSER_HEADED=1, `make demo-browser`) can follow it.
 
-The tests run in name order, each taking the story one step on. A step
-whose page has not been built yet does its part with the CLI instead (a
-stand-in, so the story can go on) and is reported as skipped, naming it.
+The tests run in name order, each taking the story one step on; a step
+whose earlier step failed is skipped, naming what it lacked. The CLI is
+used only as an oracle that changes nothing: `isa audit verify` (offline)
+for the words the page must say.
 """
 
 import atexit
@@ -92,7 +93,6 @@ class BoardStory(harness.BrowserTestCase):
         cls.uis = {}        # user -> UI
         cls.tabs = {}       # user -> Chromium window handle
         cls.facts = {}      # what the story has made: doc, request, brief...
-        cls.stand_ins = []  # steps the CLI did for a page not built yet
         cls.shots = []
         # This run's screenshots and downloads only.
         for old in cls.out.glob("[0-9][0-9]-*.png"):
@@ -103,9 +103,6 @@ class BoardStory(harness.BrowserTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.stand_ins:
-            print("\nsteps done with the CLI (their page is not built yet):\n  " +
-                  "\n  ".join(cls.stand_ins))
         print(f"\nscreenshots of each step: {cls.out}/")
         super().tearDownClass()
 
@@ -166,16 +163,6 @@ class BoardStory(harness.BrowserTestCase):
             self.skipTest(f"an earlier step did not make {', '.join(missing)}")
         return [self.facts[f] for f in facts]
 
-    def stand_in(self, step, waits_for, action):
-        """A page not built yet: the CLI does the step (action() returns the
-        facts it made), and the step is reported as skipped."""
-        self.facts.update(action())
-        self.stand_ins.append(f"{step} (waits for {waits_for})")
-        self.skipTest(f"{step}: done with the CLI; waits for {waits_for}")
-
-    def cli_line(self, r):
-        return r.stdout.strip().splitlines()[-1]
-
     # ---- the story ----
 
     def upload_page(self, path, title, cls, to, handling=None, originator=None):
@@ -224,11 +211,6 @@ class BoardStory(harness.BrowserTestCase):
     def test_01_admin_ingests(self):
         d = self.d
         self.open("board-admin", "/upload")
-        if forms.is_missing_page(d):
-            self.stand_in("the administrator's upload", "the upload page (i18-upload, "
-                          "i18-chooser)", lambda: {"doc": self.deployment.put(
-                              "board-admin", CTLP, CTLP_TITLE, originator="ctpse",
-                              extra=("--handling", HANDLING))})
         path = self.deployment.dir / "ctlp-2026.txt"
         path.write_bytes(CTLP)
         preview = self.upload_page(path, CTLP_TITLE, "OFFICIAL-SENSITIVE", ["group:ppb"],
@@ -398,13 +380,6 @@ class BoardStory(harness.BrowserTestCase):
         pages.drawn(self.browser)
         path = self.deployment.dir / "briefing.txt"
         path.write_bytes(BRIEF)
-        if forms.is_missing_page(d):
-            self.stand_in("the CT analyst's sanitised briefing", "the upload page "
-                          "(i18-upload, i18-chooser)",
-                          lambda: {"brief": self.cli_line(self.deployment.isa(
-                              "ctp-analyst", "put", str(path), "--title", BRIEF_TITLE,
-                              "--class", "OFFICIAL", "--derived-from", doc,
-                              "--to", "all"))})
         # The link to the CTLP comes from its page.
         pages.wait(d, lambda d: CTLP_TITLE in pages.summary(d).get("Derived from", ""),
                    "the upload page to name the CTLP it derives from")
