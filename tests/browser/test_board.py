@@ -165,9 +165,10 @@ class BoardStory(harness.BrowserTestCase):
 
     # ---- the story ----
 
-    def upload_page(self, path, title, cls, to, handling=None, originator=None):
-        """Fills the upload page (drawn) for path, as a person does, up to its
-        check step: the marking it says the document will carry."""
+    def upload_page(self, shot, path, title, cls, to, handling=None, originator=None):
+        """Fills the upload page (drawn) for path, as a person does (the form's
+        screenshot named shot), up to its check step: the marking it says the
+        document will carry."""
         d = self.d
         forms.field(d, "File").send_keys(str(path))
         forms.fill(d, "Title", title)
@@ -183,7 +184,7 @@ class BoardStory(harness.BrowserTestCase):
         for p in to:
             forms.select(d, "Recipient", p)
             forms.press(d, "Add to the list")
-        self.step(f"{self.uis_user()}-upload-form", axe=True)
+        self.step(shot, axe=True)
         forms.press(d, "Continue")
         pages.wait(d, lambda d: d.find_elements(
             By.XPATH, "//h1[normalize-space()='Check your answers before uploading']"),
@@ -202,18 +203,13 @@ class BoardStory(harness.BrowserTestCase):
         self.assertIsNotNone(m, pages.main_text(d))
         return m.group(1)
 
-    def uis_user(self):
-        for user, handle in self.tabs.items():
-            if handle == self.d.current_window_handle:
-                return user
-        return "someone"
-
     def test_01_admin_ingests(self):
         d = self.d
         self.open("board-admin", "/upload")
         path = self.deployment.dir / "ctlp-2026.txt"
         path.write_bytes(CTLP)
-        preview = self.upload_page(path, CTLP_TITLE, "OFFICIAL-SENSITIVE", ["group:ppb"],
+        preview = self.upload_page("board-admin-upload-form", path, CTLP_TITLE,
+                                   "OFFICIAL-SENSITIVE", ["group:ppb"],
                                    handling=HANDLING,
                                    originator="Counter Terrorism Policing South East")
         # The marking as `isa get` will print it, before anything is sent.
@@ -384,7 +380,8 @@ class BoardStory(harness.BrowserTestCase):
         pages.wait(d, lambda d: CTLP_TITLE in pages.summary(d).get("Derived from", ""),
                    "the upload page to name the CTLP it derives from")
         self.assertIn(doc, pages.summary(d)["Derived from"])
-        preview = self.upload_page(path, BRIEF_TITLE, "OFFICIAL", ["Everyone enrolled"])
+        preview = self.upload_page("ct-analyst-briefing-form", path, BRIEF_TITLE,
+                                   "OFFICIAL", ["Everyone enrolled"])
         self.assertEqual(preview, "OFFICIAL RECIPIENTS ONLY")
         self.assertEqual(pages.summary(d)["Derived from"], f"{CTLP_TITLE} ({doc})")
         self.step("ct-analyst-briefing-check", axe=True)
