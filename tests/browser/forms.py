@@ -130,6 +130,12 @@ def press(driver, name, scope=None):
     return b
 
 
+def section(driver, words):
+    """The page's section whose h2 reads words."""
+    return driver.find_element(
+        By.XPATH, f"//main//section[.//h2[normalize-space()={literal(words)}]]")
+
+
 def heading(driver):
     """The page's h1, as shown."""
     return driver.find_element(By.CSS_SELECTOR, "main h1").text

@@ -296,7 +296,7 @@ class BoardStory(harness.BrowserTestCase):
         self.assertIn("District Commander", said)
         self.facts["request"] = request
         self.step("police-lead-share-request", axe=True, doc="board-share",
-                  part=d.find_element(By.XPATH, "//main//section[.//h2[normalize-space()='Share']]"))
+                  part=forms.section(d, "Share"))
 
     def test_06_commander_not_found(self):
         doc, = self.need("doc")
@@ -424,7 +424,7 @@ class BoardStory(harness.BrowserTestCase):
         forms.text_appears(d, f"Recall \u201c{CTLP_TITLE}\u201d ({doc})?",
                            "the confirmation naming the CTLP")
         self.step("ct-analyst-recall-confirm", axe=True, doc="board-recall",
-                  part=d.find_element(By.XPATH, "//main//section[.//h2[normalize-space()='Recall']]"))
+                  part=forms.section(d, "Recall"))
         forms.press(d, "Yes, recall it")
         pages.wait(d, lambda d: forms.heading(d) == "Document recalled",
                    "the recall to be confirmed")
@@ -502,7 +502,7 @@ class BoardStory(harness.BrowserTestCase):
         self.assertTrue(all(r["Document"] == doc for r in rows), rows)
         self.facts["audit-rows"] = rows
         self.step("auditor-query", axe=True, doc="audit-query",
-                  part=d.find_element(By.XPATH, "//main//section[.//h2[normalize-space()='Records']]"))
+                  part=forms.section(d, "Records"))
 
     def test_14_audit_csv(self):
         doc, rows = self.need("doc", "audit-rows")
@@ -548,7 +548,7 @@ class BoardStory(harness.BrowserTestCase):
         forms.text_appears(d, said, "the verdict, as isa audit verify says it",
                            line=True)
         self.step("auditor-verified", axe=True, doc="audit-verified",
-                  part=d.find_element(By.XPATH, "//main//section[.//h2[normalize-space()='Verify an export']]"))
+                  part=forms.section(d, "Verify an export"))
 
     def test_16_edited_export_refused(self):
         export, = self.need("export")
@@ -574,7 +574,7 @@ class BoardStory(harness.BrowserTestCase):
         forms.text_appears(d, said, "the first bad record named, as isa audit verify "
                            "names it", line=True)
         self.step("auditor-edited-refused", axe=True, doc="audit-refused",
-                  part=d.find_element(By.XPATH, "//main//section[.//h2[normalize-space()='Verify an export']]"))
+                  part=forms.section(d, "Verify an export"))
 
 if __name__ == "__main__":
     harness.main()
