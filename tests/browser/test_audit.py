@@ -523,9 +523,18 @@ class AuditTest(harness.BrowserTestCase):
         conn.putheader("Content-Length", str(len(body)))
         conn.endheaders()
         conn.send(body[:len(body) // 2])
+        def written(fd):
+            try:
+                return os.stat(f"{fds}/{fd}").st_size > 0
+            except OSError:
+                return False
+
+        # The file is made when the export's part begins, and written as
+        # its bytes arrive: wait for some, not only for the file.
         fresh = pages.wait(self.browser.driver,
-                           lambda _: [f for f in held() if f not in before],
-                           "isa ui to hold the export's file")
+                           lambda _: [f for f in held()
+                                      if f not in before and written(f)],
+                           "isa ui to write the export's file")
         self.assertEqual(len(fresh), 1, fresh)
         st = os.stat(f"{fds}/{fresh[0]}")
         self.assertEqual(st.st_mode & 0o777, 0o600)
