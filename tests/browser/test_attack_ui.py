@@ -98,7 +98,7 @@ class AttackTest(unittest.TestCase):
         cls.doc = d.put("council-lead", b"attack test body\n", TITLE, cls="OFFICIAL",
                         to="agency:hcc")
         # Reasons a member of the board may write, kept in the audit log.
-        d.isa("council-lead", "share", cls.doc, "--to", "user:police-lead", "--reason", FORMULA)
+        d.isa("council-lead", "share", cls.doc, "--to", FORMULA, "--reason", "x", check=False)
         d.isa("council-lead", "share", cls.doc, "--to", TARGET, "--reason", "x", check=False)
         cls.auditor = d.ui("auditor")
         cls.aud = harness.http_login(cls.auditor)
@@ -140,6 +140,17 @@ class AttackTest(unittest.TestCase):
         r = self.deployment.isa("auditor", "audit", "--action", "share", "--csv", check=False)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(list(csv.reader(io.StringIO(r.stdout, newline=""))), rows)
+
+    def test_csv_no_formula_cell(self):
+        # A spreadsheet runs a cell that starts with = + - @ as a formula
+        # (a link that sends the sheet's cells away, or worse): such a cell
+        # is written with a ' before it (OWASP's advice), which the
+        # spreadsheet shows and does not run.
+        rows = self.csv_rows()
+        cells = [c for row in rows for c in row]
+        self.assertIn("'" + FORMULA, cells)
+        for c in cells:
+            self.assertNotIn(c[:1], ("=", "+", "-", "@"), c)
 
 
 if __name__ == "__main__":
