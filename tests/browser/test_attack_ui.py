@@ -152,6 +152,50 @@ class AttackTest(unittest.TestCase):
         for c in cells:
             self.assertNotIn(c[:1], ("=", "+", "-", "@"), c)
 
+    # -- hostile bodies --------------------------------------------------------
+
+    def fds(self, ui):
+        return len(os.listdir(f"/proc/{ui.proc.pid}/fd"))
+
+    def settle(self, ui, base, what):
+        """ui's open descriptors come back to base once the connections
+        have ended (their ends run on MHD's threads: waited for, bounded)."""
+        deadline = time.monotonic() + harness.READY_SECONDS
+        while self.fds(ui) > base and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertLessEqual(self.fds(ui), base, f"descriptors left after {what}")
+
+    def test_json_bodies(self):
+        path = f"/api/doc/{self.doc}/share"
+        h = self.post_headers(Content_Type="application/json")
+        for body, chunked in ((b"[]", False), (b"null", False), (b"", False),
+                              (b'{"to":1,"reason":"x"}', False), (b"{" * 60000, False),
+                              (b"[" * 60000, True), (b'{"to":"user:x"}', True),
+                              (b'{"to":"user:x","reason":"a\\u0000b"}', False),
+                              (b"\xff\xfe{}", False)):
+            r = request(self.member, "POST", path, h, body, chunked)
+            self.assertEqual(r.status, 400, body[:40])
+            self.assertEqual(r.json()["error"]["kind"], "bad", body[:40])
+        self.alive(self.member, self.mem, "malformed JSON bodies")
+
+    def test_json_body_too_large(self):
+        # More than 64 KiB: refused with a sentence at the headers (not a
+        # connection cut with no answer), and held nowhere.
+        path = f"/api/doc/{self.doc}/recall"
+        big = b'{"reason":"' + b"x" * (70 * 1024) + b'"}'
+        r = request(self.member, "POST", path,
+                    self.post_headers(Content_Type="application/json"), big)
+        self.assertEqual(r.status, 413)
+        self.assertEqual(r.json()["error"]["kind"], "bad")
+        # Chunked (no length to see first): cut off once it is too much.
+        try:
+            r = request(self.member, "POST", path,
+                        self.post_headers(Content_Type="application/json"), big, True)
+            self.assertNotEqual(r.status, 200)
+        except (ConnectionError, http.client.HTTPException):
+            pass
+        self.alive(self.member, self.mem, "a body too large")
+
 
 if __name__ == "__main__":
     harness.main()
