@@ -22,6 +22,19 @@ from pathlib import Path
 
 import harness
 
+BOUNDARY = "----isaAttackBoundary7MA4YWxkTrZu0gW"
+
+
+def multipart(parts, boundary=BOUNDARY):
+    """A multipart/form-data body of parts [(name, filename, bytes)]."""
+    out = b""
+    for name, filename, data in parts:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n").encode()
+        out += data + b"\r\n"
+    return out + f"--{boundary}--\r\n".encode()
+
 TITLE = "Attack test: Operation Nightjar"   # never in isa ui's log
 # A share's target, kept in the audit log as typed: with the CSV's separator
 # and quote in it, and one that a spreadsheet would run as a formula.
@@ -102,6 +115,12 @@ class AttackTest(unittest.TestCase):
         d.isa("council-lead", "share", cls.doc, "--to", TARGET, "--reason", "x", check=False)
         cls.auditor = d.ui("auditor")
         cls.aud = harness.http_login(cls.auditor)
+        cls.key = (d.dir / "data" / "audit.pub.pem").read_bytes()
+        cls.export = d.dir / "export.jsonl"
+        d.isa("auditor", "audit", "export", "-o", str(cls.export))
+        cls.export = cls.export.read_bytes()
+        cls.aud_csrf = request(cls.auditor, "GET", "/api/session",
+                               cls.aud.headers()).json()["csrf"]
         cls.member = d.ui("council-lead")
         cls.mem = harness.http_login(cls.member)
         cls.mem_csrf = request(cls.member, "GET", "/api/session",
@@ -195,6 +214,72 @@ class AttackTest(unittest.TestCase):
         except (ConnectionError, http.client.HTTPException):
             pass
         self.alive(self.member, self.mem, "a body too large")
+
+    # -- the verification of an export -----------------------------------------
+
+    def verify(self, body, ctype=None, chunked=False):
+        h = self.aud.headers(Origin=self.auditor.origin, X_CSRF_Token=self.aud_csrf,
+                             Content_Type=ctype or
+                             f"multipart/form-data; boundary={BOUNDARY}")
+        return request(self.auditor, "POST", "/api/audit/verify", h, body, chunked)
+
+    def test_verify_form_mutations(self):
+        # Forms cut, doubled, nested, with long headers and odd boundaries,
+        # at random (a fixed seed): each answered (200 with a verdict or
+        # 400 "bad"), never verified unless it is the export as it was,
+        # and isa ui holds no file or descriptor afterwards.
+        import random
+        rnd = random.Random(18)
+        good = multipart([("export", "e.jsonl", self.export), ("key", "a.pem", self.key)])
+        r = self.verify(good)
+        self.assertTrue(r.json()["verified"], r.body)
+        base = self.fds(self.auditor)
+        shapes = [
+            lambda b: b[:rnd.randrange(len(b))],
+            lambda b: b.replace(b"\r\n", b"\n", rnd.randrange(1, 6)),
+            lambda b: b.replace(BOUNDARY.encode(), BOUNDARY[:-1].encode(), 1),
+            lambda b: b.replace(b'name="key"', b'name="export"'),
+            lambda b: b.replace(b'name="export"', b'name="key"'),
+            lambda b: b.replace(b'filename="e.jsonl"',
+                                b'filename="' + b"\x01\"%" * 30000 + b'"'),
+            lambda b: b.replace(b"Content-Type: application/octet-stream",
+                                b"X-Long: " + b"y" * 40000, 1),
+            lambda b: b.replace(b"Content-Type: application/octet-stream",
+                                b"Content-Type: multipart/mixed; boundary=zz", 1),
+            lambda b: b[:200] + bytes(rnd.randrange(256) for _ in range(300)) + b[500:],
+            lambda b: (b"--" + BOUNDARY.encode() + b"\r\n") * 50 + b,
+            lambda b: b + b,
+            lambda b: b.replace(self.export[40:80], self.export[80:120], 1),
+        ]
+        for i in range(int(os.environ.get("ISA_ATTACK_N", "60"))):
+            body = rnd.choice(shapes)(good)
+            ctype = rnd.choice([None, None, None, "multipart/form-data",
+                                "multipart/form-data; boundary=",
+                                "multipart/form-data; boundary=" + "b" * 5000,
+                                "multipart/mixed; boundary=" + BOUNDARY,
+                                "application/x-www-form-urlencoded"])
+            r = self.verify(body, ctype, chunked=rnd.random() < 0.3)
+            self.assertIn(r.status, (200, 400), (i, r.body[:200]))
+            j = r.json()
+            if r.status == 200 and j["verified"]:
+                self.assertIn(self.export, body, (i, "verified a changed export"))
+            elif r.status == 400:
+                self.assertEqual(j["error"]["kind"], "bad", (i, j))
+        self.alive(self.auditor, self.aud, "mutated forms")
+        self.settle(self.auditor, base, "mutated forms")
+
+    def test_verify_connection_goes_mid_form(self):
+        base = self.fds(self.auditor)
+        body = multipart([("key", "a.pem", self.key), ("export", "e.jsonl", self.export)])
+        head = (f"POST /api/audit/verify HTTP/1.1\r\nHost: {self.auditor.host}\r\n"
+                f"Cookie: {self.aud.cookie}\r\nX-ISA-Key: {self.aud.key}\r\n"
+                f"Origin: {self.auditor.origin}\r\nX-CSRF-Token: {self.aud_csrf}\r\n"
+                f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+                f"Content-Length: {len(body) + 1000}\r\n\r\n").encode()
+        for cut in (0, 10, len(body) // 2, len(body)):
+            raw(self.auditor, head + body[:cut], read=False)
+        self.alive(self.auditor, self.aud, "forms cut off")
+        self.settle(self.auditor, base, "forms cut off")
 
 
 if __name__ == "__main__":
