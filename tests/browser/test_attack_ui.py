@@ -357,6 +357,61 @@ class AttackTest(unittest.TestCase):
         self.settle(self.member, base, "uploads cut off")
         self.assertEqual(self.doc_ids(), before)
 
+    # -- the checks on every new route -----------------------------------------
+
+    GETS = ["/api/requests", "/api/requests?all=1", "/api/audit", "/api/audit/csv",
+            "/api/audit/jsonl", "/api/audit/checkpoint", "/api/audit/export"]
+    POSTS = ["/api/upload", "/api/audit/verify", "/api/doc/{doc}/share",
+             "/api/doc/{doc}/recall", "/api/request/AAAAAAAAAAAAAAAAAAAAAAAAAA/approve",
+             "/api/request/AAAAAAAAAAAAAAAAAAAAAAAAAA/refuse"]
+    DOWNLOADS = ["/api/audit/csv", "/api/audit/jsonl", "/api/audit/checkpoint",
+                 "/api/audit/export"]
+
+    def test_key_only_where_meant(self):
+        ui, s = self.auditor, self.aud
+        k = "k=" + s.key
+        for path in self.GETS:
+            sep = "&" if "?" in path else "?"
+            # No key at all; the key in ?k= where a link has no business.
+            r = request(ui, "GET", path, {"Cookie": s.cookie})
+            self.assertEqual((r.status, r.json()["error"]["kind"]), (403, "session"), path)
+            r = request(ui, "GET", path + sep + k, {"Cookie": s.cookie})
+            if path in self.DOWNLOADS:
+                self.assertEqual(r.status, 200, path)
+                # ... but not from another site's page, key or no key.
+                for site in ("cross-site", "same-site"):
+                    r = request(ui, "GET", path + sep + k,
+                                {"Cookie": s.cookie, "Sec-Fetch-Site": site})
+                    self.assertEqual(r.status, 403, (path, site))
+            else:
+                self.assertEqual(r.status, 403, path + " with ?k=")
+        for path in self.POSTS:
+            path = path.format(doc=self.doc)
+            r = request(ui, "POST", path + "?" + k,
+                        {"Cookie": s.cookie, "Origin": ui.origin,
+                         "X-CSRF-Token": self.aud_csrf, "Content-Type": "application/json"},
+                        b"{}")
+            self.assertEqual((r.status, r.json()["error"]["kind"]), (403, "session"), path)
+            r = request(ui, "POST", path, s.headers(Origin=ui.origin,
+                        Content_Type="application/json"), b"{}")
+            self.assertEqual((r.status, r.json()["error"]["kind"]), (403, "csrf"), path)
+            r = request(ui, "POST", path, s.headers(
+                Origin=f"http://127.0.0.1:{ui.port + 1}", X_CSRF_Token=self.aud_csrf,
+                Content_Type="application/json"), b"{}")
+            self.assertEqual((r.status, r.json()["error"]["kind"]), (403, "csrf"), path)
+            for method in ("GET", "PUT", "DELETE", "OPTIONS", "PATCH"):
+                r = request(ui, method, path, s.headers())
+                self.assertEqual(r.status, 405, (method, path))
+        for path in self.GETS:
+            for method in ("POST", "PUT", "DELETE"):
+                r = request(ui, method, path, s.headers(
+                    Origin=ui.origin, X_CSRF_Token=self.aud_csrf), b"{}")
+                self.assertEqual(r.status, 405, (method, path))
+        # A GET with a body: the body is ignored, the answer the same.
+        r = request(ui, "GET", "/api/requests", s.headers(), b"x" * 100000)
+        self.assertEqual(r.status, 200, r.body[:200])
+        self.alive(ui, s, "requests with keys where they are not meant")
+
     def test_zz_no_title_in_the_logs(self):
         # Last: after every refusal and cut above, no title in a log.
         for ui in (self.member, self.auditor):
