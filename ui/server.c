@@ -17,6 +17,11 @@
 /* How many connections are served at once. */
 #define UI_CONNECTIONS	256
 #define UI_IDLE_S	15	/* a connection silent this long is closed */
+/* What libmicrohttpd may hold for one connection: a request's headers (an
+ * upload's X-ISA-Meta is up to 64 KiB, UI_META_MAX) and its read buffer.
+ * Its default (32 KiB) answered a long but valid description with its own
+ * HTML 431, not isa ui's sentence. */
+#define UI_CONN_MEMORY	(128 * 1024)
 
 /* What a POST keeps between MHD's calls. */
 typedef struct {
@@ -326,6 +331,7 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)UI_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)UI_IDLE_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)UI_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {
