@@ -230,6 +230,18 @@ class AttackTest(unittest.TestCase):
         # and isa ui holds no file or descriptor afterwards.
         import random
         rnd = random.Random(18)
+
+        def mangle(export):
+            # A line of the export (after its header) with a value changed:
+            # bytes that are not UTF-8, a quote, a long run, a number.
+            lines = export.split(b"\n")
+            i = rnd.randrange(1, max(2, len(lines) - 1))
+            at = rnd.randrange(max(1, len(lines[i])))
+            lines[i] = lines[i][:at] + rnd.choice(
+                [b"\xff\xc3", b'"', b"\\u0000", b"9" * 400, b"\xe2\x80",
+                 b'","seq":1,"x":"', b"}", b"\n"]) + lines[i][at + rnd.randrange(3):]
+            return b"\n".join(lines)
+
         good = multipart([("export", "e.jsonl", self.export), ("key", "a.pem", self.key)])
         r = self.verify(good)
         self.assertTrue(r.json()["verified"], r.body)
@@ -250,6 +262,8 @@ class AttackTest(unittest.TestCase):
             lambda b: (b"--" + BOUNDARY.encode() + b"\r\n") * 50 + b,
             lambda b: b + b,
             lambda b: b.replace(self.export[40:80], self.export[80:120], 1),
+            lambda b: b.replace(self.export, mangle(self.export)),
+            lambda b: b.replace(self.export, mangle(self.export)),
         ]
         for i in range(int(os.environ.get("ISA_ATTACK_N", "60"))):
             body = rnd.choice(shapes)(good)
@@ -267,6 +281,25 @@ class AttackTest(unittest.TestCase):
                 self.assertEqual(j["error"]["kind"], "bad", (i, j))
         self.alive(self.auditor, self.aud, "mutated forms")
         self.settle(self.auditor, base, "mutated forms")
+
+    def test_verify_sentence_of_bytes_not_utf8(self):
+        # An export whose record names its seq in bytes that are not UTF-8:
+        # the verdict is the CLI's sentence (the bytes escaped as it escapes
+        # them), not a 500 with no verdict.
+        lines = self.export.split(b"\n")
+        self.assertTrue(lines[1].startswith(b'{"seq":0,'), lines[1][:40])
+        lines[1] = b'{"seq":"0\xff\xc3",' + lines[1][len(b'{"seq":0,'):]
+        bad = b"\n".join(lines)
+        r = self.verify(multipart([("export", "e.jsonl", bad), ("key", "a.pem", self.key)]))
+        self.assertEqual(r.status, 200, r.body[:300])
+        path = self.deployment.dir / "bad-export.jsonl"
+        path.write_bytes(bad)
+        cli = self.deployment._run([self.deployment.isa_bin, "audit", "verify", str(path),
+                                    "--key", str(self.deployment.dir / "data" /
+                                                 "audit.pub.pem")], check=False)
+        self.assertEqual(cli.returncode, 6, cli.stderr)
+        self.assertFalse(r.json()["verified"])
+        self.assertEqual(r.json()["message"], cli.stderr.strip()[len("isa: "):])
 
     def test_verify_connection_goes_mid_form(self):
         base = self.fds(self.auditor)
