@@ -35,6 +35,13 @@ def multipart(parts, boundary=BOUNDARY):
         out += data + b"\r\n"
     return out + f"--{boundary}--\r\n".encode()
 
+# DESIGN §13: on every response of isa ui's own.
+HEADERS = {
+    "content-security-policy": "default-src 'self'; frame-ancestors 'none'",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
 TITLE = "Attack test: Operation Nightjar"   # never in isa ui's log
 # A share's target, kept in the audit log as typed: with the CSV's separator
 # and quote in it, and one that a spreadsheet would run as a formula.
@@ -136,6 +143,10 @@ class AttackTest(unittest.TestCase):
         r = request(ui, "GET", "/api/whoami", s.headers())
         self.assertEqual(r.status, 200, f"after {what}: {r.body!r}")
 
+    def assertHeaders(self, r, what):
+        for name, want in HEADERS.items():
+            self.assertEqual(r.headers.get(name), want, f"{what}: {name}")
+
     def post_headers(self, **more):
         return self.mem.headers(Origin=self.member.origin, X_CSRF_Token=self.mem_csrf,
                                 **more)
@@ -206,6 +217,7 @@ class AttackTest(unittest.TestCase):
                     self.post_headers(Content_Type="application/json"), big)
         self.assertEqual(r.status, 413)
         self.assertEqual(r.json()["error"]["kind"], "bad")
+        self.assertHeaders(r, "413")
         # Chunked (no length to see first): cut off once it is too much.
         try:
             r = request(self.member, "POST", path,
@@ -245,6 +257,7 @@ class AttackTest(unittest.TestCase):
         good = multipart([("export", "e.jsonl", self.export), ("key", "a.pem", self.key)])
         r = self.verify(good)
         self.assertTrue(r.json()["verified"], r.body)
+        self.assertHeaders(r, "a verdict")
         base = self.fds(self.auditor)
         shapes = [
             lambda b: b[:rnd.randrange(len(b))],
@@ -387,6 +400,7 @@ class AttackTest(unittest.TestCase):
         self.assertGreater(len(h), 59 * 1024)
         r = self.upload(b"long description\n", h)
         self.assertEqual(r.status, 200, r.body[:300])
+        self.assertHeaders(r, "an upload")
 
     def test_upload_connection_goes_mid_body(self):
         meta = urllib.parse.quote(json.dumps({"title": TITLE, "class": "OFFICIAL",
@@ -425,6 +439,8 @@ class AttackTest(unittest.TestCase):
             r = request(ui, "GET", path + sep + k, {"Cookie": s.cookie})
             if path in self.DOWNLOADS:
                 self.assertEqual(r.status, 200, path)
+                self.assertHeaders(r, path)
+                self.assertTrue(r.headers["content-disposition"].startswith("attachment;"))
                 # ... but not from another site's page, key or no key.
                 for site in ("cross-site", "same-site"):
                     r = request(ui, "GET", path + sep + k,
