@@ -13,6 +13,7 @@ import http.client
 import io
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -474,6 +475,50 @@ class AttackTest(unittest.TestCase):
         r = request(ui, "GET", "/api/requests", s.headers(), b"x" * 100000)
         self.assertEqual(r.status, 200, r.body[:200])
         self.alive(ui, s, "requests with keys where they are not meant")
+
+    def test_raw_framing(self):
+        # Framing a hostile program may send: two lengths, a length and
+        # chunks, a length that is no number, an old HTTP, requests one
+        # after another on one connection (the second after a refusal):
+        # each answered or closed, isa ui unharmed, no state carried over.
+        ui, s = self.member, self.mem
+        base = (f"Host: {ui.host}\r\nCookie: {s.cookie}\r\nX-ISA-Key: {s.key}\r\n"
+                f"Origin: {ui.origin}\r\nX-CSRF-Token: {self.mem_csrf}\r\n"
+                "Content-Type: application/json\r\n")
+        share = f"POST /api/doc/{self.doc}/share HTTP/1.1\r\n" + base
+        upload = "POST /api/upload HTTP/1.1\r\n" + base.replace(
+            "application/json", "application/octet-stream")
+        whoami = (f"GET /api/whoami HTTP/1.1\r\nHost: {ui.host}\r\nCookie: {s.cookie}\r\n"
+                  f"X-ISA-Key: {s.key}\r\n\r\n")
+        body = '{"to":"user:police-lead","reason":"framing"}'
+        then = [
+            # (request, whether whoami after it on the connection is served)
+            (share + f"Content-Length: {len(body)}\r\nContent-Length: 5\r\n\r\n" + body,
+             False),
+            (share + f"Content-Length: {len(body)}\r\nTransfer-Encoding: chunked\r\n\r\n"
+             + f"{len(body):x}\r\n{body}\r\n0\r\n\r\n", False),
+            (share + "Content-Length: -1\r\n\r\n" + body, False),
+            (share + "Content-Length: 18446744073709551616\r\n\r\n" + body, False),
+            (share.replace("HTTP/1.1", "HTTP/1.0") + f"Content-Length: {len(body)}\r\n\r\n"
+             + body, False),
+            (share.replace("HTTP/1.1", "HTTP/0.9") + "\r\n", False),
+            # A stream refused at its beginning: its body read and dropped,
+            # then the next request is its own.
+            (upload + "Content-Length: 3\r\nX-ISA-Meta: %7B%7D\r\n\r\nabc" + whoami, True),
+            (upload + "Transfer-Encoding: chunked\r\nX-ISA-Meta: x\r\n\r\n"
+             "3\r\nabc\r\n0\r\n\r\n" + whoami, False),
+            (share + "Content-Length: 2\r\n\r\n[]" + whoami, True),
+            (share.replace("X-CSRF-Token", "X-Nothing") + f"Content-Length: {len(body)}\r\n\r\n"
+             + body + whoami, False),
+        ]
+        for req, served in then:
+            got = raw(ui, req.encode())
+            self.assertNotIn(b" 500 ", got, req[:200])
+            self.assertRegex(got, rb"^(HTTP/1\.[01] [0-9]{3} |$)", req[:200])
+            if served:
+                self.assertRegex(got, rb"^HTTP/1\.1 400 ", req[:200])
+                self.assertIn(b'"id":"council-lead"', got, got[-300:])
+            self.alive(ui, s, req[:200])
 
     def test_zz_no_title_in_the_logs(self):
         # Last: after every refusal and cut above, no title in a log.
