@@ -5,7 +5,7 @@ RELEASE  := build/release
 CHECK    := build/check
 GCC      := build/gcc
 
-.PHONY: all deps demo check deb build-release build-check build-gcc clean
+.PHONY: all deps demo demo-browser check deb build-release build-check build-gcc clean
 
 all: build-release
 
@@ -41,6 +41,12 @@ build-gcc: deps
 
 demo: build-release
 	@tests/demo/demo.sh $(RELEASE)/isad $(RELEASE)/isa
+
+# The board's story again, through the pages of each user's isa ui:
+# Chromium visible when there is a display, else headless; the screenshot of
+# each step in build/demo-browser/.
+demo-browser: build-release
+	@tests/demo/browser.sh $(RELEASE)/isad $(RELEASE)/isa
 
 # The .debs are built and checked by lintian too, so that packaging stays
 # lintian-clean (README, Install).

@@ -14,7 +14,9 @@ is missing.
 
 Environment: ISA_BIN, ISAD_BIN (the binaries under test: ctest passes the
 sanitizer build's), ISA_BROWSER_OUT (where screenshots and logs go; default
-build/check/browser-shots/TEST beside the sources).
+build/check/browser-shots/TEST beside the sources), ISA_BROWSER_HEADED=1
+(a visible Chromium window rather than a headless one: `make demo-browser`
+on a display).
 """
 
 import atexit
@@ -416,7 +418,11 @@ class Browser:
         self._profile = tempfile.mkdtemp(prefix="isa-chromium-")
         opts = webdriver.ChromeOptions()
         opts.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        if os.environ.get("ISA_BROWSER_HEADED") != "1":
+            opts.add_argument("--headless=new")
+        else:
+            opts.add_argument("--ozone-platform-hint=auto")  # X11 or Wayland
+        for arg in ("--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--window-size=1280,1024",

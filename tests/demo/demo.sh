@@ -3,10 +3,13 @@
 # users authenticating, a stranger's key refused, the CTLP shared and
 # refused, and the auditor verifying the log offline.  `make demo` runs it on
 # the release build; ctest runs it on the sanitizer build, so it stays true.
+# At its end, in a terminal, it offers to replay the story in a browser
+# (browser.sh: `make demo-browser`); elsewhere it prints that command.
 set -eu
 
 ISAD=$(realpath "$1")
 ISA=$(realpath "$2")
+HERE=$(cd "$(dirname "$0")" && pwd)
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/isa-demo-XXXXXX")
 PID=""
 
@@ -212,3 +215,13 @@ PID=""
 tail -n 1 isad.log | sed 's/^/isad log: /'
 echo
 echo "demo: OK"
+
+if [ -t 0 ] && [ -t 1 ]; then
+	printf "\nReplay the board's story in a browser? [y/N] "
+	read -r answer || answer=""
+	case $answer in
+	[yY]*) "$HERE/browser.sh" "$ISAD" "$ISA" || exit $? ;;
+	esac
+else
+	echo "To replay the board's story in a browser (each user in their own isa ui): make demo-browser"
+fi
