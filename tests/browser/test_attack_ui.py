@@ -520,6 +520,37 @@ class AttackTest(unittest.TestCase):
                 self.assertIn(b'"id":"council-lead"', got, got[-300:])
             self.alive(ui, s, req[:200])
 
+    # -- markup in what members write, in the pages --------------------------
+
+    def test_markup_shown_as_text(self):
+        # A title, handling text, file name and reasons with markup in them,
+        # written by members, on every page that shows them: text, never
+        # elements (the pages build the DOM from text alone).
+        import pages
+        xss = '<img id="isa-xss" src="x"><b id="isa-xss-b">X</b>'
+        d = self.deployment
+        path = d.dir / "xss.txt"
+        path.write_bytes(b"markup\n")
+        r = d.isa("council-lead", "put", str(path), "--title", "T " + xss, "--class",
+                  "OFFICIAL", "--to", "group:ppb", "--handling", "H " + xss)
+        doc = r.stdout.strip().splitlines()[-1]
+        d.isa("police-lead", "share", doc, "--to", "user:uni-contact", "--reason",
+              "R " + xss, check=False)
+        browser = harness.Browser(self.out)
+        try:
+            ui = d.ui("council-lead")
+            pages.drawn(browser, ui.url)
+            for page in ("/inbox", "/documents", f"/doc/{doc}", "/requests"):
+                pages.drawn(browser, ui.base(page))
+                dr = browser.driver
+                self.assertEqual(dr.find_elements("css selector", "#isa-xss, #isa-xss-b"),
+                                 [], page)
+                if page in ("/documents", f"/doc/{doc}"):
+                    self.assertIn("T " + xss, pages.main_text(dr), page)
+            self.assertIn("R " + xss, pages.main_text(browser.driver), "/requests")
+        finally:
+            browser.quit()
+
     def test_zz_no_title_in_the_logs(self):
         # Last: after every refusal and cut above, no title in a log.
         for ui in (self.member, self.auditor):
