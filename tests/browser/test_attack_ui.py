@@ -548,6 +548,15 @@ class AttackTest(unittest.TestCase):
                 if page in ("/documents", f"/doc/{doc}"):
                     self.assertIn("T " + xss, pages.main_text(dr), page)
             self.assertIn("R " + xss, pages.main_text(browser.driver), "/requests")
+            # The audit table: a share's target as the member typed it.
+            d.isa("council-lead", "share", doc, "--to", "user:<i>x</i>", "--reason", "x",
+                  check=False)
+            ui = d.ui("auditor")
+            pages.drawn(browser, ui.url)
+            pages.drawn(browser, ui.base("/audit?action=share"))
+            dr = browser.driver
+            self.assertIn("user:<i>x</i>", pages.main_text(dr))
+            self.assertEqual(dr.find_elements("css selector", "#main-content i"), [])
         finally:
             browser.quit()
 
