@@ -17,6 +17,11 @@
 /* How many connections are served at once. */
 #define UI_CONNECTIONS	256
 #define UI_IDLE_S	15	/* a connection silent this long is closed */
+/* What libmicrohttpd may hold for one connection: a request's headers (an
+ * upload's X-ISA-Meta is up to 64 KiB, UI_META_MAX) and its read buffer.
+ * Its default (32 KiB) answered a long but valid description with its own
+ * HTML 431, not isa ui's sentence. */
+#define UI_CONN_MEMORY	(128 * 1024)
 
 /* What a POST keeps between MHD's calls. */
 typedef struct {
@@ -211,6 +216,29 @@ take_body(ui_req_t *q, const char *data, size_t n)
 	return MHD_YES;
 }
 
+/* Whether a held body says at its headers that it is more than
+ * UI_BODY_MAX (a chunked one cannot: it is cut off once it is). */
+static bool
+too_large(struct MHD_Connection *c)
+{
+	uint64_t n;
+
+	return ui_query_u64(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH), 0, &n) == 0 && n > UI_BODY_MAX;
+}
+
+/* The answer to it, before any byte of it is read. */
+static enum MHD_Result
+too_large_answer(struct MHD_Connection *c)
+{
+	ui_err_t e;
+
+	ui_err_set(&e, MHD_HTTP_CONTENT_TOO_LARGE, "bad", EXIT_USAGE,
+	    "the request is larger than isa ui takes (%d KiB): shorten what "
+	    "you wrote and try again", UI_BODY_MAX / 1024);
+	return ui_reply_error(c, &e);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -234,6 +262,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*con_cls = q;
 		if (!admit(s, c, method, url, &q->r, &ret))
 			return ret;
+		if (q->r.body == UI_BODY_JSON && too_large(c))
+			return too_large_answer(c);
 		return q->r.body == UI_BODY_STREAM ? stream_begin(s, c, q) :
 		    MHD_YES;
 	}
@@ -301,6 +331,7 @@ ui_server_start(ui_server_t *s, const client_conf_t *conf, unsigned port,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)UI_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)UI_IDLE_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)UI_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {

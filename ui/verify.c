@@ -11,6 +11,7 @@
 
 #include "common/err.h"
 #include "common/fdio.h"
+#include "common/utf8.h"
 #include "proto/checkpoint.h"
 #include "ui/reply.h"
 #include "ui/verify.h"
@@ -243,9 +244,18 @@ vf_verdict(vf_t *v, struct MHD_Connection *c, EVP_PKEY *key)
 	if (rc != 0 && rc != ISA_ERR_CRYPTO && rc != ISA_ERR_PARSE)
 		return vf_fail(v, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "verification failed: %s", err);
-	if (rc != 0)
-		snprintf(msg, sizeof(msg), "verification failed: %s", err);
-	else if (!chosen(&v->cp))
+	if (rc != 0) {
+		/* As `isa audit verify` prints it: the export's own bytes in
+		 * err (a seq, a field) escaped as its terminal output escapes
+		 * them (not UTF-8, they had made no JSON at all). */
+		char *say = utf8_escape(err);
+
+		if (say == NULL)
+			return vf_fail(v, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			    "out of memory");
+		snprintf(msg, sizeof(msg), "verification failed: %s", say);
+		free(say);
+	} else if (!chosen(&v->cp))
 		snprintf(msg, sizeof(msg), "verified: %llu records, signed "
 		    "checkpoint and tree root match", (unsigned long long)n);
 	else

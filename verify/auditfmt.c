@@ -372,20 +372,28 @@ auditfmt_csv_header(FILE *f)
 }
 
 /* A cell, escaped for a terminal first (utf8_escape: an old log may hold
- * control characters), then quoted when it must be. */
+ * control characters), then quoted when it must be.  A cell a spreadsheet
+ * would run as a formula (it starts with = + - or @: a share's target is
+ * kept as the member typed it) gets a ' before it, as OWASP advises: the
+ * spreadsheet shows it and runs nothing (control characters, tab and CR
+ * among them, are escaped already). */
 static void
 csv_cell(FILE *f, const char *raw, bool last)
 {
 	char *s = utf8_escape(raw);
+	bool formula = s != NULL && s[0] != '\0' &&
+	    strchr("=+-@", s[0]) != NULL;
 
 	if (s == NULL)
 		fputs("?", f);
-	else if (strpbrk(s, ",\"\n\r") != NULL) {
+	else if (formula || strpbrk(s, ",\"\n\r") != NULL) {
 		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
+		if (formula)
+			fputc('\'', f);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
 				fputc('"', f);
-			fputc(*s, f);
+			fputc(*p, f);
 		}
 		fputc('"', f);
 	} else
