@@ -119,7 +119,7 @@ up_begin(ui_server_t *s, struct MHD_Connection *c, const ui_route_t *r,
 	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_TIMEOUT);
 	st->idle_s = info != NULL ? info->connection_timeout : 0;
 	if ((code = isa_upload_begin(st->u.c, &st->meta.m, st->size,
-	    st->meta.m.filename[0] != '\0' ? st->meta.m.filename : "the upload",
+	    "the upload",	/* its sentence may reach the log: no name */
 	    &st->up, err, sizeof(err))) != EXIT_OK) {
 		ui_isad_failed(code, err, isa_conn_key_refused(st->u.c), e);
 		goto fail;

@@ -84,8 +84,13 @@ ui_upmeta_parse(ui_upmeta_t *um, const char *hdr, ui_err_t *e)
 	char err[CLI_REPLY_LEN];
 
 	um->j = NULL;
-	if (hdr == NULL || (len = strlen(hdr)) > UI_META_MAX) {
+	if (hdr == NULL) {
 		BAD(e, "the upload carried no description (X-ISA-Meta)");
+		return -1;
+	}
+	if ((len = strlen(hdr)) > UI_META_MAX) {
+		BAD(e, "the upload's description (X-ISA-Meta) is longer than "
+		    "64 KiB: shorten the title, handling text or list");
 		return -1;
 	}
 	if ((text = strdup(hdr)) == NULL) {

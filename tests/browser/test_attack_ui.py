@@ -372,6 +372,7 @@ class AttackTest(unittest.TestCase):
         r = self.upload(b"attack body\n", "x" * (64 * 1024 + 1))
         self.assertEqual(r.status, 400, r.body[:200])
         self.assertEqual(r.json()["error"]["kind"], "bad")
+        self.assertIn("longer than 64 KiB", r.json()["error"]["message"])
         for i in range(int(os.environ.get("ISA_ATTACK_N", "40"))):
             m = list(q(ok))
             for _ in range(rnd.randrange(1, 4)):
