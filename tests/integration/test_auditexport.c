@@ -15,35 +15,11 @@
 #include "client/cli.h"
 #include "client/conf.h"
 #include "client/conn.h"
+#include "conn_util.h"
 #include "harness.h"
 #include "proto/envelope.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-/* One connection as user. */
-typedef struct {
-	client_conf_t conf;
-	isa_conn_t *c;
-} tconn_t;
-
-static void
-t_connect(harness_t *h, const char *user, tconn_t *t)
-{
-	char err[512];
-
-	memset(t, 0, sizeof(*t));
-	if (client_conf_load(h_client_conf(h, user), &t->conf, err,
-	    sizeof(err)) != 0 || isa_conn_open(&t->conf, &t->c, err,
-	    sizeof(err)) != 0)
-		fail_msg("%s", err);
-}
-
-static void
-t_close(tconn_t *t)
-{
-	isa_conn_close(t->c);
-	client_conf_free(&t->conf);
-}
 
 /* Pages of at most 4 KiB (isad's budget is max_message / 2), so a few
  * dozen records take several; 150 whoamis make them. */

@@ -17,37 +17,13 @@
 #include "client/fetch.h"
 #include "daemon/store/records.pb-c.h"
 #include "daemon/store/store.h"
+#include "conn_util.h"
 #include "harness.h"
 #include "proto/docid.h"
 #include "proto/envelope.h"
 #include "store_util.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-/* One connection as user. */
-typedef struct {
-	client_conf_t conf;
-	isa_conn_t *c;
-} tconn_t;
-
-static void
-t_connect(harness_t *h, const char *user, tconn_t *t)
-{
-	char err[512];
-
-	memset(t, 0, sizeof(*t));
-	if (client_conf_load(h_client_conf(h, user), &t->conf, err,
-	    sizeof(err)) != 0 || isa_conn_open(&t->conf, &t->c, err,
-	    sizeof(err)) != 0)
-		fail_msg("%s", err);
-}
-
-static void
-t_close(tconn_t *t)
-{
-	isa_conn_close(t->c);
-	client_conf_free(&t->conf);
-}
 
 /* The bytes su_put_ok put for seed (size of them). */
 static uint8_t *
