@@ -317,17 +317,23 @@ upload_failed(isa_upload_t *u, int code, const char *err)
 	return code;
 }
 
+/* A call after the upload ended: its failure again, or "already stored". */
+static int
+upload_over(const isa_upload_t *u, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s", u->state == UPLOAD_FAILED ? u->why :
+	    "the upload was already stored");
+	return u->state == UPLOAD_FAILED ? u->code : EXIT_ERROR;
+}
+
 int
 isa_upload_write(isa_upload_t *u, const void *data, size_t len, char *err,
     size_t errlen)
 {
 	int code;
 
-	if (u->state != UPLOAD_RUNNING) {
-		snprintf(err, errlen, "%s", u->state == UPLOAD_FAILED ? u->why :
-		    "the upload was already stored");
-		return u->state == UPLOAD_FAILED ? u->code : EXIT_ERROR;
-	}
+	if (u->state != UPLOAD_RUNNING)
+		return upload_over(u, err, errlen);
 	if ((code = upload_push(u, data, len, err, errlen)) != EXIT_OK)
 		return upload_failed(u, code, err);
 	return EXIT_OK;
@@ -377,11 +383,8 @@ isa_upload_end(isa_upload_t *u, const Isa__DocMeta **stored, char *err,
 	int code;
 
 	*stored = NULL;
-	if (u->state != UPLOAD_RUNNING) {
-		snprintf(err, errlen, "%s", u->state == UPLOAD_FAILED ? u->why :
-		    "the upload was already stored");
-		return u->state == UPLOAD_FAILED ? u->code : EXIT_ERROR;
-	}
+	if (u->state != UPLOAD_RUNNING)
+		return upload_over(u, err, errlen);
 	if (u->written < u->size) {
 		snprintf(err, errlen, "the upload ended after %llu of the %llu "
 		    "bytes announced: nothing was stored",
