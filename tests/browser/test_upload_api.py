@@ -179,6 +179,21 @@ class UploadApiTest(unittest.TestCase):
                 said.add(self.assertRefusedAsCli(self.admin, meta, 400, "bad"))
         self.assertEqual(len(said), len(cases), said)   # each its own sentence
 
+    def test_rule_6_refusals_as_the_cli(self):
+        """What rule 6 refuses for who the uploader is, forced through the
+        API: `all` on more than OFFICIAL, a caveat the uploader does not
+        hold (6b), a class above the uploader's clearance (6b)."""
+        base = {"title": "rule six", "handling": "x"}
+        self.assertRefusedAsCli(self.admin, dict(
+            base, **{"class": "OFFICIAL-SENSITIVE", "to": ["all"]}), 403, "denied")
+        self.assertRefusedAsCli(self.admin, dict(
+            base, **{"class": "OFFICIAL", "to": ["group:ppb"],
+                     "caveats": ["PERSONAL-DATA"]}), 403, "denied")
+        uni = Client(self.deployment.ui("uni-contact"))
+        self.assertRefusedAsCli(uni, dict(
+            base, **{"class": "OFFICIAL-SENSITIVE", "to": ["agency:uow"]}),
+            403, "denied", user="uni-contact")
+
     def test_above_accreditation_refused_as_the_cli(self):
         """A deployment accredited to OFFICIAL-SENSITIVE: SECRET, with its
         handling, is above it."""
