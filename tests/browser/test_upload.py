@@ -412,6 +412,17 @@ class UploadTest(harness.BrowserTestCase):
                    d.find_element(By.ID, "isa-link-derived_from").text, "the parent's title")
         self.assertIn(parent, self.el("#isa-link-derived_from").text)
         self.assertIn("SECRET", self.el("#isa-link-derived_from").text)
+        # The page shows the parent: its marking on the banners, top and
+        # bottom; and rule 8: only a class below the parent's is offered.
+        pages.wait(d, lambda d: d.find_element(By.ID, "isa-banner-top").text
+                   .startswith("SECRET"), "the parent's banner")
+        self.assertTrue(self.el("#isa-banner-bottom").text.startswith("SECRET"))
+        offered = {e.get_attribute("value"): e.is_enabled()
+                   for e in d.find_elements(By.CSS_SELECTOR, "input[name=class]")}
+        self.assertEqual(offered, {"OFFICIAL": True, "OFFICIAL-SENSITIVE": True,
+                                   "SECRET": False}, offered)
+        self.assertIn("lower than its parent (SECRET)",
+                      self.el("#isa-class-2-hint").text)
         self.browser.shot("upload-derived")
         self.assertNoViolations("the derived-from form")
         path = self.file("briefing.txt", b"the briefing\n")

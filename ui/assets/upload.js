@@ -100,6 +100,7 @@
 		this.clearance = rank(CLEARANCES, me.effective_clearance ||
 		    me.clearance);
 		this.to = [];
+		this.parent = null;	/* a derivative's parent: {cls, marking} */
 		this.links = {
 			derived_from: params.get('derived-from') || '',
 			supersedes: params.get('supersedes') || '',
@@ -163,7 +164,8 @@
 			ch.input.addEventListener('change', function () {
 				self.update();
 			});
-			return Object.assign(ch, { name: c.name, cleared: cleared });
+			return Object.assign(ch, { name: c.name, cleared: cleared,
+			    words: ch.hint.textContent });
 		});
 		this.clsGroup = h('div', { class: 'govuk-form-group' },
 		    fieldset('Classification', 'isa-class-hint', 'Only the ' +
@@ -356,6 +358,21 @@
 		this.doneView = h('div', { id: 'isa-done', hidden: true });
 	};
 
+	/* The banners of the documents the page shows (a parent, an old
+	 * version): the higher class's, or none. */
+	UploadPage.prototype.showBanner = function () {
+		const b = this.banners || {};
+		const shown = [b.derived_from, b.supersedes].filter(function (x) {
+			return x && x.marking;
+		}).sort(function (x, y) {
+			return rank(CLASSES, ui.markingClass(y.class, y.marking)
+			    .toUpperCase()) - rank(CLASSES, ui.markingClass(x.class,
+			    x.marking).toUpperCase());
+		});
+
+		ui.setBanner(shown.length > 0 ? shown[0] : null);
+	};
+
 	UploadPage.prototype.show = function () {
 		ui.setBanner(null);
 		ui.setMain(this.heading(), [this.problem, this.formView, this.checkView, this.sendView, this.doneView]);
@@ -391,8 +408,10 @@
 	 * excluded is undone and the reader told, so nothing disabled stays
 	 * chosen (a trap for the keyboard). */
 	UploadPage.prototype.update = function () {
-		const self = this, cls = rank(CLASSES, this.cls());
 		const said = [];
+
+		this.lowerThanParent(said);
+		const self = this, cls = rank(CLASSES, this.cls());
 
 		this.cavs.forEach(function (c) {
 			const fits = cls < 0 || cls >= c.min;
@@ -499,6 +518,27 @@
 		this.toList.hidden = this.to.length === 0;
 	};
 
+	/* Rule 8: a sanitised version is marked lower than its parent, so a
+	 * class at or above the parent's is not offered (and undone if it was
+	 * chosen); the removed link offers them again. */
+	UploadPage.prototype.lowerThanParent = function (said) {
+		const p = this.links.derived_from !== '' ? this.parent : null;
+
+		this.classes.forEach(function (c) {
+			const high = p !== null && rank(CLASSES, c.name) >= p.cls;
+
+			if (high && c.input.checked) {
+				c.input.checked = false;
+				said.push(c.name + ' was unchosen: a sanitised version ' +
+				    'is marked lower than its parent (' + p.name + ').');
+			}
+			c.input.disabled = !c.cleared || high;
+			c.hint.textContent = c.words + (high ? ' A sanitised ' +
+			    'version must be marked lower than its parent (' +
+			    p.name + ').' : '');
+		});
+	};
+
 	/* ---- derived from, supersedes ---- */
 
 	UploadPage.prototype.drawLinks = function () {
@@ -524,6 +564,10 @@
 
 			rm.addEventListener('click', function () {
 				self.links[k[0]] = '';
+				if (self.banners)
+					self.banners[k[0]] = null;
+				self.showBanner();
+				self.update();
 				self.headingNode.textContent = self.heading();
 				document.title = self.heading() +
 				    ' \u2013 isa: information sharing';
@@ -543,6 +587,16 @@
 
 				self.linkTitles = self.linkTitles || {};
 				self.linkTitles[k[0]] = d.title || id;
+				/* The page now shows a document: its marking on the
+				 * banners (the higher of the two, if both). */
+				self.banners = self.banners || {};
+				self.banners[k[0]] = r.banner || null;
+				self.showBanner();
+				if (k[0] === 'derived_from') {
+					self.parent = { cls: rank(CLASSES,
+					    d.classification), name: d.classification };
+					self.update();
+				}
 				value.replaceChildren(ui.link(ui.docHref(id),
 				    d.title || id), ' ', h('span', { class: 'isa-code' },
 				    '(' + id + ')'), d.marking ? h('br') : null,
