@@ -19,7 +19,8 @@
 		    'If your work needs it, ask the board administrator about ' +
 		    'your clearance, or the originator about its distribution.'],
 		recalled: ['This document has been recalled',
-		    'Its originator has withdrawn it, so it can no longer be ' +
+		    'It has been withdrawn (by its originator, or by the board ' +
+		    'administrator), so it can no longer be ' +
 		    'opened. Ask the originator if you still need the information.'],
 		unreachable: ['isa cannot reach the server',
 		    'Try again later. If it keeps happening, tell the board ' +
@@ -955,10 +956,21 @@
 	];
 	const DOC_SKIP = ['originator_name'];
 
+	/* The onward rules in the words the marking prints (DESIGN §5). */
+	const ONWARD = {
+		'approval': 'Recipients only: the originator decides any wider ' +
+		    'sharing (approval)',
+		'within-agency': 'Recipient agency use only: readers may share ' +
+		    'within their own agency (within-agency)',
+		'open': 'For public release (open)',
+	};
+
 	function docValue(d, key, dir) {
 		const v = d[key];
 
 		switch (key) {
+		case 'onward':
+			return ONWARD[v] || String(v);
 		case 'originator':
 			return d.originator_name ? d.originator_name + ' (' + v + ')' :
 			    named(dir.agencies, v);
