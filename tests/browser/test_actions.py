@@ -228,9 +228,11 @@ class ActionsTest(harness.BrowserTestCase):
         self.assertIn("Oversight notice", text)
         self.assertIn(note, text)
         self.assertIn(notices[0]["marking"], text)
-        self.assertIn("shared with Police Prevent Lead (user:police-lead)", text)
-        self.assertIn("at the request of CT Policing Analyst (ctp-analyst)", text)
-        self.assertIn("approved by CT Policing Analyst (ctp-analyst)", text)
+        # Granted at once by the originator's approver: she asked and
+        # approved, said once.
+        self.assertIn("shared with Police Prevent Lead (user:police-lead) by CT "
+                      "Policing Analyst (ctp-analyst), who may grant it.", text)
+        self.assertNotIn("at the request of", text)
         self.assertIn("Originator: Counter Terrorism Policing South East (agency:ctpse)",
                       text)
         self.assertNotIn(NOTE, d.find_element(By.ID, "main-content").text)

@@ -512,10 +512,15 @@
 			    whoNode(e.target, false), ' was ', e.state || 'decided',
 			    ' by ', whoNode(e.actor, true), '.'];
 		case 'notice':
+			/* A grant made at once has its granter as requester and
+			 * approver: said once. */
 			return [
 				'Onward share: shared with ', whoNode(e.target, false),
-				' at the request of ', whoNode(e.requester, true),
-				', approved by ', whoNode(e.actor, true), '.', h('br'),
+				e.requester && e.requester !== e.actor ? [
+					' at the request of ', whoNode(e.requester, true),
+					', approved by ', whoNode(e.actor, true)] :
+				    [' by ', whoNode(e.actor, true),
+				    ', who may grant it'], '.', h('br'),
 				'Originator: ', whoNode(e.originator ?
 				    'agency:' + e.originator : '', false), '.',
 			];
