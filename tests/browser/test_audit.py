@@ -17,6 +17,7 @@ The tests run in name order (unittest's), and share one deployment.
 """
 
 import csv
+import datetime
 import http.client
 import io
 import json
@@ -239,6 +240,30 @@ class AuditTest(harness.BrowserTestCase):
         # The form shows the filters it found with.
         self.assertEqual(Select(d.find_element(By.ID, "isa-f-user"))
                          .first_selected_option.get_attribute("value"), "council-lead")
+
+    def test_b2_query_from_a_time_of_day(self):
+        """From a date and a time (UTC), as `isa audit --since TIME`: the
+        page's records are the CLI's for the same instant, and a minute
+        after the user's last record finds none of theirs."""
+        d = self.browser.driver
+        mine = self.cli_records("--user", "council-lead")
+        self.assertGreaterEqual(len(mine), 1)
+        first = mine[0]["time"][:16]            # YYYY-MM-DDTHH:MM
+        date, hm = first.split("T")
+        self.open_audit(f"?user=council-lead&since={date}&since_time={hm}")
+        want = self.cli_records("--user", "council-lead", "--since", f"{first}:00Z")
+        self.assertEqual(self.shown_seqs(), [r["seq"] for r in want])
+        self.assertEqual(d.find_element(By.ID, "isa-f-since-time").get_attribute("value"), hm)
+        last = datetime.datetime.fromisoformat(mine[-1]["time"].replace("Z", "+00:00"))
+        later = (last + datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+        date, hm = later.split("T")
+        self.open_audit(f"?user=council-lead&since={date}&since_time={hm}")
+        self.assertEqual(self.shown_seqs(), [])
+        self.assertEqual(d.find_elements(By.ID, "isa-verdict-message"), [])
+        self.assertEqual(d.find_element(By.ID, "isa-audit-count").text,
+                         "No records match these filters.")
+        self.assertEqual(self.cli_records("--user", "council-lead", "--since",
+                                          f"{later}:00Z"), [])
 
     def test_c_pages_through_isads_pages(self):
         d = self.browser.driver

@@ -8,6 +8,10 @@
 	/* The filters of `isa audit`, as the query and the form name them. */
 	const FILTERS = ['doc', 'user', 'agency', 'action', 'decision', 'since',
 	    'until'];
+	/* From and Before take a date and, optionally, a time of day (UTC):
+	 * the address carries each apart, the API the two as one RFC 3339
+	 * time, as `isa audit --since 2026-02-28T09:00:00Z` takes it. */
+	const TIMES = { since: 'since_time', until: 'until_time' };
 	const DECISIONS = [
 		['', 'Any decision'], ['permit', 'permit'], ['deny', 'deny'],
 		['not_found', 'not_found'], ['gone', 'gone'], ['error', 'error'],
@@ -32,6 +36,14 @@
 		FILTERS.forEach(function (k) {
 			f[k] = (q.get(k) || '').trim();
 		});
+		Object.keys(TIMES).forEach(function (k) {
+			const t = (q.get(TIMES[k]) || '').trim();
+			const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):00Z$/.exec(f[k]);
+
+			f[TIMES[k]] = m !== null ? m[2] : t;
+			if (m !== null)
+				f[k] = m[1];
+		});
 		return {
 			f: f,
 			after: /^\d+$/.test(q.get('after') || '') ?
@@ -49,7 +61,11 @@
 		const q = new URLSearchParams();
 
 		FILTERS.forEach(function (k) {
-			if (f[k] !== '')
+			const t = TIMES[k] ? f[TIMES[k]] : '';
+
+			if (f[k] !== '' && /^\d{2}:\d{2}$/.test(t || ''))
+				q.set(k, f[k] + 'T' + t + ':00Z');
+			else if (f[k] !== '')
 				q.set(k, f[k]);
 		});
 		return q;
@@ -173,18 +189,34 @@
 			]),
 			gridRow([
 				field('isa-f-since', 'From', 'From the start of this ' +
-				    'day (UTC)', h('input', {
+				    'day (UTC), or of the time below', h('input', {
 					    class: 'govuk-input ' + WIDE,
 					    id: 'isa-f-since', name: 'since', type: 'date',
 					    value: f.since,
 					    'aria-describedby': 'isa-f-since-hint',
 				    })),
 				field('isa-f-until', 'Before', 'Before the start of ' +
-				    'this day (UTC)', h('input', {
+				    'this day (UTC), or of the time below', h('input', {
 					    class: 'govuk-input ' + WIDE,
 					    id: 'isa-f-until', name: 'until', type: 'date',
 					    value: f.until,
 					    'aria-describedby': 'isa-f-until-hint',
+				    })),
+			]),
+			gridRow([
+				field('isa-f-since-time', 'From time (optional)',
+				    'Hours and minutes (UTC), with the date above', h('input', {
+					    class: 'govuk-input ' + WIDE,
+					    id: 'isa-f-since-time', name: 'since_time',
+					    type: 'time', value: f.since_time,
+					    'aria-describedby': 'isa-f-since-time-hint',
+				    })),
+				field('isa-f-until-time', 'Before time (optional)',
+				    'Hours and minutes (UTC), with the date above', h('input', {
+					    class: 'govuk-input ' + WIDE,
+					    id: 'isa-f-until-time', name: 'until_time',
+					    type: 'time', value: f.until_time,
+					    'aria-describedby': 'isa-f-until-time-hint',
 				    })),
 			]),
 			v.limit !== LIMIT ? h('input', {
