@@ -1,7 +1,26 @@
-# bench/deploy.sh: sourced by the bench scripts.  bench_deploy EXTRA makes a
+# bench/deploy.sh: sourced by the bench scripts.  bench_workdir makes the
+# directory they work in (see below).  bench_deploy EXTRA makes a
 # one-user deployment in the current directory (EXTRA: more isad.conf
 # lines), starts isad from $B in the background ($PID; the caller kills
 # it), and writes u/client.conf; $EP is the endpoint, $SK the server key.
+# bench_workdir: a fresh directory ($DIR) to work in, removed on any exit,
+# with whatever the script started: $SAMPLER and $UI (stopped) and isad,
+# $PID (killed), each when set.
+bench_workdir() {
+	DIR=$(mktemp -d "${TMPDIR:-/tmp}/isa-bench-XXXXXX")
+	PID=""
+	UI=""
+	SAMPLER=""
+	trap bench_cleanup EXIT INT TERM
+	cd "$DIR"
+}
+bench_cleanup() {
+	[ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
+	[ -n "$UI" ] && kill -TERM "$UI" 2>/dev/null || true
+	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
+	rm -rf "$DIR"
+}
+
 bench_deploy() {
 	cat > isad.conf <<CONF
 listen = "tcp://127.0.0.1:*";

@@ -12,14 +12,8 @@ set -eu
 B=$(realpath "${1:-build/bench}")
 [ $# -gt 0 ] && shift
 STEPS=${*:-1000 10000}
-DIR=$(mktemp -d "${TMPDIR:-/tmp}/isa-scale-XXXXXX")
-PID=""
-cleanup() {
-	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
-	rm -rf "$DIR"
-}
-trap cleanup EXIT INT TERM
-cd "$DIR"
+. "$(cd "$(dirname "$0")" && pwd)/deploy.sh"
+bench_workdir
 
 cat > isad.conf <<CONF
 listen = "tcp://127.0.0.1:*";

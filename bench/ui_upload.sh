@@ -10,18 +10,7 @@ MIB=${2:-1024}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ISA=$B/isa
 . "$HERE/deploy.sh"
-DIR=$(mktemp -d "${TMPDIR:-/tmp}/isa-bench-XXXXXX")
-PID=""
-UI=""
-SAMPLER=""
-cleanup() {
-	[ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
-	[ -n "$UI" ] && kill -TERM "$UI" 2>/dev/null || true
-	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
-	rm -rf "$DIR"
-}
-trap cleanup EXIT INT TERM
-cd "$DIR"
+bench_workdir
 bench_deploy "map_size = 8589934592;
 limits = { max_document = 4294967296; };"
 kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$UI/status"; }
