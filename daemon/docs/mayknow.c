@@ -4,6 +4,7 @@
 
 #include "daemon/docs/mayknow.h"
 #include "daemon/store/docindex.h"
+#include "daemon/store/reqindex.h"
 
 #define NAME_MAX_LEN 300	/* a group's principal name */
 
@@ -48,9 +49,9 @@ doc_may_see_request(store_txn_t *t, const policy_t *p,
 	if (u == NULL)
 		return false;
 	policy_user_view(p, u, 0, &v);
-	ok = docindex_request_seen_by(t, "user:", v.id, id);
+	ok = reqindex_seen_by(t, "user:", v.id, id);
 	if ((v.roles & ROLE_APPROVER) != 0)
-		ok |= docindex_request_seen_by(t, "orig:", v.agency, id);
+		ok |= reqindex_seen_by(t, "orig:", v.agency, id);
 	/* §5: the administrator sees every request. */
 	return ok || (v.roles & ROLE_ADMIN) != 0;
 }

@@ -8,6 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/store/docindex.h"
+#include "daemon/store/reqindex.h"
 #include "daemon/docs/docview.h"
 #include "daemon/keys/keys.h"
 #include "daemon/store/records.h"
@@ -200,7 +201,7 @@ index_request(store_txn_t *txn, const change_t *c, const char *marking)
 	if ((rc = records_request_decode(c->record, c->record_len, &q)) != 0)
 		return rc;
 	if ((rc = records_doc_get(txn, c->doc, &r)) == 0)
-		rc = docindex_add_request(txn, q, r, marking);
+		rc = reqindex_add(txn, q, r, marking);
 	records_doc_free(r);
 	records_request_free(q);
 	return rc;
@@ -528,7 +529,7 @@ request_open(job_t *j, store_txn_t *t, const char *idtext,
 		const char *target = NULL, *marking = NULL, *tp, *mp;
 		size_t tl, ml;
 
-		if (docindex_request_marks(t, id, &tp, &tl, &mp, &ml)) {
+		if (reqindex_marks(t, id, &tp, &tl, &mp, &ml)) {
 			target = job_strndup(j, tp, tl);
 			marking = job_strndup(j, mp, ml);
 		}

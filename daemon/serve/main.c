@@ -10,6 +10,7 @@
 #include "daemon/docs/rekey.h"
 #include "daemon/serve/backup.h"
 #include "daemon/serve/check.h"
+#include "daemon/serve/checkdeep.h"
 #include "daemon/serve/clientconf.h"
 #include "daemon/serve/init.h"
 #include "daemon/serve/server.h"
@@ -18,11 +19,11 @@
 /* What a command line asked for, once parsed. */
 typedef struct {
 	const char *conf, *out, *user;
-	bool json, with_master_key;
+	bool json, with_master_key, deep;
 } args_t;
 
 enum { OPT_OUT = 1 << 0, OPT_MASTER = 1 << 1, OPT_JSON = 1 << 2,
-    OPT_USER = 1 << 3 };
+    OPT_USER = 1 << 3, OPT_DEEP = 1 << 4 };
 
 static int cmd_serve(const isad_config_t *c, const args_t *a);
 static int cmd_init(const isad_config_t *c, const args_t *a);
@@ -41,8 +42,8 @@ static const struct command {
 } commands[] = {
 	{ "init", 0, "", "make the data dir and keys", cmd_init },
 	{ NULL, 0, "", "serve (foreground)", cmd_serve },
-	{ "check", 0, "", "validate isad.conf and policy.conf, print a "
-	    "summary", cmd_check },
+	{ "check", OPT_DEEP, " [--deep]", "validate isad.conf and policy.conf, "
+	    "print a summary; --deep: check the store's indexes", cmd_check },
 	{ "rekey", 0, "", "(isad stopped) a new master key; every data key "
 	    "rewrapped", cmd_rekey },
 	{ "backup", OPT_OUT | OPT_MASTER, " --out DIR [--with-master-key]",
@@ -87,8 +88,9 @@ cmd_init(const isad_config_t *c, const args_t *a)
 static int
 cmd_check(const isad_config_t *c, const args_t *a)
 {
-	(void)a;
-	return check_run(c);
+	int rc = check_run(c);
+
+	return rc == 0 && a->deep ? checkdeep_run(c) : rc;
 }
 
 static int
@@ -136,6 +138,7 @@ parse(int argc, char **argv, const struct command *c, args_t *a)
 		{ "out", required_argument, NULL, 'o' },
 		{ "with-master-key", no_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "deep", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -144,7 +147,7 @@ parse(int argc, char **argv, const struct command *c, args_t *a)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
 		unsigned need = ch == 'o' ? OPT_OUT : ch == 'm' ? OPT_MASTER :
-		    ch == 'j' ? OPT_JSON : 0;
+		    ch == 'j' ? OPT_JSON : ch == 'd' ? OPT_DEEP : 0;
 
 		if (ch == 'h') {
 			usage(stdout);
@@ -168,6 +171,7 @@ parse(int argc, char **argv, const struct command *c, args_t *a)
 			a->out = optarg;
 		a->with_master_key |= ch == 'm';
 		a->json |= ch == 'j';
+		a->deep |= ch == 'd';
 	}
 	if ((c->opts & OPT_USER) && optind < argc)
 		a->user = argv[optind++];

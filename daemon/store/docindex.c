@@ -1,4 +1,4 @@
-/* docindex.c: the store's indexes over documents and requests: same content (rule 6f), who could know a document (rule 2), who may see a request (§5). */
+/* docindex.c: the store's indexes over documents: same content (rule 6f), who could know a document (rule 2), the marking line for refusals. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,37 +9,32 @@
 #include "policy/marking.h"
 #include "proto/sha256.h"
 
-#define KEY_MAX 300	/* a principal key: "group:" and an id, a NUL */
-#define MARKING_MAX 1024
+#define KEY_MAX DOCINDEX_KEY_MAX
+#define MARKING_MAX DOCINDEX_MARKING_MAX
 
-/* "kind" + "id" + NUL into key; its length, or 0 when too long. */
-static size_t
-principal_key(char *key, const char *kind, const char *id)
+size_t
+docindex_principal_key(char *key, const char *kind, const char *id)
 {
 	int n = snprintf(key, KEY_MAX, "%s%s", kind, id);
 
 	return n < 0 || n >= KEY_MAX ? 0 : (size_t)n + 1;
 }
 
-/* Add kind+id -> doc to db; a name too long for a key names nobody a
- * policy can hold, so it needs no key. */
-static int
-add_key(store_txn_t *t, store_db_t db, const char *kind, const char *id,
-    const uint8_t *doc)
+int
+docindex_add_key(store_txn_t *t, store_db_t db, const char *kind,
+    const char *id, const uint8_t *doc)
 {
 	char key[KEY_MAX];
 	size_t n;
 
 	if (id == NULL || id[0] == '\0' ||
-	    (n = principal_key(key, kind, id)) == 0)
+	    (n = docindex_principal_key(key, kind, id)) == 0)
 		return 0;
 	return store_index_put(t, db, key, n, doc);
 }
 
-/* The marking line from a record's own words (the canonical line needs the
- * policy: this is for records indexed without one, at an upgrade). */
-static void
-words_line(const Isad__StoredDoc *r, char *buf, size_t len)
+void
+docindex_words_line(const Isad__StoredDoc *r, char *buf, size_t len)
 {
 	const char *handling = "RECIPIENTS ONLY";
 	size_t n;
@@ -91,15 +86,15 @@ docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
 	if (r->sha256.len == 32 && records_doc_state(r) != DOC_DESTROYED &&
 	    (rc = store_index_put(t, STORE_SHA, r->sha256.data, 32, id)) != 0)
 		return rc;
-	if ((rc = add_key(t, STORE_ACCESS, "up:", r->author, id)) != 0 ||
-	    (rc = add_key(t, STORE_ACCESS, "up:", r->ingested_by, id)) != 0 ||
-	    (rc = add_key(t, STORE_ACCESS, "orig:", r->originator, id)) != 0)
+	if ((rc = docindex_add_key(t, STORE_ACCESS, "up:", r->author, id)) != 0 ||
+	    (rc = docindex_add_key(t, STORE_ACCESS, "up:", r->ingested_by, id)) != 0 ||
+	    (rc = docindex_add_key(t, STORE_ACCESS, "orig:", r->originator, id)) != 0)
 		return rc;
 	for (size_t i = 0; i < r->n_access; i++)
-		if ((rc = add_key(t, STORE_ACCESS, "", r->access[i], id)) != 0)
+		if ((rc = docindex_add_key(t, STORE_ACCESS, "", r->access[i], id)) != 0)
 			return rc;
 	if (marking == NULL) {
-		words_line(r, line, sizeof(line));
+		docindex_words_line(r, line, sizeof(line));
 		marking = line;
 	}
 	return put_marks(t, id, r, marking);
@@ -109,40 +104,7 @@ int
 docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
     const char *principal)
 {
-	return add_key(t, STORE_ACCESS, "", principal, id);
-}
-
-int
-docindex_add_request(store_txn_t *t, const Isad__StoredRequest *q,
-    const Isad__StoredDoc *doc, const char *marking)
-{
-	char line[MARKING_MAX], key[1 + DOCID_LEN];
-	const uint8_t *id = q->id.data;
-	size_t tl, ml;
-	char *val;
-	int rc;
-
-	if (q->id.len != DOCID_LEN)
-		return ISA_ERR_PARSE;
-	if ((rc = add_key(t, STORE_REQSEE, "user:", q->requester, id)) != 0 ||
-	    (rc = add_key(t, STORE_REQSEE, "user:", doc->author, id)) != 0 ||
-	    (rc = add_key(t, STORE_REQSEE, "orig:", doc->originator, id)) != 0)
-		return rc;
-	if (marking == NULL) {
-		words_line(doc, line, sizeof(line));
-		marking = line;
-	}
-	tl = strlen(q->target);
-	ml = strlen(marking);
-	if ((val = malloc(tl + 1 + ml)) == NULL)
-		return ISA_ERR_NOMEM;
-	memcpy(val, q->target, tl + 1);
-	memcpy(val + tl + 1, marking, ml);
-	key[0] = 'r';
-	memcpy(key + 1, id, DOCID_LEN);
-	rc = store_put(t, STORE_MARKS, key, sizeof(key), val, tl + 1 + ml);
-	free(val);
-	return rc;
+	return docindex_add_key(t, STORE_ACCESS, "", principal, id);
 }
 
 int
@@ -160,13 +122,12 @@ docindex_same_content(store_txn_t *t, const uint8_t *sha, store_index_fn fn,
 	return store_index_each(t, STORE_SHA, sha, 32, fn, arg);
 }
 
-/* Whether kind+id -> doc is in db; looked up whatever came before. */
-static bool
-has_key(store_txn_t *t, store_db_t db, const char *kind, const char *id,
-    const uint8_t *doc)
+bool
+docindex_has_key(store_txn_t *t, store_db_t db, const char *kind,
+    const char *id, const uint8_t *doc)
 {
 	char key[KEY_MAX];
-	size_t n = principal_key(key, kind, id);
+	size_t n = docindex_principal_key(key, kind, id);
 
 	return n != 0 && store_index_has(t, db, key, n, doc) == 0;
 }
@@ -175,14 +136,7 @@ bool
 docindex_access_has(store_txn_t *t, const char *kind, const char *id,
     const uint8_t doc[DOCID_LEN])
 {
-	return has_key(t, STORE_ACCESS, kind, id, doc);
-}
-
-bool
-docindex_request_seen_by(store_txn_t *t, const char *kind, const char *id,
-    const uint8_t req[DOCID_LEN])
-{
-	return has_key(t, STORE_REQSEE, kind, id, req);
+	return docindex_has_key(t, STORE_ACCESS, kind, id, doc);
 }
 
 bool
@@ -201,34 +155,10 @@ docindex_marking(store_txn_t *t, const uint8_t id[DOCID_LEN],
 	return true;
 }
 
-bool
-docindex_request_marks(store_txn_t *t, const uint8_t id[DOCID_LEN],
-    const char **target, size_t *target_len, const char **marking,
-    size_t *marking_len)
-{
-	uint8_t key[1 + DOCID_LEN];
-	const void *v;
-	size_t vl, tl;
-
-	*target = *marking = NULL;
-	*target_len = *marking_len = 0;
-	key[0] = 'r';
-	memcpy(key + 1, id, DOCID_LEN);
-	if (store_get(t, STORE_MARKS, key, sizeof(key), &v, &vl) != 0)
-		return false;
-	/* target NUL marking, or the target alone */
-	tl = strnlen(v, vl);
-	*target = v;
-	*target_len = tl;
-	*marking = tl < vl ? (const char *)v + tl + 1 : "";
-	*marking_len = tl < vl ? vl - tl - 1 : 0;
-	return true;
-}
-
-/* ---- Upgrading a schema-1 store (store_upgrade) ---- */
+/* ---- Building (a store upgrade) and checking ---- */
 
 static int
-upgrade_doc(void *arg, const uint8_t *key, const void *val, size_t vlen)
+build_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
 	store_txn_t *t = arg;
 	Isad__StoredDoc *r;
@@ -244,28 +174,8 @@ upgrade_doc(void *arg, const uint8_t *key, const void *val, size_t vlen)
 	return rc;
 }
 
-static int
-upgrade_request(void *arg, const uint8_t *key, const void *val,
-    size_t vlen)
-{
-	store_txn_t *t = arg;
-	Isad__StoredRequest *q;
-	Isad__StoredDoc *r = NULL;
-	int rc = 0;
-
-	(void)key;
-	if (records_request_decode(val, vlen, &q) != 0)
-		return 0;
-	if (q->id.len == DOCID_LEN && q->doc.len == DOCID_LEN &&
-	    records_doc_get(t, q->doc.data, &r) == 0)
-		rc = docindex_add_request(t, q, r, NULL);
-	records_doc_free(r);
-	records_request_free(q);
-	return rc;
-}
-
 int
-store_upgrade(store_txn_t *t, uint32_t from)
+docindex_build(store_txn_t *t, uint32_t from)
 {
 	int rc;
 
@@ -273,10 +183,16 @@ store_upgrade(store_txn_t *t, uint32_t from)
 		return 0;
 	/* Schema 1 kept one document per SHA-256 (the latest): rebuilt from
 	 * the records, every document not destroyed counts again. */
-	log_info("upgrading the store: indexing its documents and requests");
 	if ((rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0 ||
-	    (rc = records_doc_each(t, NULL, upgrade_doc, t)) != 0)
+	    (rc = records_doc_each(t, NULL, build_one, t)) != 0)
 		return rc < 0 ? rc : ISA_ERR_IO;
-	rc = records_request_each(t, upgrade_request, t);
-	return rc <= 0 ? rc : ISA_ERR_IO;
+	return 0;
+}
+
+int
+docindex_check(store_txn_t *t, indexcheck_t *ic)
+{
+	(void)t;
+	indexcheck_begin(ic, "access");
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* docindex.h: the store's indexes over documents and requests: same content (rule 6f), who could know a document (rule 2), who may see a request (§5). */
+/* docindex.h: the store's indexes over documents: same content (rule 6f), who could know a document (rule 2), the marking line for refusals. */
 #ifndef ISA_DAEMON_DOCINDEX_H
 #define ISA_DAEMON_DOCINDEX_H
 
@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/store/indexcheck.h"
 #include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "policy/policy.h"
@@ -19,13 +20,12 @@
  * its originator agency (its approvers).  Whoever is under none of the keys
  * a caller has (doc_may_know, docs/mayknow.c) is not on the list, and is answered as
  * for a missing id without the record being read; whoever is under one is
- * decided by policy_decide on the record as ever.  The same for requests
- * (STORE_REQSEE): "user:ID" for the requester and the document's author,
- * "orig:ID" for its originator; the administrator sees every request.
+ * decided by policy_decide on the record as ever.  (The same for requests:
+ * reqindex.h.)
  *
  * Every change that adds access adds its keys in the same transaction:
- * upload (docindex_add_doc), granted share (docindex_add_access), a filed
- * request (docindex_add_request).  Recall and destruction leave the keys:
+ * upload (docindex_add_doc), granted share (docindex_add_access).  Recall
+ * and destruction leave the keys:
  * rule 2 still answers GONE to those on the list.  Destruction takes the
  * document's bytes out of the content index (docindex_drop_content).
  */
@@ -42,12 +42,6 @@ __attribute__((warn_unused_result))
 int docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
     const char *principal);
 
-/* A request q on document doc was stored: who may see it, and its target
- * and marking (marking NULL: composed from doc's words) for refusals. */
-__attribute__((warn_unused_result))
-int docindex_add_request(store_txn_t *t, const Isad__StoredRequest *q,
-    const Isad__StoredDoc *doc, const char *marking);
-
 /* r is destroyed: its bytes no longer count as held (rule 6f). */
 __attribute__((warn_unused_result))
 int docindex_drop_content(store_txn_t *t, const Isad__StoredDoc *r);
@@ -61,14 +55,11 @@ int docindex_same_content(store_txn_t *t, const uint8_t *sha,
 /*
  * Whether the access index files document doc under the principal kind+id
  * ("up:", "user:", "agency:", "orig:" and an id; "" and a group's name or
- * "all"); whether the request index shows request req to kind+id ("user:"
- * or "orig:" and an id).  One lookup each, whatever came before; a store
- * error counts as false.  Who may ask which is docs/mayknow.c's.
+ * "all").  One lookup, whatever came before; a store error counts as
+ * false.  Who may ask which is docs/mayknow.c's.
  */
 bool docindex_access_has(store_txn_t *t, const char *kind, const char *id,
     const uint8_t doc[DOCID_LEN]);
-bool docindex_request_seen_by(store_txn_t *t, const char *kind,
-    const char *id, const uint8_t req[DOCID_LEN]);
 
 /* The marking line recorded for document id: *line (*len bytes, no NUL)
  * points into txn's memory, valid until txn ends; its SHA-256 in sha
@@ -77,11 +68,39 @@ bool docindex_request_seen_by(store_txn_t *t, const char *kind,
 bool docindex_marking(store_txn_t *t, const uint8_t id[DOCID_LEN],
     uint8_t sha[32], const char **line, size_t *len);
 
-/* For request id: its target and its document's marking (*target_len and
- * *marking_len bytes, no NUL), pointing into txn's memory, valid until txn
- * ends; false when there is no such request (both then NULL and 0). */
-bool docindex_request_marks(store_txn_t *t, const uint8_t id[DOCID_LEN],
-    const char **target, size_t *target_len, const char **marking,
-    size_t *marking_len);
+/* Build the index in t from every stored document (a store upgrade from
+ * schema from).  Returns 0 or ISA_ERR_*. */
+__attribute__((warn_unused_result))
+int docindex_build(store_txn_t *t, uint32_t from);
+
+/* isad check --deep: compare the access, content and marking indexes with
+ * what the documents say they should hold, reporting each difference to
+ * ic.  Returns 0 (differences or not) or a store error. */
+__attribute__((warn_unused_result))
+int docindex_check(store_txn_t *t, indexcheck_t *ic);
+
+/* ---- Shared with the request index (reqindex.c) ---- */
+
+#define DOCINDEX_KEY_MAX 300	/* a principal key: "group:" and an id, a NUL */
+#define DOCINDEX_MARKING_MAX 1024
+
+/* "kind" + "id" + NUL into key (DOCINDEX_KEY_MAX bytes); its length, or 0
+ * when too long. */
+size_t docindex_principal_key(char *key, const char *kind, const char *id);
+
+/* Add kind+id -> doc to db; a name too long for a key (or empty) names
+ * nobody a policy can hold, so it needs no key: 0. */
+__attribute__((warn_unused_result))
+int docindex_add_key(store_txn_t *t, store_db_t db, const char *kind,
+    const char *id, const uint8_t *doc);
+
+/* Whether kind+id -> doc is in db; one lookup. */
+bool docindex_has_key(store_txn_t *t, store_db_t db, const char *kind,
+    const char *id, const uint8_t *doc);
+
+/* The marking line from a record's own words, into buf (the canonical line
+ * needs the policy: this is for records indexed without one, at an
+ * upgrade). */
+void docindex_words_line(const Isad__StoredDoc *r, char *buf, size_t len);
 
 #endif

@@ -15,7 +15,7 @@
 
 const char *const store_db_names[STORE_NDBS_] = {
 	"meta", "docs", "chunks", "sha", "audit", "requests", "inbox",
-	"access", "marks", "reqsee",
+	"access", "marks", "reqsee", "audix", "dates",
 };
 
 /* Map an LMDB result to ours. */
@@ -353,10 +353,18 @@ int
 store_index_put(store_txn_t *t, store_db_t db, const void *prefix,
     size_t plen, const uint8_t id[16])
 {
+	return store_index_set(t, db, prefix, plen, id, "", 0);
+}
+
+int
+store_index_set(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16], const void *val, size_t vlen)
+{
 	uint8_t key[STORE_INDEX_KEY_MAX];
 	size_t klen = index_key(key, prefix, plen, id);
 
-	return klen == 0 ? ISA_ERR_RANGE : store_put(t, db, key, klen, "", 0);
+	return klen == 0 ? ISA_ERR_RANGE : store_put(t, db, key, klen, val,
+	    vlen);
 }
 
 int

@@ -15,9 +15,11 @@
  */
 
 /* 2: the content index holds every document per SHA-256, and the access,
- * marking and request indexes exist (built from the records at open when a
- * schema-1 store is upgraded, store_upgrade). */
-#define STORE_SCHEMA_VERSION 2
+ * marking and request indexes exist; 3: the indexes of DESIGN §15 (the
+ * access and request indexes carry state, the audit and date indexes
+ * exist).  An older store is brought up to date at open (store_upgrade,
+ * upgrade.c). */
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store store_t;
 typedef struct store_txn store_txn_t;
@@ -38,7 +40,12 @@ typedef enum {
 				 * 'r' || request id (16) -> target, NUL,
 				 * marking: for refusals' audit records */
 	STORE_REQSEE,		/* principal key, NUL, request id (16) -> "":
-				 * who may see a request (docindex.h) */
+				 * who may see a request (reqindex.h) */
+	STORE_AUDIX,		/* the audit records by document, actor, ...:
+				 * auditindex.h */
+	STORE_DATES,		/* documents by the date something is due to
+				 * them (retention, review, embargo):
+				 * dateindex.h */
 	STORE_NDBS_
 } store_db_t;
 
@@ -153,9 +160,46 @@ int store_index_each(store_txn_t *t, store_db_t db, const void *prefix,
     size_t plen, store_index_fn fn, void *arg);
 
 /*
+ * Seeking, for the indexes (store_seek.c): one key and its value, pointing
+ * into the map (valid as store_get's).
+ */
+typedef struct {
+	const void *key;
+	size_t klen;
+	const void *val;
+	size_t vlen;
+} store_kv_t;
+
+/* The first key of db at or after key (klen bytes; klen 0: the first of
+ * all).  Returns 0 and *out, ISA_ERR_NOTFOUND (none) or a store error. */
+__attribute__((warn_unused_result))
+int store_seek(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+    store_kv_t *out);
+
+/* The last key of db before key (klen bytes; key NULL: the last of all).
+ * Returns 0 and *out, ISA_ERR_NOTFOUND (none) or a store error. */
+__attribute__((warn_unused_result))
+int store_seek_before(store_txn_t *t, store_db_t db, const void *key,
+    size_t klen, store_kv_t *out);
+
+/* The first id filed under prefix after id after (NULL: the first), into
+ * id, with its value (*val, *vlen into the map; either may be NULL).
+ * Returns 0, ISA_ERR_NOTFOUND (no more under prefix) or a store error;
+ * ISA_ERR_RANGE when prefix is too long for a key. */
+__attribute__((warn_unused_result))
+int store_index_next(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t *after, uint8_t id[16], const void **val,
+    size_t *vlen);
+
+/* As store_index_put, with a value (an index entry's state). */
+__attribute__((warn_unused_result))
+int store_index_set(store_txn_t *t, store_db_t db, const void *prefix,
+    size_t plen, const uint8_t id[16], const void *val, size_t vlen);
+
+/*
  * Bring a store of schema from (< STORE_SCHEMA_VERSION) up to date in t,
  * the write transaction store_open then commits with the new version.
- * Defined by the daemon's index code (docindex.c), which knows the records.
+ * Defined by the daemon's index code (upgrade.c), which knows the records.
  */
 __attribute__((warn_unused_result))
 int store_upgrade(store_txn_t *t, uint32_t from);

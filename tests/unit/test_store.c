@@ -141,6 +141,69 @@ test_index(void **state)
 	store_close(s);
 }
 
+/* Seeking: the first key at or after one, the last before one, and the
+ * ids under one prefix in order, each after the one before, with their
+ * values; never one under a longer prefix. */
+static void
+test_seek(void **state)
+{
+	uint8_t id1[16] = { 1 }, id2[16] = { 2 }, id3[16] = { 3 }, got[16];
+	store_t *s;
+	store_txn_t *t;
+	store_kv_t kv;
+	const void *v;
+	size_t vl;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(store_open(dir, 1 << 24, &s, err, sizeof(err)), 0);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_del_prefix(t, STORE_DATES, "", 0), 0);
+	assert_int_equal(store_seek(t, STORE_DATES, "", 0, &kv),
+	    ISA_ERR_NOTFOUND);
+	assert_int_equal(store_seek_before(t, STORE_DATES, NULL, 0, &kv),
+	    ISA_ERR_NOTFOUND);
+	assert_int_equal(store_put(t, STORE_DATES, "b", 1, "B", 1), 0);
+	assert_int_equal(store_put(t, STORE_DATES, "d", 1, "D", 1), 0);
+	assert_int_equal(store_seek(t, STORE_DATES, "", 0, &kv), 0);
+	assert_memory_equal(kv.key, "b", 1);
+	assert_int_equal(store_seek(t, STORE_DATES, "c", 1, &kv), 0);
+	assert_memory_equal(kv.key, "d", 1);
+	assert_memory_equal(kv.val, "D", 1);
+	assert_int_equal(store_seek(t, STORE_DATES, "e", 1, &kv),
+	    ISA_ERR_NOTFOUND);
+	assert_int_equal(store_seek_before(t, STORE_DATES, "d", 1, &kv), 0);
+	assert_memory_equal(kv.key, "b", 1);
+	assert_int_equal(store_seek_before(t, STORE_DATES, "z", 1, &kv), 0);
+	assert_memory_equal(kv.key, "d", 1);
+	assert_int_equal(store_seek_before(t, STORE_DATES, NULL, 0, &kv), 0);
+	assert_memory_equal(kv.key, "d", 1);
+	assert_int_equal(store_seek_before(t, STORE_DATES, "b", 1, &kv),
+	    ISA_ERR_NOTFOUND);
+
+	assert_int_equal(store_index_set(t, STORE_DATES, "k\0", 2, id3, "3",
+	    1), 0);
+	assert_int_equal(store_index_set(t, STORE_DATES, "k\0", 2, id1, "1",
+	    1), 0);
+	assert_int_equal(store_index_put(t, STORE_DATES, "k\0x", 3, id2), 0);
+	assert_int_equal(store_index_next(t, STORE_DATES, "k\0", 2, NULL, got,
+	    &v, &vl), 0);
+	assert_memory_equal(got, id1, 16);
+	assert_memory_equal(v, "1", 1);
+	assert_int_equal(store_index_next(t, STORE_DATES, "k\0", 2, got, got,
+	    &v, &vl), 0);
+	assert_memory_equal(got, id3, 16);	/* not the longer prefix's */
+	assert_int_equal(store_index_next(t, STORE_DATES, "k\0", 2, id2, got,
+	    NULL, NULL), 0);
+	assert_memory_equal(got, id3, 16);	/* after an id not there */
+	assert_int_equal(store_index_next(t, STORE_DATES, "k\0", 2, id3, got,
+	    NULL, NULL), ISA_ERR_NOTFOUND);
+	assert_int_equal(store_index_next(t, STORE_DATES, "j\0", 2, NULL, got,
+	    NULL, NULL), ISA_ERR_NOTFOUND);
+	store_txn_abort(t);
+	store_close(s);
+}
+
 static void
 test_newer_schema_refused(void **state)
 {
@@ -451,6 +514,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kv),
 		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_seek),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_reserve_ahead),
 		cmocka_unit_test(test_reserve_fails_commits_go_on),

@@ -1,0 +1,20 @@
+/* auditindex.h: the audit records by document and by actor, and the time a sequence number stands for (DESIGN §15). */
+#ifndef ISA_DAEMON_AUDITINDEX_H
+#define ISA_DAEMON_AUDITINDEX_H
+
+#include <stdint.h>
+
+#include "daemon/store/indexcheck.h"
+#include "daemon/store/records.h"
+#include "daemon/store/store.h"
+
+/* Build the index in t from every audit record (a store upgrade from
+ * schema from).  Returns 0 or ISA_ERR_*. */
+__attribute__((warn_unused_result))
+int auditindex_build(store_txn_t *t, uint32_t from);
+
+/* isad check --deep, as reqindex_check. */
+__attribute__((warn_unused_result))
+int auditindex_check(store_txn_t *t, indexcheck_t *ic);
+
+#endif
