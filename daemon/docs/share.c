@@ -339,6 +339,8 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 		r->recalled = j->now;
 		r->recall_reason_sealed = c->sealed;
 		rc = put_doc(txn, r);
+		if (rc == 0)
+			rc = docindex_set_state(txn, r);
 		r->state = old_state;
 		r->recalled_by = old_by;
 		r->recall_reason_sealed = old_reason;

@@ -224,6 +224,8 @@ sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
 		}
 		if (rc == 0)
 			rc = records_doc_put(t, id, r);
+		if (rc == 0 && (due & DUE_DESTROY))
+			rc = docindex_set_state(t, r);
 		*r = keep;
 	}
 	records_doc_free(r);

@@ -108,6 +108,14 @@ docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
 }
 
 int
+docindex_set_state(store_txn_t *t, const Isad__StoredDoc *r)
+{
+	(void)t;
+	(void)r;
+	return 0;
+}
+
+int
 docindex_drop_content(store_txn_t *t, const Isad__StoredDoc *r)
 {
 	if (r->sha256.len != 32 || r->id.len != DOCID_LEN)

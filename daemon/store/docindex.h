@@ -42,6 +42,11 @@ __attribute__((warn_unused_result))
 int docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
     const char *principal);
 
+/* r's state changed (a recall, a destruction; r holds the new one): its
+ * access keys say so, in the same transaction. */
+__attribute__((warn_unused_result))
+int docindex_set_state(store_txn_t *t, const Isad__StoredDoc *r);
+
 /* r is destroyed: its bytes no longer count as held (rule 6f). */
 __attribute__((warn_unused_result))
 int docindex_drop_content(store_txn_t *t, const Isad__StoredDoc *r);
