@@ -25,7 +25,7 @@ static void
 assert_all_ok(const h_result_t *r)
 {
 	static const char *const names[] = { "access", "requests", "audit",
-	    "dates" };
+	    "dates", "uploads" };
 	char want[64];
 
 	if (r->status != 0)
@@ -69,6 +69,50 @@ test_checkdeep_ok(void **state)
 	assert_all_ok(&r);
 	h_result_free(&r);
 	assert_int_equal(su_count(h, STORE_AUDIT), records);
+}
+
+/* Chunks with neither a record nor a mark (the start-up sweep would never
+ * find them), and a mark with no chunk: each reported, exit 1, naming the
+ * document's id; taken away: ok again. */
+static void
+test_checkdeep_uploads(void **state)
+{
+	harness_t *h = *state;
+	uint8_t mark[16] = { 0xc3, 0xd4 };
+	uint8_t key[24] = { 0xa1, 0xb2 };
+	store_txn_t *t;
+	store_t *s;
+	h_result_t r;
+
+	assert_int_equal(h_stop(h), 0);
+	s = su_store_open(h);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_put(t, STORE_CHUNKS, key, sizeof(key), "x", 1),
+	    0);
+	assert_int_equal(store_put(t, STORE_UPLOADS, mark, sizeof(mark), "",
+	    0), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	r = deep(h);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "index uploads: missing: chunks of "));
+	assert_non_null(strstr(r.out, ": no record and no mark"));
+	assert_non_null(strstr(r.out, "index uploads: stray: "));
+	assert_non_null(strstr(r.out, "marked under way, but it has no chunk"));
+	assert_non_null(strstr(r.out, "index uploads: 1 missing, 1 stray, 0 "
+	    "wrong"));
+	assert_non_null(strstr(r.out, "DIFFERENCES FOUND"));
+	h_result_free(&r);
+
+	s = su_store_open(h);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_del(t, STORE_CHUNKS, key, sizeof(key)), 0);
+	assert_int_equal(store_del(t, STORE_UPLOADS, mark, sizeof(mark)), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	r = deep(h);
+	assert_all_ok(&r);
+	h_result_free(&r);
 }
 
 /* A store of an older schema is isad's to upgrade at its next start:
@@ -119,6 +163,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_checkdeep_ok, su_setup,
 		    su_teardown),
+		cmocka_unit_test_setup_teardown(test_checkdeep_uploads,
+		    su_setup, su_teardown),
 		cmocka_unit_test_setup_teardown(test_checkdeep_refusals,
 		    su_setup, su_teardown),
 	};
