@@ -9,6 +9,7 @@
 #include "daemon/docs/bounds.h"
 #include "daemon/docs/docview.h"
 #include "daemon/docs/download.h"
+#include "daemon/docs/mayknow.h"
 #include "daemon/docs/upload.h"
 #include "daemon/store/records.h"
 
@@ -372,21 +373,20 @@ typedef struct {
 	Isa__ListReply *rep;
 	size_t cap;
 	size_t bytes;
-	const uint8_t *after;
 } list_walk_t;
 
+/* One candidate (the encoded record of document key): decided, and
+ * summed up if permitted.  1 when the page is full and this one would
+ * have been on the next. */
 static int
-list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
+list_one(list_walk_t *lw, const void *val, size_t vlen)
 {
-	list_walk_t *lw = arg;
 	job_t *j = lw->j;
 	policy_decision_t dec;
 	Isa__DocSummary *s;
 	Isa__DocMeta *m;
 	doc_t d;
 
-	if (lw->after != NULL && memcmp(key, lw->after, DOCID_LEN) == 0)
-		return 0;	/* the page starts after it */
 	if (doc_from_bytes(j, val, vlen, &d) != 0)
 		return 0;
 	if (policy_decide(j->policy, j->subject, POLICY_ACTION_LIST, &d.view,
@@ -428,33 +428,61 @@ list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 	return 0;
 }
 
+typedef struct {
+	list_walk_t *lw;
+	const uint8_t *id;
+	int full;
+} list_read_t;
+
+/* The candidate's record, still encoded: records_doc_each from its id,
+ * one step (an index entry whose document is not there names nothing). */
+static int
+list_read(void *arg, const uint8_t *key, const void *val, size_t vlen)
+{
+	list_read_t *lr = arg;
+
+	if (memcmp(key, lr->id, DOCID_LEN) == 0)
+		lr->full = list_one(lr->lw, val, vlen);
+	return 1;
+}
+
+/*
+ * ls: the candidates the access index gives for the caller (doc_walk,
+ * docs/mayknow.h), in id order after lr->after, each decided as ever: k
+ * seeks per candidate (k: the caller's principal keys) and one decode per
+ * candidate the index says is active; nothing for the rest of the store.
+ */
 void
 docs_list(worker_ctx_t *w, job_t *j)
 {
 	const Isa__ListRequest *lr = j->req->list;
-	uint8_t after[DOCID_LEN];
-	list_walk_t lw = { w, j, NULL, LIST_PAGE, 0, NULL };
+	uint8_t after[DOCID_LEN], id[DOCID_LEN];
+	list_walk_t lw = { w, j, NULL, LIST_PAGE, 0 };
+	list_read_t one = { &lw, id, 0 };
+	doc_walk_t *walk = NULL;
 	store_txn_t *t;
 	int rc;
 
 	if (lr->limit > 0 && lr->limit < LIST_PAGE)
 		lw.cap = lr->limit;
-	if (lr->after[0] != '\0') {
-		if (docid_parse(lr->after, after) != 0) {
-			job_error(j, ISA__STATUS__BAD_REQUEST, "\"%s\" is not a "
-			    "document id", lr->after);
-			return;
-		}
-		lw.after = after;
+	if (lr->after[0] != '\0' && docid_parse(lr->after, after) != 0) {
+		job_error(j, ISA__STATUS__BAD_REQUEST, "\"%s\" is not a "
+		    "document id", lr->after);
+		return;
 	}
 	lw.rep = job_alloc(j, sizeof(*lw.rep));
 	isa__list_reply__init(lw.rep);
 	lw.rep->docs = job_alloc(j, sizeof(*lw.rep->docs) * lw.cap);
 	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
-	rc = records_doc_each(t, lw.after, list_one, &lw);
+	rc = doc_walk_begin(t, j->policy, j->subject,
+	    lr->after[0] != '\0' ? after : NULL, &walk);
+	while (rc == 0 && one.full == 0 && (rc = doc_walk_next(walk, id)) == 0)
+		if ((rc = records_doc_each(t, id, list_read, &one)) > 0)
+			rc = 0;
+	doc_walk_free(walk);
 	store_txn_abort(t);
-	if (rc < 0) {
+	if (rc != 0 && rc != ISA_ERR_NOTFOUND) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "
 		    "store right now; try again later");
 		return;

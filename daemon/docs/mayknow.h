@@ -1,4 +1,4 @@
-/* mayknow.h: rule 2's narrowing by the indexes: whether a caller could be on a document's list, or may see a request, asked in the same lookups whatever the answer. */
+/* mayknow.h: rule 2's narrowing by the indexes: whether a caller could be on a document's list (the same lookups whatever the answer), the documents they could be on the list of, whether they may see a request. */
 #ifndef ISA_DAEMON_MAYKNOW_H
 #define ISA_DAEMON_MAYKNOW_H
 
@@ -20,6 +20,31 @@
  */
 bool doc_may_know(store_txn_t *t, const policy_t *p, const policy_user_t *u,
     const uint8_t id[DOCID_LEN]);
+
+/*
+ * The documents u could pass rule 2 for, from the access index: u's keys
+ * (the same as doc_may_know's, by the same function) walked together in
+ * id order (a k-way merge of their entries, each id once), those the index
+ * says are recalled or destroyed skipped unread (rule 5 would refuse
+ * them).  Each candidate is still to be decided by policy_decide.  Costs
+ * k seeks per candidate (k: u's keys), and nothing for a document on none
+ * of u's keys.  The walk holds its keys and t; free it before t ends.
+ */
+typedef struct doc_walk doc_walk_t;
+
+/* Begin a walk in t after document id after (NULL: from the first) into
+ * *out.  Returns 0, ISA_ERR_NOMEM, or a store error (*out NULL). */
+__attribute__((warn_unused_result))
+int doc_walk_begin(store_txn_t *t, const policy_t *p, const policy_user_t *u,
+    const uint8_t *after, doc_walk_t **out);
+
+/* The next candidate into id.  Returns 0, ISA_ERR_NOTFOUND (no more) or a
+ * store error. */
+__attribute__((warn_unused_result))
+int doc_walk_next(doc_walk_t *w, uint8_t id[DOCID_LEN]);
+
+/* NULL accepted. */
+void doc_walk_free(doc_walk_t *w);
 
 /* Whether u may see share request id (its requester, an approver of the
  * document's originator agency, or an administrator), in the same

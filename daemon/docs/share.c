@@ -158,7 +158,7 @@ grant(job_t *j, store_txn_t *txn, const uint8_t *id, const uint8_t *req,
 			r->n_access--;
 			r->access = old;
 		}
-		if (rc != 0 || (rc = docindex_add_access(txn, id, target)) != 0)
+		if (rc != 0 || (rc = docindex_add_access(txn, r, target)) != 0)
 			goto out;
 	}
 	if ((rc = doc_load(j, txn, id, &d)) != 0)

@@ -17,8 +17,9 @@ int
 checkdeep_run(const isad_config_t *cfg)
 {
 	static int (*const checks[])(store_txn_t *, indexcheck_t *) = {
-		docindex_check, reqindex_check, auditindex_check,
-		dateindex_check, unfinished_check,
+		docindex_check, docindex_check_content, docindex_check_marks,
+		reqindex_check, auditindex_check, dateindex_check,
+		unfinished_check,
 	};
 	indexcheck_t ic;
 	store_t *s = NULL;

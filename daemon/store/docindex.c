@@ -73,6 +73,55 @@ put_marks(store_txn_t *t, const uint8_t *id, const Isad__StoredDoc *r,
 	return rc;
 }
 
+/* The key kind+id is filed under into key; 0 when it files nothing (no
+ * name, or one too long for a key: nobody a policy can hold). */
+static size_t
+filed_key(char key[KEY_MAX], const char *kind, const char *id)
+{
+	if (id == NULL || id[0] == '\0')
+		return 0;
+	return docindex_principal_key(key, kind, id);
+}
+
+int
+docindex_doc_keys(const Isad__StoredDoc *r, docindex_key_fn fn, void *arg)
+{
+	char key[KEY_MAX];
+	size_t n;
+	int rc;
+
+	if ((n = filed_key(key, "up:", r->author)) != 0 &&
+	    (rc = fn(arg, key, n)) != 0)
+		return rc;
+	if ((n = filed_key(key, "up:", r->ingested_by)) != 0 &&
+	    (rc = fn(arg, key, n)) != 0)
+		return rc;
+	if ((n = filed_key(key, "orig:", r->originator)) != 0 &&
+	    (rc = fn(arg, key, n)) != 0)
+		return rc;
+	for (size_t i = 0; i < r->n_access; i++)
+		if ((n = filed_key(key, "", r->access[i])) != 0 &&
+		    (rc = fn(arg, key, n)) != 0)
+			return rc;
+	return 0;
+}
+
+typedef struct {
+	store_txn_t *t;
+	const uint8_t *id;
+	uint8_t state;
+} set_t;
+
+/* One access entry of s's document, valued with its state. */
+static int
+set_key(void *arg, const char *key, size_t klen)
+{
+	set_t *s = arg;
+
+	return store_index_set(s->t, STORE_ACCESS, key, klen, s->id,
+	    &s->state, DOCINDEX_STATE_LEN);
+}
+
 int
 docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
     const char *marking)
@@ -86,13 +135,8 @@ docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
 	if (r->sha256.len == 32 && records_doc_state(r) != DOC_DESTROYED &&
 	    (rc = store_index_put(t, STORE_SHA, r->sha256.data, 32, id)) != 0)
 		return rc;
-	if ((rc = docindex_add_key(t, STORE_ACCESS, "up:", r->author, id)) != 0 ||
-	    (rc = docindex_add_key(t, STORE_ACCESS, "up:", r->ingested_by, id)) != 0 ||
-	    (rc = docindex_add_key(t, STORE_ACCESS, "orig:", r->originator, id)) != 0)
+	if ((rc = docindex_set_state(t, r)) != 0)
 		return rc;
-	for (size_t i = 0; i < r->n_access; i++)
-		if ((rc = docindex_add_key(t, STORE_ACCESS, "", r->access[i], id)) != 0)
-			return rc;
 	if (marking == NULL) {
 		docindex_words_line(r, line, sizeof(line));
 		marking = line;
@@ -101,18 +145,28 @@ docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
 }
 
 int
-docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
+docindex_add_access(store_txn_t *t, const Isad__StoredDoc *r,
     const char *principal)
 {
-	return docindex_add_key(t, STORE_ACCESS, "", principal, id);
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r) };
+	char key[KEY_MAX];
+	size_t n;
+
+	if (r->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	if ((n = filed_key(key, "", principal)) == 0)
+		return 0;
+	return set_key(&s, key, n);
 }
 
 int
 docindex_set_state(store_txn_t *t, const Isad__StoredDoc *r)
 {
-	(void)t;
-	(void)r;
-	return 0;
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r) };
+
+	if (r->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	return docindex_doc_keys(r, set_key, &s);
 }
 
 int
@@ -141,10 +195,28 @@ docindex_has_key(store_txn_t *t, store_db_t db, const char *kind,
 }
 
 bool
-docindex_access_has(store_txn_t *t, const char *kind, const char *id,
+docindex_access_filed(store_txn_t *t, const char *key, size_t klen,
     const uint8_t doc[DOCID_LEN])
 {
-	return docindex_has_key(t, STORE_ACCESS, kind, id, doc);
+	return klen != 0 && store_index_has(t, STORE_ACCESS, key, klen, doc)
+	    == 0;
+}
+
+int
+docindex_access_next(store_txn_t *t, const char *key, size_t klen,
+    const uint8_t *after, uint8_t id[DOCID_LEN], doc_state_t *state)
+{
+	const void *v;
+	size_t vl;
+	int rc;
+
+	if ((rc = store_index_next(t, STORE_ACCESS, key, klen, after, id, &v,
+	    &vl)) != 0)
+		return rc;
+	*state = DOC_ACTIVE;
+	if (vl == DOCINDEX_STATE_LEN && *(const uint8_t *)v <= DOC_DESTROYED)
+		*state = (doc_state_t)*(const uint8_t *)v;
+	return 0;
 }
 
 bool
@@ -165,19 +237,27 @@ docindex_marking(store_txn_t *t, const uint8_t id[DOCID_LEN],
 
 /* ---- Building (a store upgrade) and checking ---- */
 
+/* One document of a store being upgraded from schema *from. */
+typedef struct {
+	store_txn_t *t;
+	uint32_t from;
+} build_t;
+
 static int
 build_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
-	store_txn_t *t = arg;
+	build_t *b = arg;
 	Isad__StoredDoc *r;
-	int rc;
+	int rc = 0;
 
 	(void)key;
 	if (records_doc_decode(val, vlen, &r) != 0) {
 		log_warnx("a stored document record is damaged: not indexed");
 		return 0;
 	}
-	rc = r->id.len == DOCID_LEN ? docindex_add_doc(t, r, NULL) : 0;
+	if (r->id.len == DOCID_LEN)
+		rc = b->from < 2 ? docindex_add_doc(b->t, r, NULL) :
+		    docindex_set_state(b->t, r);
 	records_doc_free(r);
 	return rc;
 }
@@ -185,22 +265,18 @@ build_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 int
 docindex_build(store_txn_t *t, uint32_t from)
 {
+	build_t b = { t, from };
 	int rc;
 
-	if (from >= 2)
+	if (from >= 3)
 		return 0;
 	/* Schema 1 kept one document per SHA-256 (the latest): rebuilt from
-	 * the records, every document not destroyed counts again. */
-	if ((rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0 ||
-	    (rc = records_doc_each(t, NULL, build_one, t)) != 0)
+	 * the records, every document not destroyed counts again.  Schema 2
+	 * filed every access key with no value: each gets its document's
+	 * state. */
+	if (from < 2 && (rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0)
+		return rc;
+	if ((rc = records_doc_each(t, NULL, build_one, &b)) != 0)
 		return rc < 0 ? rc : ISA_ERR_IO;
-	return 0;
-}
-
-int
-docindex_check(store_txn_t *t, indexcheck_t *ic)
-{
-	(void)t;
-	indexcheck_begin(ic, "access");
 	return 0;
 }

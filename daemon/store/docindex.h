@@ -18,32 +18,41 @@
  * entry of its list as named ("user:ID", "agency:ID", "group:ID", "all"),
  * "up:ID" for its author and for the one who ingested it, and "orig:ID" for
  * its originator agency (its approvers).  Whoever is under none of the keys
- * a caller has (doc_may_know, docs/mayknow.c) is not on the list, and is answered as
- * for a missing id without the record being read; whoever is under one is
- * decided by policy_decide on the record as ever.  (The same for requests:
- * reqindex.h.)
+ * a caller has (doc_may_know, docs/mayknow.c) is not on the list, and is
+ * answered as for a missing id without the record being read; whoever is
+ * under one is decided by policy_decide on the record as ever.  (The same
+ * for requests: reqindex.h.)
+ *
+ * Each entry's value is one byte, the document's doc_state_t
+ * (DOCINDEX_STATE_LEN), so that a listing skips what it would never show
+ * (recalled, destroyed: rule 5) without reading the record.
  *
  * Every change that adds access adds its keys in the same transaction:
  * upload (docindex_add_doc), granted share (docindex_add_access).  Recall
- * and destruction leave the keys:
- * rule 2 still answers GONE to those on the list.  Destruction takes the
- * document's bytes out of the content index (docindex_drop_content).
+ * and destruction leave the keys (rule 2 still answers GONE to those on
+ * the list) and rewrite every one's value (docindex_set_state).
+ * Destruction takes the document's bytes out of the content index
+ * (docindex_drop_content).
  */
+#define DOCINDEX_STATE_LEN 1
 
-/* Index r (just stored) in t: its content, its access keys, and its marking
- * line for refusals' audit records (marking; NULL: composed from r's
- * words).  Returns 0 or ISA_ERR_*. */
+/* Index r (just stored) in t: its content, its access keys (valued with
+ * r's state), and its marking line for refusals' audit records (marking;
+ * NULL: composed from r's words).  Returns 0 or ISA_ERR_*. */
 __attribute__((warn_unused_result))
 int docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
     const char *marking);
 
-/* Principal (as named) now has access to document id. */
+/* Principal (as named) now has access to document r (as stored before or
+ * after the change: only its id and state are read).  Returns 0 or
+ * ISA_ERR_*. */
 __attribute__((warn_unused_result))
-int docindex_add_access(store_txn_t *t, const uint8_t id[DOCID_LEN],
+int docindex_add_access(store_txn_t *t, const Isad__StoredDoc *r,
     const char *principal);
 
-/* r's state changed (a recall, a destruction; r holds the new one): its
- * access keys say so, in the same transaction. */
+/* r's state changed (a recall, a destruction; r holds the new one): every
+ * one of its access keys says so, in the same transaction.  Returns 0 or
+ * ISA_ERR_*. */
 __attribute__((warn_unused_result))
 int docindex_set_state(store_txn_t *t, const Isad__StoredDoc *r);
 
@@ -58,13 +67,24 @@ int docindex_same_content(store_txn_t *t, const uint8_t *sha,
     store_index_fn fn, void *arg);
 
 /*
- * Whether the access index files document doc under the principal kind+id
- * ("up:", "user:", "agency:", "orig:" and an id; "" and a group's name or
- * "all").  One lookup, whatever came before; a store error counts as
- * false.  Who may ask which is docs/mayknow.c's.
+ * Whether the access index files document doc under the principal key
+ * (klen bytes, its NUL included, as docindex_principal_key makes it).  One
+ * lookup, whatever came before; a store error counts as false.  Which keys
+ * a caller has is docs/mayknow.c's.
  */
-bool docindex_access_has(store_txn_t *t, const char *kind, const char *id,
+bool docindex_access_filed(store_txn_t *t, const char *key, size_t klen,
     const uint8_t doc[DOCID_LEN]);
+
+/*
+ * The first document filed under the principal key (as for
+ * docindex_access_filed) whose id comes after after (NULL: the first),
+ * into id, and its state as filed into *state (DOC_ACTIVE when the entry
+ * carries no valid state: a damaged value hides nothing from policy).
+ * One seek.  Returns 0, ISA_ERR_NOTFOUND (no more) or a store error.
+ */
+__attribute__((warn_unused_result))
+int docindex_access_next(store_txn_t *t, const char *key, size_t klen,
+    const uint8_t *after, uint8_t id[DOCID_LEN], doc_state_t *state);
 
 /* The marking line recorded for document id: *line (*len bytes, no NUL)
  * points into txn's memory, valid until txn ends; its SHA-256 in sha
@@ -73,16 +93,25 @@ bool docindex_access_has(store_txn_t *t, const char *kind, const char *id,
 bool docindex_marking(store_txn_t *t, const uint8_t id[DOCID_LEN],
     uint8_t sha[32], const char **line, size_t *len);
 
-/* Build the index in t from every stored document (a store upgrade from
- * schema from).  Returns 0 or ISA_ERR_*. */
+/* Build what schema from lacked in t, from every stored document (a
+ * store upgrade): from 1 every index over documents; from 2 the access
+ * entries' values (each document's state).  Holds one record at a time.
+ * Returns 0 or ISA_ERR_*. */
 __attribute__((warn_unused_result))
 int docindex_build(store_txn_t *t, uint32_t from);
 
-/* isad check --deep: compare the access, content and marking indexes with
- * what the documents say they should hold, reporting each difference to
- * ic.  Returns 0 (differences or not) or a store error. */
+/* isad check --deep (docindex_check.c): compare an index with what the
+ * documents say it should hold, both ways, reporting each difference to
+ * ic: the access index (keys and values), the content index (STORE_SHA)
+ * and the documents' entries of the marking index (STORE_MARKS).  Each
+ * walks with cursors, one record decoded at a time.  Returns 0
+ * (differences or not) or a store error. */
 __attribute__((warn_unused_result))
 int docindex_check(store_txn_t *t, indexcheck_t *ic);
+__attribute__((warn_unused_result))
+int docindex_check_content(store_txn_t *t, indexcheck_t *ic);
+__attribute__((warn_unused_result))
+int docindex_check_marks(store_txn_t *t, indexcheck_t *ic);
 
 /* ---- Shared with the request index (reqindex.c) ---- */
 
@@ -107,5 +136,13 @@ bool docindex_has_key(store_txn_t *t, store_db_t db, const char *kind,
  * needs the policy: this is for records indexed without one, at an
  * upgrade). */
 void docindex_words_line(const Isad__StoredDoc *r, char *buf, size_t len);
+
+/* Call fn with each access key r is filed under (its NUL counted in
+ * klen), duplicates included, until fn returns non-zero (returned) or they
+ * run out (0).  For the checks. */
+typedef int (*docindex_key_fn)(void *arg, const char *key, size_t klen);
+__attribute__((warn_unused_result))
+int docindex_doc_keys(const Isad__StoredDoc *r, docindex_key_fn fn,
+    void *arg);
 
 #endif

@@ -304,7 +304,7 @@ widen(harness_t *h, const char *idtext, size_t n)
 	assert_int_equal(records_doc_get(t, id, &r), 0);
 	for (size_t i = 0; i < n; i++) {
 		acc[i] = (char *)names[i % 5];
-		assert_int_equal(docindex_add_access(t, id, acc[i]), 0);
+		assert_int_equal(docindex_add_access(t, r, acc[i]), 0);
 	}
 	old = r->access;
 	len = r->n_access;
