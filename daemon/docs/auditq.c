@@ -113,7 +113,8 @@ walk_indexed(void *arg, uint64_t seq)
 }
 
 /* The most telling filter with an index (a document or an actor first),
- * or -1 when there is none. */
+ * or -1 when there is none (no filter, or only decision permit: most of
+ * the log matches). */
 static int
 pick_index(const Isa__AuditQuery *q, const char **value)
 {
@@ -121,7 +122,7 @@ pick_index(const Isa__AuditQuery *q, const char **value)
 	    q->action, q->decision };
 
 	for (int k = 0; k < AUDITINDEX_KINDS_; k++)
-		if (f[k][0] != '\0') {
+		if (auditindex_has((auditindex_kind_t)k, f[k])) {
 			*value = f[k];
 			return k;
 		}

@@ -29,6 +29,13 @@ field_of(const Isa__AuditRecord *r, auditindex_kind_t kind)
 	return v != NULL ? v : "";
 }
 
+bool
+auditindex_has(auditindex_kind_t kind, const char *value)
+{
+	return value[0] != '\0' && !(kind == AUDITINDEX_DECISION &&
+	    strcmp(value, "permit") == 0);
+}
+
 /* The key's prefix for kind and value (kind, value cut short, NUL) into
  * key; its length. */
 static size_t
@@ -61,7 +68,7 @@ auditindex_add(store_txn_t *t, const Isa__AuditRecord *r)
 	for (int k = 0; k < AUDITINDEX_KINDS_; k++) {
 		const char *v = field_of(r, (auditindex_kind_t)k);
 
-		if (v[0] == '\0')
+		if (!auditindex_has((auditindex_kind_t)k, v))
 			continue;
 		if ((rc = store_put(t, STORE_AUDIX, key,
 		    key_of(key, (auditindex_kind_t)k, v, r->seq), "", 0)) != 0)
@@ -268,7 +275,7 @@ check_record(void *arg, uint64_t seq, const void *val, size_t len)
 	for (int k = 0; k < AUDITINDEX_KINDS_ && rc == 0; k++) {
 		const char *f = field_of(r, (auditindex_kind_t)k);
 
-		if (f[0] == '\0')
+		if (!auditindex_has((auditindex_kind_t)k, f))
 			continue;
 		c->ic->entries++;
 		rc = store_get(c->t, STORE_AUDIX, key, key_of(key,
@@ -308,7 +315,7 @@ entry_accounted(store_txn_t *t, int k, const uint8_t *v, size_t n,
 	if (records_audit_decode(val, len, &r) != 0)
 		return 0;
 	f = field_of(r, (auditindex_kind_t)k);
-	*ok = f[0] != '\0' && strnlen(f, AUDITINDEX_VALUE_MAX) == n &&
+	*ok = auditindex_has((auditindex_kind_t)k, f) && strnlen(f, AUDITINDEX_VALUE_MAX) == n &&
 	    memcmp(f, v, n) == 0;
 	records_audit_free(r);
 	return 0;

@@ -2,6 +2,7 @@
 #ifndef ISA_DAEMON_AUDITINDEX_H
 #define ISA_DAEMON_AUDITINDEX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "daemon/store/indexcheck.h"
@@ -10,8 +11,8 @@
 
 /*
  * STORE_AUDIX holds, for every audit record and each of the fields `isa
- * audit` filters on that is not empty in it, one entry with an empty
- * value:
+ * audit` filters on that is not empty in it (but the decision "permit",
+ * most records' and so no narrowing), one entry with an empty value:
  *
  *	kind (1 byte), the field as the record holds it (and isa prints it;
  *	its first AUDITINDEX_VALUE_MAX bytes), NUL, seq (8, BE)
@@ -39,6 +40,10 @@ typedef enum {
 	AUDITINDEX_DECISION,	/* 'c' */
 	AUDITINDEX_KINDS_
 } auditindex_kind_t;
+
+/* Whether the records whose field kind is value have entries (not empty,
+ * not the decision "permit"). */
+bool auditindex_has(auditindex_kind_t kind, const char *value);
 
 /* r's entries, in t (records_audit_put calls it, in the transaction that
  * stores r).  Returns 0 or a store error. */
