@@ -1,10 +1,13 @@
 /* audit.c: the audit log: one record per request or event, an RFC 6962 tree, signed checkpoints. */
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/clock.h"
 #include "common/err.h"
+#include "common/log.h"
 #include "daemon/audit/audit.h"
 #include "daemon/store/records.h"
 #include "proto/checkpoint.h"
@@ -56,6 +59,48 @@ str(const char *s)
 	return (char *)(s != NULL ? s : "");
 }
 
+/*
+ * A record's time: now, or the last record's when now is before it, so
+ * that times never go back along the log (a time range is then found by
+ * binary search on seq, auditindex.h).  Requests finishing out of the
+ * order they began in are held a few ms, silently; a wall clock stepped
+ * back by more than HOLD_LOUD_MS is logged once when the hold begins and
+ * once when the clock has caught up.  The clamped value is what is
+ * encoded, so the tree's leaf covers it as any other.
+ */
+#define HOLD_LOUD_MS 1000
+
+static atomic_bool holding;
+
+static int
+record_time(store_txn_t *txn, uint64_t size, int64_t now_ms, int64_t *ms)
+{
+	int64_t last;
+	int rc;
+
+	*ms = now_ms;
+	if (size == 0)
+		return 0;
+	/* A last record missing or damaged holds nothing (check says so). */
+	rc = audit_record_time(txn, size - 1, &last);
+	if (rc == ISA_ERR_NOTFOUND || rc == ISA_ERR_PARSE)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (now_ms >= last) {
+		if (atomic_exchange(&holding, false))
+			log_info("the wall clock has caught up with the audit "
+			    "log's last time: records carry it again");
+		return 0;
+	}
+	if (last - now_ms > HOLD_LOUD_MS && !atomic_exchange(&holding, true))
+		log_warnx("the wall clock is %lld ms behind the audit log's "
+		    "last record: new records carry its time until the clock "
+		    "catches up", (long long)(last - now_ms));
+	*ms = last;
+	return 0;
+}
+
 int
 audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
     uint64_t *seq)
@@ -79,8 +124,9 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 #endif
 	if ((rc = range_load(txn, &r)) != 0)
 		return rc;
+	if ((rc = record_time(txn, r.size, now_ms, &rec.time_ms)) != 0)
+		return rc;
 	rec.seq = r.size;
-	rec.time_ms = now_ms;
 	rec.actor = str(e->actor);
 	rec.agency = str(e->agency);
 	rec.key = str(e->key);
@@ -177,33 +223,19 @@ audit_checkpoint_time(store_txn_t *txn, int64_t *ms)
 	return rc;
 }
 
-typedef struct {
-	uint64_t seq;
-	int64_t ms;
-	int rc;
-} rec_time_t;
-
-static int
-rec_time_one(void *arg, uint64_t seq, const void *val, size_t len)
-{
-	rec_time_t *w = arg;
-	Isa__AuditRecord *r;
-
-	if (seq != w->seq)
-		return 1;	/* rc stays ISA_ERR_NOTFOUND */
-	if ((w->rc = records_audit_decode(val, len, &r)) == 0) {
-		w->ms = r->time_ms;
-		records_audit_free(r);
-	}
-	return 1;
-}
-
 int
 audit_record_time(store_txn_t *txn, uint64_t seq, int64_t *ms)
 {
-	rec_time_t w = { seq, 0, ISA_ERR_NOTFOUND };
-	int rc = records_audit_each(txn, seq, rec_time_one, &w);
+	Isa__AuditRecord *r;
+	const void *v;
+	size_t l;
+	int rc;
 
-	*ms = w.ms;
-	return rc < 0 ? rc : w.rc;
+	*ms = 0;
+	if ((rc = records_audit_get(txn, seq, &v, &l)) != 0 ||
+	    (rc = records_audit_decode(v, l, &r)) != 0)
+		return rc;
+	*ms = r->time_ms;
+	records_audit_free(r);
+	return 0;
 }

@@ -26,8 +26,9 @@ typedef struct {
 } audit_entry_t;
 
 /*
- * Append e to the log inside txn (the writer's), with the time now_ms, and
- * extend the tree's compact range, so that it commits with the change it
+ * Append e to the log inside txn (the writer's), with the time now_ms (or
+ * the last record's, when now_ms is before it: times never go back along
+ * the log), and extend the tree's compact range, so that it commits with the change it
  * records or not at all.  *seq (may be NULL) gets its sequence number.
  * Returns 0 or ISA_ERR_* (the caller's transaction must then abort).
  */

@@ -10,6 +10,7 @@
 #include "daemon/docs/auditq.h"
 #include "daemon/docs/docview.h"
 #include "daemon/docs/exports.h"
+#include "daemon/store/auditindex.h"
 #include "daemon/store/records.h"
 #include "policy/decide.h"
 
@@ -38,6 +39,9 @@ typedef struct {
 	int64_t since, until;
 	Isa__AuditRecords *rep;
 	size_t cap, bytes, max_bytes;
+	store_txn_t *t;
+	uint64_t hi;		/* the walk's end (exclusive) */
+	int rc;			/* a store error met on the way */
 } walk_t;
 
 static bool
@@ -46,6 +50,8 @@ field_ok(const char *want, const char *have)
 	return want[0] == '\0' || strcmp(want, have) == 0;
 }
 
+/* Record seq (its bytes val, vlen) on the page if it matches: 0 to go on,
+ * 1 when the page is full (more, next is seq). */
 static int
 walk_one(void *arg, uint64_t seq, const void *val, size_t vlen)
 {
@@ -53,7 +59,7 @@ walk_one(void *arg, uint64_t seq, const void *val, size_t vlen)
 	const Isa__AuditQuery *q = w->q;
 	bool keep = true;
 
-	if (q->upto > 0 && seq >= q->upto)
+	if (seq >= w->hi)
 		return 1;
 	/* A page always carries at least one record, however large (an old
 	 * log may hold one past the page's budget, even past max_message:
@@ -88,12 +94,107 @@ walk_one(void *arg, uint64_t seq, const void *val, size_t vlen)
 	return 0;
 }
 
+/* An index's candidate: its record read and put to walk_one. */
+static int
+walk_indexed(void *arg, uint64_t seq)
+{
+	walk_t *w = arg;
+	const void *v;
+	size_t l;
+
+	if (seq >= w->hi)
+		return 1;
+	if ((w->rc = records_audit_get(w->t, seq, &v, &l)) ==
+	    ISA_ERR_NOTFOUND)
+		return (w->rc = 0);	/* a stray entry: check --deep says */
+	if (w->rc != 0)
+		return 1;
+	return walk_one(w, seq, v, l);
+}
+
+/* The most telling filter with an index (a document or an actor first),
+ * or -1 when there is none (no filter, or only decision permit: most of
+ * the log matches). */
+static int
+pick_index(const Isa__AuditQuery *q, const char **value)
+{
+	const char *f[AUDITINDEX_KINDS_] = { q->doc, q->user, q->agency,
+	    q->action, q->decision };
+
+	for (int k = 0; k < AUDITINDEX_KINDS_; k++)
+		if (auditindex_has((auditindex_kind_t)k, f[k])) {
+			*value = f[k];
+			return k;
+		}
+	return -1;
+}
+
+/* Walk seqs [from, hi) for the query: by the index k (value), or by seq
+ * (k -1).  Returns 0, 1 (the page is full) or a store error. */
+static int
+walk_range(walk_t *w, int k, const char *value, uint64_t from, uint64_t hi)
+{
+	int rc;
+
+	if (from >= hi)
+		return 0;
+	w->hi = hi;
+	w->rc = 0;
+	if (k < 0)
+		rc = records_audit_each(w->t, from, walk_one, w);
+	else
+		rc = auditindex_each(w->t, (auditindex_kind_t)k, value, from,
+		    walk_indexed, w);
+	if (rc < 0)
+		return rc;
+	if (w->rc != 0)
+		return w->rc;
+	return w->rep->more ? 1 : 0;
+}
+
+/*
+ * A query (upto 0): the records in [after, size) by the index of its most
+ * telling filter, or by seq; with --since or --until, only the seqs whose
+ * times can match: before the seq from which times never go back
+ * (auditindex_steady_from: 0 but in a store that had a clock step back
+ * before its upgrade) every one, after it the range found by binary
+ * search.  Each candidate's record is decoded once and the filters
+ * applied as before, so the index narrows, never decides.
+ */
+static int
+plan_walk(walk_t *w, uint64_t size)
+{
+	const Isa__AuditQuery *q = w->q;
+	const char *value = NULL;
+	int k = pick_index(q, &value);
+	uint64_t steady, lo = q->after, hi = size;
+	int rc;
+
+	if (w->since == INT64_MIN && w->until == INT64_MAX)
+		return walk_range(w, k, value, lo, hi);
+	if ((rc = auditindex_steady_from(w->t, &steady)) != 0)
+		return rc;
+	if (steady > size)
+		steady = size;
+	if ((rc = walk_range(w, k, value, lo, steady)) != 0)
+		return rc;
+	if (lo < steady)
+		lo = steady;
+	if ((w->since != INT64_MIN && (rc = auditindex_time_seek(w->t,
+	    w->since, steady, size, &lo)) != 0) ||
+	    (w->until != INT64_MAX && (rc = auditindex_time_seek(w->t,
+	    w->until, steady, size, &hi)) != 0))
+		return rc;
+	return walk_range(w, k, value, lo > q->after ? lo : q->after, hi);
+}
+
 void
 auditq_query(worker_ctx_t *wc, job_t *j)
 {
 	const Isa__AuditQuery *q = j->req->audit_query;
-	walk_t w = { j, q, INT64_MIN, INT64_MAX, NULL, AUDIT_PAGE, 0, 0 };
-	store_txn_t *t = NULL;
+	walk_t w = { j, q, INT64_MIN, INT64_MAX, NULL, AUDIT_PAGE, 0, 0, NULL,
+	    UINT64_MAX, 0 };
+	uint64_t size = 0;
 	int rc;
 
 	if (!auditor_only(j))
@@ -120,9 +221,16 @@ auditq_query(worker_ctx_t *wc, job_t *j)
 	w.rep = job_alloc(j, sizeof(*w.rep));
 	isa__audit_records__init(w.rep);
 	w.rep->records = job_alloc(j, sizeof(*w.rep->records) * w.cap);
-	if ((rc = store_txn_begin(wc->env->store, false, &t)) == 0) {
-		rc = records_audit_each(t, q->after, walk_one, &w);
-		store_txn_abort(t);
+	if ((rc = store_txn_begin(wc->env->store, false, &w.t)) == 0) {
+		/* An export's pages: every record before upto, as they are. */
+		if (q->upto > 0) {
+			w.hi = q->upto;
+			rc = records_audit_each(w.t, q->after, walk_one, &w);
+		} else if ((rc = audit_size(w.t, &size)) == 0 &&
+		    (rc = plan_walk(&w, size)) == 0 && !w.rep->more &&
+		    w.rep->next < size)
+			w.rep->next = size;	/* as a walk to the end */
+		store_txn_abort(w.t);
 	}
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read the "

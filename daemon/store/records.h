@@ -262,12 +262,19 @@ void records_audit_key(uint8_t key[RECORDS_AUDIT_KEY_LEN], uint64_t seq);
 __attribute__((warn_unused_result))
 int records_audit_key_parse(const void *key, size_t klen, uint64_t *seq);
 
-/* Encode r (audit/ fills it) and store it under r->seq; its bytes (the
- * tree's leaf) in *enc (malloc'd, the caller frees it) and *len.  Returns
- * 0, ISA_ERR_NOMEM or a store error (*enc then NULL). */
+/* Encode r (audit/ fills it) and store it under r->seq, with its entries
+ * in the audit index (auditindex.h); its bytes (the tree's leaf) in *enc
+ * (malloc'd, the caller frees it) and *len.  Returns 0, ISA_ERR_NOMEM or
+ * a store error (*enc then NULL). */
 __attribute__((warn_unused_result))
 int records_audit_put(store_txn_t *t, const Isa__AuditRecord *r,
     uint8_t **enc, size_t *len);
+
+/* Record seq, still encoded, as store_get (*val into the map).  Returns
+ * 0, ISA_ERR_NOTFOUND or a store error. */
+__attribute__((warn_unused_result))
+int records_audit_get(store_txn_t *t, uint64_t seq, const void **val,
+    size_t *len);
 
 /* Call fn with each audit record from seq from on, in order, until fn
  * returns non-zero (returned) or they run out (0).  val (still encoded:

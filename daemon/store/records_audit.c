@@ -3,6 +3,7 @@
 
 #include "common/be64.h"
 #include "common/err.h"
+#include "daemon/store/auditindex.h"
 #include "daemon/store/records_names.h"
 
 void
@@ -33,11 +34,21 @@ records_audit_put(store_txn_t *t, const Isa__AuditRecord *r, uint8_t **enc,
 	isa__audit_record__pack(r, *enc);
 	records_audit_key(key, r->seq);
 	if ((rc = store_put(t, STORE_AUDIT, key, sizeof(key), *enc, *len))
-	    != 0) {
+	    != 0 || (rc = auditindex_add(t, r)) != 0) {
 		free(*enc);
 		*enc = NULL;
 	}
 	return rc;
+}
+
+int
+records_audit_get(store_txn_t *t, uint64_t seq, const void **val,
+    size_t *len)
+{
+	uint8_t key[RECORDS_AUDIT_KEY_LEN];
+
+	records_audit_key(key, seq);
+	return store_get(t, STORE_AUDIT, key, sizeof(key), val, len);
 }
 
 typedef struct {
