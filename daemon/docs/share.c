@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "daemon/keys/crypto.h"
+#include "daemon/store/dateindex.h"
 #include "daemon/store/docindex.h"
 #include "daemon/store/reqindex.h"
 #include "daemon/docs/docview.h"
@@ -343,6 +344,8 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 		rc = put_doc(txn, r);
 		if (rc == 0)
 			rc = docindex_set_state(txn, r);
+		if (rc == 0)	/* only its destroy-after is still due */
+			rc = dateindex_sync(txn, r);
 		r->state = old_state;
 		r->recalled_by = old_by;
 		r->recall_reason_sealed = old_reason;

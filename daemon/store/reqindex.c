@@ -323,7 +323,8 @@ load(store_txn_t *t, const uint8_t id[DOCID_LEN], Isad__StoredRequest **q,
 }
 
 /* From the request: each entry it calls for is there, with its value, and
- * its refusal's target. */
+ * its refusal's target (a pending key it no longer calls for is
+ * check_entry's stray). */
 static int
 check_request(void *arg, const uint8_t *id, const void *val, size_t vlen)
 {
@@ -359,9 +360,6 @@ check_request(void *arg, const uint8_t *id, const void *val, size_t vlen)
 		    w[i].val))
 			indexcheck_wrong(c->ic, "%s request %s: its state is "
 			    "%s", p, idtext, q->state);
-		else if (!w[i].present && rc == 0)
-			indexcheck_stray(c->ic, "%s request %s: it is %s", p,
-			    idtext, q->state);
 	}
 	{
 		const char *target, *marking;
