@@ -356,8 +356,8 @@ check_request(void *arg, const uint8_t *id, const void *val, size_t vlen)
 			c->ic->entries++;
 		if (w[i].present && rc != 0)
 			indexcheck_missing(c->ic, "%s request %s", p, idtext);
-		else if (w[i].present && (vl != 1 || *(const char *)v !=
-		    w[i].val))
+		else if (w[i].present && (w[i].val == 0 ? vl != 0 :
+		    vl != 1 || *(const char *)v != w[i].val))
 			indexcheck_wrong(c->ic, "%s request %s: its state is "
 			    "%s", p, idtext, q->state);
 	}
