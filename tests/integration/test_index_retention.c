@@ -568,6 +568,9 @@ test_check_deep_sees_damage(void **state)
 	assert_int_equal(store_put(t, STORE_REQSEE, key, kl, "p", 1), 0);
 	kl = req_key(key, "orig:ctpse", ids[1]);
 	assert_int_equal(store_put(t, STORE_REQSEE, key, kl, "x", 1), 0);
+	docid_format(stray, line);	/* no such request */
+	kl = req_key(key, "every", line);
+	assert_int_equal(store_put(t, STORE_REQSEE, key, kl, "p", 1), 0);
 	/* the dates: the first entry goes, the next is changed, and one for
 	 * a document that does not exist */
 	assert_int_equal(dateindex_first(t, &e), 0);
@@ -577,12 +580,16 @@ test_check_deep_sees_damage(void **state)
 	memcpy(key, kv.key, kv.klen);
 	assert_int_equal(store_put(t, STORE_DATES, key, kv.klen, "1999-01-01",
 	    10), 0);
+	for (int i = 0; i < 8; i++)	/* 2032-01-01 */
+		key[i] = (uint8_t)(UINT64_C(1956528000) >> (56 - 8 * i));
+	key[8] = 'd';
+	assert_int_equal(store_put(t, STORE_DATES, key, DATEINDEX_KEY_LEN,
+	    "2030-12-31", 10), 0);	/* not the dated document's due */
 	for (int i = 0; i < 8; i++)	/* 2031-01-01 */
 		key[i] = (uint8_t)(UINT64_C(1924992000) >> (56 - 8 * i));
-	key[8] = 'd';
 	memcpy(key + 9, stray, 16);
 	assert_int_equal(store_put(t, STORE_DATES, key, DATEINDEX_KEY_LEN,
-	    "2030-12-31", 10), 0);
+	    "2030-12-31", 10), 0);	/* no such document */
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
 
@@ -597,7 +604,10 @@ test_check_deep_sees_damage(void **state)
 	snprintf(line, sizeof(line), "index requests: wrong: orig:ctpse "
 	    "request %s", ids[1]);
 	assert_non_null(strstr(r.out, line));
-	assert_non_null(strstr(r.out, "index requests: 1 missing, 1 stray, "
+	docid_format(stray, line);
+	assert_non_null(strstr(r.out, line));
+	assert_non_null(strstr(r.out, "no such request"));
+	assert_non_null(strstr(r.out, "index requests: 1 missing, 2 stray, "
 	    "1 wrong"));
 	assert_non_null(strstr(r.out, "index dates: missing: "));
 	assert_non_null(strstr(r.out, "index dates: wrong: "));
@@ -605,7 +615,9 @@ test_check_deep_sees_damage(void **state)
 	assert_non_null(strstr(r.out, line));
 	assert_non_null(strstr(r.out, "index dates: stray: destroy-after due "
 	    "2031-01-01T00:00:00.000Z, document "));
-	assert_non_null(strstr(r.out, "index dates: 1 missing, 1 stray, "
+	assert_non_null(strstr(r.out, "not called for by the document"));
+	assert_non_null(strstr(r.out, "no such document"));
+	assert_non_null(strstr(r.out, "index dates: 1 missing, 2 stray, "
 	    "1 wrong"));
 	assert_null(strstr(r.out, "dated"));	/* no title */
 	h_result_free(&r);
