@@ -361,7 +361,7 @@ check_request(void *arg, const uint8_t *id, const void *val, size_t vlen)
 			indexcheck_wrong(c->ic, "%s request %s: its state is "
 			    "%s", p, idtext, q->state);
 	}
-	{
+	if (doc != NULL) {	/* filed with it, as every request is */
 		const char *target, *marking;
 		size_t tl, ml;
 
