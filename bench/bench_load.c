@@ -1,5 +1,7 @@
-/* bench_load.c: fills a store fast for bench/scale.sh: small documents through the client library's upload over one connection, or audit records by whoami round trips. */
+/* bench_load.c: fills a store fast for bench/scale.sh: small documents through the client library's upload, or audit records by whoami round trips, over one connection or several at once. */
+#include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +14,19 @@
 #include "proto/envelope.h"
 
 /*
- * bench_load CLIENT_CONF docs N PRINCIPAL [PREFIX]
+ * bench_load [-j CONNS] CLIENT_CONF docs N PRINCIPAL [PREFIX]
  *     N OFFICIAL documents of 64 bytes each (no two alike: isad refuses
  *     content it already holds), titled "PREFIX I", to PRINCIPAL.
- * bench_load CLIENT_CONF records N
+ * bench_load [-j CONNS] CLIENT_CONF records N
  *     N whoami round trips: N audit records.
+ * -j: over CONNS connections at once (default 1), each its own thread,
+ * so isad's writer commits many in one transaction: a fast fill.  The
+ * put rate a user sees is that of one connection.
  * Prints one line: "N docs|records in S s (R/s)"; exits 1 on the first
  * failure, with isad's sentence.
  */
+
+#define CONNS_MAX 64
 
 static double
 now_s(void)
@@ -87,40 +94,92 @@ whoami_one(isa_conn_t *c, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
+typedef struct {
+	const client_conf_t *conf;
+	bool docs;
+	const char *to, *prefix;
+	long from, n, step;	/* items from, from + step, ... below n */
+	long done;
+	char err[ISA_UPLOAD_ERRLEN];
+} worker_t;
+
+static void *
+work(void *arg)
+{
+	worker_t *w = arg;
+	isa_conn_t *c = NULL;
+	long i;
+
+	if (isa_conn_open(w->conf, &c, w->err, sizeof(w->err)) != 0)
+		return NULL;
+	for (i = w->from; i < w->n; i += w->step) {
+		if ((w->docs ? put_one(c, w->to, w->prefix, i, w->err,
+		    sizeof(w->err)) : whoami_one(c, w->err, sizeof(w->err))) != 0)
+			break;
+		w->done++;
+	}
+	isa_conn_close(c);
+	return NULL;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: bench_load [-j CONNS] CLIENT_CONF docs N "
+	    "PRINCIPAL [PREFIX]\n       bench_load [-j CONNS] CLIENT_CONF "
+	    "records N\n");
+	exit(2);
+}
+
 int
 main(int argc, char **argv)
 {
+	static worker_t ws[CONNS_MAX];
+	pthread_t th[CONNS_MAX];
 	client_conf_t conf;
-	isa_conn_t *c = NULL;
 	char err[ISA_UPLOAD_ERRLEN];
-	bool docs;
-	long n, i;
+	long n, done = 0, conns = 1;
 	double t0, secs;
+	bool docs;
+	int ch, failed = -1;
 
-	if (argc < 4 || (strcmp(argv[2], "docs") != 0 &&
-	    strcmp(argv[2], "records") != 0) ||
-	    (strcmp(argv[2], "docs") == 0 && argc < 5) ||
-	    (n = strtol(argv[3], NULL, 10)) <= 0) {
-		fprintf(stderr, "usage: bench_load CLIENT_CONF docs N PRINCIPAL "
-		    "[PREFIX]\n       bench_load CLIENT_CONF records N\n");
-		return 2;
+	while ((ch = getopt(argc, argv, "j:")) != -1) {
+		if (ch != 'j' || (conns = strtol(optarg, NULL, 10)) < 1 ||
+		    conns > CONNS_MAX)
+			usage();
 	}
-	docs = strcmp(argv[2], "docs") == 0;
-	if (client_conf_load(argv[1], &conf, err, sizeof(err)) != 0 ||
-	    isa_conn_open(&conf, &c, err, sizeof(err)) != 0) {
+	argc -= optind;
+	argv += optind;
+	if (argc < 3 || (strcmp(argv[1], "docs") != 0 &&
+	    strcmp(argv[1], "records") != 0) ||
+	    (strcmp(argv[1], "docs") == 0 && argc < 4) ||
+	    (n = strtol(argv[2], NULL, 10)) <= 0)
+		usage();
+	docs = strcmp(argv[1], "docs") == 0;
+	if (client_conf_load(argv[0], &conf, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bench_load: %s\n", err);
 		return 1;
 	}
 	t0 = now_s();
-	for (i = 0; i < n; i++)
-		if ((docs ? put_one(c, argv[4], argc > 5 ? argv[5] : "load", i,
-		    err, sizeof(err)) : whoami_one(c, err, sizeof(err))) != 0)
-			break;
+	for (long k = 0; k < conns; k++) {
+		ws[k] = (worker_t){ &conf, docs, docs ? argv[3] : NULL,
+		    argc > 4 ? argv[4] : "load", k, n, conns, 0, "" };
+		if (pthread_create(&th[k], NULL, work, &ws[k]) != 0) {
+			fprintf(stderr, "bench_load: cannot start a thread\n");
+			return 1;
+		}
+	}
+	for (long k = 0; k < conns; k++) {
+		pthread_join(th[k], NULL);
+		done += ws[k].done;
+		if (ws[k].err[0] != '\0' && failed < 0)
+			failed = (int)k;
+	}
 	secs = now_s() - t0;
-	isa_conn_close(c);
 	client_conf_free(&conf);
-	if (i < n) {
-		fprintf(stderr, "bench_load: after %ld: %s\n", i, err);
+	if (failed >= 0) {
+		fprintf(stderr, "bench_load: after %ld: %s\n", done,
+		    ws[failed].err);
 		return 1;
 	}
 	printf("%ld %s in %.2f s (%.0f/s)\n", n, docs ? "docs" : "records",

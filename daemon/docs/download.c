@@ -465,35 +465,26 @@ docs_list(worker_ctx_t *w, job_t *j)
 }
 
 typedef struct {
-	store_txn_t *t;
-	uint8_t last[DOCID_LEN];
-	bool have_last;
-	uint8_t (*orphans)[DOCID_LEN];
+	uint8_t (*ids)[DOCID_LEN];
 	size_t n, cap;
 } sweep_t;
 
+/* Collect a marked upload (deleted after the walk, not during it). */
 static int
-sweep_one(void *arg, const uint8_t id[DOCID_LEN], uint64_t index)
+sweep_one(void *arg, const uint8_t id[DOCID_LEN])
 {
 	sweep_t *sw = arg;
 
-	(void)index;
-	if (sw->have_last && memcmp(id, sw->last, DOCID_LEN) == 0)
-		return 0;
-	memcpy(sw->last, id, DOCID_LEN);
-	sw->have_last = true;
-	if (records_doc_has(sw->t, id) == 0)
-		return 0;
 	if (sw->n == sw->cap) {
 		size_t cap = sw->cap ? sw->cap * 2 : 16;
-		void *p = realloc(sw->orphans, cap * DOCID_LEN);
+		void *p = realloc(sw->ids, cap * DOCID_LEN);
 
 		if (p == NULL)
 			return ISA_ERR_NOMEM;
-		sw->orphans = p;
+		sw->ids = p;
 		sw->cap = cap;
 	}
-	memcpy(sw->orphans[sw->n++], id, DOCID_LEN);
+	memcpy(sw->ids[sw->n++], id, DOCID_LEN);
 	return 0;
 }
 
@@ -501,19 +492,33 @@ int
 docs_sweep_orphans(store_t *s)
 {
 	sweep_t sw = { 0 };
+	store_txn_t *t;
+	size_t cut = 0;
 	int rc;
 
-	if ((rc = store_txn_begin(s, true, &sw.t)) != 0)
+	/* Only the uploads still marked as under way: no walk of every
+	 * chunk, however many documents the store holds. */
+	if ((rc = store_txn_begin(s, true, &t)) != 0)
 		return rc;
-	rc = records_chunk_each(sw.t, sweep_one, &sw);
-	for (size_t i = 0; rc == 0 && i < sw.n; i++)
-		rc = records_chunk_del_all(sw.t, sw.orphans[i]);
-	free(sw.orphans);
+	rc = records_chunk_unfinished_each(t, sweep_one, &sw);
+	for (size_t i = 0; rc == 0 && i < sw.n; i++) {
+		if (records_doc_has(t, sw.ids[i]) == 0) {
+			rc = records_chunk_done(t, sw.ids[i]);
+			continue;
+		}
+		rc = records_chunk_del_all(t, sw.ids[i]);
+		cut++;
+	}
+	free(sw.ids);
 	if (rc != 0) {
-		store_txn_abort(sw.t);
+		store_txn_abort(t);
 		return rc;
 	}
-	if ((rc = store_txn_commit(sw.t)) != 0)
+	if (sw.n == 0) {
+		store_txn_abort(t);
+		return 0;
+	}
+	if ((rc = store_txn_commit(t)) != 0)
 		return rc;
-	return (int)sw.n;
+	return (int)cut;
 }

@@ -661,7 +661,8 @@ put_end_apply(store_txn_t *txn, writer_op_t *op)
 		return records_chunk_del_all(txn, f->doc);
 	}
 	if ((rc = records_doc_put_encoded(txn, f->doc, f->record,
-	    f->record_len)) != 0 || (rc = index_doc(txn, f, j->audit.marking)) != 0)
+	    f->record_len)) != 0 || (rc = records_chunk_done(txn, f->doc)) != 0 ||
+	    (rc = index_doc(txn, f, j->audit.marking)) != 0)
 		return rc;
 	return new_material(j, txn, f);
 }

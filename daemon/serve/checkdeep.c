@@ -11,13 +11,14 @@
 #include "daemon/store/indexcheck.h"
 #include "daemon/store/reqindex.h"
 #include "daemon/store/store.h"
+#include "daemon/store/unfinished.h"
 
 int
 checkdeep_run(const isad_config_t *cfg)
 {
 	static int (*const checks[])(store_txn_t *, indexcheck_t *) = {
 		docindex_check, reqindex_check, auditindex_check,
-		dateindex_check,
+		dateindex_check, unfinished_check,
 	};
 	indexcheck_t ic;
 	store_t *s = NULL;

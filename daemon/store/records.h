@@ -191,7 +191,14 @@ __attribute__((warn_unused_result))
 int records_inbox_each(store_txn_t *t, const char *user, uint64_t from,
     records_inbox_fn fn, void *arg);
 
-/* ---- Chunks: STORE_CHUNKS, doc id (16) || index (8, BE) -> sealed ---- */
+/* ---- Chunks: STORE_CHUNKS, doc id (16) || index (8, BE) -> sealed;
+ * STORE_UPLOADS, doc id (16) -> "": uploads under way ----
+ *
+ * Storing a chunk marks its document as an upload under way, in the same
+ * transaction; storing the document's record (records_chunk_done) or
+ * deleting its chunks unmarks it.  Whatever is still marked when isad
+ * starts was cut off (docs_sweep_orphans): start-up walks the marks, not
+ * every chunk. */
 
 /* The key of chunk index of document id into key. */
 void records_chunk_key(uint8_t key[RECORDS_CHUNK_KEY_LEN],
@@ -213,9 +220,24 @@ __attribute__((warn_unused_result))
 int records_chunk_put(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
     uint64_t index, const void *val, size_t len);
 
-/* Delete every chunk of document id (as store_del_prefix). */
+/* Delete every chunk of document id (as store_del_prefix), and its mark. */
 __attribute__((warn_unused_result))
 int records_chunk_del_all(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN]);
+
+/* Document id's record is stored: its chunks are no upload under way. */
+__attribute__((warn_unused_result))
+int records_chunk_done(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN]);
+
+/* Mark document id as an upload under way (for chunks stored without
+ * one: a store upgraded from schema 2). */
+__attribute__((warn_unused_result))
+int records_chunk_mark(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN]);
+
+/* Call fn with each document marked as an upload under way, in id order,
+ * as store_index_each. */
+__attribute__((warn_unused_result))
+int records_chunk_unfinished_each(store_txn_t *t, store_index_fn fn,
+    void *arg);
 
 /* Call fn with the document and index of every chunk (whatever document
  * it belongs to), in key order, until fn returns non-zero (returned) or

@@ -41,14 +41,38 @@ records_chunk_put(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN],
 {
 	uint8_t key[RECORDS_CHUNK_KEY_LEN];
 
+	int rc;
+
 	records_chunk_key(key, id, index);
-	return store_put(t, STORE_CHUNKS, key, sizeof(key), val, len);
+	if ((rc = store_put(t, STORE_CHUNKS, key, sizeof(key), val, len)) != 0)
+		return rc;
+	return records_chunk_mark(t, id);
 }
 
 int
 records_chunk_del_all(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN])
 {
-	return store_del_prefix(t, STORE_CHUNKS, id, RECORDS_ID_LEN);
+	int rc = store_del_prefix(t, STORE_CHUNKS, id, RECORDS_ID_LEN);
+
+	return rc != 0 ? rc : records_chunk_done(t, id);
+}
+
+int
+records_chunk_done(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN])
+{
+	return store_del(t, STORE_UPLOADS, id, RECORDS_ID_LEN);
+}
+
+int
+records_chunk_mark(store_txn_t *t, const uint8_t id[RECORDS_ID_LEN])
+{
+	return store_put(t, STORE_UPLOADS, id, RECORDS_ID_LEN, "", 0);
+}
+
+int
+records_chunk_unfinished_each(store_txn_t *t, store_index_fn fn, void *arg)
+{
+	return store_index_each(t, STORE_UPLOADS, "", 0, fn, arg);
 }
 
 typedef struct {

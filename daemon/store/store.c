@@ -16,6 +16,7 @@
 const char *const store_db_names[STORE_NDBS_] = {
 	"meta", "docs", "chunks", "sha", "audit", "requests", "inbox",
 	"access", "marks", "reqsee", "audix", "dates",
+	"uploads",
 };
 
 /* Map an LMDB result to ours. */
@@ -400,7 +401,7 @@ store_index_each(store_txn_t *t, store_db_t db, const void *prefix,
 
 	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
 		return store_err(rc);
-	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	rc = mdb_cursor_get(c, &k, &v, plen > 0 ? MDB_SET_RANGE : MDB_FIRST);
 	while (rc == 0 && !stop && k.mv_size == plen + 16 &&
 	    memcmp(k.mv_data, prefix, plen) == 0) {
 		stop = fn(arg, (const uint8_t *)k.mv_data + plen);

@@ -48,6 +48,8 @@ typedef enum {
 	STORE_DATES,		/* documents by the date something is due to
 				 * them (retention, review, embargo):
 				 * dateindex.h */
+	STORE_UPLOADS,		/* doc id (16) -> "": an upload under way (its
+				 * chunks stored, its record not yet) */
 	STORE_NDBS_
 } store_db_t;
 

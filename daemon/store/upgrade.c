@@ -9,6 +9,7 @@
 #include "daemon/store/docindex.h"
 #include "daemon/store/reqindex.h"
 #include "daemon/store/store.h"
+#include "daemon/store/unfinished.h"
 
 int
 store_upgrade(store_txn_t *t, uint32_t from)
@@ -21,6 +22,7 @@ store_upgrade(store_txn_t *t, uint32_t from)
 		{ "share requests", reqindex_build },
 		{ "audit records", auditindex_build },
 		{ "retention dates", dateindex_build },
+		{ "uploads under way", unfinished_build },
 	};
 	int64_t t0 = clock_mono_ms();
 	int rc;

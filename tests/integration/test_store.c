@@ -206,6 +206,7 @@ test_kill9_mid_upload(void **state)
 	raw_close(&r);
 	h_kill9(h);
 	assert_int_equal(su_count(h, STORE_CHUNKS), 3);	/* staged, invisible */
+	assert_int_equal(su_count(h, STORE_UPLOADS), 1);	/* marked */
 	assert_int_equal(su_count(h, STORE_DOCS), 0);
 	h_start(h);
 	assert_true(h_wait_log(h, "deleted the chunks of 1 upload(s)"));
@@ -217,6 +218,42 @@ test_kill9_mid_upload(void **state)
 	su_get_ok(h, id, 2);
 	assert_int_equal(h_stop(h), 0);
 	assert_int_equal(su_count(h, STORE_CHUNKS), 2);
+	assert_int_equal(su_count(h, STORE_UPLOADS), 0);	/* stored */
+}
+
+/* Chunks a schema-2 isad left behind (no mark: it walked every chunk at
+ * start) are marked by the upgrade and swept by the same start. */
+static void
+test_schema2_cut_upload_swept(void **state)
+{
+	harness_t *h = *state;
+	static uint8_t chunk[SU_CHUNK];
+	uint8_t transfer[16], two[4] = { 0, 0, 0, 2 };
+	raw_t r = raw_open(h, "ctp-analyst");
+	char id[32];
+	store_txn_t *t;
+	store_t *s;
+
+	su_put_ok(h, 5000, 3, id);
+	raw_upload_begin(&r, 10 * SU_CHUNK, transfer);
+	for (uint64_t i = 0; i < 2; i++)
+		assert_int_equal(raw_upload_chunk(&r, transfer, i, chunk,
+		    SU_CHUNK), ISA__STATUS__OK);
+	raw_close(&r);
+	h_kill9(h);
+	s = su_store_open(h);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_del_prefix(t, STORE_UPLOADS, "", 0), 0);
+	assert_int_equal(store_put(t, STORE_META, "schema", 6, two, 4), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	assert_int_equal(su_count(h, STORE_CHUNKS), 3);
+	h_start(h);
+	assert_true(h_wait_log(h, "deleted the chunks of 1 upload(s)"));
+	su_get_ok(h, id, 3);
+	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(su_count(h, STORE_CHUNKS), 1);
+	assert_int_equal(su_count(h, STORE_UPLOADS), 0);
 }
 
 static void
@@ -273,6 +310,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_state_is_damage,
 		    su_setup, su_teardown),
 		cmocka_unit_test_setup_teardown(test_corrupted_chunk_detected,
+		    su_setup, su_teardown),
+		cmocka_unit_test_setup_teardown(test_schema2_cut_upload_swept,
 		    su_setup, su_teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_mid_upload,
 		    su_setup, su_teardown),
