@@ -753,6 +753,93 @@ test_sweep_in_batches(void **state)
 	h_free(h);
 }
 
+/* The first document record of the stopped store, as id with another
+ * classification and review-by date, and its date entries. */
+static void
+put_variant(store_txn_t *t, const uint8_t *id, const char *cls,
+    const char *review)
+{
+	Isad__StoredDoc *r;
+	uint8_t first[16], *own;
+	char *oc, *orv;
+	store_kv_t kv;
+
+	assert_int_equal(store_seek(t, STORE_DOCS, NULL, 0, &kv), 0);
+	assert_int_equal(kv.klen, 16);
+	memcpy(first, kv.key, 16);
+	assert_int_equal(records_doc_get(t, first, &r), 0);
+	own = r->id.data;
+	oc = r->classification;
+	orv = r->review_by;
+	r->id.data = (uint8_t *)id;
+	r->classification = (char *)cls;
+	r->review_by = (char *)review;
+	r->review_reminded = false;
+	assert_int_equal(records_doc_put(t, id, r), 0);
+	assert_int_equal(dateindex_sync(t, r), 0);
+	r->id.data = own;
+	r->classification = oc;
+	r->review_by = orv;
+	records_doc_free(r);
+}
+
+/*
+ * Due entries of a record that does not decode, of one whose marking the
+ * policy cannot read, and of none at all do not hold the sweep back: each
+ * is skipped (its entry gone, logged) and the healthy document
+ * due behind them is reminded, in the same commit.
+ */
+static void
+test_sweep_skips_damaged(void **state)
+{
+	harness_t *h = *state;
+	uint8_t junk[16] = { 0xd1 }, bogus[16] = { 0xd2 }, good[16] = { 0xd3 },
+	    none[16] = { 0xd4 };
+	uint8_t key[DATEINDEX_KEY_LEN] = { 0 };
+	worker_env_t env = { 0 };
+	dateindex_entry_t e;
+	Isad__StoredDoc *r;
+	char err[512];
+	policy_t *p;
+	store_txn_t *t;
+	store_t *s;
+
+	assert_int_equal(h_stop(h), 0);
+	if (policy_load(h_policy_conf(h), &p, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	current_policy_set(p);
+	if (store_open(h_data_dir(h), INT64_C(17179869184), &s, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	env.store = s;
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	put_variant(t, bogus, "BOGUS", "2020-01-01");
+	put_variant(t, good, "OFFICIAL", "2020-01-03");
+	put_variant(t, junk, "OFFICIAL", "2020-01-01");
+	assert_int_equal(records_doc_put_encoded(t, junk, (const uint8_t *)
+	    "\xff\xff\xff", 3), 0);
+	key[7] = 1;	/* due in 1970, for no document */
+	key[8] = 'r';
+	memcpy(key + 9, none, 16);
+	assert_int_equal(store_put(t, STORE_DATES, key, sizeof(key), "", 0),
+	    0);
+	assert_int_equal(store_txn_commit(t), 0);
+
+	(void)sweeper_tick(s, &env);
+	assert_false(store_failed(s));
+	assert_int_equal(store_txn_begin(s, false, &t), 0);
+	/* nothing left due: the healthy one was reminded */
+	if (dateindex_first(t, &e) == 0)
+		assert_true(e.due > time(NULL));
+	assert_int_equal(records_doc_get(t, good, &r), 0);
+	assert_true(r->review_reminded);
+	records_doc_free(r);
+	store_txn_abort(t);
+	store_close(s);
+	current_policy_set(NULL);
+	h_start(h);
+}
+
 /*
  * Nothing due: a tick is one seek and no write (with every commit made to
  * fail as a panic, the store would say so); something due: it writes.
@@ -808,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_decide_in_one_commit),
 		cmocka_unit_test(test_schema2_store_upgraded),
 		cmocka_unit_test(test_check_deep_sees_damage),
+		cmocka_unit_test(test_sweep_skips_damaged),
 		cmocka_unit_test(test_nothing_due_no_write),
 		cmocka_unit_test(test_sweep_in_batches),
 	};
