@@ -200,6 +200,15 @@ sweep_one(store_txn_t *t, job_t *j, const dateindex_entry_t *e, int64_t now,
 		*r = keep;
 	}
 	records_doc_free(r);
+	if (rc == ISA_ERR_PARSE) {
+		/* Its view cannot be made (doc_load said why, before anything
+		 * was written): its entry stays gone, and check --deep will
+		 * say the index lacks it. */
+		docid_format(e->doc, idtext);
+		log_warnx("document %s: its record is damaged; the retention "
+		    "sweep skips it", idtext);
+		rc = 0;
+	}
 	return rc;
 }
 
