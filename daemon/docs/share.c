@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "daemon/keys/crypto.h"
+#include "daemon/store/dateindex.h"
 #include "daemon/store/docindex.h"
 #include "daemon/store/reqindex.h"
 #include "daemon/docs/docview.h"
@@ -296,6 +297,8 @@ decide_apply(store_txn_t *txn, writer_op_t *op)
 		q->decided = j->now;
 		q->decision_reason_sealed = c->sealed;
 		rc = records_request_put(txn, c->req, q);
+		if (rc == 0)
+			rc = reqindex_set_state(txn, q);
 		q->state = old_state;
 		q->decided_by = old_by;
 		q->decision_reason_sealed = old_reason;
@@ -341,6 +344,8 @@ recall_apply(store_txn_t *txn, writer_op_t *op)
 		rc = put_doc(txn, r);
 		if (rc == 0)
 			rc = docindex_set_state(txn, r);
+		if (rc == 0)	/* only its destroy-after is still due */
+			rc = dateindex_sync(txn, r);
 		r->state = old_state;
 		r->recalled_by = old_by;
 		r->recall_reason_sealed = old_reason;
@@ -664,8 +669,10 @@ typedef struct {
 	size_t cap;
 } lister_t;
 
+/* One candidate from the index: decided as ever (the index narrows, it
+ * never grants). */
 static int
-list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
+list_one(void *arg, const uint8_t id[DOCID_LEN])
 {
 	lister_t *l = arg;
 	job_t *j = l->j;
@@ -677,11 +684,9 @@ list_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 	char canon[DOCID_TEXT_LEN + 1], idtext[DOCID_TEXT_LEN + 1];
 	doc_t d;
 
-	(void)val;
-	(void)vlen;
 	if (l->rep->n_requests == l->cap)
 		return 1;
-	docid_format(key, idtext);
+	docid_format(id, idtext);
 	if (request_open(j, l->t, idtext, &q, &d, &rq, canon, NULL) != 0)
 		return 0;
 	if (q == NULL || d.rec == NULL || (!l->all &&
@@ -717,6 +722,9 @@ void
 share_requests(worker_ctx_t *w, job_t *j)
 {
 	lister_t l = { 0 };
+	reqindex_key_t keys[2];
+	policy_user_view_t v;
+	size_t nk = 0;
 	int rc;
 
 	if ((l.t = doc_read_begin(w, j)) == NULL)
@@ -728,7 +736,25 @@ share_requests(worker_ctx_t *w, job_t *j)
 	l.rep = job_alloc(j, sizeof(*l.rep));
 	isa__requests_reply__init(l.rep);
 	l.rep->requests = job_alloc(j, sizeof(*l.rep->requests) * l.cap);
-	rc = records_request_each(l.t, list_one, &l);
+	/* The keys of the requests j's user may see (as doc_may_see_request
+	 * asks): their own as requester or author, their agency's as its
+	 * approver, every one as the administrator; pending ones only unless
+	 * --all.  Merged in id order, so the first cap shown are those a walk
+	 * of every request would show. */
+	if (j->subject != NULL) {
+		policy_user_view(j->policy, j->subject, 0, &v);
+		if ((v.roles & ROLE_ADMIN) != 0)
+			reqindex_key_init(&keys[nk++], REQINDEX_EVERY, "",
+			    !l.all);
+		else {
+			reqindex_key_init(&keys[nk++], REQINDEX_USER, v.id,
+			    !l.all);
+			if ((v.roles & ROLE_APPROVER) != 0)
+				reqindex_key_init(&keys[nk++], REQINDEX_ORIG,
+				    v.agency, !l.all);
+		}
+	}
+	rc = reqindex_merge(l.t, keys, nk, list_one, &l);
 	store_txn_abort(l.t);
 	if (rc < 0) {
 		job_error(j, ISA__STATUS__UNAVAILABLE, "isad cannot read its "

@@ -3,7 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/clock.h"
 #include "common/err.h"
@@ -11,7 +10,9 @@
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
 #include "daemon/ctx/current.h"
+#include "daemon/store/dateindex.h"
 #include "daemon/store/docindex.h"
+#include "daemon/store/writer.h"
 #include "daemon/docs/docview.h"
 #include "daemon/store/records.h"
 #include "daemon/docs/inbox.h"
@@ -20,78 +21,18 @@
 #include "daemon/docs/transfer.h"
 #include "proto/docid.h"
 
-#define DUE_MAX	1000	/* documents handled in one sweep; the rest next time */
-
-/* What a sweep does to one document (bits). */
-enum { DUE_DESTROY = 1, DUE_REVIEW = 2, DUE_ANNOUNCE = 4 };
-
-/* The earliest embargo still to be announced (Unix seconds; INT64_MAX:
- * none known).  Read and written in the writer thread only (sweeps and
- * upload commits), and before it starts. */
-static int64_t embargo_next = INT64_MAX;
+#define SWEEP_BATCH	100	/* due entries handled in one commit */
+#define SWEEP_SLICE_MS	1000	/* a tick's batches, while nothing waits */
+#define RETRY_MS	5000	/* after a failed sweep */
 
 /* Set when a sweep's commit added inbox entries; taken by the main loop. */
 static atomic_bool sweep_news;
 
-typedef struct {
-	char today[11];		/* YYYY-MM-DD, UTC */
-	int64_t now;
-	int64_t next;		/* the earliest embargo not yet due */
-	uint8_t (*ids)[DOCID_LEN];
-	unsigned *due;
-	size_t n;
-} due_t;
-
-/* Whether r was uploaded under an embargo its readers have not yet been
- * told has lifted (an upload told them at once when it had none). */
-static bool
-embargo_pending(const Isad__StoredDoc *r)
-{
-	return r->embargo_until > r->created && !r->embargo_announced &&
-	    records_doc_state(r) == DOC_ACTIVE;
-}
-
-/* Which documents are due: collected first, changed after. */
-static int
-find_due(void *arg, const uint8_t *key, const void *val, size_t vlen)
-{
-	due_t *d = arg;
-	Isad__StoredDoc *r;
-	unsigned due = 0;
-
-	if (d->n == DUE_MAX)
-		return 1;
-	if (records_doc_decode(val, vlen, &r) != 0)
-		return 0;
-	if (records_doc_state(r) != DOC_DESTROYED &&
-	    r->destroy_after[0] != '\0' &&
-	    strcmp(d->today, r->destroy_after) > 0)
-		due |= DUE_DESTROY;
-	else if (records_doc_state(r) == DOC_ACTIVE) {
-		if (!r->review_reminded && r->review_by[0] != '\0' &&
-		    strcmp(d->today, r->review_by) >= 0)
-			due |= DUE_REVIEW;
-		if (embargo_pending(r)) {
-			if (r->embargo_until <= d->now)
-				due |= DUE_ANNOUNCE;
-			else if (r->embargo_until < d->next)
-				d->next = r->embargo_until;
-		}
-	}
-	if (due != 0) {
-		memcpy(d->ids[d->n], key, DOCID_LEN);
-		d->due[d->n++] = due;
-	}
-	records_doc_free(r);
-	return 0;
-}
-
-void
-sweeper_embargo_note(int64_t until)
-{
-	if (until < embargo_next)
-		embargo_next = until;
-}
+/* Writer thread only (and before it starts). */
+static bool rekey_pending = true;	/* destructions since the last rekey
+					 * (and at start: one may be due) */
+static int64_t rekey_at = -1;		/* after a failed rekey: not before */
+static int64_t retry_at = -1;		/* after a failed sweep: not before */
 
 bool
 sweeper_news_take(void)
@@ -198,121 +139,196 @@ announce(store_txn_t *t, job_t *j, Isad__StoredDoc *r, const uint8_t *id,
 	return 0;
 }
 
-/* Handle one due document in t (due: DUE_* bits); its record rewritten. */
+/* What a batch did, for the log and the tick. */
+typedef struct {
+	size_t entries, destroyed, reminded, announced;
+} tally_t;
+
+/* Entry e (deleted) was due: handle what is due to its document now, its
+ * record rewritten and its date entries with it. */
 static int
-sweep_one(store_txn_t *t, job_t *j, const uint8_t *id, unsigned due,
-    int64_t now)
+sweep_one(store_txn_t *t, job_t *j, const dateindex_entry_t *e, int64_t now,
+    tally_t *n)
 {
+	char idtext[DOCID_TEXT_LEN + 1];
 	Isad__StoredDoc *r;
+	unsigned due;
 	int rc;
 
-	if ((rc = records_doc_get(t, id, &r)) != 0)
+	if ((rc = records_doc_get(t, e->doc, &r)) != 0) {
+		if (rc != ISA_ERR_NOTFOUND && rc != ISA_ERR_PARSE)
+			return rc;
+		/* One damaged record must not hold back the rest. */
+		docid_format(e->doc, idtext);
+		log_warnx("document %s: %s; the retention sweep skips it",
+		    idtext, rc == ISA_ERR_PARSE ? "its record is damaged" :
+		    "the date index names no such document");
+		return 0;
+	}
+	/* An entry the record no longer calls for (its date or state moved
+	 * on) only puts the index right. */
+	if ((due = dateindex_due(r, now)) == 0) {
+		rc = dateindex_sync(t, r);
+		records_doc_free(r);
 		return rc;
+	}
 	/* The unpacked record owns its fields: destroy() swaps in empty
 	 * ones, so pack, then let free_unpacked see its own again. */
 	{
 		Isad__StoredDoc keep = *r;
 
-		if (due & DUE_DESTROY)
+		if (due & DATEINDEX_DESTROY) {
 			rc = destroy(t, r, now);
-		else {
+			n->destroyed += rc == 0;
+		} else {
 			rc = 0;
-			if (due & DUE_ANNOUNCE)
-				rc = announce(t, j, r, id, now);
-			if (rc == 0 && (due & DUE_REVIEW))
-				rc = remind(t, j, r, id, now);
+			if (due & DATEINDEX_ANNOUNCE) {
+				rc = announce(t, j, r, e->doc, now);
+				n->announced += rc == 0;
+			}
+			if (rc == 0 && (due & DATEINDEX_REVIEW)) {
+				rc = remind(t, j, r, e->doc, now);
+				n->reminded += rc == 0;
+			}
 		}
 		if (rc == 0)
-			rc = records_doc_put(t, id, r);
-		if (rc == 0 && (due & DUE_DESTROY))
+			rc = records_doc_put(t, e->doc, r);
+		if (rc == 0 && (due & DATEINDEX_DESTROY))
 			rc = docindex_set_state(t, r);
+		if (rc == 0)
+			rc = dateindex_sync(t, r);
 		*r = keep;
 	}
 	records_doc_free(r);
+	if (rc == ISA_ERR_PARSE) {
+		/* Its view cannot be made (doc_load said why, before anything
+		 * was written): its entry stays gone, and check --deep will
+		 * say the index lacks it. */
+		docid_format(e->doc, idtext);
+		log_warnx("document %s: its record is damaged; the retention "
+		    "sweep skips it", idtext);
+		rc = 0;
+	}
 	return rc;
+}
+
+/* Whether anything is due at now: one seek in a read transaction. */
+static int
+anything_due(store_t *s, int64_t now, bool *due)
+{
+	dateindex_entry_t e;
+	store_txn_t *t;
+	int rc;
+
+	*due = false;
+	if ((rc = store_txn_begin(s, false, &t)) != 0)
+		return rc;
+	rc = dateindex_first(t, &e);
+	store_txn_abort(t);
+	if (rc == ISA_ERR_NOTFOUND)
+		return 0;
+	*due = rc == ISA_ERR_PARSE || (rc == 0 && e.due <= now);
+	return rc == ISA_ERR_PARSE ? 0 : rc;
+}
+
+/* One batch: at most SWEEP_BATCH due entries handled in one transaction,
+ * committed.  *more when the batch was full (more may be due). */
+static int
+sweep_batch(store_t *s, job_t *j, int64_t now, bool *more, tally_t *n)
+{
+	dateindex_entry_t e;
+	store_txn_t *t;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	*more = false;
+	if ((rc = store_txn_begin(s, true, &t)) != 0)
+		return rc;
+	while (n->entries < SWEEP_BATCH) {
+		rc = dateindex_first(t, &e);
+		if (rc == ISA_ERR_NOTFOUND || (rc == 0 && e.due > now)) {
+			rc = 0;
+			break;
+		}
+		n->entries++;
+		if (rc == ISA_ERR_PARSE) {
+			log_warnx("the date index holds a key that is no "
+			    "entry; the retention sweep deletes it");
+			rc = dateindex_drop_first(t);
+		} else if (rc == 0 && (rc = dateindex_del(t, &e)) == 0)
+			rc = sweep_one(t, j, &e, now, n);
+		if (rc != 0)
+			break;
+	}
+	if (rc != 0) {
+		store_txn_abort(t);
+		return rc;
+	}
+	if ((rc = store_txn_commit(t)) != 0)
+		return rc;
+	*more = n->entries == SWEEP_BATCH;
+	log_info("retention sweep: %zu due entries in one commit (%zu "
+	    "destroyed, %zu reminded, %zu announced)%s", n->entries,
+	    n->destroyed, n->reminded, n->announced, *more ?
+	    "; more are due" : "");
+	return 0;
 }
 
 bool
 sweeper_tick(store_t *s, const worker_env_t *env)
 {
-	static int64_t last_ms = -1;
 	int64_t mono = clock_mono_ms(), now = clock_wall_s();
-	due_t d = { 0 };
-	store_txn_t *t = NULL;
 	job_t *j = NULL;
-	struct tm tm;
-	time_t tt = (time_t)now;
-	bool news = false;
+	bool news = false, due, more = false;
+	tally_t n;
 	int rc;
 
-	/* Every SWEEP_MS, and as soon as a known embargo lifts. */
-	if (last_ms >= 0 && mono - last_ms < SWEEP_MS && now < embargo_next)
+	if (retry_at >= 0 && mono < retry_at)
 		return false;
-	last_ms = mono;
-	gmtime_r(&tt, &tm);
-	strftime(d.today, sizeof(d.today), "%Y-%m-%d", &tm);
-	d.now = now;
-	d.next = INT64_MAX;
-	d.ids = malloc(sizeof(*d.ids) * DUE_MAX);
-	d.due = malloc(sizeof(*d.due) * DUE_MAX);
-	if (d.ids == NULL || d.due == NULL ||
-	    (j = job_new("", 0)) == NULL) {
-		rc = ISA_ERR_NOMEM;
-		goto out;
-	}
+	retry_at = -1;
+	if ((rc = anything_due(s, now, &due)) != 0 || !due)
+		goto rekey;
 	/* A scratch job: the policy in force and an arena for the views. */
+	if ((j = job_new("", 0)) == NULL) {
+		rc = ISA_ERR_NOMEM;
+		goto rekey;
+	}
 	j->policy = current_policy_get();
 	j->now = now;
-	if (j->policy == NULL) {
-		rc = 0;
-		goto out;
-	}
-	if ((rc = store_txn_begin(s, true, &t)) != 0)
-		goto out;
-	if ((rc = records_doc_each(t, NULL, find_due, &d)) < 0)
-		goto out;
-	rc = 0;
-	/* A full walk (not cut short at DUE_MAX) knows every pending
-	 * embargo; a cut one sweeps again at once for the rest. */
-	embargo_next = d.n < DUE_MAX ? d.next : now;
-	for (size_t i = 0; i < d.n && rc == 0; i++) {
-		rc = sweep_one(t, j, d.ids[i], d.due[i], now);
-		if (rc == ISA_ERR_PARSE) {
-			char idtext[DOCID_TEXT_LEN + 1];
-
-			/* One damaged record must not hold back the rest. */
-			docid_format(d.ids[i], idtext);
-			log_warnx("document %s: its record is damaged; the "
-			    "retention sweep skips it", idtext);
-			rc = 0;
-		}
-	}
-	if (rc == 0 && d.n > 0) {
-		rc = store_txn_commit(t);
-		t = NULL;
-		if (rc == 0) {
+	if (j->policy == NULL)
+		goto rekey;
+	/* Batch after batch while no change waits for the writer (at start,
+	 * before it runs: all of them), a slice at most; the next tick goes
+	 * on. */
+	do {
+		if ((rc = sweep_batch(s, j, now, &more, &n)) != 0)
+			break;
+		if (n.destroyed > 0)
+			rekey_pending = true;
+		if (n.entries > 0) {
 			atomic_store(&sweep_news, true);
 			news = true;
 		}
-	}
-	if (t != NULL)
-		store_txn_abort(t);
-	t = NULL;
-	/* Destroyed documents' old wraps become useless (DESIGN §8): once
-	 * the backlog is through, not after every thousand; a failure is
-	 * logged and tried again at the next sweep. */
-	if (rc == 0 && d.n < DUE_MAX)
-		(void)rekey_online(s, env);
-out:
-	if (t != NULL)
-		store_txn_abort(t);
+	} while (more && (env->writer == NULL ||
+	    (!writer_busy(env->writer) &&
+	    clock_mono_ms() - mono < SWEEP_SLICE_MS)));
+rekey:
+	job_free(j);
 	if (rc != 0) {
 		log_warnx("the retention sweep failed (%s); it is tried again "
-		    "in %d s", isa_strerror(rc), SWEEP_MS / 1000);
-		last_ms = mono - SWEEP_MS + 5000;	/* sooner */
+		    "in %d s", isa_strerror(rc), RETRY_MS / 1000);
+		retry_at = mono + RETRY_MS;
+		return news;
 	}
-	job_free(j);
-	free(d.ids);
-	free(d.due);
+	/* Destroyed documents' old wraps become useless (DESIGN §8): once
+	 * the backlog is through, not after every batch; a failure is
+	 * logged and tried again SWEEP_MS later. */
+	if (!more && rekey_pending && (rekey_at < 0 || mono >= rekey_at)) {
+		if (rekey_online(s, env) == 0) {
+			rekey_pending = false;
+			rekey_at = -1;
+		} else
+			rekey_at = mono + SWEEP_MS;
+	}
 	return news;
 }

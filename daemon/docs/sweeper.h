@@ -8,11 +8,17 @@
 #include "daemon/store/store.h"
 #include "daemon/ctx/env.h"
 
-#define SWEEP_MS	60000	/* how often, at most */
+#define SWEEP_MS	60000	/* a failed rekey is tried again this much later */
 
 /*
- * In the writer thread (its tick): at most every SWEEP_MS (and at the
- * first call), in one transaction: every active or recalled document whose
+ * In the writer thread (its tick, after each batch of changes and when
+ * idle; and once at start, before the writer runs): what is due, found by
+ * the date index (store/dateindex.h): one seek when nothing is, and no
+ * write transaction.  When something is, at most SWEEP_BATCH (100) due
+ * entries are handled in one transaction and committed, batch after
+ * batch while no change waits for the writer (for at most a second; at
+ * start, until none is due), the next tick going on: a commit waits
+ * behind one batch at most.  Every active or recalled document whose
  * destroy-after date has passed loses its data key, sealed fields and
  * chunks, and becomes "destroyed" (its record and audit trail stay; a
  * "destroy" audit record says so); every active document whose review-by
@@ -20,16 +26,14 @@
  * originator's approvers; every active document uploaded under an embargo
  * that has now lifted gets its "new material" entries for its readers (an
  * "announce" audit record says so).  Dates are UTC days: destroy-after D
- * means destroyed from D+1; review-by D reminds from D.  A sweep also runs
- * as soon as the earliest known embargo lifts.  Failures are logged and
- * retried at the next sweep.  Returns true when it committed a change that
- * may have added inbox entries (sweeper_news_take then says so too).
+ * means destroyed from D+1; review-by D reminds from D; an embargo is
+ * announced at the first tick from its time on.  Once the backlog is
+ * through after destructions (and at start), a new master key
+ * (rekey_online).  Failures are logged and retried 5 s later.  Returns
+ * true when it committed a change that may have added inbox entries
+ * (sweeper_news_take then says so too).
  */
 bool sweeper_tick(store_t *s, const worker_env_t *env);
-
-/* In the writer, when an upload under an embargo commits: its readers
- * are told by the sweep that runs when until (Unix seconds) comes. */
-void sweeper_embargo_note(int64_t until);
 
 /* Whether a sweep has added inbox entries since the last call (then held
  * inbox watches should look again).  Any thread. */

@@ -8,6 +8,7 @@
 #include "common/wipe.h"
 #include "daemon/docs/abandon.h"
 #include "daemon/keys/crypto.h"
+#include "daemon/store/dateindex.h"
 #include "daemon/store/docindex.h"
 #include "daemon/docs/docview.h"
 #include "daemon/docs/bounds.h"
@@ -15,7 +16,6 @@
 #include "daemon/keys/keys.h"
 #include "daemon/store/records.h"
 #include "daemon/docs/inbox.h"
-#include "daemon/docs/sweeper.h"
 #include "proto/sha256.h"
 
 #define UPLOAD_CREDIT 16	/* chunks in flight per upload */
@@ -550,7 +550,6 @@ new_material(job_t *j, store_txn_t *txn, const finish_t *f)
 	if ((rc = doc_from_bytes(j, f->record, f->record_len, &d)) != 0)
 		return rc;
 	if (d.rec->embargo_until > d.rec->created) {
-		sweeper_embargo_note(d.rec->embargo_until);
 		doc_release(&d);
 		return 0;
 	}
@@ -608,6 +607,8 @@ index_doc(store_txn_t *txn, const finish_t *f, const char *marking)
 	if ((rc = records_doc_decode(f->record, f->record_len, &r)) != 0)
 		return rc;
 	rc = docindex_add_doc(txn, r, marking);
+	if (rc == 0)
+		rc = dateindex_sync(txn, r);	/* retention, review, embargo */
 	records_doc_free(r);
 	return rc;
 }

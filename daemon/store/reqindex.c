@@ -1,4 +1,5 @@
-/* reqindex.c: the store's index over share requests: who may see one (§5), and its target and marking for refusals. */
+/* reqindex.c: the store's index over share requests: who may see one (§5), which are pending, and its target and marking for refusals. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,22 +7,101 @@
 #include "daemon/store/docindex.h"
 #include "daemon/store/reqindex.h"
 
-int
-reqindex_add(store_txn_t *t, const Isad__StoredRequest *q,
+#define PENDING	"pending "
+#define DOC	"doc:"
+#define WANT_MAX 9	/* four listing keys and their pending ones, the doc's */
+
+/* One entry a request calls for (or, not present, must not have). */
+typedef struct {
+	char prefix[REQINDEX_PREFIX_MAX];
+	size_t plen;
+	char val;	/* the state byte; 0: a pending key, empty value */
+	bool present;
+} want_t;
+
+/* "pending "?, kind, id, NUL into out; its length, or 0 when it names
+ * nobody (no id, or one too long for the access index's keys). */
+static size_t
+prefix_of(char *out, bool pending, const char *kind, const char *id)
+{
+	size_t base;
+	int n;
+
+	if (id == NULL || (id[0] == '\0' && strcmp(kind, REQINDEX_EVERY) != 0))
+		return 0;
+	base = strlen(kind) + strlen(id) + 1;
+	if (base > DOCINDEX_KEY_MAX)
+		return 0;
+	n = snprintf(out, REQINDEX_PREFIX_MAX, "%s%s%s", pending ? PENDING :
+	    "", kind, id);
+	return n < 0 || n >= REQINDEX_PREFIX_MAX ? 0 : (size_t)n + 1;
+}
+
+/* The entries q (on doc; NULL: its document is missing) calls for, and
+ * the pending keys it must not have once decided, into w; how many. */
+static size_t
+wants(const Isad__StoredRequest *q, const Isad__StoredDoc *doc, want_t *w)
+{
+	request_state_t s = records_request_state(q);
+	const char *author = doc != NULL && strcmp(doc->author,
+	    q->requester) != 0 ? doc->author : NULL;
+	char docid[DOCID_TEXT_LEN + 1] = "";
+	const struct {
+		const char *kind, *id;
+		bool listed;	/* a listing's key: it has a pending one */
+	} k[] = {
+		{ REQINDEX_USER, q->requester, true },
+		{ REQINDEX_USER, author, true },
+		{ REQINDEX_ORIG, doc != NULL ? doc->originator : NULL, true },
+		{ REQINDEX_EVERY, "", true },
+		{ DOC, q->doc.len == DOCID_LEN ? docid : NULL, false },
+	};
+	size_t n = 0;
+
+	if (q->doc.len == DOCID_LEN)
+		docid_format(q->doc.data, docid);
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		if ((w[n].plen = prefix_of(w[n].prefix, false, k[i].kind,
+		    k[i].id)) == 0)
+			continue;
+		w[n].val = records_request_state_name(s)[0];
+		w[n++].present = true;
+		if (k[i].listed && (w[n].plen = prefix_of(w[n].prefix, true,
+		    k[i].kind, k[i].id)) != 0) {
+			w[n].val = 0;
+			w[n++].present = s == REQUEST_PENDING;
+		}
+	}
+	return n;
+}
+
+/* Write q's entries: each it calls for set, each it must not have gone. */
+static int
+put_entries(store_txn_t *t, const Isad__StoredRequest *q,
+    const Isad__StoredDoc *doc)
+{
+	want_t w[WANT_MAX];
+	size_t n = wants(q, doc, w);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = w[i].present ? store_index_set(t, STORE_REQSEE,
+		    w[i].prefix, w[i].plen, q->id.data, &w[i].val,
+		    w[i].val != 0 ? 1 : 0) : store_index_del(t, STORE_REQSEE,
+		    w[i].prefix, w[i].plen, q->id.data);
+	return rc;
+}
+
+/* The refusal's target and marking, under 'r' || id in STORE_MARKS. */
+static int
+put_marks(store_txn_t *t, const Isad__StoredRequest *q,
     const Isad__StoredDoc *doc, const char *marking)
 {
 	char line[DOCINDEX_MARKING_MAX], key[1 + DOCID_LEN];
-	const uint8_t *id = q->id.data;
 	size_t tl, ml;
 	char *val;
 	int rc;
 
-	if (q->id.len != DOCID_LEN)
-		return ISA_ERR_PARSE;
-	if ((rc = docindex_add_key(t, STORE_REQSEE, "user:", q->requester, id)) != 0 ||
-	    (rc = docindex_add_key(t, STORE_REQSEE, "user:", doc->author, id)) != 0 ||
-	    (rc = docindex_add_key(t, STORE_REQSEE, "orig:", doc->originator, id)) != 0)
-		return rc;
 	if (marking == NULL) {
 		docindex_words_line(doc, line, sizeof(line));
 		marking = line;
@@ -33,9 +113,39 @@ reqindex_add(store_txn_t *t, const Isad__StoredRequest *q,
 	memcpy(val, q->target, tl + 1);
 	memcpy(val + tl + 1, marking, ml);
 	key[0] = 'r';
-	memcpy(key + 1, id, DOCID_LEN);
+	memcpy(key + 1, q->id.data, DOCID_LEN);
 	rc = store_put(t, STORE_MARKS, key, sizeof(key), val, tl + 1 + ml);
 	free(val);
+	return rc;
+}
+
+int
+reqindex_add(store_txn_t *t, const Isad__StoredRequest *q,
+    const Isad__StoredDoc *doc, const char *marking)
+{
+	int rc;
+
+	if (q->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	if ((rc = put_entries(t, q, doc)) != 0)
+		return rc;
+	return put_marks(t, q, doc, marking);
+}
+
+int
+reqindex_set_state(store_txn_t *t, const Isad__StoredRequest *q)
+{
+	Isad__StoredDoc *doc = NULL;
+	int rc;
+
+	if (q->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	if (q->doc.len == DOCID_LEN &&
+	    (rc = records_doc_get(t, q->doc.data, &doc)) != 0 &&
+	    rc != ISA_ERR_NOTFOUND)
+		return rc;
+	rc = put_entries(t, q, doc);
+	records_doc_free(doc);
 	return rc;
 }
 
@@ -70,22 +180,93 @@ reqindex_marks(store_txn_t *t, const uint8_t id[DOCID_LEN],
 	return true;
 }
 
+/* ---- Listing ---- */
+
+void
+reqindex_key_init(reqindex_key_t *k, const char *kind, const char *id,
+    bool pending)
+{
+	memset(k, 0, sizeof(*k));
+	k->plen = prefix_of(k->prefix, pending, kind, id);
+}
+
+int
+reqindex_merge(store_txn_t *t, reqindex_key_t *keys, size_t n,
+    reqindex_fn fn, void *arg)
+{
+	uint8_t last[DOCID_LEN];
+	bool have_last = false;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		keys[i].at = false;
+		keys[i].done = keys[i].plen == 0;
+	}
+	for (;;) {
+		reqindex_key_t *best = NULL;
+
+		for (size_t i = 0; i < n; i++) {
+			reqindex_key_t *k = &keys[i];
+
+			if (k->done)
+				continue;
+			/* Each key steps past what was last given, once. */
+			if (!k->at || (have_last &&
+			    memcmp(k->id, last, DOCID_LEN) <= 0)) {
+				rc = store_index_next(t, STORE_REQSEE,
+				    k->prefix, k->plen, have_last ? last : NULL,
+				    k->id, NULL, NULL);
+				if (rc == ISA_ERR_NOTFOUND) {
+					k->done = true;
+					continue;
+				}
+				if (rc != 0)
+					return rc;
+				k->at = true;
+			}
+			if (best == NULL || memcmp(k->id, best->id,
+			    DOCID_LEN) < 0)
+				best = k;
+		}
+		if (best == NULL)
+			return 0;
+		memcpy(last, best->id, DOCID_LEN);
+		have_last = true;
+		if ((rc = fn(arg, last)) != 0)
+			return rc;
+	}
+}
+
 /* ---- Building (a store upgrade) and checking ---- */
+
+typedef struct {
+	store_txn_t *t;
+	uint32_t from;
+} build_t;
 
 static int
 build_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 {
-	store_txn_t *t = arg;
+	build_t *b = arg;
 	Isad__StoredRequest *q;
 	Isad__StoredDoc *r = NULL;
-	int rc = 0;
+	int rc;
 
 	(void)key;
 	if (records_request_decode(val, vlen, &q) != 0)
+		return 0;	/* damaged: nobody can act on it */
+	if (q->id.len != DOCID_LEN || q->doc.len != DOCID_LEN) {
+		records_request_free(q);
 		return 0;
-	if (q->id.len == DOCID_LEN && q->doc.len == DOCID_LEN &&
-	    records_doc_get(t, q->doc.data, &r) == 0)
-		rc = reqindex_add(t, q, r, NULL);
+	}
+	rc = records_doc_get(b->t, q->doc.data, &r);
+	if (rc == ISA_ERR_NOTFOUND || rc == ISA_ERR_PARSE)
+		rc = 0;		/* entries without the document's, as filed */
+	/* Schema 2 has the refusals' marks (with the canonical line): only
+	 * the entries are new. */
+	if (rc == 0)
+		rc = b->from < 2 && r != NULL ? reqindex_add(b->t, q, r, NULL) :
+		    put_entries(b->t, q, r);
 	records_doc_free(r);
 	records_request_free(q);
 	return rc;
@@ -94,18 +275,194 @@ build_one(void *arg, const uint8_t *key, const void *val, size_t vlen)
 int
 reqindex_build(store_txn_t *t, uint32_t from)
 {
+	build_t b = { t, from };
 	int rc;
 
-	if (from >= 2)
+	if (from >= 3)
 		return 0;
-	rc = records_request_each(t, build_one, t);
+	rc = records_request_each(t, build_one, &b);
 	return rc <= 0 ? rc : ISA_ERR_IO;
+}
+
+/* A key's prefix as text for a report: printable bytes only. */
+static void
+readable(const void *p, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < len && i + 1 < outlen && s[i] != '\0'; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
+	out[i] = '\0';
+}
+
+typedef struct {
+	store_txn_t *t;
+	indexcheck_t *ic;
+} check_t;
+
+/* Request id and its document, decoded: 0, 1 (damaged, or not a request:
+ * nothing to check it by) or a store error.  *doc NULL when missing. */
+static int
+load(store_txn_t *t, const uint8_t id[DOCID_LEN], Isad__StoredRequest **q,
+    Isad__StoredDoc **doc)
+{
+	int rc;
+
+	*doc = NULL;
+	if ((rc = records_request_get(t, id, q)) != 0)
+		return rc == ISA_ERR_PARSE ? 1 : rc;
+	if ((*q)->doc.len == DOCID_LEN &&
+	    (rc = records_doc_get(t, (*q)->doc.data, doc)) != 0 &&
+	    rc != ISA_ERR_NOTFOUND) {
+		records_request_free(*q);
+		*q = NULL;
+		return rc == ISA_ERR_PARSE ? 1 : rc;
+	}
+	return 0;
+}
+
+/* From the request: each entry it calls for is there, with its value, and
+ * its refusal's target (a pending key it no longer calls for is
+ * check_entry's stray). */
+static int
+check_request(void *arg, const uint8_t *id, const void *val, size_t vlen)
+{
+	check_t *c = arg;
+	Isad__StoredRequest *q;
+	Isad__StoredDoc *doc;
+	char idtext[DOCID_TEXT_LEN + 1], p[REQINDEX_PREFIX_MAX];
+	uint8_t key[REQINDEX_PREFIX_MAX + DOCID_LEN];
+	want_t w[WANT_MAX];
+	const void *v;
+	size_t n, vl;
+	int rc;
+
+	(void)val;
+	(void)vlen;
+	if ((rc = load(c->t, id, &q, &doc)) != 0)
+		return rc == 1 ? 0 : rc;
+	docid_format(id, idtext);
+	n = wants(q, doc, w);
+	for (size_t i = 0; i < n; i++) {
+		readable(w[i].prefix, w[i].plen, p, sizeof(p));
+		memcpy(key, w[i].prefix, w[i].plen);
+		memcpy(key + w[i].plen, id, DOCID_LEN);
+		rc = store_get(c->t, STORE_REQSEE, key, w[i].plen + DOCID_LEN,
+		    &v, &vl);
+		if (rc != 0 && rc != ISA_ERR_NOTFOUND)
+			goto out;
+		if (w[i].present)
+			c->ic->entries++;
+		if (w[i].present && rc != 0)
+			indexcheck_missing(c->ic, "%s request %s", p, idtext);
+		else if (w[i].present && (w[i].val == 0 ? vl != 0 :
+		    vl != 1 || *(const char *)v != w[i].val))
+			indexcheck_wrong(c->ic, "%s request %s: its state is "
+			    "%s", p, idtext, q->state);
+	}
+	if (doc != NULL) {	/* filed with it, as every request is */
+		const char *target, *marking;
+		size_t tl, ml;
+
+		c->ic->entries++;
+		if (!reqindex_marks(c->t, id, &target, &tl, &marking, &ml))
+			indexcheck_missing(c->ic, "the refusal marking of "
+			    "request %s", idtext);
+		else if (tl != strlen(q->target) || memcmp(target, q->target,
+		    tl) != 0)
+			indexcheck_wrong(c->ic, "the refusal marking of "
+			    "request %s: not its target", idtext);
+	}
+	rc = 0;
+out:
+	records_doc_free(doc);
+	records_request_free(q);
+	return rc;
+}
+
+/* From the index: each entry is one its request calls for. */
+static int
+check_entry(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	check_t *c = arg;
+	const uint8_t *k = key, *id;
+	Isad__StoredRequest *q;
+	Isad__StoredDoc *doc;
+	char idtext[DOCID_TEXT_LEN + 1], p[REQINDEX_PREFIX_MAX];
+	want_t w[WANT_MAX];
+	size_t n, plen;
+	bool ok = false;
+	int rc;
+
+	(void)val;
+	(void)vlen;
+	if (klen < 1 + DOCID_LEN || k[klen - DOCID_LEN - 1] != '\0') {
+		indexcheck_stray(c->ic, "a key of %zu bytes that is no "
+		    "entry", klen);
+		return 0;
+	}
+	plen = klen - DOCID_LEN;
+	id = k + plen;
+	docid_format(id, idtext);
+	readable(k, plen, p, sizeof(p));
+	if ((rc = load(c->t, id, &q, &doc)) == ISA_ERR_NOTFOUND) {
+		indexcheck_stray(c->ic, "%s request %s: no such request", p,
+		    idtext);
+		return 0;
+	}
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	n = wants(q, doc, w);
+	for (size_t i = 0; i < n && !ok; i++)
+		ok = w[i].present && w[i].plen == plen &&
+		    memcmp(w[i].prefix, k, plen) == 0;
+	if (!ok)
+		indexcheck_stray(c->ic, "%s request %s: not called for by the "
+		    "request", p, idtext);
+	records_doc_free(doc);
+	records_request_free(q);
+	return 0;
+}
+
+/* From the refusals' marks: each names a request. */
+static int
+check_mark(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	check_t *c = arg;
+	const uint8_t *k = key;
+	Isad__StoredRequest *q = NULL;
+	char idtext[DOCID_TEXT_LEN + 1];
+	int rc;
+
+	(void)val;
+	(void)vlen;
+	if (klen == 0 || k[0] != 'r')
+		return 1;	/* past the requests' marks */
+	if (klen != 1 + DOCID_LEN)
+		return 0;	/* a document's (16 bytes) */
+	if ((rc = records_request_get(c->t, k + 1, &q)) == ISA_ERR_NOTFOUND) {
+		docid_format(k + 1, idtext);
+		indexcheck_stray(c->ic, "the refusal marking of request %s: "
+		    "no such request", idtext);
+		return 0;
+	}
+	records_request_free(q);
+	return rc == ISA_ERR_PARSE ? 0 : rc;
 }
 
 int
 reqindex_check(store_txn_t *t, indexcheck_t *ic)
 {
-	(void)t;
+	check_t c = { t, ic };
+	int rc;
+
 	indexcheck_begin(ic, "requests");
+	if ((rc = records_request_each(t, check_request, &c)) < 0 ||
+	    (rc = store_iter(t, STORE_REQSEE, NULL, 0, check_entry, &c)) < 0 ||
+	    (rc = store_iter(t, STORE_MARKS, "r", 1, check_mark, &c)) < 0)
+		return rc;
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* reqindex.h: the store's index over share requests: who may see one (§5), and its target and marking for refusals. */
+/* reqindex.h: the store's index over share requests: who may see one (§5), which are pending, and its target and marking for refusals. */
 #ifndef ISA_DAEMON_REQINDEX_H
 #define ISA_DAEMON_REQINDEX_H
 
@@ -12,16 +12,40 @@
 #include "proto/docid.h"
 
 /*
- * STORE_REQSEE: "user:ID" for the requester and the document's author,
- * "orig:ID" for its originator; the administrator sees every request.
- * Added in the transaction that stores the request (reqindex_add).
+ * STORE_REQSEE: a key is a prefix (text, NUL) and a request id (16).
+ *
+ *   "user:ID"       its requester and its document's author   -> state
+ *   "orig:AGENCY"   its document's originator (its approvers)  -> state
+ *   "every"         every request (the administrator's view)   -> state
+ *   "doc:DOCID"     its document (DOCID as isa prints it)       -> state
+ *   "pending " and any of the first three: the same, only while the
+ *                   request is pending (a listing of pending requests
+ *                   walks these, never a decided one)           -> ""
+ *
+ * The state is one byte, the first of the request's state name ('p'ending,
+ * 'a'pproved, 'r'efused, 'w'ithdrawn), so a listing can skip without
+ * decoding a record.  Written in the transaction that stores the request
+ * (reqindex_add) and rewritten, the pending keys deleted, in the one that
+ * changes its state (reqindex_set_state).  The index narrows, it never
+ * grants: what a listing finds is decided by policy_decide on the records.
+ * A name empty or too long for a key names nobody and has no key.
  */
+#define REQINDEX_USER		"user:"
+#define REQINDEX_ORIG		"orig:"
+#define REQINDEX_EVERY		"every"
+#define REQINDEX_PREFIX_MAX	320	/* "pending ", a kind, an id, NUL */
 
-/* A request q on document doc was stored: who may see it, and its target
- * and marking (marking NULL: composed from doc's words) for refusals. */
+/* A request q on document doc was stored: its entries, and its target and
+ * marking (marking NULL: composed from doc's words) for refusals. */
 __attribute__((warn_unused_result))
 int reqindex_add(store_txn_t *t, const Isad__StoredRequest *q,
     const Isad__StoredDoc *doc, const char *marking);
+
+/* q (as now stored) changed state: its entries' values say so, and its
+ * pending keys go when it is no longer pending.  Reads its document.
+ * Returns 0 or ISA_ERR_*. */
+__attribute__((warn_unused_result))
+int reqindex_set_state(store_txn_t *t, const Isad__StoredRequest *q);
 
 /* Whether the request index shows request req to kind+id ("user:" or
  * "orig:" and an id).  One lookup, whatever came before; a store error
@@ -36,14 +60,43 @@ bool reqindex_marks(store_txn_t *t, const uint8_t id[DOCID_LEN],
     const char **target, size_t *target_len, const char **marking,
     size_t *marking_len);
 
+/* ---- Listing ---- */
+
+/* The requests under one key (kind as above, id; REQINDEX_EVERY with
+ * id ""), pending ones only or all, walked in id order. */
+typedef struct {
+	char prefix[REQINDEX_PREFIX_MAX];
+	size_t plen;		/* 0: names nobody, nothing under it */
+	uint8_t id[DOCID_LEN];	/* the current one */
+	bool at;		/* id holds one */
+	bool done;
+} reqindex_key_t;
+
+/* Set k to the key kind+id, pending ones only or all. */
+void reqindex_key_init(reqindex_key_t *k, const char *kind, const char *id,
+    bool pending);
+
+/*
+ * Call fn with each request id under any of the n keys, once each, in id
+ * order (each step a seek in one key), until fn returns non-zero (which
+ * this returns) or they run out (0); or a store error.  Memory: the keys.
+ */
+typedef int (*reqindex_fn)(void *arg, const uint8_t id[DOCID_LEN]);
+__attribute__((warn_unused_result))
+int reqindex_merge(store_txn_t *t, reqindex_key_t *keys, size_t n,
+    reqindex_fn fn, void *arg);
+
+/* ---- Building (an upgrade) and checking ---- */
+
 /* Build the index in t from every stored request (a store upgrade from
- * schema from).  Returns 0 or ISA_ERR_*. */
+ * schema from < 3): one walk of the requests.  Returns 0 or ISA_ERR_*. */
 __attribute__((warn_unused_result))
 int reqindex_build(store_txn_t *t, uint32_t from);
 
-/* isad check --deep: compare the index with what the records say it
- * should hold, reporting each difference to ic.  Returns 0 (differences
- * or not) or a store error. */
+/* isad check --deep: every entry the requests call for is there with its
+ * value (and the refusal's target for each), and every entry is accounted
+ * for by its request, reported to ic.  Returns 0 (differences or not) or a
+ * store error. */
 __attribute__((warn_unused_result))
 int reqindex_check(store_txn_t *t, indexcheck_t *ic);
 

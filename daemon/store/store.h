@@ -39,8 +39,10 @@ typedef enum {
 	STORE_MARKS,		/* doc id (16) -> SHA-256 (32), marking line;
 				 * 'r' || request id (16) -> target, NUL,
 				 * marking: for refusals' audit records */
-	STORE_REQSEE,		/* principal key, NUL, request id (16) -> "":
-				 * who may see a request (reqindex.h) */
+	STORE_REQSEE,		/* prefix, NUL, request id (16) -> its state
+				 * (one byte; "" for a pending-only key): who
+				 * may see a request, which are pending
+				 * (reqindex.h) */
 	STORE_AUDIX,		/* the audit records by document, actor, ...:
 				 * auditindex.h */
 	STORE_DATES,		/* documents by the date something is due to

@@ -194,6 +194,17 @@ writer_submit(writer_t *w, writer_op_t *op)
 	pthread_mutex_unlock(&w->lock);
 }
 
+bool
+writer_busy(writer_t *w)
+{
+	bool busy;
+
+	pthread_mutex_lock(&w->lock);
+	busy = w->head != NULL;
+	pthread_mutex_unlock(&w->lock);
+	return busy;
+}
+
 void
 writer_stop(writer_t *w)
 {

@@ -2,6 +2,8 @@
 #ifndef ISA_DAEMON_WRITER_H
 #define ISA_DAEMON_WRITER_H
 
+#include <stdbool.h>
+
 #include "daemon/store/store.h"
 
 /*
@@ -36,6 +38,10 @@ void writer_submit(writer_t *w, writer_op_t *op);
  * the first submit. */
 void writer_set_tick(writer_t *w, int interval_ms,
     void (*tick)(store_t *, void *), void *arg);
+
+/* Whether changes are queued and waiting (for periodic work that yields
+ * to them between its own commits).  Thread-safe. */
+bool writer_busy(writer_t *w);
 
 /* Apply everything queued, then stop the thread, log how many changes went
  * into how many commits, and free.  NULL ok. */
