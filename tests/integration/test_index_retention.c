@@ -15,6 +15,7 @@
 #include "daemon/docs/docview.h"
 #include "daemon/docs/sweeper.h"
 #include "daemon/store/dateindex.h"
+#include "daemon/store/docindex.h"
 #include "daemon/store/records.h"
 #include "daemon/store/store.h"
 #include "docs_util.h"
@@ -649,8 +650,8 @@ log_mark(harness_t *h)
 }
 
 /* n copies of document id in the stopped store, with an embargo lifting
- * at until (0: as it is), each with the date entries its upload would
- * have made. */
+ * at until (0: as it is), each with the index entries (access, content,
+ * dates) its upload would have made. */
 static void
 clone_doc(harness_t *h, const char *idtext, int n, int64_t until)
 {
@@ -677,6 +678,7 @@ clone_doc(harness_t *h, const char *idtext, int n, int64_t until)
 		if (until != 0)
 			r->embargo_until = until;
 		assert_int_equal(records_doc_put(t, copy, r), 0);
+		assert_int_equal(docindex_add_doc(t, r, NULL), 0);
 		assert_int_equal(dateindex_sync(t, r), 0);
 		r->id.data = own;
 	}
