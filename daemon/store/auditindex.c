@@ -233,22 +233,6 @@ auditindex_build(store_txn_t *t, uint32_t from)
 	    sizeof(v));
 }
 
-/* A value as check --deep prints it: ids, names and words, with anything
- * unprintable as '?', cut at 64 bytes. */
-static void
-printable(const void *v, size_t n, char out[68])
-{
-	const unsigned char *p = v;
-	size_t i;
-
-	for (i = 0; i < n && i < 64; i++)
-		out[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
-	if (n > 64)
-		memcpy(out + i, "...", 4);
-	else
-		out[i] = '\0';
-}
-
 typedef struct {
 	store_txn_t *t;
 	indexcheck_t *ic;
@@ -280,7 +264,7 @@ check_record(void *arg, uint64_t seq, const void *val, size_t len)
 		c->ic->entries++;
 		rc = store_get(c->t, STORE_AUDIX, key, key_of(key,
 		    (auditindex_kind_t)k, f, seq), &v, &l);
-		printable(f, strlen(f), show);
+		indexcheck_text(f, strlen(f), show, sizeof(show));
 		if (rc == ISA_ERR_NOTFOUND) {
 			indexcheck_missing(c->ic, "%c:%s record %llu",
 			    kind_byte[k], show, (unsigned long long)seq);
@@ -347,7 +331,7 @@ check_entry(void *arg, const void *key, size_t klen, const void *val,
 	for (k = 0; k < AUDITINDEX_KINDS_; k++)
 		if (klen > 0 && p[0] == (uint8_t)kind_byte[k])
 			break;
-	printable(p, klen > 9 ? klen - 9 : klen, show);
+	indexcheck_text(p, klen > 9 ? klen - 9 : klen, show, sizeof(show));
 	if (k == AUDITINDEX_KINDS_ || klen < 1 + 1 + 8 ||
 	    p[klen - 9] != '\0' || memchr(p + 1, '\0', klen - 10) != NULL ||
 	    klen - 10 > AUDITINDEX_VALUE_MAX) {

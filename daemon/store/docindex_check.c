@@ -14,19 +14,6 @@
  * (docid_format), never a title or any content.
  */
 
-/* A principal key from the index as printable text (a damaged one may
- * hold anything). */
-static void
-printable(char *out, size_t cap, const void *key, size_t len)
-{
-	const unsigned char *k = key;
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && k[i] != '\0' && n + 1 < cap; i++)
-		out[n++] = k[i] >= 0x20 && k[i] < 0x7f ? (char)k[i] : '?';
-	out[n] = '\0';
-}
-
 /* ---- Access: principal key, NUL, doc id (16) -> state (1) ---- */
 
 typedef struct {
@@ -76,7 +63,7 @@ expect_key(void *arg, const char *key, size_t klen)
 	if (docindex_doc_keys(a->r, earlier_key, &dup) != 0 && dup.found)
 		return 0;
 	a->ic->entries++;
-	printable(name, sizeof(name), key, klen);
+	indexcheck_text(key, klen, name, sizeof(name));
 	memcpy(k, key, klen);
 	memcpy(k + klen, a->r->id.data, DOCID_LEN);
 	rc = store_get(a->t, STORE_ACCESS, k, klen + DOCID_LEN, &v, &vl);
@@ -133,7 +120,7 @@ access_entry(void *arg, const void *key, size_t klen, const void *val,
 
 	(void)val;
 	(void)vlen;
-	printable(name, sizeof(name), key, klen);
+	indexcheck_text(key, klen, name, sizeof(name));
 	if (klen < DOCID_LEN + 2 || k[klen - DOCID_LEN - 1] != '\0' ||
 	    memchr(k, '\0', klen - DOCID_LEN - 1) != NULL) {
 		indexcheck_stray(a->ic, "%s: not a principal and a document id",

@@ -58,6 +58,19 @@ indexcheck_wrong(indexcheck_t *ic, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+indexcheck_text(const void *p, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < len && s[i] != '\0' && i + 1 < outlen; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
+	out[i] = '\0';
+	if (i < len && s[i] != '\0' && outlen >= 4)
+		memcpy(out + outlen - 4, "...", 4);
+}
+
 uint64_t
 indexcheck_end(indexcheck_t *ic)
 {

@@ -2,6 +2,7 @@
 #ifndef ISA_DAEMON_INDEXCHECK_H
 #define ISA_DAEMON_INDEXCHECK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -37,6 +38,12 @@ void indexcheck_stray(indexcheck_t *ic, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void indexcheck_wrong(indexcheck_t *ic, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* len bytes at p (up to a NUL) as a report may print them: printable
+ * ASCII, anything else as '?' (a damaged key may hold anything, and a
+ * terminal must not be driven by it), cut with "..." to fit outlen
+ * (at least 4). */
+void indexcheck_text(const void *p, size_t len, char *out, size_t outlen);
 
 /* Print the index's summary line ("index access: ok, N entries" or
  * "index access: N missing, N stray, N wrong"); returns the number of

@@ -284,18 +284,6 @@ reqindex_build(store_txn_t *t, uint32_t from)
 	return rc <= 0 ? rc : ISA_ERR_IO;
 }
 
-/* A key's prefix as text for a report: printable bytes only. */
-static void
-readable(const void *p, size_t len, char *out, size_t outlen)
-{
-	const unsigned char *s = p;
-	size_t i;
-
-	for (i = 0; i < len && i + 1 < outlen && s[i] != '\0'; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '?';
-	out[i] = '\0';
-}
-
 typedef struct {
 	store_txn_t *t;
 	indexcheck_t *ic;
@@ -345,7 +333,7 @@ check_request(void *arg, const uint8_t *id, const void *val, size_t vlen)
 	docid_format(id, idtext);
 	n = wants(q, doc, w);
 	for (size_t i = 0; i < n; i++) {
-		readable(w[i].prefix, w[i].plen, p, sizeof(p));
+		indexcheck_text(w[i].prefix, w[i].plen, p, sizeof(p));
 		memcpy(key, w[i].prefix, w[i].plen);
 		memcpy(key + w[i].plen, id, DOCID_LEN);
 		rc = store_get(c->t, STORE_REQSEE, key, w[i].plen + DOCID_LEN,
@@ -406,7 +394,7 @@ check_entry(void *arg, const void *key, size_t klen, const void *val,
 	plen = klen - DOCID_LEN;
 	id = k + plen;
 	docid_format(id, idtext);
-	readable(k, plen, p, sizeof(p));
+	indexcheck_text(k, plen, p, sizeof(p));
 	if ((rc = load(c->t, id, &q, &doc)) == ISA_ERR_NOTFOUND) {
 		indexcheck_stray(c->ic, "%s request %s: no such request", p,
 		    idtext);
