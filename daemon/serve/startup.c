@@ -22,6 +22,7 @@
 #include "daemon/docs/sweeper.h"
 #include "daemon/keys/crypto.h"
 #include "daemon/keys/passphrase.h"
+#include "daemon/serve/notify.h"
 #include "daemon/serve/startup.h"
 #include "daemon/store/datadir.h"
 #include "policy/marking.h"
@@ -215,6 +216,23 @@ startup_audit_key(server_t *s)
 	return 0;
 }
 
+/* Each step of a store upgrade (one transaction that may take minutes
+ * for a large store: every index built from the records): systemd is told
+ * to wait up to UPGRADE_STEP_S longer for readiness, and `systemctl
+ * status` says what isad is doing. */
+#define UPGRADE_STEP_S 600
+
+static void
+startup_upgrading(const char *what)
+{
+	char state[200];
+
+	snprintf(state, sizeof(state), "EXTEND_TIMEOUT_USEC=%llu\nSTATUS="
+	    "upgrading the store: indexing the %s",
+	    (unsigned long long)UPGRADE_STEP_S * 1000000ULL, what);
+	(void)notify_send(state);
+}
+
 /* The master key, the store and the threads that use them. */
 static int
 startup_store(server_t *s)
@@ -232,6 +250,7 @@ startup_store(server_t *s)
 	if (rc == 0)
 		rc = keys_open(s->cfg->master_key, plen ? pass : NULL,
 		    plen, &s->keys, err, sizeof(err));
+	store_upgrade_progress(startup_upgrading);
 	if (rc == 0)
 		rc = store_open(s->cfg->data_dir, s->cfg->map_size, &s->store,
 		    err, sizeof(err));

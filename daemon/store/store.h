@@ -201,6 +201,15 @@ int store_index_set(store_txn_t *t, store_db_t db, const void *prefix,
     size_t plen, const uint8_t id[16], const void *val, size_t vlen);
 
 /*
+ * Called by store_upgrade before each step of an upgrade, with what it is
+ * about to index ("the audit records"): a supervisor can be told to wait
+ * longer (systemd's start timeout), the operator what is going on.  NULL
+ * (the default): nothing.  Set before store_open; one process-wide hook.
+ */
+typedef void (*store_progress_fn)(const char *what);
+void store_upgrade_progress(store_progress_fn fn);
+
+/*
  * Bring a store of schema from (< STORE_SCHEMA_VERSION) up to date in t,
  * the write transaction store_open then commits with the new version.
  * Defined by the daemon's index code (upgrade.c), which knows the records.

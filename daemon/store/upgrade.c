@@ -11,6 +11,14 @@
 #include "daemon/store/store.h"
 #include "daemon/store/unfinished.h"
 
+static store_progress_fn progress;
+
+void
+store_upgrade_progress(store_progress_fn fn)
+{
+	progress = fn;
+}
+
 int
 store_upgrade(store_txn_t *t, uint32_t from)
 {
@@ -32,6 +40,8 @@ store_upgrade(store_txn_t *t, uint32_t from)
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		int64_t t1 = clock_mono_ms();
 
+		if (progress != NULL)
+			progress(steps[i].name);
 		if ((rc = steps[i].build(t, from)) != 0)
 			return rc;
 		log_info("indexed the %s in %lld ms", steps[i].name,

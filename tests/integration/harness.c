@@ -45,6 +45,7 @@ struct harness {
 	int port;
 	int notify_fd;
 	char ready_msg[256];	/* the datagram that said READY=1 last */
+	char notify_log[4096];	/* every datagram since the last h_start */
 	pid_t isad;
 	struct h_user users[H_MAX_USERS];
 	int nusers;
@@ -499,7 +500,11 @@ h_wait_notify(harness_t *h, const char *text, char *buf, size_t cap)
 			ssize_t n = recv(h->notify_fd, buf, cap - 1, 0);
 
 			if (n > 0) {
+				size_t have = strlen(h->notify_log);
+
 				buf[n] = '\0';
+				snprintf(h->notify_log + have,
+				    sizeof(h->notify_log) - have, "%s\n", buf);
 				if (strstr(buf, text) != NULL)
 					return;
 			}
@@ -522,6 +527,12 @@ h_ready_msg(const harness_t *h)
 }
 
 const char *
+h_notify_log(const harness_t *h)
+{
+	return h->notify_log;
+}
+
+const char *
 h_notify_wait(harness_t *h, const char *text)
 {
 	static char buf[256];
@@ -536,6 +547,7 @@ h_start(harness_t *h)
 	const char *workers = getenv("ISA_TEST_WORKERS");
 
 	h_write_policy(h);
+	h->notify_log[0] = '\0';
 	h->isad = h_spawn_isad(h, NULL);
 	h_wait_ready(h);
 	/* The suite runs in the mode it was asked for. */

@@ -64,6 +64,10 @@ void h_reload(harness_t *h);
 /* The datagram in which isad said READY=1 last (its STATUS= line with it). */
 const char *h_ready_msg(const harness_t *h);
 
+/* Every datagram isad sent on $NOTIFY_SOCKET since the last h_start that
+ * the harness has read, each followed by a newline (the first 4 KiB). */
+const char *h_notify_log(const harness_t *h);
+
 /* Wait (up to 30 s) for a datagram from isad on $NOTIFY_SOCKET containing
  * text, e.g. "WATCHDOG=1", skipping others; returns it (a static buffer).
  * Fails the test if isad exits first; after h_stop, reads only what isad

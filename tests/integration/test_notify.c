@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "daemon/store/store.h"
 #include "harness.h"
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -45,6 +46,41 @@ test_ready_says_where_and_how_many(void **state)
 	snprintf(want, sizeof(want), "READY=1\nSTATUS=serving on "
 	    "tcp://127.0.0.1:%d, 2 users", h_port(h));
 	assert_string_equal(h_ready_msg(h), want);
+}
+
+/* A store from before the indexes is upgraded at start, in one
+ * transaction that may take minutes: before each step isad asks systemd
+ * to wait longer (EXTEND_TIMEOUT_USEC) and says what it is indexing, and
+ * only then READY=1. */
+static void
+test_upgrade_extends_start_timeout(void **state)
+{
+	harness_t *h = *state;
+	uint8_t two[4] = { 0, 0, 0, 2 };
+	const char *log;
+	store_txn_t *t;
+	store_t *s;
+	char err[512];
+
+	h_start(h);
+	assert_null(strstr(h_notify_log(h), "EXTEND_TIMEOUT_USEC"));
+	assert_int_equal(h_stop(h), 0);
+	if (store_open(h_data_dir(h), INT64_C(17179869184), &s, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(store_put(t, STORE_META, "schema", 6, two, 4), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	h_start(h);
+	log = h_notify_log(h);
+	assert_non_null(strstr(log, "EXTEND_TIMEOUT_USEC=600000000\nSTATUS="
+	    "upgrading the store: indexing the documents\n"));
+	assert_non_null(strstr(log, "STATUS=upgrading the store: indexing the "
+	    "audit records\n"));
+	/* Readiness comes after every step. */
+	assert_true(strstr(log, "READY=1") > strstr(log, "indexing the "
+	    "uploads under way"));
 }
 
 /* With WatchdogSec (systemd sets $WATCHDOG_USEC), isad pings again and
@@ -94,6 +130,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    test_ready_says_where_and_how_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_upgrade_extends_start_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watchdog_pings, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reloading_and_stopping,
