@@ -714,6 +714,37 @@ test_many_steps_back_upgraded(void **state)
 	scan_free(&all);
 }
 
+/* A last record that cannot be read holds nothing, and isad says so in
+ * its log (it appends its start-up record after it). */
+static void
+test_damaged_last_record(void **state)
+{
+	harness_t *h = *state;
+	merkle_compact_t r;
+	uint8_t key[8];
+	const void *v;
+	size_t l;
+	store_txn_t *t;
+	store_t *s;
+
+	(void)h_stop(h);
+	s = open_store(h);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(records_meta_get(t, RECORDS_META_AUDIT_RANGE, &v, &l),
+	    0);
+	assert_int_equal(merkle_compact_decode(v, l, &r), 0);
+	assert_true(r.size > 0);
+	be64_put(key, r.size - 1);
+	assert_int_equal(store_put(t, STORE_AUDIT, key, 8, "\xff\xff\xff", 3),
+	    0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	start_at(h, T0 + 10800);
+	assert_true(h_wait_log(h, "the audit log's last record"));
+	assert_true(h_wait_log(h, "cannot be read"));
+	assert_int_equal(h_stop(h), 0);
+}
+
 int
 main(void)
 {
@@ -722,6 +753,7 @@ main(void)
 		cmocka_unit_test(test_check_deep),
 		cmocka_unit_test(test_schema2_store_upgraded),
 		cmocka_unit_test(test_many_steps_back_upgraded),
+		cmocka_unit_test(test_damaged_last_record),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
