@@ -1,5 +1,4 @@
 /* audit.c: the audit log: one record per request or event, an RFC 6962 tree, signed checkpoints. */
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,14 +62,40 @@ str(const char *s)
  * A record's time: now, or the last record's when now is before it, so
  * that times never go back along the log (a time range is then found by
  * binary search on seq, auditindex.h).  Requests finishing out of the
- * order they began in are held a few ms, silently; a wall clock stepped
- * back by more than HOLD_LOUD_MS is logged once when the hold begins and
- * once when the clock has caught up.  The clamped value is what is
- * encoded, so the tree's leaf covers it as any other.
+ * order they began in are held a few ms, silently; a wall clock behind
+ * the log by more than HOLD_LOUD_MS (stepped back, or stepped forward by
+ * mistake and then corrected) is logged when the hold begins, again at
+ * most once an hour while it lasts (how far behind), and once when the
+ * clock has caught up.  The clamped value is what is encoded, so the
+ * tree's leaf covers it as any other.
  */
 #define HOLD_LOUD_MS 1000
+#define HOLD_REPEAT_MS (3600 * INT64_C(1000))
 
-static atomic_bool holding;
+audit_hold_note_t
+audit_hold_step(audit_hold_t *h, int64_t now_ms, int64_t last_ms)
+{
+	if (now_ms >= last_ms) {
+		if (!h->holding)
+			return AUDIT_HOLD_QUIET;
+		h->holding = false;
+		return AUDIT_HOLD_CAUGHT_UP;
+	}
+	if (last_ms - now_ms <= HOLD_LOUD_MS)
+		return AUDIT_HOLD_QUIET;
+	/* The wall clock runs on while held: an hour of it since the last
+	 * warning (or a further step back) warns again. */
+	if (h->holding && now_ms >= h->warned_ms &&
+	    now_ms - h->warned_ms < HOLD_REPEAT_MS)
+		return AUDIT_HOLD_QUIET;
+	h->holding = true;
+	h->warned_ms = now_ms;
+	return AUDIT_HOLD_WARN;
+}
+
+/* The appenders' state: appends are serialized by the store's one write
+ * transaction. */
+static audit_hold_t hold;
 
 static int
 record_time(store_txn_t *txn, uint64_t size, int64_t now_ms, int64_t *ms)
@@ -81,23 +106,32 @@ record_time(store_txn_t *txn, uint64_t size, int64_t now_ms, int64_t *ms)
 	*ms = now_ms;
 	if (size == 0)
 		return 0;
-	/* A last record missing or damaged holds nothing (check says so). */
+	/* A last record missing or damaged holds nothing: said, once per
+	 * record (the next append has this one to go by). */
 	rc = audit_record_time(txn, size - 1, &last);
-	if (rc == ISA_ERR_NOTFOUND || rc == ISA_ERR_PARSE)
-		return 0;
-	if (rc != 0)
-		return rc;
-	if (now_ms >= last) {
-		if (atomic_exchange(&holding, false))
-			log_info("the wall clock has caught up with the audit "
-			    "log's last time: records carry it again");
+	if (rc == ISA_ERR_NOTFOUND || rc == ISA_ERR_PARSE) {
+		log_warnx("the audit log's last record (%llu) cannot be read: "
+		    "the next record's time is the clock's, not held to it; "
+		    "run isad check --deep", (unsigned long long)(size - 1));
 		return 0;
 	}
-	if (last - now_ms > HOLD_LOUD_MS && !atomic_exchange(&holding, true))
+	if (rc != 0)
+		return rc;
+	switch (audit_hold_step(&hold, now_ms, last)) {
+	case AUDIT_HOLD_QUIET:
+		break;
+	case AUDIT_HOLD_CAUGHT_UP:
+		log_info("the wall clock has caught up with the audit log's "
+		    "last time: records carry it again");
+		break;
+	case AUDIT_HOLD_WARN:
 		log_warnx("the wall clock is %lld ms behind the audit log's "
 		    "last record: new records carry its time until the clock "
 		    "catches up", (long long)(last - now_ms));
-	*ms = last;
+		break;
+	}
+	if (now_ms < last)
+		*ms = last;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #ifndef ISA_DAEMON_AUDIT_H
 #define ISA_DAEMON_AUDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,25 @@ int audit_root(store_txn_t *txn, uint64_t *size, uint8_t *root);
  * their time) or a store error. */
 __attribute__((warn_unused_result))
 int audit_checkpoint_time(store_txn_t *txn, int64_t *ms);
+
+/*
+ * The hold on record times (audit_append): whether a record at now_ms after
+ * one at last_ms is logged.  AUDIT_HOLD_WARN when the clock is more than
+ * a second behind and the hold begins, or has lasted another hour of the
+ * clock since the last warning; AUDIT_HOLD_CAUGHT_UP once when it ends.
+ * Pure but for h (the appender's, zeroed at start).
+ */
+typedef struct {
+	bool holding;		/* warned, not yet caught up */
+	int64_t warned_ms;	/* the clock at the last warning */
+} audit_hold_t;
+typedef enum {
+	AUDIT_HOLD_QUIET,
+	AUDIT_HOLD_WARN,
+	AUDIT_HOLD_CAUGHT_UP
+} audit_hold_note_t;
+audit_hold_note_t audit_hold_step(audit_hold_t *h, int64_t now_ms,
+    int64_t last_ms);
 
 /* The time (Unix ms) of record seq: 0, ISA_ERR_NOTFOUND, ISA_ERR_PARSE or a
  * store error. */

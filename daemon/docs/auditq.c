@@ -157,9 +157,10 @@ walk_range(walk_t *w, int k, const char *value, uint64_t from, uint64_t hi)
  * telling filter, or by seq; with --since or --until, only the seqs whose
  * times can match: before the seq from which times never go back
  * (auditindex_steady_from: 0 but in a store that had a clock step back
- * before its upgrade) every one, after it the range found by binary
- * search.  Each candidate's record is decoded once and the filters
- * applied as before, so the index narrows, never decides.
+ * before its upgrade) the blocks the upgrade's facts do not rule out
+ * (auditindex_old_range), after it the range found by binary search.
+ * Each candidate's record is decoded once and the filters applied as
+ * before, so the index narrows, never decides.
  */
 static int
 plan_walk(walk_t *w, uint64_t size)
@@ -167,7 +168,7 @@ plan_walk(walk_t *w, uint64_t size)
 	const Isa__AuditQuery *q = w->q;
 	const char *value = NULL;
 	int k = pick_index(q, &value);
-	uint64_t steady, lo = q->after, hi = size;
+	uint64_t steady, lo = q->after, hi = size, olo, ohi;
 	int rc;
 
 	if (w->since == INT64_MIN && w->until == INT64_MAX)
@@ -176,7 +177,9 @@ plan_walk(walk_t *w, uint64_t size)
 		return rc;
 	if (steady > size)
 		steady = size;
-	if ((rc = walk_range(w, k, value, lo, steady)) != 0)
+	if ((rc = auditindex_old_range(w->t, w->since, w->until, steady, &olo,
+	    &ohi)) != 0 ||
+	    (rc = walk_range(w, k, value, lo > olo ? lo : olo, ohi)) != 0)
 		return rc;
 	if (lo < steady)
 		lo = steady;

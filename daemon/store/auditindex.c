@@ -174,6 +174,192 @@ auditindex_time_seek(store_txn_t *t, int64_t ms, uint64_t lo, uint64_t hi,
 	return 0;
 }
 
+/* ---- The old region's blocks: "B" block (8, BE) -> max, min (8, BE each) ---- */
+
+static size_t
+block_key(uint8_t key[9], uint64_t block)
+{
+	key[0] = 'B';
+	be64_put(key + 1, block);
+	return 9;
+}
+
+/* Block block's facts, into *max and *min: 0, ISA_ERR_NOTFOUND, ISA_ERR_PARSE
+ * (damaged) or a store error. */
+static int
+block_get(store_txn_t *t, uint64_t block, int64_t *max, int64_t *min)
+{
+	uint8_t key[9];
+	const void *v;
+	size_t l;
+	int rc = store_get(t, STORE_AUDIX, key, block_key(key, block), &v, &l);
+
+	if (rc != 0)
+		return rc;
+	if (l != 16)
+		return ISA_ERR_PARSE;
+	*max = (int64_t)be64_get(v);
+	*min = (int64_t)be64_get((const uint8_t *)v + 8);
+	return 0;
+}
+
+static int
+block_put(store_txn_t *t, uint64_t block, int64_t max, int64_t min)
+{
+	uint8_t key[9], v[16];
+
+	be64_put(v, (uint64_t)max);
+	be64_put(v + 8, (uint64_t)min);
+	return store_put(t, STORE_AUDIX, key, block_key(key, block), v,
+	    sizeof(v));
+}
+
+/*
+ * The first block in [0, nb) whose fact (its max when want_max, else its
+ * min) is at or after ms, or nb, by binary search (both facts never go
+ * down from block to block).  A block without facts counts as at or
+ * after for max, before for min: the range only widens (a store
+ * upgraded before the facts were kept walks its whole old region).
+ */
+static int
+block_seek(store_txn_t *t, int64_t ms, bool want_max, uint64_t nb,
+    uint64_t *block)
+{
+	uint64_t lo = 0, hi = nb;
+	int64_t max, min;
+	int rc;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		bool after;
+
+		rc = block_get(t, mid, &max, &min);
+		if (rc == ISA_ERR_NOTFOUND)
+			after = want_max;
+		else if (rc != 0)
+			return rc;
+		else
+			after = (want_max ? max : min) >= ms;
+		if (after)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*block = lo;
+	return 0;
+}
+
+int
+auditindex_old_range(store_txn_t *t, int64_t since, int64_t until,
+    uint64_t steady, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t nb = (steady + AUDITINDEX_BLOCK - 1) / AUDITINDEX_BLOCK, b;
+	int rc;
+
+	*lo = 0;
+	*hi = steady;
+	/* Every record of a block before the first whose running max
+	 * reaches since is before since. */
+	if (since != INT64_MIN) {
+		if ((rc = block_seek(t, since, true, nb, &b)) != 0)
+			return rc;
+		*lo = b * AUDITINDEX_BLOCK < steady ? b * AUDITINDEX_BLOCK :
+		    steady;
+	}
+	/* From the first block whose min of every old record on is at or
+	 * after until, none is before until. */
+	if (until != INT64_MAX) {
+		if ((rc = block_seek(t, until, false, nb, &b)) != 0)
+			return rc;
+		if (b * AUDITINDEX_BLOCK < *hi)
+			*hi = b * AUDITINDEX_BLOCK;
+	}
+	if (*hi < *lo)
+		*hi = *lo;
+	return 0;
+}
+
+/* Walking [0, end) block by block: each block's running max (over every
+ * record from 0 to its end) and its own min, to fn at its end. */
+typedef int (*block_fn)(void *arg, uint64_t block, int64_t max,
+    int64_t min);
+
+typedef struct {
+	uint64_t end;
+	block_fn fn;
+	void *arg;
+	int64_t max, min;
+	int rc;
+} blocks_t;
+
+static int
+blocks_one(void *arg, uint64_t seq, const void *val, size_t len)
+{
+	blocks_t *b = arg;
+	Isa__AuditRecord *r;
+	int64_t ms;
+
+	if (seq >= b->end)
+		return 1;
+	if (seq % AUDITINDEX_BLOCK == 0)
+		b->min = INT64_MAX;
+	/* A damaged record no query returns (check --deep says so of each
+	 * record): it has no time here. */
+	if (records_audit_decode(val, len, &r) == 0) {
+		ms = r->time_ms;
+		records_audit_free(r);
+		if (ms < b->min)
+			b->min = ms;
+		if (ms > b->max)
+			b->max = ms;
+	}
+	if (seq % AUDITINDEX_BLOCK == AUDITINDEX_BLOCK - 1 || seq + 1 == b->end)
+		return (b->rc = b->fn(b->arg, seq / AUDITINDEX_BLOCK, b->max,
+		    b->min)) != 0;
+	return 0;
+}
+
+static int
+blocks_walk(store_txn_t *t, uint64_t end, block_fn fn, void *arg)
+{
+	blocks_t b = { end, fn, arg, INT64_MIN, INT64_MAX, 0 };
+	int rc;
+
+	if (end == 0)
+		return 0;
+	rc = records_audit_each(t, 0, blocks_one, &b);
+	return rc < 0 ? rc : b.rc;
+}
+
+static int
+block_build(void *arg, uint64_t block, int64_t max, int64_t min)
+{
+	return block_put(arg, block, max, min);
+}
+
+/* The old region [0, steady)'s facts: a walk for each block's max and own
+ * min, then a pass back over the facts (not the records) turning each min
+ * into the min of every old record from its block on. */
+static int
+blocks_build(store_txn_t *t, uint64_t steady)
+{
+	uint64_t nb = (steady + AUDITINDEX_BLOCK - 1) / AUDITINDEX_BLOCK;
+	int64_t max, min, after = INT64_MAX;
+	int rc;
+
+	if ((rc = blocks_walk(t, steady, block_build, t)) != 0)
+		return rc;
+	while (nb-- > 0) {
+		if ((rc = block_get(t, nb, &max, &min)) != 0)
+			return rc;
+		if (min < after)
+			after = min;
+		if ((rc = block_put(t, nb, max, after)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- Building (a store upgrade) and checking ---- */
 
 /* Where times last went back, walking the records in order. */
@@ -229,8 +415,10 @@ auditindex_build(store_txn_t *t, uint32_t from)
 	if (b.steady.steady == 0)
 		return 0;
 	be64_put(v, b.steady.steady);
-	return store_put(t, STORE_AUDIX, time_key, sizeof(time_key), v,
-	    sizeof(v));
+	if ((rc = store_put(t, STORE_AUDIX, time_key, sizeof(time_key), v,
+	    sizeof(v))) != 0)
+		return rc;
+	return blocks_build(t, b.steady.steady);
 }
 
 typedef struct {
@@ -328,6 +516,17 @@ check_entry(void *arg, const void *key, size_t klen, const void *val,
 		return 0;
 	}
 	c->ic->entries++;
+	if (klen > 0 && p[0] == 'B') {
+		uint64_t nb = (c->steady.steady + AUDITINDEX_BLOCK - 1) /
+		    AUDITINDEX_BLOCK;
+
+		/* its value is compared in check_block */
+		if (klen != 9 || be64_get(p + 1) >= nb)
+			indexcheck_stray(c->ic, "B: a block fact past the "
+			    "old region (%llu records)",
+			    (unsigned long long)c->steady.steady);
+		return 0;
+	}
 	for (k = 0; k < AUDITINDEX_KINDS_; k++)
 		if (klen > 0 && p[0] == (uint8_t)kind_byte[k])
 			break;
@@ -350,6 +549,38 @@ check_entry(void *arg, const void *key, size_t klen, const void *val,
 	return 0;
 }
 
+/* Block block of the old region has its facts: its running max, and the
+ * min of its own and the next block's fact (the last block's: its own). */
+static int
+check_block(void *arg, uint64_t block, int64_t max, int64_t min)
+{
+	check_t *c = arg;
+	uint64_t nb = (c->steady.steady + AUDITINDEX_BLOCK - 1) /
+	    AUDITINDEX_BLOCK;
+	int64_t smax, smin, nmax, nmin;
+	int rc;
+
+	if (block + 1 < nb) {
+		rc = block_get(c->t, block + 1, &nmax, &nmin);
+		if (rc != 0 && rc != ISA_ERR_NOTFOUND && rc != ISA_ERR_PARSE)
+			return rc;
+		if (rc == 0 && nmin < min)
+			min = nmin;	/* else that block's own line says */
+	}
+	rc = block_get(c->t, block, &smax, &smin);
+	if (rc == ISA_ERR_NOTFOUND)
+		indexcheck_missing(c->ic, "B: block %llu's time facts",
+		    (unsigned long long)block);
+	else if (rc == ISA_ERR_PARSE || (rc == 0 && (smax != max ||
+	    smin != min)))
+		indexcheck_wrong(c->ic, "B: block %llu's time facts (records "
+		    "%llu on)", (unsigned long long)block,
+		    (unsigned long long)block * AUDITINDEX_BLOCK);
+	else if (rc != 0)
+		return rc;
+	return 0;
+}
+
 int
 auditindex_check(store_txn_t *t, indexcheck_t *ic)
 {
@@ -358,7 +589,8 @@ auditindex_check(store_txn_t *t, indexcheck_t *ic)
 
 	indexcheck_begin(ic, "audit");
 	if ((rc = records_audit_each(t, 0, check_record, &c)) != 0 ||
-	    (rc = store_iter(t, STORE_AUDIX, NULL, 0, check_entry, &c)) != 0)
+	    (rc = store_iter(t, STORE_AUDIX, NULL, 0, check_entry, &c)) != 0 ||
+	    (rc = blocks_walk(t, c.steady.steady, check_block, &c)) != 0)
 		return rc < 0 ? rc : ISA_ERR_IO;
 	/* An absent fact says 0 (a present one was compared above). */
 	if (c.steady.steady != 0) {

@@ -27,10 +27,17 @@
  * appended by this isad never step back (audit_append holds the time at
  * the last record's while the clock is behind it); a store written before
  * may have, and its upgrade (auditindex_build) finds the last place.
- * From there on a time range is found by binary search on seq; before
- * it, a query walks.
+ * From there on a time range is found by binary search on seq.
+ *
+ * Before it (the old region [0, T)), facts per block of AUDITINDEX_BLOCK
+ * records, kept by the upgrade: "B" block (8, BE) -> the max time of
+ * every record from 0 to the block's end, the min time of every old
+ * record from the block's start on (8, BE each, as int64).  Neither goes
+ * down from block to block, so binary search on them bounds the blocks a
+ * time range can touch (auditindex_old_range); a query walks those.
  */
 #define AUDITINDEX_VALUE_MAX 400
+#define AUDITINDEX_BLOCK 1024
 
 typedef enum {
 	AUDITINDEX_DOC = 0,	/* 'd' */
@@ -77,8 +84,20 @@ __attribute__((warn_unused_result))
 int auditindex_time_seek(store_txn_t *t, int64_t ms, uint64_t lo,
     uint64_t hi, uint64_t *seq);
 
+/*
+ * The seqs of the old region [0, steady) (steady: auditindex_steady_from's)
+ * whose records can have a time in [since, until) (INT64_MIN, INT64_MAX:
+ * unbounded), as [*lo, *hi): every old record outside it has a time
+ * outside, by the block facts; within, a query still applies the exact
+ * filter.  O(log(steady / AUDITINDEX_BLOCK)) reads.  Returns 0,
+ * ISA_ERR_PARSE (a fact damaged) or a store error.
+ */
+__attribute__((warn_unused_result))
+int auditindex_old_range(store_txn_t *t, int64_t since, int64_t until,
+    uint64_t steady, uint64_t *lo, uint64_t *hi);
+
 /* Build the index in t from every audit record (a store upgrade from
- * schema from < 3): every entry, and the time fact.  Returns 0 or
+ * schema from < 3): every entry, the time fact and the block facts.  Returns 0 or
  * ISA_ERR_*. */
 __attribute__((warn_unused_result))
 int auditindex_build(store_txn_t *t, uint32_t from);

@@ -635,6 +635,116 @@ test_schema2_store_upgraded(void **state)
 	h_result_free(&r);
 }
 
+/* The time of the ith of OLD_MANY records written with a small step back
+ * every fifth. */
+#define OLD_MANY 2600
+static int64_t
+old_many_ms(int64_t last, int i)
+{
+	return last - 3 * DAY_MS + 10 * i - (i % 5 == 2 ? 25 : 0);
+}
+
+/*
+ * An upgraded store whose old region (before the last step back) has
+ * OLD_MANY records with small steps back all through it, over more than
+ * two blocks of time facts: time ranges through them (and one filter with
+ * each) equal the scan; the blocks rule out no record that matches.
+ */
+static void
+test_many_steps_back_upgraded(void **state)
+{
+	harness_t *h = *state;
+	static const uint8_t two[4] = { 0, 0, 0, 2 };
+	size_t matched = 0;
+	int64_t last;
+	uint64_t n, steady;
+	scan_t all;
+	tconn_t t;
+	store_txn_t *txn;
+	store_t *s;
+
+	h_need_test_build("ISAD_TEST_NOW");
+	(void)h_stop(h);	/* the last test's isad, if it runs */
+	start_at(h, T0 + 10800);
+	full_scan(h, &all);
+	n = all.n;
+	last = all.r[n - 1].ms;
+	scan_free(&all);
+	assert_int_equal(h_stop(h), 0);
+	s = open_store(h);
+	assert_int_equal(store_txn_begin(s, true, &txn), 0);
+	for (int i = 0; i < OLD_MANY; i++)
+		(void)append_raw(txn, i % 3 ? "ghost" : "alice", i % 2 ?
+		    "old-doc-1" : "old-doc-3", old_many_ms(last, i));
+	assert_int_equal(store_del_prefix(txn, STORE_AUDIX, "", 0), 0);
+	assert_int_equal(store_put(txn, STORE_META, "schema", 6, two, 4), 0);
+	assert_int_equal(store_txn_commit(txn), 0);
+	store_close(s);
+
+	start_at(h, T0 + 10800);
+	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(check_deep(h, NULL), 0);
+	s = open_store(h);
+	assert_int_equal(store_txn_begin(s, false, &txn), 0);
+	assert_int_equal(auditindex_steady_from(txn, &steady), 0);
+	store_txn_abort(txn);
+	store_close(s);
+	assert_true(steady >= n + OLD_MANY - 5);	/* near their end */
+
+	start_at(h, T0 + 10800);
+	full_scan(h, &all);
+	t_connect(h, "auditor", &t);
+	for (int i = -3; i < OLD_MANY + 3; i += 211)
+		for (int d = -1; d <= 1; d++) {
+			int64_t ms = old_many_ms(last, i) + d;
+			filt_t f = { NULL, NULL, NULL, NULL, NULL, ms,
+			    INT64_MAX };
+
+			matched += same_as_scan(&t, &all, &f, 1000);
+			f.since = INT64_MIN;
+			f.until = ms;
+			matched += same_as_scan(&t, &all, &f, 1000);
+			f.since = ms;
+			f.until = ms + 300;
+			f.doc = "old-doc-3";
+			matched += same_as_scan(&t, &all, &f, 1000);
+		}
+	t_close(&t);
+	assert_true(matched > all.n);
+	scan_free(&all);
+}
+
+/* A last record that cannot be read holds nothing, and isad says so in
+ * its log (it appends its start-up record after it). */
+static void
+test_damaged_last_record(void **state)
+{
+	harness_t *h = *state;
+	merkle_compact_t r;
+	uint8_t key[8];
+	const void *v;
+	size_t l;
+	store_txn_t *t;
+	store_t *s;
+
+	(void)h_stop(h);
+	s = open_store(h);
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	assert_int_equal(records_meta_get(t, RECORDS_META_AUDIT_RANGE, &v, &l),
+	    0);
+	assert_int_equal(merkle_compact_decode(v, l, &r), 0);
+	assert_true(r.size > 0);
+	be64_put(key, r.size - 1);
+	assert_int_equal(store_put(t, STORE_AUDIT, key, 8, "\xff\xff\xff", 3),
+	    0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	start_at(h, T0 + 10800);
+	assert_true(h_wait_log(h, "the audit log's last record"));
+	assert_true(h_wait_log(h, "cannot be read"));
+	assert_int_equal(h_stop(h), 0);
+}
+
 int
 main(void)
 {
@@ -642,6 +752,8 @@ main(void)
 		cmocka_unit_test(test_queries_across_a_step_back),
 		cmocka_unit_test(test_check_deep),
 		cmocka_unit_test(test_schema2_store_upgraded),
+		cmocka_unit_test(test_many_steps_back_upgraded),
+		cmocka_unit_test(test_damaged_last_record),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
