@@ -360,6 +360,10 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 		}
 	} while (more && clock_mono_ms() - mono < slice &&
 	    (env->writer == NULL || !writer_busy(env->writer)));
+	if (rc == 0 && more && env->writer == NULL)
+		log_info("retention sweep at start: %lld ms spent; the rest "
+		    "goes on while isad serves", (long long)(clock_mono_ms() -
+		    mono));
 rekey:
 	if (rc != 0) {
 		log_warnx("the retention sweep failed (%s); it is tried again "
