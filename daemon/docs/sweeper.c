@@ -23,6 +23,8 @@
 
 #define SWEEP_BATCH	100	/* due entries handled in one commit */
 #define SWEEP_SLICE_MS	1000	/* a tick's batches, while nothing waits */
+#define SWEEP_START_MS	2000	/* at start, before serving: then the
+				 * writer's ticks go on */
 #define RETRY_MS	5000	/* after a failed sweep */
 
 /* Set when a sweep's commit added inbox entries; taken by the main loop. */
@@ -144,6 +146,33 @@ typedef struct {
 	size_t entries, destroyed, reminded, announced;
 } tally_t;
 
+/*
+ * r's view cannot be made (doc_load: ISA_ERR_PARSE, e.g. a policy reload
+ * left its marking unreadable): what was due to it is put off to
+ * SWEEP_PUT_OFF_S from now, not dropped, so a policy put right still gets
+ * the reminder or announcement out (DESIGN §5: not before, and not never).
+ * What was done before (an announcement) is kept.  Logged once a try.
+ */
+static int
+put_off(store_txn_t *t, Isad__StoredDoc *r, const uint8_t *id, int64_t now)
+{
+	char idtext[DOCID_TEXT_LEN + 1], when[TIMEFMT_LEN];
+	int rc;
+
+	if ((rc = dateindex_drop(t, r)) != 0)
+		return rc;
+	r->sweep_retry = now + SWEEP_PUT_OFF_S;
+	if ((rc = records_doc_put(t, id, r)) != 0 ||
+	    (rc = dateindex_sync(t, r)) != 0)
+		return rc;
+	docid_format(id, idtext);
+	timefmt_format_ms(r->sweep_retry * 1000, when);
+	log_warnx("document %s: its view cannot be made under the policy in "
+	    "force; its review reminder or announcement is tried again at %s",
+	    idtext, when);
+	return 0;
+}
+
 /* Entry e (deleted) was due: handle what is due to its document now, its
  * record rewritten and its date entries with it. */
 static int
@@ -158,7 +187,8 @@ sweep_one(store_txn_t *t, job_t *j, const dateindex_entry_t *e, int64_t now,
 	if ((rc = records_doc_get(t, e->doc, &r)) != 0) {
 		if (rc != ISA_ERR_NOTFOUND && rc != ISA_ERR_PARSE)
 			return rc;
-		/* One damaged record must not hold back the rest. */
+		/* One damaged record must not hold back the rest: its entry
+		 * goes (check --deep reports the record). */
 		docid_format(e->doc, idtext);
 		log_warnx("document %s: %s; the retention sweep skips it",
 		    idtext, rc == ISA_ERR_PARSE ? "its record is damaged" :
@@ -191,24 +221,21 @@ sweep_one(store_txn_t *t, job_t *j, const dateindex_entry_t *e, int64_t now,
 				n->reminded += rc == 0;
 			}
 		}
-		if (rc == 0)
-			rc = records_doc_put(t, e->doc, r);
-		if (rc == 0 && (due & DATEINDEX_DESTROY))
-			rc = docindex_set_state(t, r);
-		if (rc == 0)
-			rc = dateindex_sync(t, r);
+		if (rc == ISA_ERR_PARSE) {
+			/* The view (doc_load said why, before its step wrote
+			 * anything): later, not never. */
+			rc = put_off(t, r, e->doc, now);
+		} else {
+			if (rc == 0)
+				rc = records_doc_put(t, e->doc, r);
+			if (rc == 0 && (due & DATEINDEX_DESTROY))
+				rc = docindex_set_state(t, r);
+			if (rc == 0)
+				rc = dateindex_sync(t, r);
+		}
 		*r = keep;
 	}
 	records_doc_free(r);
-	if (rc == ISA_ERR_PARSE) {
-		/* Its view cannot be made (doc_load said why, before anything
-		 * was written): its entry stays gone, and check --deep will
-		 * say the index lacks it. */
-		docid_format(e->doc, idtext);
-		log_warnx("document %s: its record is damaged; the retention "
-		    "sweep skips it", idtext);
-		rc = 0;
-	}
 	return rc;
 }
 
@@ -274,12 +301,30 @@ sweep_batch(store_t *s, job_t *j, int64_t now, bool *more, tally_t *n)
 	return 0;
 }
 
+/* The slice a tick may spend, in ms: SWEEP_START_MS at start (test
+ * builds: $ISAD_TEST_SWEEP_START_MS, so a test can leave a backlog for the
+ * writer's ticks), else SWEEP_SLICE_MS. */
+static int64_t
+slice_ms(const worker_env_t *env)
+{
+	if (env->writer != NULL)
+		return SWEEP_SLICE_MS;
+#ifdef ISA_TEST_BUILD
+	const char *v = getenv("ISAD_TEST_SWEEP_START_MS");
+
+	if (v != NULL)
+		return strtoll(v, NULL, 10);
+#endif
+	return SWEEP_START_MS;
+}
+
 bool
 sweeper_tick(store_t *s, const worker_env_t *env)
 {
 	int64_t mono = clock_mono_ms(), now = clock_wall_s();
-	job_t *j = NULL;
+	int64_t slice = slice_ms(env);
 	bool news = false, due, more = false;
+	job_t *j;
 	tally_t n;
 	int rc;
 
@@ -288,20 +333,24 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 	retry_at = -1;
 	if ((rc = anything_due(s, now, &due)) != 0 || !due)
 		goto rekey;
-	/* A scratch job: the policy in force and an arena for the views. */
-	if ((j = job_new("", 0)) == NULL) {
-		rc = ISA_ERR_NOMEM;
-		goto rekey;
-	}
-	j->policy = current_policy_get();
-	j->now = now;
-	if (j->policy == NULL)
-		goto rekey;
-	/* Batch after batch while no change waits for the writer (at start,
-	 * before it runs: all of them), a slice at most; the next tick goes
-	 * on. */
+	/* Batch after batch while no change waits for the writer, a slice at
+	 * most (at start, before it runs, a longer one: a backlog left goes
+	 * on in its ticks, and meanwhile what is past its destroy-after date
+	 * is answered as destroyed: docview.c).  Each batch a fresh job: the
+	 * policy in force and an arena for its views. */
 	do {
-		if ((rc = sweep_batch(s, j, now, &more, &n)) != 0)
+		if ((j = job_new("", 0)) == NULL) {
+			rc = ISA_ERR_NOMEM;
+			break;
+		}
+		j->now = now;
+		if ((j->policy = current_policy_get()) == NULL) {
+			job_free(j);
+			break;
+		}
+		rc = sweep_batch(s, j, now, &more, &n);
+		job_free(j);
+		if (rc != 0)
 			break;
 		if (n.destroyed > 0)
 			rekey_pending = true;
@@ -309,11 +358,13 @@ sweeper_tick(store_t *s, const worker_env_t *env)
 			atomic_store(&sweep_news, true);
 			news = true;
 		}
-	} while (more && (env->writer == NULL ||
-	    (!writer_busy(env->writer) &&
-	    clock_mono_ms() - mono < SWEEP_SLICE_MS)));
+	} while (more && clock_mono_ms() - mono < slice &&
+	    (env->writer == NULL || !writer_busy(env->writer)));
+	if (rc == 0 && more && env->writer == NULL)
+		log_info("retention sweep at start: %lld ms spent; the rest "
+		    "goes on while isad serves", (long long)(clock_mono_ms() -
+		    mono));
 rekey:
-	job_free(j);
 	if (rc != 0) {
 		log_warnx("the retention sweep failed (%s); it is tried again "
 		    "in %d s", isa_strerror(rc), RETRY_MS / 1000);
@@ -321,9 +372,11 @@ rekey:
 		return news;
 	}
 	/* Destroyed documents' old wraps become useless (DESIGN §8): once
-	 * the backlog is through, not after every batch; a failure is
-	 * logged and tried again SWEEP_MS later. */
-	if (!more && rekey_pending && (rekey_at < 0 || mono >= rekey_at)) {
+	 * the backlog is through, not after every batch, and in the writer's
+	 * ticks, not at start (it walks every document); a failure is logged
+	 * and tried again SWEEP_MS later. */
+	if (!more && env->writer != NULL && rekey_pending &&
+	    (rekey_at < 0 || mono >= rekey_at)) {
 		if (rekey_online(s, env) == 0) {
 			rekey_pending = false;
 			rekey_at = -1;

@@ -277,8 +277,9 @@ startup_store(server_t *s)
 		    isa_strerror(rc));
 	if (startup_audit_key(s) != 0)
 		return -1;
-	/* Retention first, before anyone is served: what is past its
-	 * destroy-after date is gone before the first request. */
+	/* Retention first, before anyone is served, for a slice at most
+	 * (sweeper.h): a backlog goes on in the writer's ticks, and what is
+	 * past its destroy-after date is answered as destroyed meanwhile. */
 	(void)sweeper_tick(s->store, &s->env);
 	if ((s->writer = writer_start(s->store)) == NULL ||
 	    (s->results = queue_new(true)) == NULL)

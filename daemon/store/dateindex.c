@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/be64.h"
 #include "common/err.h"
 #include "common/timefmt.h"
 #include "daemon/store/dateindex.h"
@@ -21,23 +22,6 @@ typedef struct {
 	bool present;
 } want_t;
 
-static void
-be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t
-get_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* A date's midnight UTC in Unix seconds; false when it does not parse. */
 static bool
 day_start(const char *date, int64_t *s)
@@ -55,7 +39,7 @@ static void
 want_set(want_t *w, int64_t due, char kind, const uint8_t *id,
     const void *val, size_t vlen, bool present)
 {
-	be64(w->key, due < 0 ? 0 : (uint64_t)due);
+	be64_put(w->key, due < 0 ? 0 : (uint64_t)due);
 	w->key[8] = (uint8_t)kind;
 	memcpy(w->key + 9, id, RECORDS_ID_LEN);
 	memcpy(w->val, val, vlen);
@@ -79,13 +63,17 @@ wants(const Isad__StoredDoc *r, want_t w[KINDS])
 		want_set(&w[n++], day + DAY_S, 'd', r->id.data,
 		    r->destroy_after, strlen(r->destroy_after),
 		    st != DOC_DESTROYED);
+	/* A reminder or announcement the sweep had to put off (its view
+	 * could not be made) is due again at sweep_retry, not before. */
 	if (day_start(r->review_by, &day))
-		want_set(&w[n++], day, 'r', r->id.data, r->review_by,
+		want_set(&w[n++], day > r->sweep_retry ? day : r->sweep_retry,
+		    'r', r->id.data, r->review_by,
 		    strlen(r->review_by), st == DOC_ACTIVE &&
 		    !r->review_reminded);
 	if (r->embargo_until > r->created) {
-		be64(until, (uint64_t)r->embargo_until);
-		want_set(&w[n++], r->embargo_until, 'e', r->id.data, until,
+		be64_put(until, (uint64_t)r->embargo_until);
+		want_set(&w[n++], r->embargo_until > r->sweep_retry ?
+		    r->embargo_until : r->sweep_retry, 'e', r->id.data, until,
 		    sizeof(until), st == DOC_ACTIVE && !r->embargo_announced);
 	}
 	return n;
@@ -105,6 +93,18 @@ dateindex_sync(store_txn_t *t, const Isad__StoredDoc *r)
 	return rc;
 }
 
+int
+dateindex_drop(store_txn_t *t, const Isad__StoredDoc *r)
+{
+	want_t w[KINDS];
+	size_t n = wants(r, w);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = store_del(t, STORE_DATES, w[i].key, DATEINDEX_KEY_LEN);
+	return rc;
+}
+
 unsigned
 dateindex_due(const Isad__StoredDoc *r, int64_t now)
 {
@@ -113,7 +113,7 @@ dateindex_due(const Isad__StoredDoc *r, int64_t now)
 	unsigned due = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!w[i].present || (int64_t)get_be64(w[i].key) > now)
+		if (!w[i].present || (int64_t)be64_get(w[i].key) > now)
 			continue;
 		due |= w[i].key[8] == 'd' ? DATEINDEX_DESTROY :
 		    w[i].key[8] == 'r' ? DATEINDEX_REVIEW : DATEINDEX_ANNOUNCE;
@@ -128,7 +128,7 @@ parse(const uint8_t *k, size_t klen, dateindex_entry_t *e)
 	uint64_t due;
 
 	if (klen != DATEINDEX_KEY_LEN || (k[8] != 'd' && k[8] != 'r' &&
-	    k[8] != 'e') || (due = get_be64(k)) > INT64_MAX)
+	    k[8] != 'e') || (due = be64_get(k)) > INT64_MAX)
 		return ISA_ERR_PARSE;
 	e->due = (int64_t)due;
 	e->kind = (char)k[8];
@@ -152,7 +152,7 @@ dateindex_del(store_txn_t *t, const dateindex_entry_t *e)
 {
 	uint8_t key[DATEINDEX_KEY_LEN];
 
-	be64(key, e->due < 0 ? 0 : (uint64_t)e->due);
+	be64_put(key, e->due < 0 ? 0 : (uint64_t)e->due);
 	key[8] = (uint8_t)e->kind;
 	memcpy(key + 9, e->doc, RECORDS_ID_LEN);
 	return store_del(t, STORE_DATES, key, sizeof(key));
@@ -225,7 +225,7 @@ static void
 report_key(const uint8_t *key, char *out, size_t len)
 {
 	char idtext[DOCID_TEXT_LEN + 1], when[TIMEFMT_LEN];
-	uint64_t due = get_be64(key);
+	uint64_t due = be64_get(key);
 
 	timefmt_format_ms(due > INT64_MAX / 1000 ? 0 : (int64_t)due * 1000,
 	    when);

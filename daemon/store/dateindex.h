@@ -19,6 +19,9 @@
  *   'e'  an embargo its readers have not been told has lifted: due at
  *        embargo_until, while active.
  *
+ * A review or embargo entry the sweep put off (the document's view could
+ * not be made: sweeper.c) is due at the record's sweep_retry instead when
+ * that is later.
  * (sweeper.h says what is done when.)  A date that does not parse calls
  * for no entry.  dateindex_sync writes a document's entries from its
  * record in the transaction that stores or changes it (upload, a sweep, a
@@ -43,6 +46,12 @@ typedef struct {
  * deleted.  Returns 0 or a store error. */
 __attribute__((warn_unused_result))
 int dateindex_sync(store_txn_t *t, const Isad__StoredDoc *r);
+
+/* Delete every entry r calls for: before a change to r that moves an
+ * entry's date (sweep_retry), then dateindex_sync.  Returns 0 or a store
+ * error. */
+__attribute__((warn_unused_result))
+int dateindex_drop(store_txn_t *t, const Isad__StoredDoc *r);
 
 /* What is due to r at now (Unix seconds): DATEINDEX_* bits, 0: nothing. */
 unsigned dateindex_due(const Isad__StoredDoc *r, int64_t now);

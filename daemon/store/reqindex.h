@@ -93,7 +93,25 @@ int reqindex_merge(store_txn_t *t, reqindex_key_t *keys, size_t n,
 __attribute__((warn_unused_result))
 int reqindex_build(store_txn_t *t, uint32_t from);
 
-/* isad check --deep: every entry the requests call for is there with its
+/* One entry a request calls for (or, not present, must not have): the
+ * key's prefix ("pending "?, kind, id, NUL) and the value's state byte (0:
+ * a pending key, its value empty).  For reqindex.c and reqindex_check.c. */
+#define REQINDEX_WANT_MAX	9	/* four listing keys, their pending
+					 * ones, the document's */
+typedef struct {
+	char prefix[REQINDEX_PREFIX_MAX];
+	size_t plen;
+	char val;
+	bool present;
+} reqindex_want_t;
+
+/* The entries q (on doc; NULL: its document is missing) calls for, and
+ * the pending keys it must not have once decided, into w (room for
+ * REQINDEX_WANT_MAX); how many.  Pure. */
+size_t reqindex_wants(const Isad__StoredRequest *q,
+    const Isad__StoredDoc *doc, reqindex_want_t *w);
+
+/* isad check --deep (reqindex_check.c): every entry the requests call for is there with its
  * value (and the refusal's target for each), and every entry is accounted
  * for by its request, reported to ic.  Returns 0 (differences or not) or a
  * store error. */

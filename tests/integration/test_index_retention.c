@@ -788,8 +788,9 @@ put_variant(store_txn_t *t, const uint8_t *id, const char *cls,
 /*
  * Due entries of a record that does not decode, of one whose marking the
  * policy cannot read, and of none at all do not hold the sweep back: each
- * is skipped (its entry gone, logged) and the healthy document
- * due behind them is reminded, in the same commit.
+ * is skipped (logged; the first and last entries gone, the unreadable one
+ * put off: test_index_sweep.c) and the healthy document due behind them
+ * is reminded, in the same commit.
  */
 static void
 test_sweep_skips_damaged(void **state)
