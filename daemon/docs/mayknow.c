@@ -177,9 +177,11 @@ doc_walk_next(doc_walk_t *w, uint8_t id[DOCID_LEN])
 		if (min == NULL)
 			return ISA_ERR_NOTFOUND;
 		memcpy(cand, min->id, DOCID_LEN);
-		/* Every key holding it moves past it: each id once.  Shown
-		 * unless the index says it is gone (a damaged value reads
-		 * as active: policy decides). */
+		/* Every key holding it moves past it: each id once.  Live
+		 * keys hold only active documents; a value saying otherwise
+		 * (damage: check --deep reports it) is skipped, as rule 5
+		 * would refuse it, and a damaged value reads as active:
+		 * policy decides. */
 		active = false;
 		for (size_t i = 0; i < w->n; i++) {
 			head_t *h = &w->heads[i];

@@ -13,9 +13,9 @@
  * Whether u could pass rule 2 for document id: u's principals (their user,
  * their own uploads, their agency, `all`, every group that reaches them,
  * and their agency's originated documents when they approve) looked up in
- * the access index (store/docindex.h): the same fixed sequence of lookups
- * for a given caller whether the id exists or not, whatever its list
- * holds.  The index narrows, it never grants: policy_decide still decides.
+ * the access index (store/docindex.h), each under its live and its gone
+ * key: the same fixed sequence of lookups (two per key) for a given caller
+ * whether the id exists or not, whatever its list holds or its state.  The index narrows, it never grants: policy_decide still decides.
  * A store error counts as false.
  */
 bool doc_may_know(store_txn_t *t, const policy_t *p, const policy_user_t *u,
@@ -24,11 +24,11 @@ bool doc_may_know(store_txn_t *t, const policy_t *p, const policy_user_t *u,
 /*
  * The documents u could pass rule 2 for, from the access index: u's keys
  * (the same as doc_may_know's, by the same function) walked together in
- * id order (a k-way merge of their entries, each id once), those the index
- * says are recalled or destroyed skipped unread (rule 5 would refuse
- * them).  Each candidate is still to be decided by policy_decide.  Costs
- * k seeks per candidate (k: u's keys), and nothing for a document on none
- * of u's keys.  The walk holds its keys and t; free it before t ends.
+ * id order (a k-way merge of their live entries, each id once): a recalled
+ * or destroyed document is under gone keys only, so it is never passed
+ * (rule 5 would refuse it).  Each candidate is still to be decided by
+ * policy_decide.  Costs k seeks per active candidate (k: u's keys), and
+ * nothing for a document on none of u's keys or gone.  The walk holds its keys and t; free it before t ends.
  */
 typedef struct doc_walk doc_walk_t;
 

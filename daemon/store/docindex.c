@@ -106,20 +106,61 @@ docindex_doc_keys(const Isad__StoredDoc *r, docindex_key_fn fn, void *arg)
 	return 0;
 }
 
+size_t
+docindex_gone_key(char out[DOCINDEX_GONE_KEY_MAX], const char *key,
+    size_t klen)
+{
+	if (klen == 0 || klen > DOCINDEX_KEY_MAX)
+		return 0;
+	memcpy(out, DOCINDEX_GONE, DOCINDEX_GONE_LEN);
+	memcpy(out + DOCINDEX_GONE_LEN, key, klen);
+	return DOCINDEX_GONE_LEN + klen;
+}
+
 typedef struct {
 	store_txn_t *t;
 	const uint8_t *id;
 	uint8_t state;
+	bool move;	/* it may be filed in the other key space: take it out */
 } set_t;
 
-/* One access entry of s's document, valued with its state. */
+/* One access entry of s's document, valued with its state, under its live
+ * key while active, under its gone key once recalled or destroyed. */
 static int
 set_key(void *arg, const char *key, size_t klen)
 {
 	set_t *s = arg;
+	char gone[DOCINDEX_GONE_KEY_MAX];
+	size_t glen = docindex_gone_key(gone, key, klen);
+	const char *to = key, *from = gone;
+	size_t tolen = klen, fromlen = glen;
+	int rc;
 
-	return store_index_set(s->t, STORE_ACCESS, key, klen, s->id,
-	    &s->state, DOCINDEX_STATE_LEN);
+	if (glen == 0)
+		return ISA_ERR_RANGE;
+	if (s->state != DOC_ACTIVE) {
+		to = gone;
+		tolen = glen;
+		from = key;
+		fromlen = klen;
+	}
+	if ((rc = store_index_set(s->t, STORE_ACCESS, to, tolen, s->id,
+	    &s->state, DOCINDEX_STATE_LEN)) != 0)
+		return rc;
+	return s->move ? store_index_del(s->t, STORE_ACCESS, from, fromlen,
+	    s->id) : 0;
+}
+
+/* File every access key of r under the key space of its state; move: take
+ * each out of the other space too (a state change, an upgrade). */
+static int
+file_doc(store_txn_t *t, const Isad__StoredDoc *r, bool move)
+{
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), move };
+
+	if (r->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	return docindex_doc_keys(r, set_key, &s);
 }
 
 int
@@ -135,7 +176,7 @@ docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
 	if (r->sha256.len == 32 && records_doc_state(r) != DOC_DESTROYED &&
 	    (rc = store_index_put(t, STORE_SHA, r->sha256.data, 32, id)) != 0)
 		return rc;
-	if ((rc = docindex_set_state(t, r)) != 0)
+	if ((rc = file_doc(t, r, false)) != 0)
 		return rc;
 	if (marking == NULL) {
 		docindex_words_line(r, line, sizeof(line));
@@ -148,7 +189,7 @@ int
 docindex_add_access(store_txn_t *t, const Isad__StoredDoc *r,
     const char *principal)
 {
-	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r) };
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), false };
 	char key[KEY_MAX];
 	size_t n;
 
@@ -162,11 +203,7 @@ docindex_add_access(store_txn_t *t, const Isad__StoredDoc *r,
 int
 docindex_set_state(store_txn_t *t, const Isad__StoredDoc *r)
 {
-	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r) };
-
-	if (r->id.len != DOCID_LEN)
-		return ISA_ERR_PARSE;
-	return docindex_doc_keys(r, set_key, &s);
+	return file_doc(t, r, true);
 }
 
 int
@@ -198,8 +235,16 @@ bool
 docindex_access_filed(store_txn_t *t, const char *key, size_t klen,
     const uint8_t doc[DOCID_LEN])
 {
-	return klen != 0 && store_index_has(t, STORE_ACCESS, key, klen, doc)
+	char gone[DOCINDEX_GONE_KEY_MAX];
+	size_t glen = docindex_gone_key(gone, key, klen);
+	bool live, was;
+
+	/* Both lookups, whichever answers: the count depends on the key. */
+	live = klen != 0 && store_index_has(t, STORE_ACCESS, key, klen, doc)
 	    == 0;
+	was = glen != 0 && store_index_has(t, STORE_ACCESS, gone, glen, doc)
+	    == 0;
+	return live || was;
 }
 
 int
@@ -272,8 +317,9 @@ docindex_build(store_txn_t *t, uint32_t from)
 		return 0;
 	/* Schema 1 kept one document per SHA-256 (the latest): rebuilt from
 	 * the records, every document not destroyed counts again.  Schema 2
-	 * filed every access key with no value: each gets its document's
-	 * state. */
+	 * filed every access key with no value under its live key: each gets
+	 * its document's state, and a recalled or destroyed document's move
+	 * to its gone keys. */
 	if (from < 2 && (rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0)
 		return rc;
 	if ((rc = records_doc_each(t, NULL, build_one, &b)) != 0)
