@@ -117,10 +117,24 @@ docindex_gone_key(char out[DOCINDEX_GONE_KEY_MAX], const char *key,
 	return DOCINDEX_GONE_LEN + klen;
 }
 
+void
+docindex_value(const Isad__StoredDoc *r, uint8_t out[DOCINDEX_VALUE_LEN])
+{
+	classification_t c;
+	uint64_t e = r->embargo_until > 0 ? (uint64_t)r->embargo_until : 0;
+
+	out[0] = (uint8_t)records_doc_state(r);
+	out[1] = r->classification != NULL && policy_classification_parse(
+	    r->classification, &c) == 0 ? (uint8_t)c : DOCINDEX_CLASS_UNKNOWN;
+	for (int i = 0; i < 8; i++)
+		out[2 + i] = (uint8_t)(e >> (56 - 8 * i));
+}
+
 typedef struct {
 	store_txn_t *t;
 	const uint8_t *id;
 	uint8_t state;
+	uint8_t val[DOCINDEX_VALUE_LEN];
 	bool move;	/* it may be filed in the other key space: take it out */
 } set_t;
 
@@ -145,7 +159,7 @@ set_key(void *arg, const char *key, size_t klen)
 		fromlen = klen;
 	}
 	if ((rc = store_index_set(s->t, STORE_ACCESS, to, tolen, s->id,
-	    &s->state, DOCINDEX_STATE_LEN)) != 0)
+	    s->val, DOCINDEX_VALUE_LEN)) != 0)
 		return rc;
 	return s->move ? store_index_del(s->t, STORE_ACCESS, from, fromlen,
 	    s->id) : 0;
@@ -156,10 +170,12 @@ set_key(void *arg, const char *key, size_t klen)
 static int
 file_doc(store_txn_t *t, const Isad__StoredDoc *r, bool move)
 {
-	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), move };
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), { 0 },
+	    move };
 
 	if (r->id.len != DOCID_LEN)
 		return ISA_ERR_PARSE;
+	docindex_value(r, s.val);
 	return docindex_doc_keys(r, set_key, &s);
 }
 
@@ -189,12 +205,14 @@ int
 docindex_add_access(store_txn_t *t, const Isad__StoredDoc *r,
     const char *principal)
 {
-	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), false };
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), { 0 },
+	    false };
 	char key[KEY_MAX];
 	size_t n;
 
 	if (r->id.len != DOCID_LEN)
 		return ISA_ERR_PARSE;
+	docindex_value(r, s.val);
 	if ((n = filed_key(key, "", principal)) == 0)
 		return 0;
 	return set_key(&s, key, n);
@@ -249,18 +267,29 @@ docindex_access_filed(store_txn_t *t, const char *key, size_t klen,
 
 int
 docindex_access_next(store_txn_t *t, const char *key, size_t klen,
-    const uint8_t *after, uint8_t id[DOCID_LEN], doc_state_t *state)
+    const uint8_t *after, uint8_t id[DOCID_LEN], docindex_entry_t *e)
 {
+	const uint8_t *b;
 	const void *v;
 	size_t vl;
+	uint64_t u = 0;
 	int rc;
 
 	if ((rc = store_index_next(t, STORE_ACCESS, key, klen, after, id, &v,
 	    &vl)) != 0)
 		return rc;
-	*state = DOC_ACTIVE;
-	if (vl == DOCINDEX_STATE_LEN && *(const uint8_t *)v <= DOC_DESTROYED)
-		*state = (doc_state_t)*(const uint8_t *)v;
+	memset(e, 0, sizeof(*e));
+	e->state = DOC_ACTIVE;
+	e->classification = DOCINDEX_CLASS_UNKNOWN;
+	b = v;
+	if (vl != DOCINDEX_VALUE_LEN || b[0] > DOC_DESTROYED)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		u = u << 8 | b[2 + i];
+	e->known = true;
+	e->state = (doc_state_t)b[0];
+	e->classification = b[1];
+	e->embargo_until = u > INT64_MAX ? INT64_MAX : (int64_t)u;
 	return 0;
 }
 

@@ -29,8 +29,12 @@
  * which walks only live keys, never passes what it would not show (rule
  * 5), however many documents a key has seen go in a decade.  Rule 2 still
  * answers "recalled"/"destroyed" to those on the list: doc_may_know looks
- * up both spaces.  Each entry's value is one byte, the document's
- * doc_state_t (DOCINDEX_STATE_LEN).
+ * up both spaces.  Each entry's value (DOCINDEX_VALUE_LEN bytes,
+ * docindex_value) is the document's doc_state_t, its classification
+ * (classification_t; DOCINDEX_CLASS_UNKNOWN when it names none) and its
+ * embargo_until (8 bytes, big-endian, 0: none): the classification and the
+ * embargo are fixed at upload, only the state ever changes.  A listing
+ * skips, unread, an entry whose value already rules the caller out.
  *
  * Every change that adds access adds its keys in the same transaction:
  * upload (docindex_add_doc), granted share (docindex_add_access).  Recall
@@ -38,7 +42,8 @@
  * in the transaction that rewrites the record.  Destruction takes the
  * document's bytes out of the content index (docindex_drop_content).
  */
-#define DOCINDEX_STATE_LEN 1
+#define DOCINDEX_VALUE_LEN 10
+#define DOCINDEX_CLASS_UNKNOWN 0xff
 #define DOCINDEX_GONE "gone "	/* no principal name has a space */
 #define DOCINDEX_GONE_LEN 5
 
@@ -82,17 +87,29 @@ int docindex_same_content(store_txn_t *t, const uint8_t *sha,
 bool docindex_access_filed(store_txn_t *t, const char *key, size_t klen,
     const uint8_t doc[DOCID_LEN]);
 
+/* An access entry's value as read.  known: false when the value is not
+ * DOCINDEX_VALUE_LEN bytes or its state is no doc_state_t (damage: then
+ * it rules nobody out, and policy decides). */
+typedef struct {
+	bool known;
+	doc_state_t state;
+	uint8_t classification;	/* classification_t, or DOCINDEX_CLASS_UNKNOWN */
+	int64_t embargo_until;	/* Unix seconds, 0: none */
+} docindex_entry_t;
+
+/* The value r's access entries carry, into out. */
+void docindex_value(const Isad__StoredDoc *r,
+    uint8_t out[DOCINDEX_VALUE_LEN]);
+
 /*
  * The first document filed under the live principal key (as for
  * docindex_access_filed: never a gone one) whose id comes after after
- * (NULL: the first),
- * into id, and its state as filed into *state (DOC_ACTIVE when the entry
- * carries no valid state: a damaged value hides nothing from policy).
- * One seek.  Returns 0, ISA_ERR_NOTFOUND (no more) or a store error.
+ * (NULL: the first), into id, and its entry's value into *e.  One seek.
+ * Returns 0, ISA_ERR_NOTFOUND (no more) or a store error.
  */
 __attribute__((warn_unused_result))
 int docindex_access_next(store_txn_t *t, const char *key, size_t klen,
-    const uint8_t *after, uint8_t id[DOCID_LEN], doc_state_t *state);
+    const uint8_t *after, uint8_t id[DOCID_LEN], docindex_entry_t *e);
 
 /* The marking line recorded for document id: *line (*len bytes, no NUL)
  * points into txn's memory, valid until txn ends; its SHA-256 in sha

@@ -14,7 +14,8 @@
  * (docid_format), never a title or any content.
  */
 
-/* ---- Access: principal key, NUL, doc id (16) -> state (1) ---- */
+/* ---- Access: ["gone "] principal key, NUL, doc id (16) -> state (1),
+ * classification (1), embargo_until (8, BE) ---- */
 
 typedef struct {
 	store_txn_t *t;
@@ -53,6 +54,7 @@ expect_key(void *arg, const char *key, size_t klen)
 	const void *v;
 	size_t vl;
 	uint8_t want = (uint8_t)records_doc_state(a->r);
+	uint8_t val[DOCINDEX_VALUE_LEN];
 	int rc;
 
 	/* Filed once, whatever the record names twice. */
@@ -77,10 +79,11 @@ expect_key(void *arg, const char *key, size_t klen)
 		indexcheck_missing(a->ic, "%s %s", name, a->idtext);
 	else if (rc != 0)
 		return rc;
-	else if (vl != DOCINDEX_STATE_LEN || *(const uint8_t *)v != want)
-		indexcheck_wrong(a->ic, "%s %s: the value is not its state (%s)",
-		    name, a->idtext, records_doc_state_name(
-		    records_doc_state(a->r)));
+	else if (docindex_value(a->r, val), vl != DOCINDEX_VALUE_LEN ||
+	    memcmp(v, val, DOCINDEX_VALUE_LEN) != 0)
+		indexcheck_wrong(a->ic, "%s %s: the value is not its state "
+		    "(%s), classification and embargo", name, a->idtext,
+		    records_doc_state_name(records_doc_state(a->r)));
 	return 0;
 }
 

@@ -450,7 +450,7 @@ entry_of(store_txn_t *t, const uint8_t *k, size_t kl)
 
 	if (store_get(t, STORE_ACCESS, k, kl, &v, &vl) != 0)
 		return -1;
-	return vl == 1 ? *(const uint8_t *)v : -2;
+	return vl == DOCINDEX_VALUE_LEN ? *(const uint8_t *)v : -2;
 }
 
 static seen_t
@@ -996,6 +996,50 @@ test_check_deep_finds_damage(void **state)
 	free_scans(scans);
 }
 
+/* In a stopped store: len bytes at off of the value of idtext's access
+ * entry under each of keys (its live keys) set to bytes. */
+static void
+poke(harness_t *h, const char *idtext, const char *const *keys, size_t nk,
+    size_t off, const uint8_t *bytes, size_t len)
+{
+	uint8_t k[STORE_INDEX_KEY_MAX], val[DOCINDEX_VALUE_LEN];
+	const void *v;
+	size_t vl;
+	store_txn_t *t;
+	store_t *s = open_rw(h);
+
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	for (size_t i = 0; i < nk; i++) {
+		size_t n = access_key(k, keys[i], idtext);
+
+		assert_int_equal(store_get(t, STORE_ACCESS, k, n, &v, &vl), 0);
+		assert_int_equal(vl, DOCINDEX_VALUE_LEN);
+		memcpy(val, v, vl);
+		memcpy(val + off, bytes, len);
+		assert_int_equal(store_put(t, STORE_ACCESS, k, n, val, vl), 0);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+}
+
+/* How many of user's ls (pages of 2) and full scan hold idtext. */
+static void
+lists(harness_t *h, const char *user, const char *idtext, bool ls,
+    bool scan)
+{
+	idlist_t l = ls_paged(h, user, 2);
+
+	if (idlist_has(&l, idtext) != ls)
+		fail_msg("%s's ls %s %s", user, ls ? "lacks" : "holds", idtext);
+	free(l.ids);
+	l = full_scan(h, user, atoll(NOW_2));
+	assert_int_equal(idlist_has(&l, idtext), scan);
+	free(l.ids);
+}
+
+static const char *const all_keys[] = { "up:ctp-author", "orig:ctpse",
+    "all" };
+
 /*
  * ls skips a live entry whose value says recalled without reading the
  * record (damage: live keys hold only active documents): every key of an
@@ -1006,35 +1050,57 @@ static void
 test_ls_skips_gone_unread(void **state)
 {
 	fixture_t *f = *state;
-	static const char *const keys[] = { "up:ctp-author", "orig:ctpse",
-	    "all" };
-	uint8_t k[STORE_INDEX_KEY_MAX];
-	idlist_t l;
-	store_txn_t *t;
-	store_t *s;
 
 	for (int pass = 0; pass < 2; pass++) {
 		uint8_t v = pass == 0 ? DOC_RECALLED : DOC_ACTIVE;
 
 		assert_int_equal(h_stop(f->h), 0);
-		s = open_rw(f->h);
-		assert_int_equal(store_txn_begin(s, true, &t), 0);
-		for (size_t i = 0; i < 3; i++) {
-			size_t n = access_key(k, keys[i], f->ids[D_ALL]);
-
-			assert_int_equal(store_put(t, STORE_ACCESS, k, n, &v, 1),
-			    0);
-		}
-		assert_int_equal(store_txn_commit(t), 0);
-		store_close(s);
+		poke(f->h, f->ids[D_ALL], all_keys, 3, 0, &v, 1);
 		start(f, NOW_2);
-		l = ls_paged(f->h, "outsider", 2);
-		assert_int_equal(l.n, pass == 0 ? 0 : 1);
-		free(l.ids);
-		l = full_scan(f->h, "outsider", atoll(NOW_2));
-		assert_int_equal(l.n, 1);
-		free(l.ids);
+		lists(f->h, "outsider", f->ids[D_ALL], pass == 1, true);
 	}
+	check_clean(f->h);
+}
+
+/*
+ * The attacker's finding F1: an embargo still running, or a classification
+ * above the caller's clearance, on a document under a broad key made
+ * everyone's ls read it.  Now the entry's value rules them out unread: an
+ * active OFFICIAL document to all whose entries say "embargoed until far
+ * off" (a stopped store) is not listed to outsider, though its record
+ * would be; its author (up:) and its originator's approver (orig:) pass an
+ * embargo under their own keys and still list it.  Its entries saying
+ * SECRET hide it from council-officer (BPSS), not from outsider (SC).
+ * Put back, the check is clean.
+ */
+static void
+test_ls_skips_ruled_out_unread(void **state)
+{
+	fixture_t *f = *state;
+	const char *id = f->ids[D_ALL];
+	static const uint8_t far[8] = { 0, 0, 0, 0x10, 0, 0, 0, 0 },
+	    none[8] = { 0 };
+	uint8_t secret = CLASSIFICATION_SECRET,
+	    official = CLASSIFICATION_OFFICIAL;
+
+	assert_int_equal(h_stop(f->h), 0);
+	poke(f->h, id, all_keys, 3, 2, far, 8);
+	start(f, NOW_2);
+	lists(f->h, "outsider", id, false, true);
+	lists(f->h, "ctp-author", id, true, true);
+	lists(f->h, "ctp-approver", id, true, true);
+
+	assert_int_equal(h_stop(f->h), 0);
+	poke(f->h, id, all_keys, 3, 2, none, 8);
+	poke(f->h, id, all_keys, 3, 1, &secret, 1);
+	start(f, NOW_2);
+	lists(f->h, "council-officer", id, false, true);
+	lists(f->h, "outsider", id, true, true);
+
+	assert_int_equal(h_stop(f->h), 0);
+	poke(f->h, id, all_keys, 3, 1, &official, 1);
+	start(f, NOW_2);
+	lists(f->h, "council-officer", id, true, true);
 	check_clean(f->h);
 }
 
@@ -1048,6 +1114,7 @@ main(void)
 		cmocka_unit_test(test_destruction_one_commit),
 		cmocka_unit_test(test_schema2_store_upgraded),
 		cmocka_unit_test(test_ls_skips_gone_unread),
+		cmocka_unit_test(test_ls_skips_ruled_out_unread),
 		cmocka_unit_test(test_check_deep_finds_damage),
 	};
 
