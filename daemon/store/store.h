@@ -35,8 +35,8 @@ typedef enum {
 	STORE_REQUESTS,		/* request id (16) -> StoredRequest */
 	STORE_INBOX,		/* user id, NUL, seq (8, BE) -> StoredInbox */
 	STORE_ACCESS,		/* ["gone "] principal key, NUL, doc id (16)
-				 * -> its state: who could be on a document's
-				 * list (docindex.h) */
+				 * -> state, classification, embargo: who
+				 * could be on a document's list (docindex.h) */
 	STORE_MARKS,		/* doc id (16) -> SHA-256 (32), marking line;
 				 * 'r' || request id (16) -> target, NUL,
 				 * marking: for refusals' audit records */
