@@ -475,7 +475,7 @@ docs_list(worker_ctx_t *w, job_t *j)
 	lw.rep->docs = job_alloc(j, sizeof(*lw.rep->docs) * lw.cap);
 	if ((t = doc_read_begin(w, j)) == NULL)
 		return;
-	rc = doc_walk_begin(t, j->policy, j->subject,
+	rc = doc_walk_begin(t, j->policy, j->subject, j->now,
 	    lr->after[0] != '\0' ? after : NULL, &walk);
 	while (rc == 0 && one.full == 0 && (rc = doc_walk_next(walk, id)) == 0)
 		if ((rc = records_doc_each(t, id, list_read, &one)) > 0)

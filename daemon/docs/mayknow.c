@@ -8,6 +8,7 @@
 #include "daemon/docs/mayknow.h"
 #include "daemon/store/docindex.h"
 #include "daemon/store/reqindex.h"
+#include "policy/marking.h"
 
 #define NAME_MAX_LEN 300	/* a group's principal name */
 
@@ -95,12 +96,16 @@ typedef struct {
 	char key[DOCINDEX_KEY_MAX];
 	size_t klen;
 	uint8_t id[DOCID_LEN];	/* its next document, when live */
-	doc_state_t state;
+	docindex_entry_t e;
+	bool own;	/* "up:" or "orig:": the caller's own, past an embargo */
 	bool live;
 } head_t;
 
 struct doc_walk {
 	store_txn_t *t;
+	const policy_t *p;
+	clearance_t held;	/* the caller's effective clearance, now */
+	int64_t now;
 	head_t *heads;
 	size_t n, cap;
 };
@@ -110,7 +115,7 @@ static int
 head_next(store_txn_t *t, head_t *h, const uint8_t *after)
 {
 	int rc = docindex_access_next(t, h->key, h->klen, after, h->id,
-	    &h->state);
+	    &h->e);
 
 	h->live = rc == 0;
 	return rc == ISA_ERR_NOTFOUND ? 0 : rc;
@@ -134,13 +139,37 @@ add_head(void *arg, const char *key, size_t klen)
 	memcpy(h->key, key, klen);
 	h->klen = klen;
 	h->live = false;
+	h->own = strncmp(key, "up:", 3) == 0 || strncmp(key, "orig:", 5) == 0;
 	return 0;
+}
+
+/*
+ * Whether h's entry already rules w's caller out, as policy_decide would
+ * (policy/decide.c rules_doc): gone (rule 5), a classification above the
+ * caller's clearance (rule 3), an embargo still running under a key that
+ * is not the caller's own uploads or originated documents (those pass the
+ * embargo).  A value that says nothing sure (damage) rules nobody out.
+ */
+static bool
+ruled_out(const doc_walk_t *w, const head_t *h)
+{
+	const docindex_entry_t *e = &h->e;
+
+	if (!e->known)
+		return false;
+	if (e->state != DOC_ACTIVE)
+		return true;
+	if (e->classification <= CLASSIFICATION_SECRET && w->held <
+	    policy_minimum_clearance(w->p, (classification_t)e->classification))
+		return true;
+	return !h->own && e->embargo_until != 0 && w->now < e->embargo_until;
 }
 
 int
 doc_walk_begin(store_txn_t *t, const policy_t *p, const policy_user_t *u,
-    const uint8_t *after, doc_walk_t **out)
+    int64_t now, const uint8_t *after, doc_walk_t **out)
 {
+	policy_user_view_t v;
 	doc_walk_t *w;
 	int rc = 0;
 
@@ -148,6 +177,13 @@ doc_walk_begin(store_txn_t *t, const policy_t *p, const policy_user_t *u,
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return ISA_ERR_NOMEM;
 	w->t = t;
+	w->p = p;
+	w->now = now;
+	w->held = CLEARANCE_NONE;
+	if (u != NULL) {
+		policy_user_view(p, u, now, &v);
+		w->held = v.effective;
+	}
 	if (u != NULL)
 		rc = caller_keys(p, u, add_head, w);
 	for (size_t i = 0; rc == 0 && i < w->n; i++)
@@ -165,7 +201,7 @@ doc_walk_next(doc_walk_t *w, uint8_t id[DOCID_LEN])
 {
 	uint8_t cand[DOCID_LEN];
 	const head_t *min;
-	bool active;
+	bool shown;
 	int rc;
 
 	for (;;) {
@@ -177,20 +213,20 @@ doc_walk_next(doc_walk_t *w, uint8_t id[DOCID_LEN])
 		if (min == NULL)
 			return ISA_ERR_NOTFOUND;
 		memcpy(cand, min->id, DOCID_LEN);
-		/* Every key holding it moves past it: each id once.  Shown
-		 * unless the index says it is gone (a damaged value reads
-		 * as active: policy decides). */
-		active = false;
+		/* Every key holding it moves past it: each id once.  A
+		 * candidate unless every key holding it rules the caller
+		 * out (an embargo does not hold under their own key). */
+		shown = false;
 		for (size_t i = 0; i < w->n; i++) {
 			head_t *h = &w->heads[i];
 
 			if (!h->live || memcmp(h->id, cand, DOCID_LEN) != 0)
 				continue;
-			active |= h->state == DOC_ACTIVE;
+			shown |= !ruled_out(w, h);
 			if ((rc = head_next(w->t, h, cand)) != 0)
 				return rc;
 		}
-		if (active) {
+		if (shown) {
 			memcpy(id, cand, DOCID_LEN);
 			return 0;
 		}

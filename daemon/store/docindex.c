@@ -106,20 +106,77 @@ docindex_doc_keys(const Isad__StoredDoc *r, docindex_key_fn fn, void *arg)
 	return 0;
 }
 
+size_t
+docindex_gone_key(char out[DOCINDEX_GONE_KEY_MAX], const char *key,
+    size_t klen)
+{
+	if (klen == 0 || klen > DOCINDEX_KEY_MAX)
+		return 0;
+	memcpy(out, DOCINDEX_GONE, DOCINDEX_GONE_LEN);
+	memcpy(out + DOCINDEX_GONE_LEN, key, klen);
+	return DOCINDEX_GONE_LEN + klen;
+}
+
+void
+docindex_value(const Isad__StoredDoc *r, uint8_t out[DOCINDEX_VALUE_LEN])
+{
+	classification_t c;
+	uint64_t e = r->embargo_until > 0 ? (uint64_t)r->embargo_until : 0;
+
+	out[0] = (uint8_t)records_doc_state(r);
+	out[1] = r->classification != NULL && policy_classification_parse(
+	    r->classification, &c) == 0 ? (uint8_t)c : DOCINDEX_CLASS_UNKNOWN;
+	for (int i = 0; i < 8; i++)
+		out[2 + i] = (uint8_t)(e >> (56 - 8 * i));
+}
+
 typedef struct {
 	store_txn_t *t;
 	const uint8_t *id;
 	uint8_t state;
+	uint8_t val[DOCINDEX_VALUE_LEN];
+	bool move;	/* it may be filed in the other key space: take it out */
 } set_t;
 
-/* One access entry of s's document, valued with its state. */
+/* One access entry of s's document, valued with its state, under its live
+ * key while active, under its gone key once recalled or destroyed. */
 static int
 set_key(void *arg, const char *key, size_t klen)
 {
 	set_t *s = arg;
+	char gone[DOCINDEX_GONE_KEY_MAX];
+	size_t glen = docindex_gone_key(gone, key, klen);
+	const char *to = key, *from = gone;
+	size_t tolen = klen, fromlen = glen;
+	int rc;
 
-	return store_index_set(s->t, STORE_ACCESS, key, klen, s->id,
-	    &s->state, DOCINDEX_STATE_LEN);
+	if (glen == 0)
+		return ISA_ERR_RANGE;
+	if (s->state != DOC_ACTIVE) {
+		to = gone;
+		tolen = glen;
+		from = key;
+		fromlen = klen;
+	}
+	if ((rc = store_index_set(s->t, STORE_ACCESS, to, tolen, s->id,
+	    s->val, DOCINDEX_VALUE_LEN)) != 0)
+		return rc;
+	return s->move ? store_index_del(s->t, STORE_ACCESS, from, fromlen,
+	    s->id) : 0;
+}
+
+/* File every access key of r under the key space of its state; move: take
+ * each out of the other space too (a state change, an upgrade). */
+static int
+file_doc(store_txn_t *t, const Isad__StoredDoc *r, bool move)
+{
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), { 0 },
+	    move };
+
+	if (r->id.len != DOCID_LEN)
+		return ISA_ERR_PARSE;
+	docindex_value(r, s.val);
+	return docindex_doc_keys(r, set_key, &s);
 }
 
 int
@@ -135,7 +192,7 @@ docindex_add_doc(store_txn_t *t, const Isad__StoredDoc *r,
 	if (r->sha256.len == 32 && records_doc_state(r) != DOC_DESTROYED &&
 	    (rc = store_index_put(t, STORE_SHA, r->sha256.data, 32, id)) != 0)
 		return rc;
-	if ((rc = docindex_set_state(t, r)) != 0)
+	if ((rc = file_doc(t, r, false)) != 0)
 		return rc;
 	if (marking == NULL) {
 		docindex_words_line(r, line, sizeof(line));
@@ -148,12 +205,14 @@ int
 docindex_add_access(store_txn_t *t, const Isad__StoredDoc *r,
     const char *principal)
 {
-	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r) };
+	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r), { 0 },
+	    false };
 	char key[KEY_MAX];
 	size_t n;
 
 	if (r->id.len != DOCID_LEN)
 		return ISA_ERR_PARSE;
+	docindex_value(r, s.val);
 	if ((n = filed_key(key, "", principal)) == 0)
 		return 0;
 	return set_key(&s, key, n);
@@ -162,11 +221,7 @@ docindex_add_access(store_txn_t *t, const Isad__StoredDoc *r,
 int
 docindex_set_state(store_txn_t *t, const Isad__StoredDoc *r)
 {
-	set_t s = { t, r->id.data, (uint8_t)records_doc_state(r) };
-
-	if (r->id.len != DOCID_LEN)
-		return ISA_ERR_PARSE;
-	return docindex_doc_keys(r, set_key, &s);
+	return file_doc(t, r, true);
 }
 
 int
@@ -198,24 +253,43 @@ bool
 docindex_access_filed(store_txn_t *t, const char *key, size_t klen,
     const uint8_t doc[DOCID_LEN])
 {
-	return klen != 0 && store_index_has(t, STORE_ACCESS, key, klen, doc)
+	char gone[DOCINDEX_GONE_KEY_MAX];
+	size_t glen = docindex_gone_key(gone, key, klen);
+	bool live, was;
+
+	/* Both lookups, whichever answers: the count depends on the key. */
+	live = klen != 0 && store_index_has(t, STORE_ACCESS, key, klen, doc)
 	    == 0;
+	was = glen != 0 && store_index_has(t, STORE_ACCESS, gone, glen, doc)
+	    == 0;
+	return live || was;
 }
 
 int
 docindex_access_next(store_txn_t *t, const char *key, size_t klen,
-    const uint8_t *after, uint8_t id[DOCID_LEN], doc_state_t *state)
+    const uint8_t *after, uint8_t id[DOCID_LEN], docindex_entry_t *e)
 {
+	const uint8_t *b;
 	const void *v;
 	size_t vl;
+	uint64_t u = 0;
 	int rc;
 
 	if ((rc = store_index_next(t, STORE_ACCESS, key, klen, after, id, &v,
 	    &vl)) != 0)
 		return rc;
-	*state = DOC_ACTIVE;
-	if (vl == DOCINDEX_STATE_LEN && *(const uint8_t *)v <= DOC_DESTROYED)
-		*state = (doc_state_t)*(const uint8_t *)v;
+	memset(e, 0, sizeof(*e));
+	e->state = DOC_ACTIVE;
+	e->classification = DOCINDEX_CLASS_UNKNOWN;
+	b = v;
+	if (vl != DOCINDEX_VALUE_LEN || b[0] > DOC_DESTROYED)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		u = u << 8 | b[2 + i];
+	e->known = true;
+	e->state = (doc_state_t)b[0];
+	e->classification = b[1];
+	e->embargo_until = u > INT64_MAX ? INT64_MAX : (int64_t)u;
 	return 0;
 }
 
@@ -272,8 +346,9 @@ docindex_build(store_txn_t *t, uint32_t from)
 		return 0;
 	/* Schema 1 kept one document per SHA-256 (the latest): rebuilt from
 	 * the records, every document not destroyed counts again.  Schema 2
-	 * filed every access key with no value: each gets its document's
-	 * state. */
+	 * filed every access key with no value under its live key: each gets
+	 * its document's state, and a recalled or destroyed document's move
+	 * to its gone keys. */
 	if (from < 2 && (rc = store_del_prefix(t, STORE_SHA, "", 0)) != 0)
 		return rc;
 	if ((rc = records_doc_each(t, NULL, build_one, &b)) != 0)

@@ -14,7 +14,8 @@
  * (docid_format), never a title or any content.
  */
 
-/* ---- Access: principal key, NUL, doc id (16) -> state (1) ---- */
+/* ---- Access: ["gone "] principal key, NUL, doc id (16) -> state (1),
+ * classification (1), embargo_until (8, BE) ---- */
 
 typedef struct {
 	store_txn_t *t;
@@ -48,11 +49,12 @@ static int
 expect_key(void *arg, const char *key, size_t klen)
 {
 	access_t *a = arg, dup = *a;
-	uint8_t k[DOCINDEX_KEY_MAX + DOCID_LEN];
-	char name[DOCINDEX_KEY_MAX];
+	uint8_t k[DOCINDEX_GONE_KEY_MAX + DOCID_LEN];
+	char name[DOCINDEX_GONE_KEY_MAX], gone[DOCINDEX_GONE_KEY_MAX];
 	const void *v;
 	size_t vl;
 	uint8_t want = (uint8_t)records_doc_state(a->r);
+	uint8_t val[DOCINDEX_VALUE_LEN];
 	int rc;
 
 	/* Filed once, whatever the record names twice. */
@@ -63,6 +65,12 @@ expect_key(void *arg, const char *key, size_t klen)
 	if (docindex_doc_keys(a->r, earlier_key, &dup) != 0 && dup.found)
 		return 0;
 	a->ic->entries++;
+	/* Live while active, gone once recalled or destroyed. */
+	if (want != DOC_ACTIVE) {
+		if ((klen = docindex_gone_key(gone, key, klen)) == 0)
+			return 0;	/* no key made it: nothing to file */
+		key = gone;
+	}
 	indexcheck_text(key, klen, name, sizeof(name));
 	memcpy(k, key, klen);
 	memcpy(k + klen, a->r->id.data, DOCID_LEN);
@@ -71,10 +79,11 @@ expect_key(void *arg, const char *key, size_t klen)
 		indexcheck_missing(a->ic, "%s %s", name, a->idtext);
 	else if (rc != 0)
 		return rc;
-	else if (vl != DOCINDEX_STATE_LEN || *(const uint8_t *)v != want)
-		indexcheck_wrong(a->ic, "%s %s: the value is not its state (%s)",
-		    name, a->idtext, records_doc_state_name(
-		    records_doc_state(a->r)));
+	else if (docindex_value(a->r, val), vl != DOCINDEX_VALUE_LEN ||
+	    memcmp(v, val, DOCINDEX_VALUE_LEN) != 0)
+		indexcheck_wrong(a->ic, "%s %s: the value is not its state "
+		    "(%s), classification and embargo", name, a->idtext,
+		    records_doc_state_name(records_doc_state(a->r)));
 	return 0;
 }
 
@@ -107,15 +116,18 @@ is_key(void *arg, const char *key, size_t klen)
 	return klen == a->want_len && memcmp(key, a->want_key, klen) == 0;
 }
 
-/* One entry of the index: its document names it. */
+/* One entry of the index: its document names it, in the key space of its
+ * state (live while active, gone once recalled or destroyed). */
 static int
 access_entry(void *arg, const void *key, size_t klen, const void *val,
     size_t vlen)
 {
 	access_t *a = arg;
 	const uint8_t *k = key;
-	char name[DOCINDEX_KEY_MAX];
+	char name[DOCINDEX_GONE_KEY_MAX];
 	Isad__StoredDoc *r;
+	doc_state_t state;
+	bool gone = false;
 	int rc;
 
 	(void)val;
@@ -140,9 +152,22 @@ access_entry(void *arg, const void *key, size_t klen, const void *val,
 	a->r = r;
 	a->want_key = key;
 	a->want_len = klen - DOCID_LEN;
+	if (a->want_len > DOCINDEX_GONE_LEN &&
+	    memcmp(key, DOCINDEX_GONE, DOCINDEX_GONE_LEN) == 0) {
+		gone = true;
+		a->want_key += DOCINDEX_GONE_LEN;
+		a->want_len -= DOCINDEX_GONE_LEN;
+	}
+	state = records_doc_state(r);
 	if (docindex_doc_keys(r, is_key, a) == 0)
 		indexcheck_stray(a->ic, "%s %s: not on the document's list, "
 		    "nor its uploader or originator", name, a->idtext);
+	else if (gone && state == DOC_ACTIVE)
+		indexcheck_stray(a->ic, "%s %s: a gone entry of an active "
+		    "document", name, a->idtext);
+	else if (!gone && state != DOC_ACTIVE)
+		indexcheck_stray(a->ic, "%s %s: a live entry of a %s document",
+		    name, a->idtext, records_doc_state_name(state));
 	records_doc_free(r);
 	return 0;
 }

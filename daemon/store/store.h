@@ -34,7 +34,8 @@ typedef enum {
 	STORE_AUDIT,		/* seq (8, BE) -> AuditRecord */
 	STORE_REQUESTS,		/* request id (16) -> StoredRequest */
 	STORE_INBOX,		/* user id, NUL, seq (8, BE) -> StoredInbox */
-	STORE_ACCESS,		/* principal key, NUL, doc id (16) -> "": who
+	STORE_ACCESS,		/* ["gone "] principal key, NUL, doc id (16)
+				 * -> state, classification, embargo: who
 				 * could be on a document's list (docindex.h) */
 	STORE_MARKS,		/* doc id (16) -> SHA-256 (32), marking line;
 				 * 'r' || request id (16) -> target, NUL,

@@ -1,4 +1,4 @@
-/* test_index_access.c: the access index (issue 19 item 1): ls through it equals a full scan for every kind of access, a grant, a recall and a destruction change it in their own commit, a schema-2 store is upgraded, and isad check --deep finds it damaged. */
+/* test_index_access.c: the access index (issue 19 item 1): ls through it equals a full scan for every kind of access, gone documents leave the live keys ls walks, a grant, a recall and a destruction change it in their own commit, a schema-2 store is upgraded, and isad check --deep finds it damaged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,19 +60,27 @@ typedef struct {
 	char ids[NDOCS][DOCID_TEXT_LEN + 1];
 } fixture_t;
 
+/* Upload document number d (its content made from d) into id. */
 static void
-put(fixture_t *f, int d, const char *user, const char *cls, const char *to,
-    const char *const *extra)
+put_id(fixture_t *f, int d, const char *user, const char *cls,
+    const char *to, const char *const *extra, char id[DOCID_TEXT_LEN + 1])
 {
 	char in[512];
 	h_result_t r;
 
 	snprintf(in, sizeof(in), "%s/doc%d", h_dir(f->h), d);
 	du_make_file(in, 100 + (uint64_t)d, 700 + (unsigned)d);
-	if (du_put(f->h, user, in, "Access index", cls, to, extra, f->ids[d],
+	if (du_put(f->h, user, in, "Access index", cls, to, extra, id,
 	    &r) != 0)
 		fail_msg("put %d: %s", d, r.err);
 	h_result_free(&r);
+}
+
+static void
+put(fixture_t *f, int d, const char *user, const char *cls, const char *to,
+    const char *const *extra)
+{
+	put_id(f, d, user, cls, to, extra, f->ids[d]);
 }
 
 static void
@@ -425,22 +433,33 @@ test_ls_equals_full_scan(void **state)
 /* ---- One commit: the record and the index together ---- */
 
 /* Document idtext as stored now (read-only, beside isad): its state, and
- * whether its list names principal; the access entry of key for it: -1
- * when absent, else its value (one byte; -2 when of another length). */
+ * whether its list names principal; its access entries under the live key
+ * and the gone key of key: -1 when absent, else its value (one byte; -2
+ * when of another length). */
 typedef struct {
 	doc_state_t state;
 	bool listed;
-	int entry;
+	int live, gone;
 } seen_t;
+
+static int
+entry_of(store_txn_t *t, const uint8_t *k, size_t kl)
+{
+	const void *v;
+	size_t vl;
+
+	if (store_get(t, STORE_ACCESS, k, kl, &v, &vl) != 0)
+		return -1;
+	return vl == DOCINDEX_VALUE_LEN ? *(const uint8_t *)v : -2;
+}
 
 static seen_t
 look(harness_t *h, const char *idtext, const char *principal,
     const char *key)
 {
-	uint8_t id[DOCID_LEN], k[DOCINDEX_KEY_MAX + DOCID_LEN];
+	uint8_t id[DOCID_LEN], k[DOCINDEX_GONE_KEY_MAX + DOCID_LEN];
 	Isad__StoredDoc *r;
-	const void *v;
-	size_t vl, kl = strlen(key) + 1;
+	size_t kl = strlen(key) + 1;
 	store_t *s;
 	store_txn_t *t;
 	seen_t out = { 0 };
@@ -458,21 +477,27 @@ look(harness_t *h, const char *idtext, const char *principal,
 	records_doc_free(r);
 	memcpy(k, key, kl);
 	memcpy(k + kl, id, DOCID_LEN);
-	if (store_get(t, STORE_ACCESS, k, kl + DOCID_LEN, &v, &vl) != 0)
-		out.entry = -1;
-	else
-		out.entry = vl == 1 ? *(const uint8_t *)v : -2;
+	out.live = entry_of(t, k, kl + DOCID_LEN);
+	memcpy(k, DOCINDEX_GONE, DOCINDEX_GONE_LEN);
+	memcpy(k + DOCINDEX_GONE_LEN, key, kl);
+	memcpy(k + DOCINDEX_GONE_LEN + kl, id, DOCID_LEN);
+	out.gone = entry_of(t, k, DOCINDEX_GONE_LEN + kl + DOCID_LEN);
 	store_txn_abort(t);
 	store_close(s);
 	return out;
 }
 
+/* As stored: state, listed, and filed under the live key only (active)
+ * or the gone key only (recalled, destroyed), valued with the state; or
+ * under neither (entry -1). */
 static void
 seen_is(seen_t s, doc_state_t state, bool listed, int entry)
 {
 	assert_int_equal(s.state, state);
 	assert_int_equal(s.listed, listed);
-	assert_int_equal(s.entry, entry);
+	assert_int_equal(s.live, entry == DOC_ACTIVE ? DOC_ACTIVE : -1);
+	assert_int_equal(s.gone, entry == -1 || entry == DOC_ACTIVE ? -1 :
+	    entry);
 }
 
 /* A grant and a recall whose commit fails change neither the record nor
@@ -498,7 +523,7 @@ test_grant_and_recall_one_commit(void **state)
 	    "--reason", "r"));
 	seen_is(look(f->h, id, "user:outsider", "user:outsider"), DOC_ACTIVE,
 	    true, DOC_ACTIVE);
-	/* the recall: every key of the document rewritten */
+	/* the recall: every key of the document moved to the gone space */
 	h_write_file(f->fault, "", 0644);
 	r = h_isa(f->h, "ctp-author", ARGS("recall", id, "--reason", "r"));
 	assert_int_not_equal(r.status, 0);
@@ -548,6 +573,171 @@ test_destruction_one_commit(void **state)
 	    DOC_DESTROYED, true, DOC_DESTROYED);
 	seen_is(look(f->h, id, "agency:ctpse", "orig:ctpse"), DOC_DESTROYED,
 	    true, DOC_DESTROYED);
+}
+
+/* ---- Gone documents leave the live keys ---- */
+
+typedef struct {
+	store_txn_t *t;
+	size_t live, gone, misfiled;
+} spaces_t;
+
+/* One access entry: live while its document is active, gone otherwise. */
+static int
+space_entry(void *arg, const void *key, size_t klen, const void *val,
+    size_t vlen)
+{
+	spaces_t *sp = arg;
+	bool gone = klen > DOCINDEX_GONE_LEN &&
+	    memcmp(key, DOCINDEX_GONE, DOCINDEX_GONE_LEN) == 0;
+	Isad__StoredDoc *r;
+
+	(void)val;
+	(void)vlen;
+	assert_true(klen > DOCID_LEN);
+	assert_int_equal(records_doc_get(sp->t, (const uint8_t *)key + klen -
+	    DOCID_LEN, &r), 0);
+	if (gone != (records_doc_state(r) != DOC_ACTIVE))
+		sp->misfiled++;
+	*(gone ? &sp->gone : &sp->live) += 1;
+	records_doc_free(r);
+	return 0;
+}
+
+/* The whole access index (read-only, beside isad): no recalled or
+ * destroyed document under a live key, no active one under a gone key. */
+static void
+spaces_clean(harness_t *h)
+{
+	spaces_t sp = { 0 };
+	store_t *s;
+	char err[512];
+
+	if (store_open_readonly(h_data_dir(h), 0, false, &s, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_txn_begin(s, false, &sp.t), 0);
+	assert_int_equal(store_iter(sp.t, STORE_ACCESS, NULL, 0, space_entry,
+	    &sp), 0);
+	store_txn_abort(sp.t);
+	store_close(s);
+	if (sp.misfiled != 0 || sp.live == 0 || sp.gone == 0)
+		fail_msg("access index: %zu live, %zu gone entries, %zu under "
+		    "the wrong space", sp.live, sp.gone, sp.misfiled);
+}
+
+static int
+under_one(void *arg, const uint8_t id[DOCID_LEN])
+{
+	char idtext[DOCID_TEXT_LEN + 1];
+
+	docid_format(id, idtext);
+	idlist_add(arg, idtext);
+	return 0;
+}
+
+/* The documents filed under key (a principal key, or DOCINDEX_GONE and
+ * one), read-only beside isad: what a walk of that key passes. */
+static idlist_t
+filed_under(harness_t *h, const char *key)
+{
+	idlist_t l = { 0 };
+	store_t *s;
+	store_txn_t *t;
+	char err[512];
+
+	if (store_open_readonly(h_data_dir(h), 0, false, &s, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_txn_begin(s, false, &t), 0);
+	assert_int_equal(store_index_each(t, STORE_ACCESS, key,
+	    strlen(key) + 1, under_one, &l), 0);
+	store_txn_abort(t);
+	store_close(s);
+	return l;
+}
+
+/* s with every from replaced by to (the caller frees it). */
+static char *
+replaced(const char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0;
+	char *out = malloc(strlen(s) * (tl > fl ? tl : fl) + 1), *o = out;
+	const char *p;
+
+	assert_non_null(out);
+	while ((p = strstr(s, from)) != NULL) {
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		memcpy(o, to, tl);
+		o += tl;
+		s = p + fl;
+		n++;
+	}
+	strcpy(o, s);
+	return out;
+}
+
+#define NGONE 6
+
+/*
+ * The finding: a recall only rewrote the entries' values, so a key kept
+ * every document ever recalled under it and ls passed each one.  After
+ * NGONE of NGONE + 1 documents to one user are recalled, the user's live
+ * key (all ls walks for them) holds the one still active and the gone key
+ * the rest; ls equals the full scan; info still says "recalled" to the
+ * one on the list and answers an outsider as for a missing id.
+ */
+static void
+test_ls_walks_live_keys_only(void **state)
+{
+	fixture_t *f = *state;
+	char ids[NGONE + 1][DOCID_TEXT_LEN + 1], fake[DOCID_TEXT_LEN + 1];
+	uint8_t none[DOCID_LEN];
+	idlist_t live, gone, scans[NUSERS];
+	h_result_t r, m;
+	char *want;
+
+	for (int i = 0; i <= NGONE; i++)
+		put_id(f, 50 + i, "ctp-author", "OFFICIAL",
+		    "user:police-reader", NULL, ids[i]);
+	for (int i = 0; i < NGONE; i++)
+		isa_ok(f->h, "ctp-author", ARGS("recall", ids[i], "--reason",
+		    "r"));
+	live = filed_under(f->h, "user:police-reader");
+	gone = filed_under(f->h, DOCINDEX_GONE "user:police-reader");
+	for (int i = 0; i < NGONE; i++) {
+		if (idlist_has(&live, ids[i]))
+			fail_msg("recalled %s is under the live key (%zu "
+			    "entries there)", ids[i], live.n);
+		assert_true(idlist_has(&gone, ids[i]));
+	}
+	assert_true(idlist_has(&live, ids[NGONE]));
+	assert_false(idlist_has(&gone, ids[NGONE]));
+	assert_int_equal(live.n, 3);	/* and D_USER, D_EMBARGO */
+	free(live.ids);
+	free(gone.ids);
+	spaces_clean(f->h);
+	ls_equals_scan(f->h, atoll(NOW_1), scans);
+	free_scans(scans);
+
+	/* info: "recalled" to one on the list, missing to one off it */
+	r = h_isa(f->h, "police-reader", ARGS("info", ids[0]));
+	assert_int_not_equal(r.status, 0);
+	if (strstr(r.err, "recalled") == NULL)
+		fail_msg("info to police-reader: %s", r.err);
+	h_result_free(&r);
+	memset(none, 0x11, sizeof(none));
+	docid_format(none, fake);
+	r = h_isa(f->h, "outsider", ARGS("info", ids[0]));
+	m = h_isa(f->h, "outsider", ARGS("info", fake));
+	assert_int_equal(r.status, m.status);
+	want = replaced(m.err, fake, ids[0]);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, m.out);
+	free(want);
+	h_result_free(&r);
+	h_result_free(&m);
 }
 
 /* ---- isad check --deep ---- */
@@ -610,9 +800,11 @@ collect(void *arg, const void *key, size_t klen, const void *val,
 }
 
 /*
- * A store as schema 2 left it (every access entry with no value): isad
- * gives each its document's state at start, and then the check is clean
- * and ls still equals the full scan.
+ * A store as schema 2 left it (every access entry under its live key with
+ * no value, a recalled or destroyed document's too): isad gives each its
+ * document's state at start and moves the gone documents' entries to the
+ * gone keys, and then the check is clean and ls still equals the full
+ * scan.
  */
 static void
 test_schema2_store_upgraded(void **state)
@@ -630,9 +822,18 @@ test_schema2_store_upgraded(void **state)
 	assert_int_equal(store_txn_begin(s, true, &t), 0);
 	assert_int_equal(store_iter(t, STORE_ACCESS, NULL, 0, collect, &k), 0);
 	assert_true(k.n > NDOCS);
-	for (size_t i = 0; i < k.n; i++)
-		assert_int_equal(store_put(t, STORE_ACCESS, k.keys[i],
-		    k.lens[i], "", 0), 0);
+	for (size_t i = 0; i < k.n; i++) {
+		size_t skip = 0;
+
+		if (k.lens[i] > DOCINDEX_GONE_LEN && memcmp(k.keys[i],
+		    DOCINDEX_GONE, DOCINDEX_GONE_LEN) == 0) {
+			assert_int_equal(store_del(t, STORE_ACCESS, k.keys[i],
+			    k.lens[i]), 0);
+			skip = DOCINDEX_GONE_LEN;
+		}
+		assert_int_equal(store_put(t, STORE_ACCESS, k.keys[i] + skip,
+		    k.lens[i] - skip, "", 0), 0);
+	}
 	assert_int_equal(store_put(t, STORE_META, "schema", 6, two, 4), 0);
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
@@ -647,8 +848,11 @@ test_schema2_store_upgraded(void **state)
 	start(f, NOW_2);
 	seen_is(look(f->h, f->ids[D_RECALLED], "all", "all"), DOC_RECALLED,
 	    true, DOC_RECALLED);
+	seen_is(look(f->h, f->ids[D_DESTROYED], "agency:police",
+	    "agency:police"), DOC_DESTROYED, true, DOC_DESTROYED);
 	seen_is(look(f->h, f->ids[D_USER], "user:police-reader",
 	    "user:police-reader"), DOC_ACTIVE, true, DOC_ACTIVE);
+	spaces_clean(f->h);
 	check_clean(f->h);
 	ls_equals_scan(f->h, atoll(NOW_2), scans);
 	free_scans(scans);
@@ -679,18 +883,21 @@ has_line(const char *out, const char *index, const char *kind,
 }
 
 /*
- * One access entry's value changed, one deleted, one stray added, and the
- * same for the content and marking indexes, in a stopped store: each is
- * reported, exit 1.  Restarted, isad serves as before: the damage narrows
- * nothing it should not (the stray grants nothing, the wrong value
- * hides nothing policy would show, the entry deleted is one of two
- * keys that find the document).
+ * Access entries damaged in a stopped store: a live entry of a recalled
+ * document, a gone entry of an active one, a live and a gone entry
+ * deleted, one naming a principal off the list, a gone entry's value
+ * changed; and the content and marking indexes damaged: each is reported,
+ * exit 1.  Restarted, isad serves as before: the damage narrows nothing it
+ * should not (a stray grants nothing, the live entry of the recalled
+ * document is refused by policy, the entry deleted is one of two keys that
+ * find the document).
  */
 static void
 test_check_deep_finds_damage(void **state)
 {
 	fixture_t *f = *state;
-	uint8_t k[STORE_INDEX_KEY_MAX], sha[32], active = DOC_ACTIVE;
+	uint8_t k[STORE_INDEX_KEY_MAX], sha[32], active = DOC_ACTIVE,
+	    destroyed = DOC_DESTROYED;
 	const void *v;
 	size_t vl, n;
 	idlist_t scans[NUSERS];
@@ -702,14 +909,23 @@ test_check_deep_finds_damage(void **state)
 	assert_int_equal(h_stop(f->h), 0);
 	s = open_rw(f->h);
 	assert_int_equal(store_txn_begin(s, true, &t), 0);
-	/* access: wrong, missing, stray */
+	/* access: stray (live of a recalled document, gone of an active
+	 * one, off the list), missing (live, gone), wrong */
 	n = access_key(k, "all", f->ids[D_RECALLED]);
+	assert_int_equal(store_put(t, STORE_ACCESS, k, n, &active, 1), 0);
+	n = access_key(k, DOCINDEX_GONE "user:police-reader", f->ids[D_USER]);
+	assert_int_equal(store_put(t, STORE_ACCESS, k, n, &active, 1), 0);
+	n = access_key(k, "user:outsider", f->ids[D_AGENCY]);
 	assert_int_equal(store_put(t, STORE_ACCESS, k, n, &active, 1), 0);
 	n = access_key(k, "up:ctp-author", f->ids[D_SHARED]);
 	assert_int_equal(store_get(t, STORE_ACCESS, k, n, &v, &vl), 0);
 	assert_int_equal(store_del(t, STORE_ACCESS, k, n), 0);
-	n = access_key(k, "user:outsider", f->ids[D_AGENCY]);
-	assert_int_equal(store_put(t, STORE_ACCESS, k, n, &active, 1), 0);
+	n = access_key(k, DOCINDEX_GONE "agency:police", f->ids[D_DESTROYED]);
+	assert_int_equal(store_get(t, STORE_ACCESS, k, n, &v, &vl), 0);
+	assert_int_equal(store_del(t, STORE_ACCESS, k, n), 0);
+	n = access_key(k, DOCINDEX_GONE "up:ctp-author", f->ids[D_RECALLED]);
+	assert_int_equal(store_get(t, STORE_ACCESS, k, n, &v, &vl), 0);
+	assert_int_equal(store_put(t, STORE_ACCESS, k, n, &destroyed, 1), 0);
 	/* content: missing (D_ALL's), stray (a destroyed document's) */
 	{
 		uint8_t raw[DOCID_LEN];
@@ -737,10 +953,20 @@ test_check_deep_finds_damage(void **state)
 
 	r = check_deep(f->h);
 	assert_int_equal(r.status, 1);
-	has_line(r.out, "access", "wrong", "all", f->ids[D_RECALLED]);
+	has_line(r.out, "access", "stray", "all", f->ids[D_RECALLED]);
+	has_line(r.out, "access", "stray", "gone user:police-reader",
+	    f->ids[D_USER]);
+	has_line(r.out, "access", "stray", "user:outsider", f->ids[D_AGENCY]);
 	has_line(r.out, "access", "missing", "up:ctp-author",
 	    f->ids[D_SHARED]);
-	has_line(r.out, "access", "stray", "user:outsider", f->ids[D_AGENCY]);
+	has_line(r.out, "access", "missing", "gone agency:police",
+	    f->ids[D_DESTROYED]);
+	has_line(r.out, "access", "wrong", "gone up:ctp-author",
+	    f->ids[D_RECALLED]);
+	assert_non_null(strstr(r.out, ": a live entry of a recalled "
+	    "document"));
+	assert_non_null(strstr(r.out, ": a gone entry of an active "
+	    "document"));
 	has_line(r.out, "content", "missing", "the content of",
 	    f->ids[D_ALL]);
 	has_line(r.out, "content", "stray", "content of",
@@ -755,7 +981,7 @@ test_check_deep_finds_damage(void **state)
 		docid_format(raw, none);
 		has_line(r.out, "marking", "stray", "the marking of", none);
 	}
-	assert_non_null(strstr(r.out, "index access: 1 missing, 1 stray, 1 "
+	assert_non_null(strstr(r.out, "index access: 2 missing, 3 stray, 1 "
 	    "wrong"));
 	assert_non_null(strstr(r.out, "index content: 1 missing, 1 stray, 0 "
 	    "wrong"));
@@ -770,45 +996,111 @@ test_check_deep_finds_damage(void **state)
 	free_scans(scans);
 }
 
+/* In a stopped store: len bytes at off of the value of idtext's access
+ * entry under each of keys (its live keys) set to bytes. */
+static void
+poke(harness_t *h, const char *idtext, const char *const *keys, size_t nk,
+    size_t off, const uint8_t *bytes, size_t len)
+{
+	uint8_t k[STORE_INDEX_KEY_MAX], val[DOCINDEX_VALUE_LEN];
+	const void *v;
+	size_t vl;
+	store_txn_t *t;
+	store_t *s = open_rw(h);
+
+	assert_int_equal(store_txn_begin(s, true, &t), 0);
+	for (size_t i = 0; i < nk; i++) {
+		size_t n = access_key(k, keys[i], idtext);
+
+		assert_int_equal(store_get(t, STORE_ACCESS, k, n, &v, &vl), 0);
+		assert_int_equal(vl, DOCINDEX_VALUE_LEN);
+		memcpy(val, v, vl);
+		memcpy(val + off, bytes, len);
+		assert_int_equal(store_put(t, STORE_ACCESS, k, n, val, vl), 0);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+}
+
+/* How many of user's ls (pages of 2) and full scan hold idtext. */
+static void
+lists(harness_t *h, const char *user, const char *idtext, bool ls,
+    bool scan)
+{
+	idlist_t l = ls_paged(h, user, 2);
+
+	if (idlist_has(&l, idtext) != ls)
+		fail_msg("%s's ls %s %s", user, ls ? "lacks" : "holds", idtext);
+	free(l.ids);
+	l = full_scan(h, user, atoll(NOW_2));
+	assert_int_equal(idlist_has(&l, idtext), scan);
+	free(l.ids);
+}
+
+static const char *const all_keys[] = { "up:ctp-author", "orig:ctpse",
+    "all" };
+
 /*
- * ls skips what the index says is gone without reading the record: every
- * key of an active document valued "recalled" (a damaged index, stopped
- * store) hides it from ls, though the record would list it.  Put back, it
- * lists again.
+ * ls skips a live entry whose value says recalled without reading the
+ * record (damage: live keys hold only active documents): every key of an
+ * active document valued "recalled" (a stopped store) hides it from ls,
+ * though the record would list it.  Put back, it lists again.
  */
 static void
 test_ls_skips_gone_unread(void **state)
 {
 	fixture_t *f = *state;
-	static const char *const keys[] = { "up:ctp-author", "orig:ctpse",
-	    "all" };
-	uint8_t k[STORE_INDEX_KEY_MAX];
-	idlist_t l;
-	store_txn_t *t;
-	store_t *s;
 
 	for (int pass = 0; pass < 2; pass++) {
 		uint8_t v = pass == 0 ? DOC_RECALLED : DOC_ACTIVE;
 
 		assert_int_equal(h_stop(f->h), 0);
-		s = open_rw(f->h);
-		assert_int_equal(store_txn_begin(s, true, &t), 0);
-		for (size_t i = 0; i < 3; i++) {
-			size_t n = access_key(k, keys[i], f->ids[D_ALL]);
-
-			assert_int_equal(store_put(t, STORE_ACCESS, k, n, &v, 1),
-			    0);
-		}
-		assert_int_equal(store_txn_commit(t), 0);
-		store_close(s);
+		poke(f->h, f->ids[D_ALL], all_keys, 3, 0, &v, 1);
 		start(f, NOW_2);
-		l = ls_paged(f->h, "outsider", 2);
-		assert_int_equal(l.n, pass == 0 ? 0 : 1);
-		free(l.ids);
-		l = full_scan(f->h, "outsider", atoll(NOW_2));
-		assert_int_equal(l.n, 1);
-		free(l.ids);
+		lists(f->h, "outsider", f->ids[D_ALL], pass == 1, true);
 	}
+	check_clean(f->h);
+}
+
+/*
+ * The attacker's finding F1: an embargo still running, or a classification
+ * above the caller's clearance, on a document under a broad key made
+ * everyone's ls read it.  Now the entry's value rules them out unread: an
+ * active OFFICIAL document to all whose entries say "embargoed until far
+ * off" (a stopped store) is not listed to outsider, though its record
+ * would be; its author (up:) and its originator's approver (orig:) pass an
+ * embargo under their own keys and still list it.  Its entries saying
+ * SECRET hide it from council-officer (BPSS), not from outsider (SC).
+ * Put back, the check is clean.
+ */
+static void
+test_ls_skips_ruled_out_unread(void **state)
+{
+	fixture_t *f = *state;
+	const char *id = f->ids[D_ALL];
+	static const uint8_t far[8] = { 0, 0, 0, 0x10, 0, 0, 0, 0 },
+	    none[8] = { 0 };
+	uint8_t secret = CLASSIFICATION_SECRET,
+	    official = CLASSIFICATION_OFFICIAL;
+
+	assert_int_equal(h_stop(f->h), 0);
+	poke(f->h, id, all_keys, 3, 2, far, 8);
+	start(f, NOW_2);
+	lists(f->h, "outsider", id, false, true);
+	lists(f->h, "ctp-author", id, true, true);
+	lists(f->h, "ctp-approver", id, true, true);
+
+	assert_int_equal(h_stop(f->h), 0);
+	poke(f->h, id, all_keys, 3, 2, none, 8);
+	poke(f->h, id, all_keys, 3, 1, &secret, 1);
+	start(f, NOW_2);
+	lists(f->h, "council-officer", id, false, true);
+	lists(f->h, "outsider", id, true, true);
+
+	assert_int_equal(h_stop(f->h), 0);
+	poke(f->h, id, all_keys, 3, 1, &official, 1);
+	start(f, NOW_2);
+	lists(f->h, "council-officer", id, true, true);
 	check_clean(f->h);
 }
 
@@ -817,10 +1109,12 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ls_equals_full_scan),
+		cmocka_unit_test(test_ls_walks_live_keys_only),
 		cmocka_unit_test(test_grant_and_recall_one_commit),
 		cmocka_unit_test(test_destruction_one_commit),
 		cmocka_unit_test(test_schema2_store_upgraded),
 		cmocka_unit_test(test_ls_skips_gone_unread),
+		cmocka_unit_test(test_ls_skips_ruled_out_unread),
 		cmocka_unit_test(test_check_deep_finds_damage),
 	};
 
