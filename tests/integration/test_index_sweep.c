@@ -132,8 +132,8 @@ close_rw(store_t *s)
 	current_policy_set(NULL);
 }
 
-/* Document idtext's record rewritten by f (its date entries with it), as
- * a fix by hand would.  Fields f sets stay f's. */
+/* Document idtext's record rewritten by f (its date and access entries
+ * with it), as a fix by hand would.  Fields f sets stay f's. */
 static void
 edit_doc(store_t *s, const char *idtext,
     void (*f)(Isad__StoredDoc *, void *), void *arg)
@@ -150,6 +150,7 @@ edit_doc(store_t *s, const char *idtext,
 	f(r, arg);
 	assert_int_equal(records_doc_put(t, id, r), 0);
 	assert_int_equal(dateindex_sync(t, r), 0);
+	assert_int_equal(docindex_set_state(t, r), 0);
 	*r = keep;
 	records_doc_free(r);
 	assert_int_equal(store_txn_commit(t), 0);
