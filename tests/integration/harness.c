@@ -734,3 +734,38 @@ h_recv(void *sock, void *buf, size_t cap, int ms)
 	n = zmq_recv(sock, buf, cap, 0);
 	return n;
 }
+
+h_result_t
+h_check_deep(harness_t *h)
+{
+	const char *argv[] = { getenv("ISAD_BIN"), "check", "--deep",
+	    "--config", h->isad_conf, NULL };
+
+	return h_run(argv);
+}
+
+size_t
+h_log_mark(harness_t *h)
+{
+	char *log = h_isad_log(h);
+	size_t n = strlen(log);
+
+	free(log);
+	return n;
+}
+
+size_t
+h_log_count(harness_t *h, size_t mark, const char *text, const char *stop)
+{
+	char *log = h_isad_log(h), *end;
+	size_t n = 0;
+
+	if (strlen(log) < mark)
+		h_fail("isad's log is shorter than a mark taken before");
+	if (stop != NULL && (end = strstr(log + mark, stop)) != NULL)
+		*end = '\0';
+	for (const char *p = log + mark; (p = strstr(p, text)) != NULL; p++)
+		n++;
+	free(log);
+	return n;
+}

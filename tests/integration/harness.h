@@ -74,6 +74,17 @@ const char *h_notify_log(const harness_t *h);
  * sent before it stopped. */
 const char *h_notify_wait(harness_t *h, const char *text);
 
+/* `isad check --deep` on h's deployment (its exit status, out and err). */
+h_result_t h_check_deep(harness_t *h);
+
+/* Where isad's log ends now, for h_log_count. */
+size_t h_log_mark(harness_t *h);
+
+/* How many times text occurs in isad's log after mark, and before the
+ * first stop after it (stop NULL: to the end). */
+size_t h_log_count(harness_t *h, size_t mark, const char *text,
+    const char *stop);
+
 /* SIGKILL and wait: a crash. */
 void h_kill9(harness_t *h);
 

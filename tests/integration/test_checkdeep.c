@@ -13,13 +13,6 @@
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-static h_result_t
-deep(harness_t *h)
-{
-	return h_run(ARGS(getenv("ISAD_BIN"), "check", "--deep", "--config",
-	    h_isad_conf(h)));
-}
-
 /* Every index named, each ok, and the last line says so; exit 0. */
 static void
 assert_all_ok(const h_result_t *r)
@@ -57,7 +50,7 @@ test_checkdeep_ok(void **state)
 	r = h_isa(h, "ctp-analyst", ARGS("share", id2, "--to", "agency:hcc",
 	    "--reason", "brief the council"));
 	h_result_free(&r);
-	r = deep(h);
+	r = h_check_deep(h);
 	assert_all_ok(&r);
 	/* isad check's own summary comes first, as without --deep. */
 	assert_non_null(strstr(r.out, ": ok: listen "));
@@ -65,7 +58,7 @@ test_checkdeep_ok(void **state)
 
 	assert_int_equal(h_stop(h), 0);
 	records = su_count(h, STORE_AUDIT);
-	r = deep(h);
+	r = h_check_deep(h);
 	assert_all_ok(&r);
 	h_result_free(&r);
 	assert_int_equal(su_count(h, STORE_AUDIT), records);
@@ -93,7 +86,7 @@ test_checkdeep_uploads(void **state)
 	    0), 0);
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
-	r = deep(h);
+	r = h_check_deep(h);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "index uploads: missing: chunks of "));
 	assert_non_null(strstr(r.out, ": no record and no mark"));
@@ -110,7 +103,7 @@ test_checkdeep_uploads(void **state)
 	assert_int_equal(store_del(t, STORE_UPLOADS, mark, sizeof(mark)), 0);
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
-	r = deep(h);
+	r = h_check_deep(h);
 	assert_all_ok(&r);
 	h_result_free(&r);
 }
@@ -139,7 +132,7 @@ test_checkdeep_refusals(void **state)
 	assert_int_equal(store_put(t, STORE_META, "schema", 6, v, 4), 0);
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
-	r = deep(h);
+	r = h_check_deep(h);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "schema"));
 	assert_null(strstr(r.out, "index access"));
@@ -148,7 +141,7 @@ test_checkdeep_refusals(void **state)
 	snprintf(cmd, sizeof(cmd), "mv %s %s.old && mkdir -m 0700 %s",
 	    h_data_dir(h), h_data_dir(h), h_data_dir(h));
 	assert_int_equal(system(cmd), 0);
-	r = deep(h);
+	r = h_check_deep(h);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "no store here"));
 	h_result_free(&r);

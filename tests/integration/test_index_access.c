@@ -742,17 +742,10 @@ test_ls_walks_live_keys_only(void **state)
 
 /* ---- isad check --deep ---- */
 
-static h_result_t
-check_deep(harness_t *h)
-{
-	return h_run(ARGS(getenv("ISAD_BIN"), "check", "--deep", "--config",
-	    h_isad_conf(h)));
-}
-
 static void
 check_clean(harness_t *h)
 {
-	h_result_t r = check_deep(h);
+	h_result_t r = h_check_deep(h);
 
 	if (r.status != 0 || strstr(r.out, "index access: ok") == NULL ||
 	    strstr(r.out, "index content: ok") == NULL ||
@@ -840,7 +833,7 @@ test_schema2_store_upgraded(void **state)
 	free(k.keys);
 	free(k.lens);
 	{
-		h_result_t r = check_deep(f->h);	/* refused: too old */
+		h_result_t r = h_check_deep(f->h);	/* refused: too old */
 
 		assert_int_not_equal(r.status, 0);
 		h_result_free(&r);
@@ -951,7 +944,7 @@ test_check_deep_finds_damage(void **state)
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
 
-	r = check_deep(f->h);
+	r = h_check_deep(f->h);
 	assert_int_equal(r.status, 1);
 	has_line(r.out, "access", "stray", "all", f->ids[D_RECALLED]);
 	has_line(r.out, "access", "stray", "gone user:police-reader",

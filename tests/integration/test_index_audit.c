@@ -385,8 +385,7 @@ times_never_go_back(harness_t *h, uint64_t *n)
 static int
 check_deep(harness_t *h, char **out)
 {
-	h_result_t r = h_run(ARGS(getenv("ISAD_BIN"), "check", "--deep",
-	    "--config", h_isad_conf(h)));
+	h_result_t r = h_check_deep(h);
 	int st = r.status;
 
 	if (out != NULL) {

@@ -366,17 +366,10 @@ test_decide_in_one_commit(void **state)
 
 /* ---- isad check --deep ---- */
 
-static h_result_t
-check_deep(harness_t *h)
-{
-	return h_run(ARGS(getenv("ISAD_BIN"), "check", "--deep", "--config",
-	    h_isad_conf(h)));
-}
-
 static void
 check_clean(harness_t *h)
 {
-	h_result_t r = check_deep(h);
+	h_result_t r = h_check_deep(h);
 
 	if (r.status != 0 || strstr(r.out, "index requests: ok") == NULL ||
 	    strstr(r.out, "index dates: ok") == NULL)
@@ -594,7 +587,7 @@ test_check_deep_sees_damage(void **state)
 	assert_int_equal(store_txn_commit(t), 0);
 	store_close(s);
 
-	r = check_deep(h);
+	r = h_check_deep(h);
 	assert_int_equal(r.status, 1);
 	snprintf(line, sizeof(line), "index requests: missing: "
 	    "user:police-lead request %s\n", ids[0]);
@@ -623,30 +616,6 @@ test_check_deep_sees_damage(void **state)
 	assert_null(strstr(r.out, "dated"));	/* no title */
 	h_result_free(&r);
 	h_start(h);
-}
-
-/* Lines of isad's log after mark that contain text. */
-static size_t
-log_count(harness_t *h, size_t mark, const char *text)
-{
-	char *log = h_isad_log(h);
-	size_t n = 0;
-
-	assert_true(strlen(log) >= mark);
-	for (const char *p = log + mark; (p = strstr(p, text)) != NULL; p++)
-		n++;
-	free(log);
-	return n;
-}
-
-static size_t
-log_mark(harness_t *h)
-{
-	char *log = h_isad_log(h);
-	size_t n = strlen(log);
-
-	free(log);
-	return n;
 }
 
 /* n copies of document id in the stopped store, with an embargo lifting
@@ -712,15 +681,15 @@ test_sweep_in_batches(void **state)
 	    ARGS("--destroy-after", "2030-12-31"), id);
 	assert_int_equal(h_stop(h), 0);
 	clone_doc(h, id, 249, 0);
-	mark = log_mark(h);
+	mark = h_log_mark(h);
 	setenv("ISAD_TEST_NOW", "1925121600", 1);	/* 2 January 2031 */
 	h_start(h);
 	unsetenv("ISAD_TEST_NOW");
-	assert_int_equal(log_count(h, mark, "retention sweep: "), 3);
-	assert_int_equal(log_count(h, mark, "retention sweep: 100 due "
-	    "entries in one commit (100 destroyed"), 2);
-	assert_int_equal(log_count(h, mark, "retention sweep: 50 due "
-	    "entries in one commit (50 destroyed"), 1);
+	assert_int_equal(h_log_count(h, mark, "retention sweep: ", NULL), 3);
+	assert_int_equal(h_log_count(h, mark, "retention sweep: 100 due "
+	    "entries in one commit (100 destroyed", NULL), 2);
+	assert_int_equal(h_log_count(h, mark, "retention sweep: 50 due "
+	    "entries in one commit (50 destroyed", NULL), 1);
 	r = isa(h, "board-auditor", ARGS("audit", "--action", "destroy"), 0);
 	for (const char *p = r.out; (p = strstr(p, "destroy_after")) != NULL;
 	    p++)
@@ -738,18 +707,18 @@ test_sweep_in_batches(void **state)
 	    ARGS("--embargo-until", until), id);
 	assert_int_equal(h_stop(h), 0);
 	clone_doc(h, id, 250, (int64_t)time(NULL) + 3);
-	mark = log_mark(h);
+	mark = h_log_mark(h);
 	h_start(h);
-	for (int i = 0; log_count(h, mark, "announced)\n") == 0; i++) {
+	for (int i = 0; h_log_count(h, mark, "announced)\n", NULL) == 0; i++) {
 		if (i == 600)
 			fail_msg("the embargoes were not announced");
 		expect(h, "ctp-analyst", ARGS("whoami"), 0);
 	}
-	assert_int_equal(log_count(h, mark, "retention sweep: "), 3);
-	assert_int_equal(log_count(h, mark, "(0 destroyed, 0 reminded, 100 "
-	    "announced); more are due"), 2);
-	assert_int_equal(log_count(h, mark, "50 due entries in one commit (0 "
-	    "destroyed, 0 reminded, 50 announced)"), 1);
+	assert_int_equal(h_log_count(h, mark, "retention sweep: ", NULL), 3);
+	assert_int_equal(h_log_count(h, mark, "(0 destroyed, 0 reminded, 100 "
+	    "announced); more are due", NULL), 2);
+	assert_int_equal(h_log_count(h, mark, "50 due entries in one commit (0 "
+	    "destroyed, 0 reminded, 50 announced)", NULL), 1);
 	expect(h, "ctp-analyst", ARGS("ls"), 0);
 	check_clean(h);
 	h_free(h);

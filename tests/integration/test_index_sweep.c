@@ -74,39 +74,11 @@ put(harness_t *h, const char *title, const char *const *extra, char *id)
 static void
 check_clean(harness_t *h)
 {
-	h_result_t r = h_run(ARGS(getenv("ISAD_BIN"), "check", "--deep",
-	    "--config", h_isad_conf(h)));
+	h_result_t r = h_check_deep(h);
 
 	if (r.status != 0 || strstr(r.out, "index dates: ok") == NULL)
 		fail_msg("check --deep: exit %d: %s%s", r.status, r.out, r.err);
 	h_result_free(&r);
-}
-
-static size_t
-log_mark(harness_t *h)
-{
-	char *log = h_isad_log(h);
-	size_t n = strlen(log);
-
-	free(log);
-	return n;
-}
-
-/* Lines of isad's log after mark, and before the first line containing
- * stop (NULL: to the end), that contain text. */
-static size_t
-log_count(harness_t *h, size_t mark, const char *text, const char *stop)
-{
-	char *log = h_isad_log(h), *end;
-	size_t n = 0;
-
-	assert_true(strlen(log) >= mark);
-	if (stop != NULL && (end = strstr(log + mark, stop)) != NULL)
-		*end = '\0';
-	for (const char *p = log + mark; (p = strstr(p, text)) != NULL; p++)
-		n++;
-	free(log);
-	return n;
 }
 
 /* The stopped store, and the harness's policy in force in this process. */
@@ -230,12 +202,12 @@ test_put_off_not_lost(void **state)
 	/* isad's calendar past the retry: its first sweep does both. */
 	snprintf(now, sizeof(now), "%lld",
 	    (long long)(before + SWEEP_PUT_OFF_S + 120));
-	mark = log_mark(h);
+	mark = h_log_mark(h);
 	setenv("ISAD_TEST_NOW", now, 1);
 	h_start(h);
 	unsetenv("ISAD_TEST_NOW");
 	assert_true(h_wait_log(h, "(0 destroyed, 1 reminded, 1 announced)"));
-	assert_int_equal(log_count(h, mark, "1 reminded, 1 announced", NULL),
+	assert_int_equal(h_log_count(h, mark, "1 reminded, 1 announced", NULL),
 	    1);
 	assert_int_equal(h_stop(h), 0);
 	check_clean(h);
@@ -389,7 +361,7 @@ test_start_sweeps_a_slice(void **state)
 	job_free(j);
 	close_rw(s);
 
-	mark = log_mark(h);
+	mark = h_log_mark(h);
 	setenv("ISAD_TEST_NOW", "1925121600", 1);
 	setenv("ISAD_TEST_SWEEP_START_MS", "0", 1);
 	h_start(h);
@@ -397,9 +369,9 @@ test_start_sweeps_a_slice(void **state)
 	unsetenv("ISAD_TEST_SWEEP_START_MS");
 	/* One batch before it served (the writer, which sweeps the rest,
 	 * starts after that line), and it serves. */
-	assert_int_equal(log_count(h, mark, "retention sweep at start: ",
+	assert_int_equal(h_log_count(h, mark, "retention sweep at start: ",
 	    NULL), 1);
-	assert_int_equal(log_count(h, mark, "retention sweep: ",
+	assert_int_equal(h_log_count(h, mark, "retention sweep: ",
 	    "retention sweep at start: "), 1);
 	r = isa(h, "ctp-officer", ARGS("get", last), 3);
 	assert_non_null(strstr(r.err, "destroyed"));
@@ -408,7 +380,7 @@ test_start_sweeps_a_slice(void **state)
 	assert_true(h_wait_log(h, "50 due entries in one commit (50 "
 	    "destroyed"));
 	assert_true(h_wait_log(h, "data keys rewrapped under a new master"));
-	assert_int_equal(log_count(h, mark, "retention sweep: ", NULL), 3);
+	assert_int_equal(h_log_count(h, mark, "retention sweep: ", NULL), 3);
 	r = isa(h, "board-auditor", ARGS("audit", "--action", "destroy"), 0);
 	for (const char *p = r.out; (p = strstr(p, "destroy_after")) != NULL;
 	    p++)
