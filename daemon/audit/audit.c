@@ -260,16 +260,6 @@ audit_checkpoint_time(store_txn_t *txn, int64_t *ms)
 int
 audit_record_time(store_txn_t *txn, uint64_t seq, int64_t *ms)
 {
-	Isa__AuditRecord *r;
-	const void *v;
-	size_t l;
-	int rc;
-
 	*ms = 0;
-	if ((rc = records_audit_get(txn, seq, &v, &l)) != 0 ||
-	    (rc = records_audit_decode(v, l, &r)) != 0)
-		return rc;
-	*ms = r->time_ms;
-	records_audit_free(r);
-	return 0;
+	return records_audit_time(txn, seq, ms);
 }

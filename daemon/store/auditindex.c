@@ -135,22 +135,13 @@ auditindex_steady_from(store_txn_t *t, uint64_t *seq)
 	return 0;
 }
 
-/* Record seq's time. */
+/* Record seq's time; a record missing inside the log is damage. */
 static int
 time_of(store_txn_t *t, uint64_t seq, int64_t *ms)
 {
-	Isa__AuditRecord *r;
-	const void *v;
-	size_t l;
-	int rc = records_audit_get(t, seq, &v, &l);
+	int rc = records_audit_time(t, seq, ms);
 
-	if (rc == ISA_ERR_NOTFOUND)
-		return ISA_ERR_PARSE;	/* the log has no gaps */
-	if (rc != 0 || (rc = records_audit_decode(v, l, &r)) != 0)
-		return rc;
-	*ms = r->time_ms;
-	records_audit_free(r);
-	return 0;
+	return rc == ISA_ERR_NOTFOUND ? ISA_ERR_PARSE : rc;	/* no gaps */
 }
 
 int

@@ -276,6 +276,11 @@ __attribute__((warn_unused_result))
 int records_audit_get(store_txn_t *t, uint64_t seq, const void **val,
     size_t *len);
 
+/* Record seq's time (Unix ms) into *ms.  Returns 0, ISA_ERR_NOTFOUND,
+ * ISA_ERR_PARSE (damaged) or a store error. */
+__attribute__((warn_unused_result))
+int records_audit_time(store_txn_t *t, uint64_t seq, int64_t *ms);
+
 /* Call fn with each audit record from seq from on, in order, until fn
  * returns non-zero (returned) or they run out (0).  val (still encoded:
  * an export sends it as it is) is valid only during the call.  A key of

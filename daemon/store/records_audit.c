@@ -51,6 +51,21 @@ records_audit_get(store_txn_t *t, uint64_t seq, const void **val,
 	return store_get(t, STORE_AUDIT, key, sizeof(key), val, len);
 }
 
+int
+records_audit_time(store_txn_t *t, uint64_t seq, int64_t *ms)
+{
+	Isa__AuditRecord *r;
+	const void *v;
+	size_t l;
+	int rc = records_audit_get(t, seq, &v, &l);
+
+	if (rc != 0 || (rc = records_audit_decode(v, l, &r)) != 0)
+		return rc;
+	*ms = r->time_ms;
+	records_audit_free(r);
+	return 0;
+}
+
 typedef struct {
 	records_audit_fn fn;
 	void *arg;
