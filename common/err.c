@@ -25,6 +25,7 @@ isa_strerror(int err)
 	case ISA_ERR_FULL: return "the store is full";
 	case ISA_ERR_SCHEMA: return "written by a newer version of isad";
 	case ISA_ERR_PANIC: return "the store failed in the middle of a commit";
+	case ISA_ERR_DISKFULL: return "the disk is full";
 	}
 	return "unknown error";
 }

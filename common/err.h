@@ -24,10 +24,11 @@ enum isa_err {
 	ISA_ERR_INVAL = -11,	/* an invalid argument */
 	ISA_ERR_TIMEOUT = -12,	/* no answer in time */
 	ISA_ERR_PROTO = -13,	/* the peer broke the protocol */
-	ISA_ERR_FULL = -14,	/* the store (LMDB map) or the disk is full */
+	ISA_ERR_FULL = -14,	/* the store (LMDB map) is full */
 	ISA_ERR_SCHEMA = -15,	/* data written by a newer version */
 	ISA_ERR_PANIC = -16,	/* the store failed mid-commit: it must be
 				 * reopened, and that commit may have landed */
+	ISA_ERR_DISKFULL = -17,	/* the disk (or the quota) has no room left */
 };
 
 /* A static, human sentence for err; never NULL. */

@@ -6,6 +6,7 @@
 
 #include "common/wipe.h"
 #include "daemon/audit/audit.h"
+#include "daemon/audit/outage.h"
 #include "daemon/ctx/job.h"
 #include "proto/envelope.h"
 
@@ -153,17 +154,12 @@ status_reason(job_t *j)
 	return r;
 }
 
-int
-job_apply(store_txn_t *txn, writer_op_t *op)
+/* j's audit record, as job_apply writes it. */
+static void
+job_entry(job_t *j, audit_entry_t *out)
 {
-	job_t *j = (job_t *)(void *)op;
 	audit_entry_t e = { 0 };
-	int rc;
 
-	if (j->change != NULL && (rc = j->change(txn, op)) != 0)
-		return rc;
-	if (!j->audit.write)
-		return 0;
 	e.actor = j->user;
 	e.agency = j->audit.agency;
 	e.key = j->audit.key;
@@ -176,7 +172,34 @@ job_apply(store_txn_t *txn, writer_op_t *op)
 	    j->resp.status == ISA__STATUS__OK ? "ok" : status_reason(j);
 	e.request = j->resp.request_id;
 	e.sha256 = j->audit.has_sha ? j->audit.sha : NULL;
+	*out = e;
+}
+
+int
+job_apply(store_txn_t *txn, writer_op_t *op)
+{
+	job_t *j = (job_t *)(void *)op;
+	audit_entry_t e;
+	int rc;
+
+	if (j->change != NULL && (rc = j->change(txn, op)) != 0)
+		return rc;
+	if (!j->audit.write)
+		return 0;
+	job_entry(j, &e);
 	return audit_append(txn, &e, j->now_ms, NULL);
+}
+
+void
+job_refused(writer_op_t *op, void *outage)
+{
+	job_t *j = (job_t *)(void *)op;
+	audit_entry_t e;
+
+	if (!j->audit.write)
+		return;	/* a part of a transfer: its record is the whole's */
+	job_entry(j, &e);
+	outage_note(outage, &e, op->rc, j->now_ms);
 }
 
 const char *

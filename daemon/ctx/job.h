@@ -133,6 +133,11 @@ bool job_failed(const job_t *j);
  * one nested transaction (writer_op_t.apply). */
 int job_apply(store_txn_t *txn, writer_op_t *op);
 
+/* writer_op_t.refused for every job: its record, which the failure kept
+ * out of the log, counted in the outage (outage.h) to be written when
+ * commits resume. */
+void job_refused(writer_op_t *op, void *outage);
+
 /* Whether j must go through the writer before its reply leaves. */
 bool job_needs_writer(const job_t *j);
 

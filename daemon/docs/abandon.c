@@ -8,6 +8,7 @@
 #include "common/timefmt.h"
 #include "daemon/docs/abandon.h"
 #include "daemon/audit/audit.h"
+#include "daemon/audit/outage.h"
 #include "daemon/store/records.h"
 
 struct abandon {
@@ -55,14 +56,12 @@ abandon_free(abandon_t *a)
 	free(a);
 }
 
-int
-abandon_apply(store_txn_t *txn, const abandon_t *a, int64_t now_ms)
+/* a's audit record. */
+static void
+abandon_entry(const abandon_t *a, audit_entry_t *out)
 {
 	audit_entry_t e = { 0 };
-	int rc;
 
-	if (a->upload && (rc = records_chunk_del_all(txn, a->doc)) != 0)
-		return rc;
 	e.actor = a->user;
 	e.agency = a->agency;
 	e.key = a->key;
@@ -72,6 +71,18 @@ abandon_apply(store_txn_t *txn, const abandon_t *a, int64_t now_ms)
 	e.decision = a->decision;
 	e.reason = a->reason;
 	e.request = a->request;
+	*out = e;
+}
+
+int
+abandon_apply(store_txn_t *txn, const abandon_t *a, int64_t now_ms)
+{
+	audit_entry_t e;
+	int rc;
+
+	if (a->upload && (rc = records_chunk_del_all(txn, a->doc)) != 0)
+		return rc;
+	abandon_entry(a, &e);
 	return audit_append(txn, &e, now_ms, NULL);
 }
 
@@ -79,6 +90,18 @@ static int
 op_apply(store_txn_t *txn, writer_op_t *op)
 {
 	return abandon_apply(txn, (abandon_t *)(void *)op, clock_wall_ms());
+}
+
+/* Its record kept out by a store fault: counted in the outage, to be
+ * written when commits resume. */
+static void
+op_refused(writer_op_t *op, void *outage)
+{
+	abandon_t *a = (abandon_t *)(void *)op;
+	audit_entry_t e;
+
+	abandon_entry(a, &e);
+	outage_note(outage, &e, op->rc, clock_wall_ms());
 }
 
 static void
@@ -99,6 +122,7 @@ abandon_submit(writer_t *w, abandon_t *a)
 	if (a == NULL)
 		return;
 	a->op.apply = op_apply;
+	a->op.refused = op_refused;
 	a->op.done = op_done;
 	writer_submit(w, &a->op);
 }

@@ -1,5 +1,6 @@
 /* server.c: isad serving: the ROUTER loop, signals, reloads. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,24 @@ reply:
 
 static void server_rewatch(server_t *s);
 
+/* A job whose change or record the store could not commit: UNAVAILABLE,
+ * saying why in the words the log uses (a full disk as one). */
+static void
+server_unrecorded(server_t *s, job_t *j)
+{
+	char why[PATH_MAX + 64];
+
+	store_fault_text(s->store, j->op.rc, why, sizeof(why));
+	if (j->op.rc == ISA_ERR_PANIC)
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad could not "
+		    "confirm whether this was recorded (%s): look before you "
+		    "try again; isad restarts", why);
+	else
+		job_error(j, ISA__STATUS__UNAVAILABLE, "isad could not "
+		    "record this, because %s: nothing was changed; try again "
+		    "later, and tell the operator if it goes on", why);
+}
+
 /* Finished jobs: a failed write becomes UNAVAILABLE; then reply, or hold
  * a watch that has nothing to say yet. */
 static void
@@ -200,16 +219,8 @@ server_results(server_t *s)
 			j->loop.in_flight = false;
 			s->in_flight--;
 		}
-		if (j->op.apply != NULL && j->op.rc == ISA_ERR_PANIC)
-			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could "
-			    "not confirm whether this was recorded (%s): look "
-			    "before you try again; isad restarts",
-			    isa_strerror(j->op.rc));
-		else if (j->op.apply != NULL && j->op.rc != 0)
-			job_error(j, ISA__STATUS__UNAVAILABLE, "isad could not "
-			    "record this (%s): nothing was changed; try again "
-			    "later, and tell the operator if it goes on",
-			    isa_strerror(j->op.rc));
+		if (j->op.apply != NULL && j->op.rc != 0)
+			server_unrecorded(s, j);
 		if (j->after != NULL)
 			j->after(j);
 		if (j->req != NULL)
@@ -393,6 +404,7 @@ server_teardown(server_t *s)
 	zap_join(s->zap);
 	stale_free(s->stale);	/* its last counts, while the writer runs */
 	writer_stop(s->writer);
+	outage_free(s->outage);	/* says what it could not record */
 	if (s->results != NULL) {
 		if (s->router != NULL)
 			server_results(s);

@@ -286,6 +286,10 @@ startup_store(server_t *s)
 		return -1;
 	writer_set_tick(s->writer, (int)s->cfg->checkpoint_ms, startup_tick,
 	    &s->env);
+	if ((s->outage = outage_new()) == NULL)
+		return -1;
+	writer_set_backlog(s->writer, outage_pending, outage_apply,
+	    outage_done, s->outage);
 	startup_event(s, "start", "permit", "ok", s->policy_sha);
 	s->env.writer = s->writer;
 	s->env.results = s->results;

@@ -7,6 +7,7 @@
 
 #include "daemon/ctx/config.h"
 #include "daemon/docs/watch.h"
+#include "daemon/audit/outage.h"
 #include "daemon/audit/stale.h"
 #include "daemon/keys/keys.h"
 #include "daemon/serve/queue.h"
@@ -34,6 +35,7 @@ typedef struct server {
 	keys_t *keys;		/* the key holder: master and signing keys */
 	store_t *store;
 	writer_t *writer;
+	outage_t *outage;	/* what a store fault turned away (outage.h) */
 	workers_t *workers;
 	queue_t *results;
 	worker_env_t env;

@@ -60,6 +60,7 @@ worker_finish(writer_t *writer, job_t *j)
 {
 	if (job_needs_writer(j)) {
 		j->op.apply = job_apply;
+		j->op.refused = job_refused;
 		j->op.done = worker_job_written;
 		writer_submit(writer, &j->op);
 	} else

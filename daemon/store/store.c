@@ -28,9 +28,9 @@ store_err(int rc)
 	case MDB_NOTFOUND: return ISA_ERR_NOTFOUND;
 	case MDB_MAP_FULL:
 	case MDB_TXN_FULL:
-	case ENOSPC:
-	case EDQUOT:
 	case EFBIG: return ISA_ERR_FULL;
+	case ENOSPC:
+	case EDQUOT: return ISA_ERR_DISKFULL;
 	case ENOMEM: return ISA_ERR_NOMEM;
 	case MDB_VERSION_MISMATCH:
 	case MDB_INVALID: return ISA_ERR_SCHEMA;
@@ -201,7 +201,7 @@ commit_failed(store_t *s, int rc)
 		atomic_store(&s->failed, true);
 		return ISA_ERR_PANIC;
 	}
-	return store_err(rc);
+	return store_disk_fault(s, store_err(rc));
 }
 
 int
@@ -233,7 +233,7 @@ store_txn_commit(store_txn_t *t)
 		}
 		mdb_txn_abort(t->txn);
 		free(t);
-		return ISA_ERR_IO;
+		return store_disk_fault(s, ISA_ERR_IO);
 	}
 #endif
 	rc = mdb_txn_commit(t->txn);
@@ -506,5 +506,5 @@ out:
 	mdb_txn_abort(txn);
 	if (rc != 0)
 		s->retry_at = used + RESERVE_LOW;
-	return store_err(rc);
+	return store_disk_fault(s, store_err(rc));
 }

@@ -75,13 +75,21 @@ int store_txn_begin(store_t *s, bool write, store_txn_t **out);
 
 /* Commit (durably, for a top-level write transaction: the new pages and
  * then the meta page that points at them are synced to disk) and free.
- * Returns 0, ISA_ERR_FULL (map or disk full), ISA_ERR_IO (nothing
- * committed) or ISA_ERR_PANIC (the meta page's write failed: the commit
+ * Returns 0, ISA_ERR_FULL (the map is full), ISA_ERR_DISKFULL (the disk
+ * holding the data dir is: store_fault_text says how much is free),
+ * ISA_ERR_IO (nothing committed) or ISA_ERR_PANIC (the meta page's write failed: the commit
  * may have landed, and LMDB refuses every transaction from now on:
  * store_failed).  The transaction is freed either way.  Test builds:
  * $ISAD_TEST_COMMIT_FAULT, see store.c. */
 __attribute__((warn_unused_result))
 int store_txn_commit(store_txn_t *t);
+
+/*
+ * A failed commit's rc in words for the user and the log: for
+ * ISA_ERR_DISKFULL "the disk holding DIR is full (N bytes free)", with N
+ * measured when it failed; else isa_strerror(rc).  Any thread.
+ */
+void store_fault_text(store_t *s, int rc, char *buf, size_t len);
 
 /* True once LMDB has given the environment up (ISA_ERR_PANIC): only a
  * reopen, which reads what the disk holds, serves again.  Any thread. */

@@ -10,6 +10,14 @@
 /* Included after store.h (not from it: the two would be a circle). */
 #ifndef ISA_DAEMON_STORE_H
 #error "include daemon/store/store.h before store_priv.h"
+/*
+ * What a failed write of the store's file says, told truly: an I/O error
+ * (LMDB reports a short write as EIO) or a full disk, judged from the
+ * disk holding the data dir (store_disk.c).  Returns rc, or
+ * ISA_ERR_DISKFULL, noting the bytes free for store_fault_text.
+ */
+int store_disk_fault(store_t *s, int rc);
+
 #endif
 
 struct store {
@@ -20,6 +28,9 @@ struct store {
 				 * which to try again */
 	uint64_t last_used;	/* the used size store_reserve saw last */
 	_Atomic bool failed;	/* LMDB refuses the environment (MDB_PANIC) */
+	_Atomic uint64_t disk_free;	/* bytes free on the data dir's disk
+					 * when a write last failed for want
+					 * of room (store_disk.c) */
 };
 
 struct store_txn {
@@ -38,5 +49,13 @@ int store_err(int rc);
  * read-write.  Returns 0 or ISA_ERR_* with one line in err. */
 __attribute__((warn_unused_result))
 int store_check_schema(store_t *s, char *err, size_t errlen);
+
+/*
+ * What a failed write of the store's file says, told truly: an I/O error
+ * (LMDB reports a short write as EIO) or a full disk, judged from the
+ * disk holding the data dir (store_disk.c).  Returns rc, or
+ * ISA_ERR_DISKFULL, noting the bytes free for store_fault_text.
+ */
+int store_disk_fault(store_t *s, int rc);
 
 #endif

@@ -1,4 +1,5 @@
 /* writer.c: the one thread that writes: group commit of many requests' changes in one transaction and one fsync. */
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -22,7 +23,31 @@ struct writer {
 	int tick_ms;
 	void (*tick)(store_t *, void *);
 	void *tick_arg;
+	bool (*backlog_pending)(void *);
+	int (*backlog_apply)(store_txn_t *, void *);
+	void (*backlog_done)(void *, int);
+	void *backlog;
 };
+
+void
+writer_set_backlog(writer_t *w, bool (*pending)(void *),
+    int (*apply)(store_txn_t *, void *), void (*done)(void *, int),
+    void *arg)
+{
+	pthread_mutex_lock(&w->lock);
+	w->backlog_pending = pending;
+	w->backlog_apply = apply;
+	w->backlog_done = done;
+	w->backlog = arg;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Whether the backlog has records to write (writer thread). */
+static bool
+writer_backlog(const writer_t *w)
+{
+	return w->backlog_pending != NULL && w->backlog_pending(w->backlog);
+}
 
 void
 writer_set_tick(writer_t *w, int interval_ms, void (*tick)(store_t *, void *),
@@ -49,6 +74,7 @@ writer_batch(writer_t *w, writer_op_t *batch)
 {
 	store_txn_t *txn = NULL;
 	writer_op_t *op, *next;
+	bool backlog = writer_backlog(w);
 	int rc, n = 0;
 
 	for (op = batch; op != NULL; op = op->next) {
@@ -58,6 +84,11 @@ writer_batch(writer_t *w, writer_op_t *batch)
 again:
 	if ((rc = store_txn_begin(w->store, true, &txn)) != 0)
 		goto failed;
+	/* What an outage turned away, recorded first (writer_set_backlog). */
+	if (backlog && (rc = w->backlog_apply(txn, w->backlog)) != 0) {
+		store_txn_abort(txn);
+		goto failed;
+	}
 	for (op = batch; op != NULL; op = op->next) {
 		int r;
 
@@ -75,27 +106,36 @@ failed:
 		for (op = batch; op != NULL; op = op->next)
 			if (op->rc == 0)
 				op->rc = rc;
-	/* A full map or an I/O error, for the whole batch or one change,
-	 * is said once when it starts and once when it clears. */
+	/* A full map or disk or an I/O error, for the whole batch or one
+	 * change, is said once when it starts and once when it clears. */
 	for (op = batch; rc == 0 && op != NULL; op = op->next)
-		if (op->rc == ISA_ERR_FULL || op->rc == ISA_ERR_IO)
+		if (op->rc == ISA_ERR_FULL || op->rc == ISA_ERR_DISKFULL ||
+		    op->rc == ISA_ERR_IO)
 			rc = op->rc;
-	if (rc == ISA_ERR_PANIC && rc != w->last_fault)
-		log_warnx("%s: isad stops, to reopen it on what the disk "
-		    "holds", isa_strerror(rc));
-	else if (rc != 0 && rc != w->last_fault)
-		log_warnx("the store cannot commit: %s; requests that change "
-		    "state fail with UNAVAILABLE until this clears",
-		    isa_strerror(rc));
-	else if (rc == 0 && w->last_fault != 0)
+	if (rc != 0 && rc != w->last_fault) {
+		char why[PATH_MAX + 64];
+
+		store_fault_text(w->store, rc, why, sizeof(why));
+		if (rc == ISA_ERR_PANIC)
+			log_warnx("%s: isad stops, to reopen it on what the "
+			    "disk holds", why);
+		else
+			log_warnx("the store cannot commit: %s; requests that "
+			    "change state fail with UNAVAILABLE until this "
+			    "clears", why);
+	} else if (rc == 0 && w->last_fault != 0)
 		log_info("the store commits again");
 	pthread_mutex_lock(&w->lock);
 	w->last_fault = rc;
 	w->batches++;
 	w->ops += (unsigned long long)n;
 	pthread_mutex_unlock(&w->lock);
+	if (backlog)
+		w->backlog_done(w->backlog, rc);
 	for (op = batch; op != NULL; op = next) {
 		next = op->next;	/* done may free op */
+		if (op->rc != 0 && op->refused != NULL)
+			op->refused(op, w->backlog);
 		if (op->done != NULL)
 			op->done(op);
 	}
@@ -108,9 +148,13 @@ writer_reserve(writer_t *w)
 {
 	int rc = store_reserve(w->store);
 
-	if (rc != 0 && rc != w->reserve_fault)
+	if (rc != 0 && rc != w->reserve_fault) {
+		char why[PATH_MAX + 64];
+
+		store_fault_text(w->store, rc, why, sizeof(why));
 		log_warnx("cannot write space ahead of the store: %s; commits "
-		    "go on, each syncing the file's size too", isa_strerror(rc));
+		    "go on, each syncing the file's size too", why);
+	}
 	else if (rc == 0 && w->reserve_fault != 0)
 		log_info("space ahead of the store written again");
 	w->reserve_fault = rc;
@@ -140,7 +184,8 @@ writer_main(void *arg)
 		tick = w->tick;
 		tick_arg = w->tick_arg;
 		pthread_mutex_unlock(&w->lock);
-		if (batch != NULL) {
+		/* Idle with an outage's records unwritten: try them alone. */
+		if (batch != NULL || writer_backlog(w)) {
 			writer_batch(w, batch);
 			writer_reserve(w);
 		}

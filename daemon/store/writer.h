@@ -21,6 +21,11 @@
 typedef struct writer_op {
 	int (*apply)(store_txn_t *txn, struct writer_op *op);
 	void (*done)(struct writer_op *op);
+	/* NULL, or called in the writer thread, before done, when the change
+	 * failed (rc set), with writer_set_backlog's arg: to count the audit
+	 * record the failure kept out of the log, so that the backlog writes
+	 * it when commits resume. */
+	void (*refused)(struct writer_op *op, void *backlog);
 	int rc;
 	struct writer_op *next;	/* the writer's queue */
 } writer_op_t;
@@ -38,6 +43,19 @@ void writer_submit(writer_t *w, writer_op_t *op);
  * the first submit. */
 void writer_set_tick(writer_t *w, int interval_ms,
     void (*tick)(store_t *, void *), void *arg);
+
+/*
+ * What failed changes left unrecorded (daemon/audit/outage.h): pending(arg)
+ * says whether there is any; apply(txn, arg) then writes it first in the
+ * next batch's transaction, before any change, and when it fails the batch
+ * fails with it, so nothing recorded after an outage comes before the
+ * record of what the outage turned away; done(arg, rc) is told whether
+ * that commit landed (rc 0).  While the writer is idle it tries again at
+ * every tick.  All in the writer thread.  Set it before the first submit.
+ */
+void writer_set_backlog(writer_t *w, bool (*pending)(void *),
+    int (*apply)(store_txn_t *, void *), void (*done)(void *, int),
+    void *arg);
 
 /* Whether changes are queued and waiting (for periodic work that yields
  * to them between its own commits).  Thread-safe. */

@@ -2,6 +2,7 @@
 #ifndef ISA_TESTS_STORE_UTIL_H
 #define ISA_TESTS_STORE_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,20 @@ store_t *su_store_open(harness_t *h);
 
 /* How many entries db of the stopped isad's store holds. */
 size_t su_count(harness_t *h, store_db_t db);
+
+/*
+ * Move the data dir of h (isad stopped) onto a tmpfs of its own of bytes
+ * bytes, which the test mounts.  Returns false, having printed why, when
+ * this process cannot mount one (not root, or no mount namespace of its
+ * own): the caller skips.  su_small_disk_release unmounts it (before
+ * h_free).
+ */
+bool su_small_disk(harness_t *h, size_t bytes);
+void su_small_disk_release(harness_t *h);
+
+/* Fill the small disk with DATA_DIR/filler, leaving leave bytes free;
+ * su_unfill removes it. */
+void su_fill(harness_t *h, size_t leave);
+void su_unfill(harness_t *h);
 
 #endif

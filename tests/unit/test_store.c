@@ -442,7 +442,7 @@ wait_done(int n)
 static top_t
 top(writer_t *w, int key, top_t *then)
 {
-	return (top_t){ .op = { top_apply, top_done, 0, NULL }, .w = w,
+	return (top_t){ .op = { .apply = top_apply, .done = top_done }, .w = w,
 	    .key = key, .then = then };
 }
 
