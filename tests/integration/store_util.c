@@ -105,12 +105,14 @@ copy_file(const char *from, const char *to)
 	char buf[65536];
 	struct stat sb;
 	ssize_t n;
-	int in, out;
+	int in, out = -1;
 
 	if ((in = open(from, O_RDONLY)) < 0 || fstat(in, &sb) != 0 ||
 	    (out = open(to, O_WRONLY | O_CREAT | O_EXCL, sb.st_mode & 07777)) <
-	    0)
+	    0) {
 		fail_msg("cannot copy %s: %s", from, strerror(errno));
+		return;
+	}
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, (size_t)n) != n)
 			fail_msg("cannot copy %s: %s", from, strerror(errno));
