@@ -189,7 +189,9 @@ writer_main(void *arg)
 			writer_batch(w, batch);
 			writer_reserve(w);
 		}
-		if (tick != NULL)
+		/* Not while an outage's records wait: the tick's own records
+		 * (retention) would come before them. */
+		if (tick != NULL && !writer_backlog(w))
 			tick(w->store, tick_arg);
 		if (batch == NULL && stop)
 			break;	/* stopping, and nothing left */
