@@ -61,6 +61,40 @@ writer_set_tick(writer_t *w, int interval_ms, void (*tick)(store_t *, void *),
 }
 
 /*
+ * Count a batch of n changes that committed (rc 0) or not; a full map or
+ * disk or an I/O error, for the whole batch or one change, is said once
+ * when it starts and once when it clears.
+ */
+static void
+writer_count(writer_t *w, const writer_op_t *batch, int rc, int n)
+{
+	const writer_op_t *op;
+
+	for (op = batch; rc == 0 && op != NULL; op = op->next)
+		if (op->rc == ISA_ERR_FULL || op->rc == ISA_ERR_DISKFULL ||
+		    op->rc == ISA_ERR_IO)
+			rc = op->rc;
+	if (rc != 0 && rc != w->last_fault) {
+		char why[PATH_MAX + 64];
+
+		store_fault_text(w->store, rc, why, sizeof(why));
+		if (rc == ISA_ERR_PANIC)
+			log_warnx("%s: isad stops, to reopen it on what the "
+			    "disk holds", why);
+		else
+			log_warnx("the store cannot commit: %s; requests that "
+			    "change state fail with UNAVAILABLE until this "
+			    "clears", why);
+	} else if (rc == 0 && w->last_fault != 0)
+		log_info("the store commits again");
+	pthread_mutex_lock(&w->lock);
+	w->last_fault = rc;
+	w->batches++;
+	w->ops += (unsigned long long)n;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/*
  * Apply one batch in one transaction; every op gets its rc.  Changes are
  * applied straight into the batch's transaction (LMDB's nested
  * transactions cost a 2 MiB allocation each); when one fails, the whole
@@ -106,32 +140,9 @@ failed:
 		for (op = batch; op != NULL; op = op->next)
 			if (op->rc == 0)
 				op->rc = rc;
-	/* A full map or disk or an I/O error, for the whole batch or one
-	 * change, is said once when it starts and once when it clears. */
-	for (op = batch; rc == 0 && op != NULL; op = op->next)
-		if (op->rc == ISA_ERR_FULL || op->rc == ISA_ERR_DISKFULL ||
-		    op->rc == ISA_ERR_IO)
-			rc = op->rc;
-	if (rc != 0 && rc != w->last_fault) {
-		char why[PATH_MAX + 64];
-
-		store_fault_text(w->store, rc, why, sizeof(why));
-		if (rc == ISA_ERR_PANIC)
-			log_warnx("%s: isad stops, to reopen it on what the "
-			    "disk holds", why);
-		else
-			log_warnx("the store cannot commit: %s; requests that "
-			    "change state fail with UNAVAILABLE until this "
-			    "clears", why);
-	} else if (rc == 0 && w->last_fault != 0)
-		log_info("the store commits again");
-	pthread_mutex_lock(&w->lock);
-	w->last_fault = rc;
-	w->batches++;
-	w->ops += (unsigned long long)n;
-	pthread_mutex_unlock(&w->lock);
 	if (backlog)
-		w->backlog_done(w->backlog, rc);
+		w->backlog_done(w->backlog, rc);	/* the commit's outcome */
+	writer_count(w, batch, rc, n);
 	for (op = batch; op != NULL; op = next) {
 		next = op->next;	/* done may free op */
 		if (op->rc != 0 && op->refused != NULL)

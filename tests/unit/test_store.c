@@ -508,6 +508,95 @@ test_writer_failed_commit(void **state)
 }
 #endif
 
+/* A backlog for the writer (writer_set_backlog), kept in these. */
+static bool bl_pending_flag;
+static int bl_done_rc = 1, bl_refused;
+
+static bool
+bl_pending(void *arg)
+{
+	(void)arg;
+	return bl_pending_flag;
+}
+
+static int
+bl_apply(store_txn_t *txn, void *arg)
+{
+	int key = 77;
+
+	(void)arg;
+	return store_put(txn, STORE_CHUNKS, &key, sizeof(key), "b", 1);
+}
+
+static void
+bl_done(void *arg, int rc)
+{
+	(void)arg;
+	bl_done_rc = rc;
+	if (rc == 0)
+		bl_pending_flag = false;
+}
+
+static int
+full_apply(store_txn_t *txn, writer_op_t *op)
+{
+	(void)txn;
+	(void)op;
+	return ISA_ERR_FULL;
+}
+
+static void
+count_refused(writer_op_t *op, void *arg)
+{
+	assert_ptr_equal(arg, &bl_pending_flag);
+	assert_int_equal(op->rc, ISA_ERR_FULL);
+	bl_refused++;
+}
+
+static void
+no_tick(store_t *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+}
+
+/*
+ * The backlog is written first in the next batch, and told that its
+ * commit landed even when a change of that batch failed on its own (the
+ * map full for it alone): it must not be written twice.  The failed
+ * change is handed to its refused, with the backlog's arg, before done.
+ */
+static void
+test_writer_backlog(void **state)
+{
+	char err[256];
+	top_t x;
+	store_t *s;
+	writer_t *w;
+
+	(void)state;
+	fresh();
+	assert_int_equal(store_open(dir, 64 * MIB, &s, err, sizeof(err)), 0);
+	assert_non_null(w = writer_start(s));
+	writer_set_tick(w, 3600000, no_tick, NULL);
+	writer_set_backlog(w, bl_pending, bl_apply, bl_done, &bl_pending_flag);
+	done_count = 0;
+	bl_pending_flag = true;
+	x = top(w, 5, NULL);
+	x.op.apply = full_apply;
+	x.op.refused = count_refused;
+	writer_submit(w, &x.op);
+	wait_done(1);
+	assert_int_equal(x.op.rc, ISA_ERR_FULL);
+	assert_int_equal(bl_refused, 1);
+	assert_int_equal(bl_done_rc, 0);
+	assert_false(bl_pending_flag);
+	assert_true(stored(s, 77));
+	assert_false(stored(s, 5));
+	writer_stop(w);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -518,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_reserve_ahead),
 		cmocka_unit_test(test_reserve_fails_commits_go_on),
+		cmocka_unit_test(test_writer_backlog),
 #ifdef ISA_TEST_BUILD
 		cmocka_unit_test(test_writer_failed_commit),
 #endif
