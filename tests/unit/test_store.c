@@ -506,8 +506,6 @@ test_writer_failed_commit(void **state)
 	assert_true(stored(s, 4));
 	store_close(s);
 }
-#endif
-
 /* A backlog for the writer (writer_set_backlog), kept in these. */
 static bool bl_pending_flag;
 static int bl_done_rc = 1, bl_refused;
@@ -597,6 +595,8 @@ test_writer_backlog(void **state)
 	store_close(s);
 }
 
+#endif
+
 int
 main(void)
 {
@@ -607,9 +607,9 @@ main(void)
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_reserve_ahead),
 		cmocka_unit_test(test_reserve_fails_commits_go_on),
-		cmocka_unit_test(test_writer_backlog),
 #ifdef ISA_TEST_BUILD
 		cmocka_unit_test(test_writer_failed_commit),
+		cmocka_unit_test(test_writer_backlog),
 #endif
 	};
 
