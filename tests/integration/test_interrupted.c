@@ -381,6 +381,94 @@ test_get_isad_killed(void **state)
 	get_cut(*state, true, "out-killed");
 }
 
+/* A DocMeta as `isa put --title T --class OFFICIAL --to agency:ctpse`. */
+typedef struct {
+	Isa__DocMeta m;
+	char *to[1];
+} tmeta_t;
+
+static void
+t_meta(tmeta_t *t, const char *title)
+{
+	isa__doc_meta__init(&t->m);
+	t->to[0] = "agency:ctpse";
+	t->m.title = (char *)title;
+	t->m.classification = "OFFICIAL";
+	t->m.to = t->to;
+	t->m.n_to = 1;
+	t->m.filename = "idle.bin";
+}
+
+/* Connect as user with a timeout longer than any test: only noticing the
+ * connection lost ends a wait for a reply that cannot come. */
+static void
+connect_patient(harness_t *h, const char *user, tconn_t *t)
+{
+	char err[512];
+
+	t_connect(h, user, t);
+	isa_conn_close(t->c);
+	t->conf.timeout_ms = 600000;
+	if (isa_conn_open(&t->conf, &t->c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
+/*
+ * isad killed mid-upload and mid-download and not started again, the
+ * client's timeout ten minutes: the transfers end at once (no reply can
+ * come: only the connection seen lost ends the wait), interrupted, with
+ * the lost connection's sentence.  Last: isad is started again.
+ */
+static void
+test_lost_not_waited(void **state)
+{
+	fixture_t *f = *state;
+	static uint8_t data[32 * CHUNK];
+	char err[ISA_UPLOAD_ERRLEN];
+	const Isa__DocMeta *m;
+	const void *p;
+	size_t n;
+	bool done;
+	isa_upload_t *u;
+	isa_fetch_t *fe;
+	tconn_t cu, cg;
+	tmeta_t t;
+	int code;
+
+	connect_patient(f->h, "alice", &cu);
+	connect_patient(f->h, "alice", &cg);
+	t_meta(&t, "lost");
+	assert_int_equal(isa_upload_begin(cu.c, &t.m, sizeof(data), "lost", &u,
+	    err, sizeof(err)), EXIT_OK);
+	assert_int_equal(isa_upload_write(u, data, 2 * CHUNK, err,
+	    sizeof(err)), EXIT_OK);
+	assert_int_equal(isa_fetch_open(cg.c, f->id, &fe, err, sizeof(err)),
+	    EXIT_OK);
+	assert_int_equal(isa_fetch_next(fe, &p, &n, &done, err, sizeof(err)),
+	    EXIT_OK);
+	h_kill9(f->h);
+
+	/* More than the window: this waits for acknowledgements. */
+	code = isa_upload_write(u, data + 2 * CHUNK, sizeof(data) - 2 * CHUNK,
+	    err, sizeof(err));
+	if (code == EXIT_OK)
+		code = isa_upload_end(u, &m, err, sizeof(err));
+	assert_int_equal(code, EXIT_UNREACHABLE);
+	if (strstr(err, PUT_CUT LOST) == NULL)
+		fail_msg("upload: %s", err);
+	isa_upload_close(u);
+	do
+		code = isa_fetch_next(fe, &p, &n, &done, err, sizeof(err));
+	while (code == EXIT_OK && !done);
+	assert_int_equal(code, EXIT_UNREACHABLE);
+	if (strstr(err, GET_CUT LOST) == NULL)
+		fail_msg("download: %s", err);
+	isa_fetch_close(fe);
+	t_close(&cu);
+	t_close(&cg);
+	h_start(f->h);
+}
+
 /* A document that does not exist, named in a transfer's first request:
  * still not found, exit 3, in isad's words. */
 static void
@@ -399,24 +487,6 @@ test_missing_still_not_found(void **state)
 	assert_non_null(strstr(r.err, "isa: not found: no document "));
 	assert_null(strstr(r.err, "interrupted"));
 	h_result_free(&r);
-}
-
-/* A DocMeta as `isa put --title T --class OFFICIAL --to agency:ctpse`. */
-typedef struct {
-	Isa__DocMeta m;
-	char *to[1];
-} tmeta_t;
-
-static void
-t_meta(tmeta_t *t, const char *title)
-{
-	isa__doc_meta__init(&t->m);
-	t->to[0] = "agency:ctpse";
-	t->m.title = (char *)title;
-	t->m.classification = "OFFICIAL";
-	t->m.to = t->to;
-	t->m.n_to = 1;
-	t->m.filename = "idle.bin";
 }
 
 /*
@@ -518,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_put_isad_killed),
 		cmocka_unit_test(test_get_isad_restarted),
 		cmocka_unit_test(test_get_isad_killed),
+		cmocka_unit_test(test_lost_not_waited),
 		cmocka_unit_test(test_missing_still_not_found),
 	};
 	const struct CMUnitTest alone[] = {
