@@ -300,7 +300,6 @@ isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
 			{ c->sock, 0, ZMQ_POLLIN, 0 },
 			{ c->mon, 0, ZMQ_POLLIN, 0 },
 		};
-
 		bool lost = isa_conn_lost(c);
 
 		if (left <= 0 || c->auth_failed || c->proto_failed)

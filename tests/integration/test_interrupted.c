@@ -110,7 +110,8 @@ typedef struct {
 } bg_t;
 
 /*
- * Start `isa ARGS --config USER's` with stdout to /dev/null.  hold: its
+ * Start `isa ARGS --config USER's` (user NULL: ARGS alone) with stdout to
+ * /dev/null.  hold: its
  * stderr is a pipe already full, so the first line isa writes there stops
  * it until the pipe is read (bg_finish): `isa get` writes the marking once
  * isad took the download's begin, before it asks for a second chunk or
@@ -128,8 +129,10 @@ bg_isa(harness_t *h, const char *user, const char *const *args, bool hold)
 	argv[n++] = getenv("ISA_BIN") != NULL ? getenv("ISA_BIN") : "isa";
 	for (; *args != NULL && n < 28; args++)
 		argv[n++] = *args;
-	argv[n++] = "--config";
-	argv[n++] = h_client_conf(h, user);
+	if (user != NULL) {
+		argv[n++] = "--config";
+		argv[n++] = h_client_conf(h, user);
+	}
 	argv[n] = NULL;
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	if (hold) {
@@ -262,27 +265,23 @@ read_offset(pid_t pid, const char *path)
 }
 
 /*
- * `isa put` stopped (SIGSTOP) mid-way when isad goes and comes back, then
- * let go on: exit 5 (not 3) with the interruption's sentence, no document
- * more, and the same put again stores it.  Mid-way: isa reads the file
- * only once isad took the begin, and stopped before reading all of it,
- * it has not sent the end.
+ * `isa put FILE` (size bytes; conf: a client.conf, NULL: user's) started
+ * and stopped (SIGSTOP) mid-way: isa reads the file only once isad took
+ * the begin, and stopped before reading all of it, it has not sent the
+ * end.
  */
-static void
-put_cut(fixture_t *f, bool kill9, unsigned seed)
+static bg_t
+put_stopped(harness_t *h, const char *in, long long size, const char *conf)
 {
-	harness_t *h = f->h;
-	const long long size = 128LL * CHUNK;
-	char in[512], id[32], *err;
-	size_t before = ls_count(h, "alice");
 	long long pos = -1;
-	h_result_t r;
 	bg_t put;
 
-	snprintf(in, sizeof(in), "%s/put-%u", h_dir(h), seed);
-	du_make_file(in, (uint64_t)size, seed);
-	put = bg_isa(h, "alice", ARGS("put", in, "--title", "cut", "--class",
-	    "OFFICIAL", "--to", "agency:ctpse"), false);
+	if (conf != NULL)
+		put = bg_isa(h, NULL, ARGS("put", in, "--title", "cut", "--class",
+		    "OFFICIAL", "--to", "agency:ctpse", "--config", conf), false);
+	else
+		put = bg_isa(h, "alice", ARGS("put", in, "--title", "cut",
+		    "--class", "OFFICIAL", "--to", "agency:ctpse"), false);
 	for (int i = 0; i < 30000 && pos <= 0; i++) {
 		if ((pos = read_offset(put.pid, in)) <= 0) {
 			if (waitpid(put.pid, NULL, WNOHANG) != 0)
@@ -296,6 +295,27 @@ put_cut(fixture_t *f, bool kill9, unsigned seed)
 	if (pos <= 0 || pos >= size)
 		fail_msg("isa put was not stopped mid-way (%lld of %lld bytes "
 		    "read)", pos, size);
+	return put;
+}
+
+/*
+ * `isa put` stopped mid-way when isad goes and comes back, then let go
+ * on: exit 5 (not 3) with the interruption's sentence, no document more,
+ * and the same put again stores it.
+ */
+static void
+put_cut(fixture_t *f, bool kill9, unsigned seed)
+{
+	harness_t *h = f->h;
+	const long long size = 128LL * CHUNK;
+	char in[512], id[32], *err;
+	size_t before = ls_count(h, "alice");
+	h_result_t r;
+	bg_t put;
+
+	snprintf(in, sizeof(in), "%s/put-%u", h_dir(h), seed);
+	du_make_file(in, (uint64_t)size, seed);
+	put = put_stopped(h, in, size, NULL);
 	restart(h, kill9);
 	assert_int_equal(kill(put.pid, SIGCONT), 0);
 	assert_int_equal(bg_finish(&put, &err), EXIT_UNREACHABLE);
@@ -379,6 +399,33 @@ static void
 test_get_isad_killed(void **state)
 {
 	get_cut(*state, true, "out-killed");
+}
+
+/* The whole of a small text file (malloc'd). */
+static char *
+read_text(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = calloc(1, 4097);
+
+	assert_non_null(fp);
+	assert_non_null(buf);
+	assert_true(fread(buf, 1, 4096, fp) < 4096);
+	fclose(fp);
+	return buf;
+}
+
+/* Wait (up to 30 s) until isad's log has text after mark. */
+static void
+wait_log_after(harness_t *h, size_t mark, const char *text)
+{
+	for (int i = 0; i < 3000; i++) {
+		if (h_log_count(h, mark, text, NULL) > 0)
+			return;
+		/* The log has no readiness signal of its own. */
+		poll(NULL, 0, 10);
+	}
+	fail_msg("isad's log did not say \"%s\" within 30 s", text);
 }
 
 /* A DocMeta as `isa put --title T --class OFFICIAL --to agency:ctpse`. */
@@ -501,10 +548,12 @@ static void
 test_idle_too_long(void **state)
 {
 	static uint8_t data[4 * CHUNK];
-	char path[512], id[32], err[ISA_UPLOAD_ERRLEN];
+	char path[512], id[32], err[ISA_UPLOAD_ERRLEN], conf[600];
+	char *ctext, *at, *perr;
 	const Isa__DocMeta *m;
 	const void *p;
-	size_t n, before;
+	size_t n, before, mark;
+	bg_t put;
 	bool done;
 	isa_upload_t *u;
 	isa_fetch_t *fe;
@@ -576,6 +625,27 @@ test_idle_too_long(void **state)
 	assert_int_equal(isa_upload_end(u, &m, err, sizeof(err)), EXIT_OK);
 	isa_upload_close(u);
 	t_close(&cu);
+	assert_int_equal(ls_count(h, "alice"), before + 1);
+
+	/* `isa put` itself, stopped mid-way until isad dropped the upload as
+	 * idle (its client.conf's timeout longer than that wait), then let go
+	 * on: exit 5, isad no longer holds it; nothing stored. */
+	snprintf(path, sizeof(path), "%s/idle-put", h_dir(h));
+	du_make_file(path, 128 * CHUNK, 5);
+	snprintf(conf, sizeof(conf), "%s/patient.conf", h_user_dir(h, "alice"));
+	ctext = read_text(h_client_conf(h, "alice"));
+	assert_non_null(at = strstr(ctext, "timeout_ms = 3000;"));
+	memcpy(at, "timeout_ms = 60000", 18);
+	h_write_file(conf, ctext, 0600);
+	free(ctext);
+	mark = h_log_mark(h);
+	put = put_stopped(h, path, 128LL * CHUNK, conf);
+	wait_log_after(h, mark, "abandoned: its chunks are deleted (expired)");
+	assert_int_equal(kill(put.pid, SIGCONT), 0);
+	assert_int_equal(bg_finish(&put, &perr), EXIT_UNREACHABLE);
+	if (strstr(perr, PUT_CUT NOT_HELD "upload was idle too long)") == NULL)
+		fail_msg("isa put said: %s", perr);
+	free(perr);
 	assert_int_equal(ls_count(h, "alice"), before + 1);
 	h_free(h);
 }
