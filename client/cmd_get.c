@@ -111,6 +111,15 @@ print_marking(const Isa__DocMeta *m)
 		term_printf(stderr, "handling: %s\n", m->handling);
 }
 
+/* Say why f failed (err); to_file: its bytes went to a temporary file,
+ * which is removed, so nothing was written. */
+static void
+get_failed(const isa_fetch_t *f, const char *err, bool to_file)
+{
+	cli_error("%s%s", err, to_file && (isa_fetch_damaged(f) ||
+	    isa_fetch_interrupted(f)) ? "; nothing was written" : "");
+}
+
 /* Write every piece of f to fd (what names fd in sentences), the first
  * (n bytes at p) already taken. */
 static int
@@ -133,8 +142,7 @@ get_write(isa_fetch_t *f, const void *p, size_t n, int fd, const char *what)
 		progress_update(&prog, bytes);
 		if ((code = isa_fetch_next(f, &p, &n, &done, err,
 		    sizeof(err))) != EXIT_OK) {
-			cli_error("%s%s", err, isa_fetch_damaged(f) &&
-			    fd != STDOUT_FILENO ? "; nothing was written" : "");
+			get_failed(f, err, fd != STDOUT_FILENO);
 			break;
 		}
 	}
@@ -176,8 +184,7 @@ cmd_get(int argc, char **argv)
 	if ((code = isa_fetch_next(f, &first, &first_len, &done, err,
 	    sizeof(err))) != EXIT_OK) {
 		print_marking(isa_fetch_meta(f));
-		cli_error("%s%s", err, isa_fetch_damaged(f) && to_file ?
-		    "; nothing was written" : "");
+		get_failed(f, err, to_file);
 		goto out;
 	}
 	/* Binary content sprayed on a terminal helps nobody: -o - asks for

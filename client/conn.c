@@ -28,6 +28,9 @@ struct isa_conn {
 	int handshake_ok;
 	int auth_failed;
 	int proto_failed;
+	unsigned drops;		/* connections lost (ZMQ_EVENT_DISCONNECTED) */
+	unsigned drops_seen;	/* drops when the watch was turned on */
+	bool watch;		/* isa_conn_watch */
 	atomic_int interrupted;	/* isa_conn_interrupt was called */
 	uint64_t next_id;	/* request ids: random start, then counting */
 	uint64_t floor;		/* replies to ids before it are dropped */
@@ -89,8 +92,9 @@ fail:
 	return rc;
 }
 
-/* Read one monitor event and remember what it tells. */
-static void
+/* Read one monitor event and remember what it tells; false when none
+ * was waiting. */
+static bool
 conn_monitor_event(isa_conn_t *c)
 {
 	zmq_msg_t m;
@@ -100,7 +104,7 @@ conn_monitor_event(isa_conn_t *c)
 	zmq_msg_init(&m);
 	if (zmq_msg_recv(&m, c->mon, ZMQ_DONTWAIT) < 0) {
 		zmq_msg_close(&m);
-		return;
+		return false;
 	}
 	if (zmq_msg_size(&m) >= 6)
 		memcpy(&ev, zmq_msg_data(&m), sizeof(ev));
@@ -121,8 +125,27 @@ conn_monitor_event(isa_conn_t *c)
 	case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: c->auth_failed = 1; break;
 	case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
 	case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: c->proto_failed = 1; break;
+	case ZMQ_EVENT_DISCONNECTED: c->drops++; break;
 	default: break;
 	}
+	return true;
+}
+
+void
+isa_conn_watch(isa_conn_t *c, bool on)
+{
+	/* What the monitor holds happened before: not this transfer's. */
+	if (on)
+		while (conn_monitor_event(c))
+			;
+	c->watch = on;
+	c->drops_seen = c->drops;
+}
+
+bool
+isa_conn_lost(const isa_conn_t *c)
+{
+	return c->watch && c->drops != c->drops_seen;
 }
 
 /* Say what most probably kept the answer away. */
@@ -134,6 +157,10 @@ conn_explain(const isa_conn_t *c, char *err, size_t errlen)
 	if (atomic_load(&c->interrupted))
 		snprintf(err, errlen, "the request to isad was given up: "
 		    "this program is stopping");
+	else if (isa_conn_lost(c))
+		snprintf(err, errlen, "the connection to isad at %s was lost "
+		    "(isad stopped or restarted, or the network failed); try "
+		    "again", f->server);
 	else if (c->auth_failed)
 		snprintf(err, errlen, "isad refused your key %s: it is not "
 		    "enrolled, or your account is disabled; ask the operator "
@@ -273,13 +300,21 @@ isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
 			{ c->sock, 0, ZMQ_POLLIN, 0 },
 			{ c->mon, 0, ZMQ_POLLIN, 0 },
 		};
+		bool lost = isa_conn_lost(c);
 
 		if (left <= 0 || c->auth_failed || c->proto_failed)
 			break;
-		if (zmq_poll(items, 2, (long)left) < 0 && errno != EINTR)
+		/* Lost: only what came before, already here, is waited for. */
+		if (zmq_poll(items, 2, lost ? 0 : (long)left) < 0 &&
+		    errno != EINTR)
 			break;
-		if (items[1].revents & ZMQ_POLLIN)
+		if (items[1].revents & ZMQ_POLLIN) {
 			conn_monitor_event(c);
+			if (!lost && isa_conn_lost(c))
+				continue;	/* look again without waiting */
+		}
+		if (lost && !(items[0].revents & ZMQ_POLLIN))
+			break;
 		if (items[0].revents & ZMQ_POLLIN) {
 			zmq_msg_t m;
 			char derr[256];

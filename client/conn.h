@@ -72,6 +72,21 @@ int isa_conn_recv(isa_conn_t *c, Isa__Envelope **resp, const void **data,
 bool isa_conn_key_refused(const isa_conn_t *c);
 
 /*
+ * For a transfer (on: once isad took its begin; off: at its end): while
+ * on, the connection to isad lost (isad stopped or restarted, the network
+ * failed) ends isa_conn_recv's wait at once, not at the timeout: the
+ * replies in flight are lost with it, and so is the transfer (isad ties
+ * it to the connection).  Replies that came before the loss are still
+ * returned first; after them every isa_conn_recv fails at once
+ * (ISA_ERR_TIMEOUT, "the connection to isad ... was lost ...") until the
+ * watch is turned off.  Turning it on forgets losses before.
+ */
+void isa_conn_watch(isa_conn_t *c, bool on);
+
+/* Whether the connection was lost since isa_conn_watch(c, true). */
+bool isa_conn_lost(const isa_conn_t *c);
+
+/*
  * Drop, as they come, the replies to every request sent on c so far: what
  * was in flight when a transfer was given up is never returned by
  * isa_conn_recv (isa_conn_call skips other requests' replies anyway).

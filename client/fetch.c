@@ -33,6 +33,8 @@ struct isa_fetch {
 	char busy[64];			/* for the give-up sentence */
 	fetch_state_t state;
 	bool broken;			/* c failed: nothing more is sent */
+	bool cut;			/* c lost or silent after the begin */
+	bool interrupted;		/* lost at isad or on the way */
 	bool damaged;			/* the content is not the document's */
 	int code;			/* the failure, said again if asked */
 	char why[ISA_FETCH_ERRLEN];
@@ -111,6 +113,9 @@ isa_fetch_open(isa_conn_t *c, const char *id, isa_fetch_t **out, char *err,
 		f->window = FETCH_WINDOW;
 	if (f->window == 0)
 		f->window = 1;
+	/* From here isad holds the download: losing the connection loses it
+	 * (one of one chunk isad let go already: nothing is asked again). */
+	isa_conn_watch(c, true);
 	*out = f;
 	return EXIT_OK;
 fail:
@@ -129,6 +134,12 @@ bool
 isa_fetch_damaged(const isa_fetch_t *f)
 {
 	return f->damaged;
+}
+
+bool
+isa_fetch_interrupted(const isa_fetch_t *f)
+{
+	return f->interrupted;
 }
 
 /* Take chunk index (n bytes at p): count and hash it.  After the last one,
@@ -173,8 +184,10 @@ fetch_ask(isa_fetch_t *f, uint64_t index, char *err, size_t errlen)
 	gc.index = index;
 	req.body_case = ISA__ENVELOPE__BODY_GET_CHUNK;
 	req.get_chunk = &gc;
-	if (isa_conn_send(f->c, &req, NULL, 0, NULL, err, errlen) != 0)
+	if (isa_conn_send(f->c, &req, NULL, 0, NULL, err, errlen) != 0) {
+		f->cut = true;
 		return EXIT_UNREACHABLE;
+	}
 	return EXIT_OK;
 }
 
@@ -209,14 +222,17 @@ fetch_piece(isa_fetch_t *f, const void **p, size_t *n, char *err,
 				return code;
 			f->asked++;
 		}
-		if (isa_conn_recv(f->c, &r, &data, &len, err, errlen) != 0)
+		if (isa_conn_recv(f->c, &r, &data, &len, err, errlen) != 0) {
+			f->cut = true;
 			return EXIT_UNREACHABLE;
+		}
 		if (retry_asked(r)) {
 			/* No room in isad for now: the rest in flight get the
 			 * same answer; ask again from the first not received. */
 			code = retry_drain_wait(f->c, &f->rt, r->retry_ms,
 			    f->asked - f->got - 1, f->busy, NULL,
 			    ISA__ENVELOPE__BODY__NOT_SET, err, errlen);
+			f->cut |= f->rt.broken;
 			f->asked = f->got;
 		} else if (r->status != ISA__STATUS__OK)
 			code = cli_reply_sentence(r, err, errlen);
@@ -242,6 +258,36 @@ fetch_piece(isa_fetch_t *f, const void **p, size_t *n, char *err,
 	return EXIT_OK;
 }
 
+/*
+ * A failure told as what it means for the download.  isad took the
+ * begin, so NOT_FOUND now means it no longer holds the download
+ * (restarted, or idle past its timeout), never a missing document (a
+ * recall is GONE); and a connection lost or silent cut it off too.  Both
+ * are told as an interruption, EXIT_UNREACHABLE: try again.
+ */
+static int
+fetch_told(isa_fetch_t *f, int code, char *err, size_t errlen)
+{
+	char cause[ISA_FETCH_ERRLEN];
+
+	/* NOT_FOUND, as cli_reply_sentence words it ("gone: ..." for a
+	 * document recalled mid-way stays exit 3). */
+	if (code == EXIT_NOTFOUND && strncmp(err, "not found:", 10) == 0) {
+		f->interrupted = true;
+		snprintf(err, errlen, "the download was interrupted and must "
+		    "start again: isad no longer holds it (isad was restarted, "
+		    "or the download was idle too long)");
+		return EXIT_UNREACHABLE;
+	}
+	if (code == EXIT_UNREACHABLE && f->cut) {
+		f->interrupted = true;
+		snprintf(cause, sizeof(cause), "%s", err);
+		snprintf(err, errlen, "the download was interrupted and must "
+		    "start again: %s", cause);
+	}
+	return code;
+}
+
 int
 isa_fetch_next(isa_fetch_t *f, const void **data, size_t *len, bool *done,
     char *err, size_t errlen)
@@ -262,6 +308,7 @@ isa_fetch_next(isa_fetch_t *f, const void **data, size_t *len, bool *done,
 	if ((code = fetch_piece(f, data, len, err, errlen)) != EXIT_OK) {
 		*data = NULL;
 		*len = 0;
+		code = fetch_told(f, code, err, errlen);
 		f->state = FETCH_FAILED;
 		f->code = code;
 		/* isad gone, or too busy for long: close asks it nothing */
@@ -293,5 +340,6 @@ isa_fetch_close(isa_fetch_t *f)
 			envelope_free(r);
 		isa_conn_forget(f->c);	/* the chunks still in flight */
 	}
+	isa_conn_watch(f->c, false);
 	fetch_free(f);
 }

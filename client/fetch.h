@@ -43,7 +43,8 @@ const Isa__DocMeta *isa_fetch_meta(const isa_fetch_t *f);
  * document.  On failure: the exit code and sentence as for isa_fetch_open
  * (isad's for a non-OK status, e.g. the document recalled mid-way or a
  * chunk damaged in its store; the content not matching its SHA-256, see
- * isa_fetch_damaged; isad gone: EXIT_UNREACHABLE); nothing more is handed
+ * isa_fetch_damaged; cut off, isad restarted or gone: EXIT_UNREACHABLE,
+ * see isa_fetch_interrupted); nothing more is handed
  * out, and calling again returns the same failure.  At most a window of
  * chunks is in flight: memory stays bounded whatever the size.
  */
@@ -54,6 +55,12 @@ int isa_fetch_next(isa_fetch_t *f, const void **data, size_t *len,
 /* Whether f failed because the content received does not match its
  * SHA-256 or size (so the caller can say what it did with what it had). */
 bool isa_fetch_damaged(const isa_fetch_t *f);
+
+/* Whether f failed because it was cut off after isad took its begin:
+ * isad no longer holds it (restarted, or idle past its timeout), or the
+ * connection was lost or went silent.  The failure is then
+ * EXIT_UNREACHABLE, its sentence "the download was interrupted ...". */
+bool isa_fetch_interrupted(const isa_fetch_t *f);
 
 /* End f: when the download did not finish and c still works, tell isad
  * (TransferEnd, waiting for its answer) so it frees the transfer at once.

@@ -13,12 +13,14 @@ retry_start(retry_t *r)
 {
 	r->progress_ms = clock_mono_ms();
 	r->wait_ms = 0;
+	r->broken = false;
 }
 
 void
 retry_progress(retry_t *r)
 {
-	retry_start(r);
+	r->progress_ms = clock_mono_ms();
+	r->wait_ms = 0;
 }
 
 bool
@@ -59,8 +61,10 @@ retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms, uint64_t n,
 	for (; n > 0 && code == EXIT_OK; n--) {
 		Isa__Envelope *e = NULL;
 
-		if (isa_conn_recv(c, &e, NULL, NULL, err, errlen) != 0)
+		if (isa_conn_recv(c, &e, NULL, NULL, err, errlen) != 0) {
+			r->broken = true;
 			return EXIT_UNREACHABLE;
+		}
 		if (retry_asked(e))
 			;	/* pipelined after the one refused: sent again */
 		else if (oks != NULL && e->status == ISA__STATUS__OK &&

@@ -14,6 +14,7 @@
 typedef struct {
 	int64_t progress_ms;	/* monotonic: the last progress */
 	uint32_t wait_ms;	/* the next wait; 0: none yet since progress */
+	bool broken;		/* retry_drain_wait's connection failed */
 } retry_t;
 
 /* Start counting (now is progress). */
@@ -32,7 +33,8 @@ bool retry_asked(const Isa__Envelope *r);
  * upload's acknowledgements come once its chunks are stored, after the
  * retry answers to later ones.  EXIT_OK, or the exit code with in err
  * the sentence `isa` prints after "isa: " (what, for the give-up sentence:
- * "take FILE", "send document ID").
+ * "take FILE", "send document ID"); r->broken is set when that is the
+ * connection failing (no answer, or lost), not isad too busy for long.
  */
 int retry_drain_wait(isa_conn_t *c, retry_t *r, uint32_t hint_ms,
     uint64_t n, const char *what, uint64_t *oks,

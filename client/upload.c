@@ -44,7 +44,9 @@ struct isa_upload {
 	char busy[96];			/* for the give-up sentence */
 	upload_state_t state;
 	bool broken;			/* c failed: nothing more is sent */
+	bool end_sent;			/* PutEnd went out */
 	bool answered;			/* isad answered PutEnd: it is over */
+	bool interrupted;		/* lost at isad or on the way */
 	int code;			/* the failure, said again if asked */
 	char why[ISA_UPLOAD_ERRLEN];
 };
@@ -156,6 +158,8 @@ isa_upload_begin(isa_conn_t *c, const Isa__DocMeta *meta, uint64_t size,
 		goto fail;
 	}
 	retry_start(&u->rt);
+	/* From here isad holds the upload: losing the connection loses it. */
+	isa_conn_watch(c, true);
 	*out = u;
 	return EXIT_OK;
 fail:
@@ -238,6 +242,7 @@ upload_pump(isa_upload_t *u, char *err, size_t errlen)
 		    u->acked - 1, u->busy, &more,
 		    ISA__ENVELOPE__BODY_PUT_CHUNK_REPLY, err, errlen);
 		envelope_free(r);
+		u->broken |= u->rt.broken;
 		if (code != EXIT_OK)
 			return code;
 		u->acked += more;
@@ -307,10 +312,39 @@ upload_push(isa_upload_t *u, const uint8_t *data, size_t len, char *err,
 	return EXIT_OK;
 }
 
-/* Remember a failure: every later call says it again. */
+/*
+ * Remember a failure, told as what it means for the upload (every later
+ * call says it again).  isad took the begin, so NOT_FOUND now means it no
+ * longer holds the upload (restarted, or idle past its timeout), never a
+ * missing document; and a connection lost or silent cut it off too.
+ * Both are told as an interruption, EXIT_UNREACHABLE: try again.  Only
+ * when PutEnd went out and no answer came is it unknown whether isad
+ * stored the document.
+ */
 static int
-upload_failed(isa_upload_t *u, int code, const char *err)
+upload_failed(isa_upload_t *u, int code, char *err, size_t errlen)
 {
+	char cause[ISA_UPLOAD_ERRLEN];
+
+	/* NOT_FOUND, as cli_reply_sentence words it ("gone: ..." for a
+	 * document recalled mid-way stays exit 3). */
+	if (code == EXIT_NOTFOUND && strncmp(err, "not found:", 10) == 0) {
+		u->interrupted = true;
+		code = EXIT_UNREACHABLE;
+		snprintf(err, errlen, "the upload was interrupted and nothing "
+		    "was stored: isad no longer holds it (isad was restarted, "
+		    "or the upload was idle too long); send the file again");
+	} else if (code == EXIT_UNREACHABLE && u->broken) {
+		u->interrupted = true;
+		snprintf(cause, sizeof(cause), "%s", err);
+		if (u->end_sent)
+			snprintf(err, errlen, "isad did not confirm the upload, "
+			    "so it may or may not be stored: %s; look for it "
+			    "with `isa ls` before you send it again", cause);
+		else
+			snprintf(err, errlen, "the upload was interrupted and "
+			    "nothing was stored: %s", cause);
+	}
 	u->state = UPLOAD_FAILED;
 	u->code = code;
 	snprintf(u->why, sizeof(u->why), "%s", err);
@@ -335,7 +369,7 @@ isa_upload_write(isa_upload_t *u, const void *data, size_t len, char *err,
 	if (u->state != UPLOAD_RUNNING)
 		return upload_over(u, err, errlen);
 	if ((code = upload_push(u, data, len, err, errlen)) != EXIT_OK)
-		return upload_failed(u, code, err);
+		return upload_failed(u, code, err, errlen);
 	return EXIT_OK;
 }
 
@@ -353,6 +387,7 @@ upload_finish(isa_upload_t *u, char *err, size_t errlen)
 	pe.sha256.len = sizeof(digest);
 	req.body_case = ISA__ENVELOPE__BODY_PUT_END;
 	req.put_end = &pe;
+	u->end_sent = true;
 	if (isa_conn_call(u->c, &req, &r, err, errlen) != 0) {
 		u->broken = true;
 		return EXIT_UNREACHABLE;
@@ -390,17 +425,17 @@ isa_upload_end(isa_upload_t *u, const Isa__DocMeta **stored, char *err,
 		    "bytes announced: nothing was stored",
 		    (unsigned long long)u->written,
 		    (unsigned long long)u->size);
-		return upload_failed(u, EXIT_ERROR, err);
+		return upload_failed(u, EXIT_ERROR, err, errlen);
 	}
 	/* An empty file is one empty chunk. */
 	if (u->ready < u->chunks &&
 	    (code = upload_complete(u, err, errlen)) != EXIT_OK)
-		return upload_failed(u, code, err);
+		return upload_failed(u, code, err, errlen);
 	while (u->acked < u->chunks)
 		if ((code = upload_pump(u, err, errlen)) != EXIT_OK)
-			return upload_failed(u, code, err);
+			return upload_failed(u, code, err, errlen);
 	if ((code = upload_finish(u, err, errlen)) != EXIT_OK)
-		return upload_failed(u, code, err);
+		return upload_failed(u, code, err, errlen);
 	u->state = UPLOAD_STORED;
 	*stored = u->end->put_end_reply->meta;
 	return EXIT_OK;
@@ -418,6 +453,12 @@ isa_upload_waits(const isa_upload_t *u)
 	return u->waits;
 }
 
+bool
+isa_upload_interrupted(const isa_upload_t *u)
+{
+	return u->interrupted;
+}
+
 void
 isa_upload_close(isa_upload_t *u)
 {
@@ -428,14 +469,19 @@ isa_upload_close(isa_upload_t *u)
 	if (u == NULL)
 		return;
 	/* isad ends an upload itself once it answered PutEnd; one given up
-	 * earlier it would hold (and its chunks staged) until its timeout. */
-	if (u->begin != NULL && !u->answered && !u->broken) {
+	 * earlier it would hold (and its chunks staged) until its timeout;
+	 * one interrupted it holds no more. */
+	if (u->begin != NULL && !u->answered && !u->broken &&
+	    !u->interrupted) {
 		te.transfer = u->begin->put_begin_reply->transfer;
 		req.body_case = ISA__ENVELOPE__BODY_TRANSFER_END;
 		req.transfer_end = &te;
 		if (isa_conn_call(u->c, &req, &r, err, sizeof(err)) == 0)
 			envelope_free(r);
+	}
+	if (u->begin != NULL) {
 		isa_conn_forget(u->c);	/* the answers still in flight */
+		isa_conn_watch(u->c, false);
 	}
 	upload_free(u);
 }

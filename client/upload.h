@@ -2,6 +2,7 @@
 #ifndef ISA_CLIENT_UPLOAD_H
 #define ISA_CLIENT_UPLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +66,12 @@ uint64_t isa_upload_acked(const isa_upload_t *u);
 
 /* How many times isad asked for chunks again (back-pressure), so far. */
 uint64_t isa_upload_waits(const isa_upload_t *u);
+
+/* Whether u failed because it was cut off after isad took its begin:
+ * isad no longer holds it (restarted, or idle past its timeout), or the
+ * connection was lost or went silent (so the caller can offer to send it
+ * again).  The failure is then EXIT_UNREACHABLE. */
+bool isa_upload_interrupted(const isa_upload_t *u);
 
 /*
  * End u.  An upload that did not end with its document stored is

@@ -82,6 +82,23 @@ say(ui_up_t *st, const char *why)
 	cli_error("ui: an upload failed: %s", why);
 }
 
+/*
+ * The upload's failure (code and sentence from client/upload.c) into e,
+ * and said.  One cut off after isad took its begin (isad restarted, the
+ * upload idle too long, the connection lost) is 503 "interrupted": the
+ * page offers to send it again, not to change the description.
+ */
+static void
+up_failed(ui_up_t *st, int code, const char *err, ui_err_t *e)
+{
+	if (isa_upload_interrupted(st->up))
+		ui_err_set(e, MHD_HTTP_SERVICE_UNAVAILABLE, "interrupted", code,
+		    "%s", err);
+	else
+		ui_isad_failed(code, err, isa_conn_key_refused(st->u.c), e);
+	say(st, err);
+}
+
 static void
 up_free(ui_up_t *st)
 {
@@ -143,8 +160,7 @@ up_data(void *p, const char *buf, size_t len, ui_err_t *e)
 	idle_restart(st);
 	if (code == EXIT_OK)
 		return 0;
-	ui_isad_failed(code, err, isa_conn_key_refused(st->u.c), e);
-	say(st, err);
+	up_failed(st, code, err, e);
 	return -1;
 }
 
@@ -161,8 +177,7 @@ up_end(void *p, struct MHD_Connection *c)
 	code = isa_upload_end(st->up, &m, err, sizeof(err));
 	idle_restart(st);
 	if (code != EXIT_OK) {
-		ui_isad_failed(code, err, isa_conn_key_refused(st->u.c), &e);
-		say(st, err);
+		up_failed(st, code, err, &e);
 		return ui_reply_error(c, &e);
 	}
 	st->stored = true;

@@ -117,6 +117,7 @@ void
 docs_transfer_missing(worker_ctx_t *w, job_t *j,
     const ProtobufCBinaryData *id, const char *what)
 {
+	long long ms = (long long)w->env->cfg->transfer_timeout_ms;
 	char why[256];
 
 	if (transfers_tomb_take(w->transfers, id->data, id->len, j,
@@ -125,8 +126,12 @@ docs_transfer_missing(worker_ctx_t *w, job_t *j,
 		j->change = after_close_record;
 		return;
 	}
-	job_error(j, ISA__STATUS__NOT_FOUND, "no such %s: it may have been "
-	    "idle too long; start again", what);
+	/* A client that began the transfer tells this as an interruption
+	 * (isa does); any other reads the same words for a foreign id. */
+	job_error(j, ISA__STATUS__NOT_FOUND, "no such %s: isad does not hold "
+	    "it (isad was restarted, or it was idle over %lld %s); start "
+	    "again", what, ms >= 1000 ? ms / 1000 : ms, ms >= 1000 ? "s" :
+	    "ms");
 	/* Not a part of any transfer of this peer's: a request of its own,
 	 * with a record of its own (a probe of foreign ids leaves a trace). */
 	j->audit.write = true;

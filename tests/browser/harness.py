@@ -289,15 +289,7 @@ class Deployment:
         (d / "policy.conf").write_text(self._policy(keys))
         self._run([self.isad_bin, "check", "--config", "isad.conf"])
 
-        self.isad = subprocess.Popen(
-            [self.isad_bin, "--config", "isad.conf"], cwd=d,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
-        self._isad_log = _LineWatch(self.isad.stderr, self.out / "isad.log")
-        m = self._isad_log.wait_for(re.compile(r"serving on (tcp://[^;]+);"))
-        if m is None:
-            raise RuntimeError("isad did not start serving:\n" + self._isad_log.text())
-        self.endpoint = m.group(1)
+        self._serve()
         for user in self.users:
             uid = user[0]
             (d / "users" / uid / "client.conf").write_text(
@@ -308,6 +300,28 @@ class Deployment:
         # Ready when a user is answered, not when a timer says so.
         self.isa(self.users[0][0], "whoami")
         return self
+
+    def _serve(self, log="isad.log"):
+        """Start isad; once it says it serves, its endpoint."""
+        self.isad = subprocess.Popen(
+            [self.isad_bin, "--config", "isad.conf"], cwd=self.dir,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
+        self._isad_log = _LineWatch(self.isad.stderr, self.out / log)
+        m = self._isad_log.wait_for(re.compile(r"serving on (tcp://[^;]+);"))
+        if m is None:
+            raise RuntimeError("isad did not start serving:\n" + self._isad_log.text())
+        self.endpoint = m.group(1)
+
+    def restart_isad(self):
+        """SIGTERM isad and start it again on the same endpoint (what the
+        clients have); returns once it serves again."""
+        _stop(self.isad)
+        self._isad_log.close()
+        conf = self.dir / "isad.conf"
+        conf.write_text(conf.read_text().replace('"tcp://127.0.0.1:*"',
+                                                 f'"{self.endpoint}"'))
+        self._serve("isad-restarted.log")
 
     def _policy(self, keys):
         agencies = ",\n  ".join(f'{{ id = "{a}"; name = "{n}"; }}' for a, n in AGENCIES)

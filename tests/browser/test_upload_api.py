@@ -346,6 +346,29 @@ class UploadApiTest(unittest.TestCase):
             os.kill(isad, signal.SIGCONT)
         self.assertEqual((status, got.get("size")), (200, 48 << 20), got)
 
+    def test_isad_restarted_mid_body(self):
+        """isad stopped and started again mid-upload (issue 20): 503, kind
+        "interrupted", the sentence `isa put` prints for it (exit 5), nothing
+        stored; the same upload again is stored."""
+        meta = {"title": "restarted", "class": "OFFICIAL", "to": ["agency:hcc"]}
+        before = self.ls()
+
+        def body():
+            # Sent only once isa ui has taken most of it, so isad took the
+            # begin and holds the upload when it goes.
+            yield b"\4" * (24 << 20)
+            self.deployment.restart_isad()
+            for _ in range(24):
+                yield b"\5" * (1 << 20)
+        status, got = self.admin.upload(body(), meta, **{"Content-Length": str(48 << 20)})
+        self.assertEqual((status, got["error"]["kind"], got["error"]["exit"]),
+                         (503, "interrupted", 5), got)
+        self.assertTrue(got["error"]["message"].startswith(
+            "the upload was interrupted and nothing was stored: "), got)
+        self.assertEqual(self.ls(), before)
+        status, got = self.admin.upload(b"\4" * (1 << 20), meta)
+        self.assertEqual(status, 200, got)
+
     def test_refusal_answered_after_the_body(self):
         """A refusal at PutBegin: the whole body is read (and dropped), then
         the answer; the connection is not reset under the sender."""

@@ -25,6 +25,10 @@
 		unreachable: ['isa cannot reach the server',
 		    'Try again later. If it keeps happening, tell the board ' +
 		    'administrator.'],
+		interrupted: ['The transfer was interrupted',
+		    'The server was restarted, or the transfer waited too ' +
+		    'long: nothing was kept. Try again. If it keeps happening, ' +
+		    'tell the board administrator.'],
 		keyrefused: ['The server did not accept your key',
 		    'Tell the board administrator that your key may not be ' +
 		    'enrolled, or your account may be disabled: give them your ' +

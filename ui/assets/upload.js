@@ -700,7 +700,9 @@
 	};
 
 	/* isad's (or isa ui's) refusal, word for word, over the form. */
-	UploadPage.prototype.showRefusal = function (message) {
+	/* kind: the API's; an upload cut off (isad restarted, or idle too
+	 * long) is sent again as it is, anything else needs a change. */
+	UploadPage.prototype.showRefusal = function (message, kind) {
 		this.clearErrors();
 		const summary = h('div', { class: 'govuk-error-summary',
 		    tabindex: '-1', id: 'isa-error-summary' },
@@ -710,7 +712,10 @@
 			h('div', { class: 'govuk-error-summary__body' },
 			    h('p', { class: 'govuk-body', id: 'isa-refusal' },
 				message),
-			    h('p', { class: 'govuk-body' }, 'Nothing was stored. ' +
+			    h('p', { class: 'govuk-body', id: 'isa-refusal-advice' },
+				kind === 'interrupted' ? 'Nothing was stored. ' +
+				'Send it again.' :
+				'Nothing was stored. ' +
 				'Change what the message names and try again.'))));
 
 		this.problem.appendChild(summary);
@@ -892,7 +897,9 @@
 		this.view('send', 'Uploading');
 		window.isaUploadSend(this.sendView, this.file.files[0], m, {
 			done: function (r) { self.done(r, m); },
-			refused: function (message) { self.showRefusal(message); },
+			refused: function (message, kind) {
+				self.showRefusal(message, kind);
+			},
 			cancelled: function () {
 				self.view('check', 'Check your answers');
 				self.problem.replaceChildren(h('div', {

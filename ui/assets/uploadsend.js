@@ -6,7 +6,8 @@
 	const h = ui.h;
 
 	/* What isa ui answered: on.done(reply) for 200 {id, ...}; the session
-	 * gone: isa.js's page for it; else on.refused(the API's sentence). */
+	 * gone: isa.js's page for it; else on.refused(the API's sentence,
+	 * its kind). */
 	function answered(xhr, on) {
 		let body = null;
 
@@ -29,12 +30,13 @@
 			return;
 		}
 		on.refused(err ? String(err.message || '') :
-		    'isa ui gave an answer this page does not understand.');
+		    'isa ui gave an answer this page does not understand.',
+		    err ? err.kind : '');
 	}
 
 	/* Send file with the description meta, drawing the progress into
 	 * view (emptied first; its heading takes the focus).  Exactly one of
-	 * on.done(reply), on.refused(sentence), on.cancelled() follows,
+	 * on.done(reply), on.refused(sentence, kind), on.cancelled() follows,
 	 * unless the session has ended. */
 	function send(view, file, meta, on) {
 		const xhr = new XMLHttpRequest();
