@@ -140,8 +140,9 @@ print_memory(const status_t *st)
 		    (double)st->mem.rss / 1048576.0);
 		return;
 	}
-	printf("memory: cannot tell (%s)\n", st->running != 1 ?
-	    "isad is not running" : st->mem_rc == ISA_ERR_PERM ?
+	printf("memory: cannot tell (%s)\n", st->running == 0 ?
+	    "isad is not running" : st->running < 0 ? "whether isad is "
+	    "running cannot be told" : st->mem_rc == ISA_ERR_PERM ?
 	    "/proc does not show isad's memory to this user" :
 	    st->mem_rc == ISA_ERR_PARSE ? "this kernel's /proc gives no "
 	    "RssAnon" : "cannot read isad's /proc/PID/status");
