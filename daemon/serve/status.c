@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
+#include "daemon/serve/procmem.h"
 #include "daemon/serve/status.h"
 #include "daemon/store/datadir.h"
 #include "daemon/store/records.h"
@@ -28,6 +29,8 @@ typedef struct {
 	int64_t cp_ms;			/* when it was signed; 0: unknown */
 	int64_t waiting_ms;		/* the oldest unsigned record's time */
 	bool rekey_due;
+	int mem_rc;			/* 0: mem read; else why not */
+	procmem_t mem;			/* isad's, when running */
 	int64_t now_ms;
 	char problems[PROBLEMS_MAX][160];
 	int nproblems;
@@ -123,6 +126,28 @@ judge(const isad_config_t *cfg, status_t *st)
 		    st->running == 1 ? "" : ": isad is not running");
 }
 
+/* isad's memory, anonymous and mapped apart, or why it cannot be told. */
+static void
+print_memory(const status_t *st)
+{
+	if (st->mem_rc == 0) {
+		printf("memory: %.1f MiB anonymous (what isad allocated: alert "
+		    "on this), %.1f MiB mapped from files (mostly the store's "
+		    "pages, which the kernel caches and reclaims), %.1f MiB "
+		    "resident in all\n",
+		    (double)st->mem.anonymous / 1048576.0,
+		    (double)st->mem.mapped / 1048576.0,
+		    (double)st->mem.rss / 1048576.0);
+		return;
+	}
+	printf("memory: cannot tell (%s)\n", st->running == 0 ?
+	    "isad is not running" : st->running < 0 ? "whether isad is "
+	    "running cannot be told" : st->mem_rc == ISA_ERR_PERM ?
+	    "/proc does not show isad's memory to this user" :
+	    st->mem_rc == ISA_ERR_PARSE ? "this kernel's /proc gives no "
+	    "RssAnon" : "cannot read isad's /proc/PID/status");
+}
+
 static void
 print_text(const isad_config_t *cfg, const status_t *st)
 {
@@ -161,7 +186,9 @@ print_text(const isad_config_t *cfg, const status_t *st)
 		printf("; %llu records waiting, the oldest for %lld s",
 		    (unsigned long long)(st->records - st->cp_size),
 		    (long long)((st->now_ms - st->waiting_ms) / 1000));
-	printf("\nrekey due: %s\n", st->rekey_due ? "yes (isad does it "
+	printf("\n");
+	print_memory(st);
+	printf("rekey due: %s\n", st->rekey_due ? "yes (isad does it "
 	    "itself, unless the master key has a passphrase: then run "
 	    "isad rekey)" : "no");
 	if (st->nproblems == 0)
@@ -174,7 +201,7 @@ static int
 print_json(const isad_config_t *cfg, const status_t *st)
 {
 	uint64_t used = st->space.pages_used * st->space.page_size;
-	json_t *o, *problems = json_array();
+	json_t *o, *mem = NULL, *problems = json_array();
 	char when[TIMEFMT_LEN] = "";
 	char *text;
 
@@ -182,11 +209,16 @@ print_json(const isad_config_t *cfg, const status_t *st)
 		json_array_append_new(problems, json_string(st->problems[i]));
 	if (st->cp_ms > 0)
 		timefmt_format_ms(st->cp_ms, when);
+	if (st->mem_rc == 0)
+		mem = json_pack("{s:I,s:I,s:I}",
+		    "anonymous_bytes", (json_int_t)st->mem.anonymous,
+		    "mapped_bytes", (json_int_t)st->mem.mapped,
+		    "rss_bytes", (json_int_t)st->mem.rss);
 	o = json_pack("{s:s,s:b,s:o?,s:i,"
 	    "s:{s:I,s:I,s:I,s:I},"
 	    "s:{s:I,s:I,s:I},s:I,"
 	    "s:{s:I,s:I,s:s?,s:o?,s:I,s:o?},"
-	    "s:b,s:b,s:o}",
+	    "s:o?,s:b,s:b,s:o}",
 	    "data_dir", cfg->data_dir,
 	    "running", st->running == 1,
 	    "pid", st->running == 1 ? json_integer(st->pid) : NULL,
@@ -207,6 +239,7 @@ print_json(const isad_config_t *cfg, const status_t *st)
 	    "waiting", (json_int_t)(st->records - st->cp_size),
 	    "waiting_age_ms", st->records > st->cp_size ?
 	    json_integer(st->now_ms - st->waiting_ms) : NULL,
+	    "memory", mem,
 	    "rekey_due", st->rekey_due,
 	    "healthy", st->nproblems == 0,
 	    "problems", problems);
@@ -235,6 +268,8 @@ status_run(const isad_config_t *cfg, bool json)
 		return 1;
 	}
 	st.running = datadir_holder(cfg->data_dir, &st.pid);
+	st.mem_rc = st.running == 1 ? procmem_read(st.pid, &st.mem) :
+	    ISA_ERR_NOTFOUND;
 	if ((rc = store_open_readonly(cfg->data_dir, cfg->map_size, false, &s,
 	    err, sizeof(err))) != 0) {
 		log_warnx("%s", err);

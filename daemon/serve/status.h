@@ -11,7 +11,9 @@
  * written, not even a lock) and print what an operator watches: whether
  * isad holds the data dir, the map used and free, documents by state,
  * pending share requests, audit records, the last checkpoint's size and
- * age and the records waiting for the next, whether a rekey is due, the
+ * age and the records waiting for the next, isad's memory (anonymous and
+ * mapped apart, procmem.h; "cannot tell" when isad is not running or /proc
+ * will not say, without failing the rest), whether a rekey is due, the
  * schema.  As text, or as one JSON object when json.  Unhealthy: the map
  * fuller than status.full_percent, or audit records older than
  * status.checkpoint_age_ms that no signed checkpoint covers yet.  Returns

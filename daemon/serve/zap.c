@@ -44,12 +44,28 @@ zap_event_apply(store_txn_t *txn, writer_op_t *op)
 	return audit_append(txn, &ev->e, clock_wall_ms(), NULL);
 }
 
+/*
+ * Records the store could not commit since it last could: writer thread
+ * only (every zap_event_done runs there).  Not in zap_t: the last events
+ * are done after zap_join has freed it.
+ */
+static unsigned long long zap_unaudited;
+
+/* A failed record is said once, as the writer says the fault; the lines
+ * "refused handshake(s) from" still count every attempt meanwhile. */
 static void
 zap_event_done(writer_op_t *op)
 {
-	if (op->rc != 0)
-		log_warnx("cannot audit a refused handshake: %s",
+	if (op->rc != 0 && zap_unaudited++ == 0)
+		log_warnx("cannot audit refused handshakes: %s; isad's log "
+		    "counts them until the store commits again",
 		    isa_strerror(op->rc));
+	else if (op->rc == 0 && zap_unaudited > 0) {
+		log_info("refused handshakes audited again: %llu record(s) "
+		    "of them could not be written meanwhile",
+		    zap_unaudited);
+		zap_unaudited = 0;
+	}
 	free(op);
 }
 

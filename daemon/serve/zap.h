@@ -20,7 +20,8 @@ typedef struct zap zap_t;
  * minute at once, the rest from it in that minute counted (attempts and
  * distinct keys) into one more record when it ends, and past ceiling
  * records a minute only counted, into one record: a flood from anywhere
- * adds at most ceiling records a minute (ceiling >= 3).
+ * adds at most ceiling records a minute (ceiling >= 3), and as many lines
+ * to isad's log; records the store cannot commit are said once a fault.
  * Returns NULL on failure (logged).
  */
 zap_t *zap_start(void *ctx, struct writer *writer, unsigned ceiling);

@@ -1,4 +1,4 @@
-/* test_status.c: isad status: beside a running isad and without one, its thresholds, an empty dir, a newer schema; never a request or an audit record. */
+/* test_status.c: isad status: beside a running isad and without one, its memory, its thresholds, an empty dir, a newer schema; never a request or an audit record. */
 #include <dirent.h>
 #include <jansson.h>
 #include <setjmp.h>
@@ -233,11 +233,68 @@ test_status_newer_schema(void **state)
 	h_result_free(&r);
 }
 
+/* The memory figures of status --json, checked to add up: anonymous and
+ * mapped make up the resident set (VmRSS), to a page. */
+static void
+memory_of(json_t *o, int64_t *anon, int64_t *mapped)
+{
+	int64_t rss = jget(o, "memory", "rss_bytes");
+
+	*anon = jget(o, "memory", "anonymous_bytes");
+	*mapped = jget(o, "memory", "mapped_bytes");
+	assert_true(*anon > 0 && *mapped > 0);
+	assert_true(*anon + *mapped <= rss + 4096 &&
+	    *anon + *mapped + 4096 >= rss);
+}
+
+/*
+ * isad's memory, anonymous and mapped apart: a get of a 48 MiB document
+ * maps the store's pages it reads (mapped grows by most of it), and both
+ * are told, in text and JSON; with isad stopped, "cannot tell".
+ */
+static void
+test_status_memory(void **state)
+{
+	harness_t *h = *state;
+	int64_t anon, mapped, anon2, mapped2;
+	char id[32];
+	h_result_t r;
+	json_t *o;
+	int st;
+
+	su_put_ok(h, 48 << 20, 7, id);
+	o = status_json(h, &st);
+	memory_of(o, &anon, &mapped);
+	json_decref(o);
+	su_get_ok(h, id, 7);
+	o = status_json(h, &st);
+	memory_of(o, &anon2, &mapped2);
+	json_decref(o);
+	assert_true(mapped2 - mapped >= 32 << 20);
+	r = status(h, false);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "MiB anonymous (what isad allocated: "
+	    "alert on this), "));
+	assert_non_null(strstr(r.out, "MiB mapped from files (mostly the store's pages"));
+	h_result_free(&r);
+
+	assert_int_equal(h_stop(h), 0);
+	o = status_json(h, &st);
+	assert_true(json_is_null(json_object_get(o, "memory")));
+	json_decref(o);
+	r = status(h, false);
+	assert_non_null(strstr(r.out, "memory: cannot tell (isad is not "
+	    "running)"));
+	h_result_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_status_running_and_not,
+		    su_setup, su_teardown),
+		cmocka_unit_test_setup_teardown(test_status_memory,
 		    su_setup, su_teardown),
 		cmocka_unit_test_setup_teardown(test_status_thresholds,
 		    su_setup, su_teardown),
