@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "common/log.h"
+#include "common/logtally.h"
 #include "daemon/docs/auditq.h"
 #include "daemon/docs/directory.h"
 #include "daemon/docs/download.h"
@@ -158,7 +159,8 @@ input_ok(worker_ctx_t *w, job_t *j)
 		j->audit.doc = job_strdup(j, v.doc);
 	if (v.target != NULL)
 		j->audit.target = job_strdup(j, v.target);
-	log_notice("malformed request from %s: %s", j->user, v.reason);
+	if (logtally_first("malformed requests", j->user, j->now_ms))
+		log_notice("malformed request from %s: %s", j->user, v.reason);
 	job_error(j, ISA__STATUS__BAD_REQUEST, "%s", v.message);
 	return false;
 }

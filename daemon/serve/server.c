@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/logtally.h"
 #include "daemon/ctx/current.h"
 #include "daemon/serve/dispatch.h"
 #include "daemon/ctx/job.h"
@@ -147,7 +148,9 @@ server_handle(server_t *s, zmq_msg_t *f, int nframes, int too_many)
 	}
 	if (envelope_decode(zmq_msg_data(&f[1]), zmq_msg_size(&f[1]),
 	    ENVELOPE_REQUEST, &j->req, err, sizeof(err)) != 0) {
-		log_notice("bad request from %s: %s", uid, err);
+		if (logtally_first("bad requests", uid != NULL ? uid : "",
+		    j->now_ms))
+			log_notice("bad request from %s: %s", uid, err);
 		job_error(j, ISA__STATUS__BAD_REQUEST, "%s", err);
 		goto reply;
 	}
@@ -405,6 +408,7 @@ server_teardown(server_t *s)
 	stale_free(s->stale);	/* its last counts, while the writer runs */
 	writer_stop(s->writer);
 	outage_free(s->outage);	/* says what it could not record */
+	logtally_flush(0, true);
 	if (s->results != NULL) {
 		if (s->router != NULL)
 			server_results(s);
@@ -471,6 +475,7 @@ server_run(const isad_config_t *cfg)
 		if (items[1].revents & ZMQ_POLLIN)
 			stop = server_signal(&s);
 		server_watches_due(&s, false);
+		logtally_flush(clock_wall_ms(), false);
 		if (store_failed(s.store)) {
 			/* Only a reopen serves again: exit 1, so that the
 			 * service manager restarts isad. */

@@ -1,4 +1,4 @@
-/* test_floodlog.c: isad's log under floods of refused handshakes of every kind: a bounded number of lines, whatever the flood is made of. */
+/* test_floodlog.c: isad's log under floods of refused handshakes of every kind, and of bad requests from an enrolled user: a bounded number of lines, whatever the flood is made of. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -15,6 +15,7 @@
 
 #include "harness.h"
 #include "proto/keyfile.h"
+#include "raw.h"
 
 #define FLOOD 48	/* handshakes in each burst */
 #define BATCH 16	/* of them at once */
@@ -324,6 +325,56 @@ test_store_fault_said_once(void **state)
 	h_free(h);
 }
 
+/*
+ * An enrolled user's flood of requests isad cannot decode, and of requests
+ * with a field past its bound: one line of each at once, and one line
+ * counting the rest when the minute ends (here as isad stops).  Each is
+ * still a record of its own.
+ */
+static void
+test_bad_requests_from_a_user(void **state)
+{
+	harness_t *h = h_new_conf(NULL);
+	Isa__Envelope req = ISA__ENVELOPE__INIT, *resp;
+	Isa__ShareRequest share = ISA__SHARE_REQUEST__INIT;
+	char reason[2000];
+	size_t mark;
+	raw_t r;
+
+	(void)state;
+	h_user(h, "ctp-analyst", "ctpse", "SC", NULL);
+	h_start(h);
+	mark = h_log_mark(h);
+	r = raw_open(h, "ctp-analyst");
+	memset(reason, 'r', sizeof(reason) - 1);
+	reason[sizeof(reason) - 1] = '\0';
+	share.id = "AAAAAAAAAAAAAAAAAAAAAAAAAA";
+	share.to = "agency:hcc";
+	share.reason = reason;	/* past limits.max_reason */
+	req.body_case = ISA__ENVELOPE__BODY_SHARE;
+	req.share = &share;
+	for (int i = 0; i < FLOOD; i++) {
+		assert_int_equal(h_send(r.s, "\xff\xff\xff", 3, 0), 0);
+		assert_non_null(resp = raw_recv(&r, 20000));
+		assert_int_equal(resp->status, ISA__STATUS__BAD_REQUEST);
+		isa__envelope__free_unpacked(resp, NULL);
+		resp = raw_call(&r, &req, NULL, 0);
+		assert_int_equal(resp->status, ISA__STATUS__BAD_REQUEST);
+		isa__envelope__free_unpacked(resp, NULL);
+	}
+	raw_close(&r);
+	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(h_log_count(h, mark, "bad request from ctp-analyst",
+	    NULL), 1);
+	assert_int_equal(h_log_count(h, mark, "malformed request from "
+	    "ctp-analyst", NULL), 1);
+	assert_int_equal(h_log_count(h, mark, "47 more bad requests from "
+	    "ctp-analyst in the last minute", NULL), 1);
+	assert_int_equal(h_log_count(h, mark, "47 more malformed requests "
+	    "from ctp-analyst in the last minute", NULL), 1);
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -339,6 +390,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_many_addresses_past_ceiling, setup, teardown),
 		cmocka_unit_test(test_store_fault_said_once),
+		cmocka_unit_test(test_bad_requests_from_a_user),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
