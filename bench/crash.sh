@@ -22,7 +22,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/deploy.sh"
 bench_workdir
 . "$HERE/scaledeploy.sh"
-trap 'touch stop; for w in $(seq "$WRITERS"); do [ -s pid.$w ] && kill -KILL "$(cat pid.$w)" 2>/dev/null; done; bench_cleanup' EXIT INT TERM
+WP=()
+trap 'touch stop; stop_writers; bench_cleanup; trap - EXIT; exit 1' INT TERM
+trap 'touch stop; stop_writers; bench_cleanup' EXIT
 scale_deploy
 mkdir docs
 : > acked.all
@@ -48,6 +50,45 @@ writer() {
 	done
 }
 
+# As scaledeploy.sh's start, but the script ends when isad exits or
+# does not serve within 60 s; u's and f's requests time out after 20 s.
+start_bounded() {
+	local n=0 who
+	: > isad.log
+	"$B/isad" --config isad.conf 2>> isad.log &
+	PID=$!
+	until grep -q "serving on" isad.log; do
+		if ! kill -0 "$PID" 2> /dev/null || [ "$n" -ge 6000 ]; then
+			echo "isad did not start: $(tail -n 3 isad.log)" >&2
+			exit 1
+		fi
+		n=$((n + 1))
+		sleep 0.01
+	done
+	EP=$(sed -n 's/.*serving on \(tcp:[^;]*\);.*/\1/p' isad.log)
+	for who in u f; do
+		printf 'server = "%s";\nserver_key = "%s";\nkey_file = "user.key";\ntimeout_ms = 20000;\n' \
+			"$EP" "$(tail -n 1 init.out)" > $who/client.conf
+	done
+}
+
+# After ./stop: kill each writer's running isa (by the pid it wrote)
+# until every writer has seen ./stop and ended.
+stop_writers() {
+	local w live=1
+	while [ "$live" -eq 1 ]; do
+		live=0
+		for w in "${!WP[@]}"; do
+			kill -0 "${WP[$w]}" 2> /dev/null || continue
+			live=1
+			[ -s "pid.$((w + 1))" ] && kill -KILL "$(cat "pid.$((w + 1))")" 2> /dev/null
+		done
+		[ "$live" -eq 1 ] && sleep 0.05
+	done
+	[ "${#WP[@]}" -gt 0 ] && wait "${WP[@]}"
+	WP=()
+}
+
 # Export the audit log as u; verify it since the last kept checkpoint.
 export_verify() {
 	local x=export.$1 since=()
@@ -65,8 +106,11 @@ export_verify() {
 
 for r in $(seq "$ROUNDS"); do
 	rm -f stop failed pid.* acked.[0-9]*
-	start
-	for w in $(seq "$WRITERS"); do writer "$w" "$r" 2> /dev/null & done
+	start_bounded
+	for w in $(seq "$WRITERS"); do
+		writer "$w" "$r" 2> /dev/null &
+		WP+=($!)
+	done
 	export_verify "$r.a"
 	sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
 	sleep "$(printf '0.%03d' $((RANDOM % 1000 + 200)))"
@@ -74,12 +118,9 @@ for r in $(seq "$ROUNDS"); do
 	wait "$PID" 2> /dev/null
 	PID=""
 	touch stop
-	for w in $(seq "$WRITERS"); do
-		[ -s pid.$w ] && kill -KILL "$(cat pid.$w)" 2> /dev/null
-	done
-	wait
+	stop_writers
 	[ -e failed ] && FAILED=$((FAILED + $(wc -l < failed)))
-	start
+	start_bounded
 	export_verify "$r.b"
 	"$B/isa" audit checkpoint --config u/client.conf > cp.$r && CP=cp.$r
 	cat acked.[0-9]* 2> /dev/null > acked.round
@@ -97,7 +138,7 @@ for r in $(seq "$ROUNDS"); do
 	stop
 	[ $((r % 20)) -eq 0 ] && echo "round $r: $ACKED acknowledged, $LOST lost, $VERIFIED exports verified" >&2
 done
-start
+start_bounded
 "$B/isa" ls --config f/client.conf | cut -f 1 | sort > ls.ids
 cut -d ' ' -f 1 acked.all | sort > acked.ids
 MISSING=$(comm -23 acked.ids ls.ids | wc -l)
