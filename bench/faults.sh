@@ -12,7 +12,7 @@
 #   upload (isa put, 256 KiB) succeeds and comes back from isa get, from
 #   the same isad (no restart).
 #  map: map_size 2 MiB, the same filling and TRIES: refused with exit 5
-#   and "the store is full"; whoami still answers; a 100 KiB document
+#   and "the store is full"; whoami still answers; a 4 KiB document
 #   then goes in (the refused uploads' room is freed) and comes back, from
 #   the same isad.
 # Times: from PutBegin to the refusal, the whole failing one-chunk upload
@@ -58,8 +58,10 @@ put_get() {
 	local id
 	if ! id=$("$B/isa" put "$1" --title retry --class OFFICIAL --to user:u --config u/client.conf 2> put.err | tail -n 1); then
 		echo "put failed: $(cat put.err)"
-	elif ! "$B/isa" get "$id" -o back --config u/client.conf > /dev/null 2>&1 || ! cmp -s "$1" back; then
-		echo "get of $id failed or differs"
+	elif ! "$B/isa" get "$id" -o back --config u/client.conf > /dev/null 2> get.err; then
+		echo "get of $id failed: $(cat get.err)"
+	elif ! cmp -s "$1" back; then
+		echo "get of $id differs"
 	else
 		echo ok
 	fi
@@ -95,7 +97,7 @@ map_size = 2097152;"
 refused map.tries "the store is full"
 MAP_T=$(times map.tries) || FAIL=1
 MAP_WORDS=$(sed -n 's/^try 1: [0-9.]* ms exit 5: //p' map.tries)
-head -c 102400 /dev/urandom > small
+head -c 4096 /dev/urandom > small
 MAP_RETRY=$(put_get small)
 [ "$MAP_RETRY" = ok ] || FAIL=1
 kill -0 "$PID" 2> /dev/null && [ "$(grep -c 'serving on' isad.log)" -eq 1 ] && MAP_SAME="same isad, pid $PID" || { MAP_SAME="isad restarted or gone"; FAIL=1; }
@@ -107,6 +109,6 @@ echo "    told: $DISK_WORDS"
 echo "    log lines with input/output: $IO; whoami after: $DISK_WHO ok; file removed, the same upload: $DISK_RETRY ($DISK_SAME)"
 echo "  full map (2 MiB map; $(sed -n 's/^filled: //p' map.tries)): $MAP_T"
 echo "    told: $MAP_WORDS"
-echo "    whoami after: $(grep -c '^whoami: ok' map.tries) ok; a 100 KiB document after: $MAP_RETRY ($MAP_SAME)"
+echo "    whoami after: $(grep -c '^whoami: ok' map.tries) ok; a 4 KiB document after: $MAP_RETRY ($MAP_SAME)"
 echo "  result: $([ "$FAIL" -eq 0 ] && echo pass || echo FAIL)"
 exit "$FAIL"
