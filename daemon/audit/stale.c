@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
+#include "daemon/audit/outage.h"
 #include "daemon/audit/refusals.h"
 #include "daemon/audit/stale.h"
 
@@ -21,6 +22,7 @@ typedef struct {
 	writer_op_t op;
 	audit_entry_t e;
 	refusal_record_t r;
+	int64_t when_ms;
 } stale_event_t;
 
 static int
@@ -29,6 +31,15 @@ stale_apply(store_txn_t *txn, writer_op_t *op)
 	stale_event_t *ev = (stale_event_t *)(void *)op;
 
 	return audit_append(txn, &ev->e, clock_wall_ms(), NULL);
+}
+
+/* Kept whole by the outage, to be written when commits resume. */
+static void
+stale_event_refused(writer_op_t *op, void *outage)
+{
+	stale_event_t *ev = (stale_event_t *)(void *)op;
+
+	outage_keep(outage, &ev->e, op->rc, ev->when_ms);
 }
 
 static void
@@ -65,7 +76,9 @@ stale_emit(void *arg, const refusal_record_t *r)
 	ev->e.reason = ev->r.reason;
 	ev->e.count = ev->r.count;
 	ev->e.keys = ev->r.keys;
+	ev->when_ms = clock_wall_ms();
 	ev->op.apply = stale_apply;
+	ev->op.refused = stale_event_refused;
 	ev->op.done = stale_done;
 	writer_submit(t->writer, &ev->op);
 }

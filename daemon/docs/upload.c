@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/logtally.h"
 #include "common/wipe.h"
 #include "daemon/docs/abandon.h"
 #include "daemon/keys/crypto.h"
@@ -40,15 +42,20 @@ upload_free(void *p)
 	free(u);
 }
 
-/* Log and record an upload that ends without a document (abandon.h). */
+/* Log and record an upload that ends without a document (abandon.h).
+ * Those a client ends at will (abandoned, truncated, a wrong SHA-256)
+ * are logged as bad requests are, the first of a user's in a minute and
+ * then a count (logtally.h); isad's own (expired, shutdown) each. */
 static abandon_t *
 upload_abandon(const transfer_t *x, const char *reason)
 {
 	char id[DOCID_TEXT_LEN + 1];
 
 	docid_format(x->doc, id);
-	log_info("upload of %s by %s abandoned: its chunks are deleted (%s)",
-	    id, x->user, reason);
+	if (strcmp(reason, "expired") == 0 || strcmp(reason, "shutdown") == 0 ||
+	    logtally_first("abandoned uploads", x->user, clock_wall_ms()))
+		log_info("upload of %s by %s abandoned: its chunks are deleted "
+		    "(%s)", id, x->user, reason);
 	return abandon_new(x, "error", reason);
 }
 

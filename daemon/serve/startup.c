@@ -47,6 +47,7 @@ typedef struct {
 	audit_entry_t e;
 	char reason[64];
 	uint8_t policy_sha[SHA256_LEN], config_sha[SHA256_LEN];
+	int64_t when_ms;
 } event_t;
 
 static int
@@ -54,14 +55,24 @@ event_apply(store_txn_t *txn, writer_op_t *op)
 {
 	event_t *ev = (event_t *)(void *)op;
 
-	return audit_append(txn, &ev->e, clock_wall_ms(), NULL);
+	return audit_append(txn, &ev->e, ev->when_ms, NULL);
+}
+
+/* Kept whole by the outage, to be written when commits resume. */
+static void
+event_refused(writer_op_t *op, void *outage)
+{
+	event_t *ev = (event_t *)(void *)op;
+
+	outage_keep(outage, &ev->e, op->rc, ev->when_ms);
 }
 
 static void
 event_done(writer_op_t *op)
 {
 	if (op->rc != 0)
-		log_warnx("cannot record a daemon event in the audit log: %s",
+		log_warnx("cannot record a daemon event in the audit log yet: "
+		    "%s; it is written when the store commits again",
 		    isa_strerror(op->rc));
 	free(op);
 }
@@ -89,7 +100,9 @@ startup_event(server_t *s, const char *action, const char *decision,
 		ev->e.config_sha256 = ev->config_sha;
 	}
 	free(text);
+	ev->when_ms = clock_wall_ms();
 	ev->op.apply = event_apply;
+	ev->op.refused = event_refused;
 	ev->op.done = event_done;
 	writer_submit(s->writer, &ev->op);
 }
@@ -237,7 +250,7 @@ startup_upgrading(const char *what)
 static int
 startup_store(server_t *s)
 {
-	char err[512], pass[PASSPHRASE_MAX];
+	char err[512], pass[PASSPHRASE_MAX], *path = NULL;
 	size_t plen = 0;
 	int rc;
 
@@ -286,7 +299,11 @@ startup_store(server_t *s)
 		return -1;
 	writer_set_tick(s->writer, (int)s->cfg->checkpoint_ms, startup_tick,
 	    &s->env);
-	if ((s->outage = outage_new()) == NULL)
+	if (datadir_path(s->cfg->data_dir, OUTAGE_FILE, &path) != 0)
+		return -1;
+	s->outage = outage_new(path);
+	free(path);
+	if (s->outage == NULL)
 		return -1;
 	writer_set_backlog(s->writer, outage_pending, outage_apply,
 	    outage_done, s->outage);

@@ -11,6 +11,7 @@
 #include "common/err.h"
 #include "common/timefmt.h"
 #include "daemon/audit/audit.h"
+#include "daemon/audit/outage.h"
 #include "daemon/ctx/current.h"
 #include "daemon/audit/refusals.h"
 #include "daemon/store/writer.h"
@@ -34,6 +35,7 @@ typedef struct {
 	writer_op_t op;
 	audit_entry_t e;
 	refusal_record_t r;
+	int64_t when_ms;
 } zap_event_t;
 
 static int
@@ -53,6 +55,15 @@ static unsigned long long zap_unaudited;
 
 /* A failed record is said once, as the writer says the fault; the lines
  * "refused handshake(s) from" still count every attempt meanwhile. */
+/* Kept whole by the outage, to be written when commits resume. */
+static void
+zap_event_refused(writer_op_t *op, void *outage)
+{
+	zap_event_t *ev = (zap_event_t *)(void *)op;
+
+	outage_keep(outage, &ev->e, op->rc, ev->when_ms);
+}
+
 static void
 zap_event_done(writer_op_t *op)
 {
@@ -89,7 +100,9 @@ zap_audit(zap_t *z, const refusal_record_t *r)
 	ev->e.reason = ev->r.reason;
 	ev->e.count = ev->r.count;
 	ev->e.keys = ev->r.keys;
+	ev->when_ms = clock_wall_ms();
 	ev->op.apply = zap_event_apply;
+	ev->op.refused = zap_event_refused;
 	ev->op.done = zap_event_done;
 	writer_submit(z->writer, &ev->op);
 }

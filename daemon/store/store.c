@@ -201,7 +201,7 @@ commit_failed(store_t *s, int rc)
 		atomic_store(&s->failed, true);
 		return ISA_ERR_PANIC;
 	}
-	return store_disk_fault(s, store_err(rc));
+	return store_disk_fault(s, store_err(rc), rc);
 }
 
 int
@@ -233,7 +233,7 @@ store_txn_commit(store_txn_t *t)
 		}
 		mdb_txn_abort(t->txn);
 		free(t);
-		return store_disk_fault(s, ISA_ERR_IO);
+		return store_disk_fault(s, ISA_ERR_IO, EIO);
 	}
 #endif
 	rc = mdb_txn_commit(t->txn);
@@ -506,5 +506,5 @@ out:
 	mdb_txn_abort(txn);
 	if (rc != 0)
 		s->retry_at = used + RESERVE_LOW;
-	return store_disk_fault(s, store_err(rc));
+	return store_disk_fault(s, store_err(rc), rc);
 }

@@ -33,23 +33,23 @@ disk_free(const char *dir, uint64_t *out)
 	return true;
 }
 
-/* Whether the disk refuses DISK_SLACK more bytes for want of room: a
- * quota (EDQUOT) that statvfs does not show, or a full disk.  The probe
+/* Whether the disk refuses DISK_SLACK more bytes for want of room: 0,
+ * or ENOSPC or EDQUOT (a quota, which statvfs does not show).  The probe
  * is a file with no name, gone when closed. */
-static bool
+static int
 disk_refuses(const char *dir)
 {
 	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600), rc;
 
 	if (fd < 0)
-		return false;	/* no O_TMPFILE here: statvfs alone */
+		return 0;	/* no O_TMPFILE here: statvfs alone */
 	rc = posix_fallocate(fd, 0, (off_t)DISK_SLACK);
 	close(fd);
-	return rc == ENOSPC || rc == EDQUOT;
+	return rc == ENOSPC || rc == EDQUOT ? rc : 0;
 }
 
 int
-store_disk_fault(store_t *s, int rc)
+store_disk_fault(store_t *s, int rc, int sys)
 {
 	const char *dir = NULL;
 	uint64_t avail = 0;
@@ -59,9 +59,12 @@ store_disk_fault(store_t *s, int rc)
 	if (mdb_env_get_path(s->env, &dir) != 0 || dir == NULL ||
 	    !disk_free(dir, &avail))
 		return rc;
-	if (rc == ISA_ERR_IO && avail >= DISK_SLACK && !disk_refuses(dir))
+	if (rc == ISA_ERR_IO && avail < DISK_SLACK)
+		sys = ENOSPC;
+	else if (rc == ISA_ERR_IO && (sys = disk_refuses(dir)) == 0)
 		return rc;	/* room enough: an I/O error it is */
 	atomic_store(&s->disk_free, avail);
+	atomic_store(&s->disk_quota, sys == EDQUOT);
 	return ISA_ERR_DISKFULL;
 }
 
@@ -75,6 +78,11 @@ store_fault_text(store_t *s, int rc, char *buf, size_t len)
 		snprintf(buf, len, "%s", isa_strerror(rc));
 		return;
 	}
-	snprintf(buf, len, "the disk holding %s is full (%llu bytes free)",
-	    dir, (unsigned long long)atomic_load(&s->disk_free));
+	if (atomic_load(&s->disk_quota))
+		snprintf(buf, len, "isad's disk quota on the disk holding %s "
+		    "is used up (%llu bytes free on the disk)", dir,
+		    (unsigned long long)atomic_load(&s->disk_free));
+	else
+		snprintf(buf, len, "the disk holding %s is full (%llu bytes "
+		    "free)", dir, (unsigned long long)atomic_load(&s->disk_free));
 }

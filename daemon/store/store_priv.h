@@ -10,14 +10,6 @@
 /* Included after store.h (not from it: the two would be a circle). */
 #ifndef ISA_DAEMON_STORE_H
 #error "include daemon/store/store.h before store_priv.h"
-/*
- * What a failed write of the store's file says, told truly: an I/O error
- * (LMDB reports a short write as EIO) or a full disk, judged from the
- * disk holding the data dir (store_disk.c).  Returns rc, or
- * ISA_ERR_DISKFULL, noting the bytes free for store_fault_text.
- */
-int store_disk_fault(store_t *s, int rc);
-
 #endif
 
 struct store {
@@ -31,6 +23,7 @@ struct store {
 	_Atomic uint64_t disk_free;	/* bytes free on the data dir's disk
 					 * when a write last failed for want
 					 * of room (store_disk.c) */
+	_Atomic bool disk_quota;	/* and whether a quota was the cause */
 };
 
 struct store_txn {
@@ -53,9 +46,11 @@ int store_check_schema(store_t *s, char *err, size_t errlen);
 /*
  * What a failed write of the store's file says, told truly: an I/O error
  * (LMDB reports a short write as EIO) or a full disk, judged from the
- * disk holding the data dir (store_disk.c).  Returns rc, or
- * ISA_ERR_DISKFULL, noting the bytes free for store_fault_text.
+ * disk holding the data dir (store_disk.c).  rc is the write's ISA_ERR_*,
+ * sys its errno where known (EDQUOT: the quota, not the disk).  Returns rc,
+ * or ISA_ERR_DISKFULL, noting the bytes free and whether a quota is the
+ * cause, for store_fault_text.
  */
-int store_disk_fault(store_t *s, int rc);
+int store_disk_fault(store_t *s, int rc, int sys);
 
 #endif

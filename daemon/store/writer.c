@@ -89,8 +89,10 @@ writer_count(writer_t *w, const writer_op_t *batch, int rc, int n)
 		log_info("the store commits again");
 	pthread_mutex_lock(&w->lock);
 	w->last_fault = rc;
-	w->batches++;
-	w->ops += (unsigned long long)n;
+	if (n > 0) {	/* not an outage's records tried alone */
+		w->batches++;
+		w->ops += (unsigned long long)n;
+	}
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -281,8 +281,8 @@ test_refusals_recorded_after_outage(void **state)
 	    ISA__STATUS__OK);
 	raw_close(&a);
 	raw_close(&c);
-	assert_true(h_wait_log(h, "requests turned away while the store "
-	    "could not commit"));
+	assert_true(h_wait_log(h, "the store could not commit when they were "
+	    "made"));
 	v = audit_lines(h, &n);
 	after = last_seq(v, n, "whoami", "council-lead", "permit");
 	assert_int_equal(turned_away(v, n, "whoami", "ctp-analyst",
@@ -346,6 +346,103 @@ test_io_outage_recorded_in_one_record_each(void **state)
 	finish(h);
 }
 
+/* The seq of the last record of action (any actor) with decision. */
+static json_int_t
+last_of(json_t **v, size_t n, const char *action, const char *decision)
+{
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(field(v[i], "action"), action) == 0 &&
+		    strcmp(field(v[i], "decision"), decision) == 0)
+			return json_integer_value(json_object_get(v[i], "seq"));
+	fail_msg("no %s record of %s", decision, action);
+	return -1;
+}
+
+static void
+free_lines(json_t **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_decref(v[i]);
+	free(v);
+}
+
+/*
+ * A policy reload while nothing can be committed takes effect, and its
+ * record (with the policy's SHA-256) is written when commits resume,
+ * before the first request after.
+ */
+static void
+test_reload_in_outage_recorded(void **state)
+{
+	harness_t *h;
+	char fault[512];
+	json_t **v;
+	json_int_t after, reload;
+	size_t n;
+	raw_t a;
+
+	(void)state;
+	h_need_test_build("ISAD_TEST_COMMIT_FAULT");
+	if ((h = deploy(0, "fault", fault, sizeof(fault))) == NULL)
+		skip();
+	h_write_file(fault, "", 0644);
+	h_reload(h);
+	assert_true(h_wait_log(h, "cannot record a daemon event in the audit "
+	    "log yet"));
+	unlink(fault);
+	a = raw_open(h, "ctp-analyst");
+	assert_int_equal(ask(&a, ISA__ENVELOPE__BODY_WHOAMI, NULL, 0),
+	    ISA__STATUS__OK);
+	raw_close(&a);
+	v = audit_lines(h, &n);
+	after = last_seq(v, n, "whoami", "ctp-analyst", "permit");
+	reload = last_of(v, n, "reload", "permit");
+	assert_true(reload < after);
+	assert_int_equal(strlen(field(v[reload], "sha256")), 64);
+	free_lines(v, n);
+	finish(h);
+}
+
+/*
+ * isad stopped while nothing can be committed keeps what it could not
+ * record in DATA_DIR/unrecorded, and writes it first at its next start,
+ * before that start's own record.
+ */
+static void
+test_kept_across_a_restart(void **state)
+{
+	harness_t *h;
+	char fault[512], kept[600];
+	json_t **v;
+	json_int_t start;
+	size_t n;
+	raw_t a;
+
+	(void)state;
+	h_need_test_build("ISAD_TEST_COMMIT_FAULT");
+	if ((h = deploy(0, "fault", fault, sizeof(fault))) == NULL)
+		skip();
+	a = raw_open(h, "ctp-analyst");
+	h_write_file(fault, "", 0644);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ask(&a, ISA__ENVELOPE__BODY_WHOAMI, NULL, 0),
+		    ISA__STATUS__UNAVAILABLE);
+	raw_close(&a);
+	assert_int_equal(h_stop(h), 0);
+	snprintf(kept, sizeof(kept), "%s/unrecorded", h_data_dir(h));
+	assert_int_equal(access(kept, F_OK), 0);
+	assert_true(h_wait_log(h, "are kept in "));
+	unlink(fault);
+	h_start(h);
+	v = audit_lines(h, &n);
+	start = last_of(v, n, "start", "permit");
+	assert_int_equal(turned_away(v, n, "whoami", "ctp-analyst",
+	    "io_error", start), 2);
+	free_lines(v, n);
+	assert_int_not_equal(access(kept, F_OK), 0);
+	finish(h);
+}
+
 int
 main(void)
 {
@@ -354,6 +451,8 @@ main(void)
 		cmocka_unit_test(test_io_error_stays_io_error),
 		cmocka_unit_test(test_refusals_recorded_after_outage),
 		cmocka_unit_test(test_io_outage_recorded_in_one_record_each),
+		cmocka_unit_test(test_reload_in_outage_recorded),
+		cmocka_unit_test(test_kept_across_a_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

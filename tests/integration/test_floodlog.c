@@ -375,6 +375,42 @@ test_bad_requests_from_a_user(void **state)
 	h_free(h);
 }
 
+/*
+ * Uploads a user ends at will (here each with a wrong SHA-256) are logged
+ * the same way: the first at once, the rest in one line; each is still
+ * a record of its own.
+ */
+static void
+test_abandoned_uploads_from_a_user(void **state)
+{
+	harness_t *h = h_new_conf(NULL);
+	uint8_t transfer[16], sha[32] = { 0 }, chunk[100] = { 0 };
+	Isa__Envelope *resp;
+	size_t mark;
+	raw_t r;
+
+	(void)state;
+	h_user(h, "ctp-analyst", "ctpse", "SC", NULL);
+	h_start(h);
+	mark = h_log_mark(h);
+	r = raw_open(h, "ctp-analyst");
+	for (int i = 0; i < FLOOD; i++) {
+		raw_upload_begin(&r, sizeof(chunk), transfer);
+		assert_int_equal(raw_upload_chunk(&r, transfer, 0, chunk,
+		    sizeof(chunk)), ISA__STATUS__OK);
+		resp = raw_upload_end(&r, transfer, sha);
+		assert_int_not_equal(resp->status, ISA__STATUS__OK);
+		isa__envelope__free_unpacked(resp, NULL);
+	}
+	raw_close(&r);
+	assert_int_equal(h_stop(h), 0);
+	assert_int_equal(h_log_count(h, mark, "by ctp-analyst abandoned: its "
+	    "chunks are deleted (sha256_mismatch)", NULL), 1);
+	assert_int_equal(h_log_count(h, mark, "47 more abandoned uploads "
+	    "from ctp-analyst in the last minute", NULL), 1);
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -391,6 +427,7 @@ main(void)
 		    test_many_addresses_past_ceiling, setup, teardown),
 		cmocka_unit_test(test_store_fault_said_once),
 		cmocka_unit_test(test_bad_requests_from_a_user),
+		cmocka_unit_test(test_abandoned_uploads_from_a_user),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* test_outage.c: the outage's count of what a failed commit kept out of the audit log: by action, user and key, bounded, written as records first and forgotten only once they commit. */
+/* test_outage.c: what a failed commit kept out of the audit log: requests counted by action, user and key, bounded; events kept whole; written first and forgotten only once they commit; kept in a file across a stop. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/err.h"
@@ -89,7 +90,7 @@ record(uint64_t seq)
 static void
 test_counts_by_action_and_user(void **state)
 {
-	outage_t *o = outage_new();
+	outage_t *o = outage_new(NULL);
 	Isa__AuditRecord *r;
 	uint64_t at;
 	int rc;
@@ -131,7 +132,7 @@ test_counts_by_action_and_user(void **state)
 static void
 test_bounded_and_kept_until_committed(void **state)
 {
-	outage_t *o = outage_new();
+	outage_t *o = outage_new(NULL);
 	Isa__AuditRecord *r;
 	char user[32];
 	uint64_t at, size;
@@ -161,12 +162,118 @@ test_bounded_and_kept_until_committed(void **state)
 	outage_free(o);
 }
 
+/* An event (a reload, say) is kept whole, with its time and hashes, and
+ * written before the counts. */
+static void
+test_events_kept_whole(void **state)
+{
+	outage_t *o = outage_new(NULL);
+	audit_entry_t e = { 0 };
+	uint8_t sha[32], csha[32];
+	Isa__AuditRecord *r;
+	uint64_t at;
+	int rc;
+
+	(void)state;
+	memset(sha, 0xab, sizeof(sha));
+	memset(csha, 0xcd, sizeof(csha));
+	note(o, "whoami", "ann", ISA_ERR_IO, 1000);
+	e.action = "reload";
+	e.decision = "permit";
+	e.reason = "ok";
+	e.sha256 = sha;
+	e.config_sha256 = csha;
+	outage_keep(o, &e, ISA_ERR_IO, 5000);
+	at = flush(o, &rc);
+	outage_done(o, 0);
+	r = record(at);
+	assert_string_equal(r->action, "reload");
+	assert_string_equal(r->decision, "permit");
+	assert_int_equal(r->sha256.len, 32);
+	assert_memory_equal(r->sha256.data, sha, 32);
+	assert_memory_equal(r->config_sha256.data, csha, 32);
+	assert_int_equal(r->count, 0);
+	records_audit_free(r);
+	r = record(at + 1);
+	assert_string_equal(r->action, "whoami");
+	records_audit_free(r);
+	outage_free(o);
+}
+
+/* What is held at a stop is kept in the file, taken back by the next
+ * outage (as whole records) and written first; the file goes once they
+ * commit. */
+static void
+test_kept_across_a_stop(void **state)
+{
+	char path[256];
+	audit_entry_t e = { 0 };
+	Isa__AuditRecord *r;
+	outage_t *o;
+	uint64_t at;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/" OUTAGE_FILE, dir);
+	o = outage_new(path);
+	assert_false(outage_pending(o));
+	note(o, "put", "ann", ISA_ERR_FULL, 1000);
+	note(o, "put", "ann", ISA_ERR_FULL, 2000);
+	e.action = "start";
+	e.decision = "permit";
+	e.reason = "ok";
+	outage_keep(o, &e, ISA_ERR_FULL, 3000);
+	outage_free(o);		/* the store is full: kept */
+	assert_int_equal(access(path, F_OK), 0);
+	o = outage_new(path);
+	assert_true(outage_pending(o));
+	at = flush(o, &rc);
+	assert_int_equal(access(path, F_OK), 0);	/* until it commits */
+	outage_done(o, 0);
+	assert_int_not_equal(access(path, F_OK), 0);
+	r = record(at);
+	assert_string_equal(r->action, "start");
+	records_audit_free(r);
+	r = record(at + 1);
+	assert_string_equal(r->action, "put");
+	assert_string_equal(r->reason, "store_full");
+	assert_int_equal(r->count, 2);
+	assert_string_equal(r->target, "1970-01-01T00:00:01.000Z");
+	records_audit_free(r);
+	outage_free(o);
+	/* a file cut short: what came before is taken back */
+	o = outage_new(path);
+	note(o, "ls", "bob", ISA_ERR_IO, 1000);
+	outage_keep(o, &e, ISA_ERR_IO, 3000);
+	outage_free(o);
+	{
+		FILE *f = fopen(path, "r+");
+		long size;
+
+		assert_non_null(f);
+		assert_int_equal(fseek(f, 0, SEEK_END), 0);
+		size = ftell(f);
+		fclose(f);
+		assert_int_equal(truncate(path, size - 3), 0);
+	}
+	o = outage_new(path);
+	assert_true(outage_pending(o));
+	at = flush(o, &rc);
+	outage_done(o, 0);
+	r = record(at);
+	assert_string_equal(r->action, "start");
+	records_audit_free(r);
+	outage_free(o);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_by_action_and_user),
 		cmocka_unit_test(test_bounded_and_kept_until_committed),
+		cmocka_unit_test(test_events_kept_whole),
+		cmocka_unit_test(test_kept_across_a_stop),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
