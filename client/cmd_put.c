@@ -160,7 +160,9 @@ put_content(isa_upload_t *u, int fd, const char *file, uint64_t size,
 	}
 	if (code == EXIT_OK && (code = isa_upload_end(u, stored, err,
 	    sizeof(err))) != EXIT_OK)
-		cli_error("%s", err);
+		/* Sent, not confirmed: sending it again may store it twice. */
+		cli_error("%s%s", err, isa_upload_unconfirmed(u) ? "; look for "
+		    "it with `isa ls` before you send it again" : "");
 	progress_end(&prog);
 	free(buf);
 	return code;

@@ -1,9 +1,11 @@
 /* upload.c: an upload to isad, pushed piece by piece: cut into isad's chunks, sent under its credit, sent again when it asks (isa put, isa ui). */
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/cli.h"
 #include "client/retry.h"
@@ -47,6 +49,7 @@ struct isa_upload {
 	bool end_sent;			/* PutEnd went out */
 	bool answered;			/* isad answered PutEnd: it is over */
 	bool interrupted;		/* lost at isad or on the way */
+	bool unconfirmed;		/* lost after PutEnd went out */
 	int code;			/* the failure, said again if asked */
 	char why[ISA_UPLOAD_ERRLEN];
 };
@@ -316,10 +319,11 @@ upload_push(isa_upload_t *u, const uint8_t *data, size_t len, char *err,
  * Remember a failure, told as what it means for the upload (every later
  * call says it again).  isad took the begin, so NOT_FOUND now means it no
  * longer holds the upload (restarted, or idle past its timeout), never a
- * missing document; and a connection lost or silent cut it off too.
- * Both are told as an interruption, EXIT_UNREACHABLE: try again.  Only
- * when PutEnd went out and no answer came is it unknown whether isad
- * stored the document.
+ * missing document; and a connection lost or silent before PutEnd went
+ * out cut it off too.  Both are told as an interruption, EXIT_UNREACHABLE:
+ * nothing was stored, try again.  When PutEnd went out and no answer came
+ * it is unknown whether isad stored the document: unconfirmed, still
+ * EXIT_UNREACHABLE, but sending it again may store it twice.
  */
 static int
 upload_failed(isa_upload_t *u, int code, char *err, size_t errlen)
@@ -335,15 +339,16 @@ upload_failed(isa_upload_t *u, int code, char *err, size_t errlen)
 		    "was stored: isad no longer holds it (isad was restarted, "
 		    "or the upload was idle too long); send the file again");
 	} else if (code == EXIT_UNREACHABLE && u->broken) {
-		u->interrupted = true;
 		snprintf(cause, sizeof(cause), "%s", err);
-		if (u->end_sent)
+		if (u->end_sent) {
+			u->unconfirmed = true;
 			snprintf(err, errlen, "isad did not confirm the upload, "
-			    "so it may or may not be stored: %s; look for it "
-			    "with `isa ls` before you send it again", cause);
-		else
+			    "so it may or may not be stored: %s", cause);
+		} else {
+			u->interrupted = true;
 			snprintf(err, errlen, "the upload was interrupted and "
 			    "nothing was stored: %s", cause);
+		}
 	}
 	u->state = UPLOAD_FAILED;
 	u->code = code;
@@ -387,6 +392,16 @@ upload_finish(isa_upload_t *u, char *err, size_t errlen)
 	pe.sha256.len = sizeof(digest);
 	req.body_case = ISA__ENVELOPE__BODY_PUT_END;
 	req.put_end = &pe;
+#ifdef ISA_TEST_BUILD
+	/* Test builds only: while the file $ISA_TEST_PUT_END_STOP names
+	 * exists, the process stops itself (SIGSTOP) here, every chunk
+	 * acknowledged and PutEnd not sent: a test that sees it stopped can
+	 * stop isad before it goes on (tests/integration/test_unconfirmed.c). */
+	const char *stop = getenv("ISA_TEST_PUT_END_STOP");
+
+	if (stop != NULL && access(stop, F_OK) == 0)
+		(void)raise(SIGSTOP);
+#endif
 	u->end_sent = true;
 	if (isa_conn_call(u->c, &req, &r, err, errlen) != 0) {
 		u->broken = true;
@@ -459,6 +474,12 @@ isa_upload_interrupted(const isa_upload_t *u)
 	return u->interrupted;
 }
 
+bool
+isa_upload_unconfirmed(const isa_upload_t *u)
+{
+	return u->unconfirmed;
+}
+
 void
 isa_upload_close(isa_upload_t *u)
 {
@@ -472,7 +493,7 @@ isa_upload_close(isa_upload_t *u)
 	 * earlier it would hold (and its chunks staged) until its timeout;
 	 * one interrupted it holds no more. */
 	if (u->begin != NULL && !u->answered && !u->broken &&
-	    !u->interrupted) {
+	    !u->interrupted && !u->unconfirmed) {
 		te.transfer = u->begin->put_begin_reply->transfer;
 		req.body_case = ISA__ENVELOPE__BODY_TRANSFER_END;
 		req.transfer_end = &te;

@@ -67,11 +67,20 @@ uint64_t isa_upload_acked(const isa_upload_t *u);
 /* How many times isad asked for chunks again (back-pressure), so far. */
 uint64_t isa_upload_waits(const isa_upload_t *u);
 
-/* Whether u failed because it was cut off after isad took its begin:
- * isad no longer holds it (restarted, or idle past its timeout), or the
- * connection was lost or went silent (so the caller can offer to send it
- * again).  The failure is then EXIT_UNREACHABLE. */
+/* Whether u failed because it was cut off after isad took its begin and
+ * before PutEnd went out: isad no longer holds it (restarted, or idle
+ * past its timeout), or the connection was lost or went silent; nothing
+ * was stored (so the caller can offer to send it again).  The failure is
+ * then EXIT_UNREACHABLE. */
 bool isa_upload_interrupted(const isa_upload_t *u);
+
+/* Whether u failed because PutEnd went out and no answer came (the
+ * connection lost or silent): isad may or may not have stored the
+ * document, so sending it again may store it twice; the caller should
+ * say where to look first.  The failure is then EXIT_UNREACHABLE, its
+ * sentence "isad did not confirm the upload, so it may or may not be
+ * stored: ...". */
+bool isa_upload_unconfirmed(const isa_upload_t *u);
 
 /*
  * End u.  An upload that did not end with its document stored is

@@ -81,9 +81,9 @@ ui_isad_refusal(const Isa__Envelope *resp, ui_err_t *e)
 		e->http = MHD_HTTP_BAD_GATEWAY;
 		e->kind = "keyrefused";
 		break;
-	case ISA__STATUS__UNAVAILABLE:
+	case ISA__STATUS__UNAVAILABLE:	/* isad answered: it cannot now */
 		e->http = MHD_HTTP_SERVICE_UNAVAILABLE;
-		e->kind = "unreachable";
+		e->kind = "unavailable";
 		break;
 	case ISA__STATUS__BAD_REQUEST:
 	case ISA__STATUS__TOO_LARGE:
@@ -121,7 +121,14 @@ ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e)
 		ui_err_set(e, MHD_HTTP_FORBIDDEN, "denied", code, "%s", err);
 		break;
 	case EXIT_UNREACHABLE:
-		ui_isad_unreachable(err, key_refused, e);
+		/* isad's UNAVAILABLE (cli_reply_sentence's word) was an
+		 * answer: isad is there but cannot do it now (its disk full,
+		 * say), not out of reach. */
+		if (strncmp(err, "unavailable:", 12) == 0)
+			ui_err_set(e, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "unavailable", code, "%s", err);
+		else
+			ui_isad_unreachable(err, key_refused, e);
 		break;
 	default:
 		/* isad's BAD_REQUEST (a malformed id, say), TOO_LARGE and

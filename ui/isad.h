@@ -76,7 +76,8 @@ void ui_isad_unreachable(const char *err, bool key_refused, ui_err_t *e);
 
 /* Fill e for a failure the client library told as an exit code (EXIT_*)
  * and a sentence (a transfer's): isad's refusals begin with their status
- * word, as cli_reply_sentence writes them ("gone: ..."). */
+ * word, as cli_reply_sentence writes them ("gone: ..."); isad's
+ * "unavailable: ..." is kind unavailable (503), not unreachable. */
 void ui_isad_failed(int code, const char *err, bool key_refused, ui_err_t *e);
 
 #endif

@@ -14,6 +14,7 @@
 typedef struct {
 	unsigned http;		/* 400, 403, 404, 410, 500, 502, 503 */
 	const char *kind;	/* notfound, recalled, denied, unreachable,
+				 * unavailable, interrupted, unconfirmed,
 				 * keyrefused, bad, error, session */
 	int exit;		/* what `isa` would exit with */
 	char message[CLI_REPLY_LEN];	/* what `isa` prints after "isa: " */

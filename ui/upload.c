@@ -86,13 +86,19 @@ say(ui_up_t *st, const char *why)
  * The upload's failure (code and sentence from client/upload.c) into e,
  * and said.  One cut off after isad took its begin (isad restarted, the
  * upload idle too long, the connection lost) is 503 "interrupted": the
- * page offers to send it again, not to change the description.
+ * page offers to send it again, not to change the description.  One whose
+ * end went out with no answer is 503 "unconfirmed": it may be stored, so
+ * the page says to look in the documents before sending it again (the
+ * sentence is isa put's without its `isa ls`).
  */
 static void
 up_failed(ui_up_t *st, int code, const char *err, ui_err_t *e)
 {
 	if (isa_upload_interrupted(st->up))
 		ui_err_set(e, MHD_HTTP_SERVICE_UNAVAILABLE, "interrupted", code,
+		    "%s", err);
+	else if (isa_upload_unconfirmed(st->up))
+		ui_err_set(e, MHD_HTTP_SERVICE_UNAVAILABLE, "unconfirmed", code,
 		    "%s", err);
 	else
 		ui_isad_failed(code, err, isa_conn_key_refused(st->u.c), e);

@@ -449,33 +449,43 @@ auditfmt_csv(const uint8_t *rec, size_t len, FILE *f)
 void
 auditfmt_table_header(FILE *f)
 {
-	fprintf(f, "%-6s %-24s %-16s %-16s %-26s %-9s %s\n", "SEQ", "TIME",
-	    "ACTOR", "ACTION", "DOC", "DECISION", "REASON");
+	fprintf(f, "%-6s %-24s %-16s %-16s %-26s %-24s %-12s %s\n", "SEQ",
+	    "TIME", "ACTOR", "ACTION", "DOC", "TARGET", "DECISION", "REASON");
 }
 
 int
 auditfmt_table(const uint8_t *rec, size_t len, FILE *f)
 {
 	Isa__AuditRecord *r = isa__audit_record__unpack(NULL, len, rec);
-	char t[TIMEFMT_LEN], *v[5] = { NULL };
+	char t[TIMEFMT_LEN], n[32] = "", *v[6] = { NULL };
 	int rc = 0;
 
 	if (r == NULL)
 		return ISA_ERR_PARSE;
 	timefmt_format_ms(r->time_ms, t);
+	/* How many requests the record stands for, where not one. */
+	if (r->count > 1)
+		snprintf(n, sizeof(n), " x%llu", (unsigned long long)r->count);
 	/* Escaped for a terminal: an old log may hold control characters. */
 	v[0] = utf8_escape(r->actor[0] ? r->actor : "-");
 	v[1] = utf8_escape(r->action);
 	v[2] = utf8_escape(r->doc[0] ? r->doc : "-");
-	v[3] = utf8_escape(r->decision);
-	v[4] = utf8_escape(r->reason);
-	if (v[0] == NULL || v[1] == NULL || v[2] == NULL || v[3] == NULL ||
-	    v[4] == NULL)
-		rc = ISA_ERR_NOMEM;
-	else
-		fprintf(f, "%-6llu %-24s %-16s %-16s %-26s %-9s %s\n",
-		    (unsigned long long)r->seq, t, v[0], v[1], v[2], v[3], v[4]);
-	for (int i = 0; i < 5; i++)
+	v[3] = utf8_escape(r->target[0] ? r->target : "-");
+	v[4] = utf8_escape(r->decision);
+	v[5] = utf8_escape(r->reason);
+	for (int i = 0; i < 6; i++)
+		if (v[i] == NULL)
+			rc = ISA_ERR_NOMEM;
+	if (rc == 0) {
+		/* The decision and its count as one column. */
+		size_t dl = strlen(v[4]), pad = dl + strlen(n) < 12 ?
+		    12 - dl - strlen(n) : 0;
+
+		fprintf(f, "%-6llu %-24s %-16s %-16s %-26s %-24s %s%s%*s %s\n",
+		    (unsigned long long)r->seq, t, v[0], v[1], v[2], v[3], v[4],
+		    n, (int)pad, "", v[5]);
+	}
+	for (int i = 0; i < 6; i++)
 		free(v[i]);
 	isa__audit_record__free_unpacked(r, NULL);
 	return rc;

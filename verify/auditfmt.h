@@ -54,9 +54,12 @@ void auditfmt_csv_header(FILE *f);
 __attribute__((warn_unused_result))
 int auditfmt_csv(const uint8_t *rec, size_t len, FILE *f);
 
-/* A human table row (seq, time, actor, action, doc, decision, reason) and
- * its header, each field escaped for a terminal (utf8_escape).  Returns 0,
- * ISA_ERR_PARSE or ISA_ERR_NOMEM. */
+/* A human table row (seq, time, actor, action, doc, target, decision,
+ * reason) and its header, each field escaped for a terminal (utf8_escape);
+ * a record that stands for several requests (count above 1: refused
+ * handshakes tallied, requests turned away in a store outage) has
+ * " xCOUNT" after its decision.  Returns 0, ISA_ERR_PARSE or
+ * ISA_ERR_NOMEM. */
 void auditfmt_table_header(FILE *f);
 __attribute__((warn_unused_result))
 int auditfmt_table(const uint8_t *rec, size_t len, FILE *f);

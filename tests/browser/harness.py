@@ -256,6 +256,12 @@ def http_login(ui):
         conn.close()
 
 
+def test_build(binary, knob):
+    """Whether binary is a test build that reads $KNOB (cmake
+    -DISA_SANITIZE=ON): only those carry the knob's name."""
+    return knob.encode() in Path(binary).read_bytes()
+
+
 class Deployment:
     """A throw-away isad with the board's users, like tests/demo/demo.sh."""
 

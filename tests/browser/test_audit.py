@@ -11,7 +11,9 @@ the page with the CLI's sentences; a user who is not an auditor reads isad's
 refusal word for word; the verification's API refuses a POST without the
 CSRF token, a form without its files, a part twice, a part of another name,
 a body that is not a form, and sizes past the CLI's; axe-core finds nothing
-on the page, its verdicts and its errors.
+on the page, its verdicts and its errors. A record standing for several
+requests (turned away while isad could not commit) shows its count and its
+target in the page's table and in `isa audit`'s.
 
 The tests run in name order (unittest's), and share one deployment.
 """
@@ -26,6 +28,8 @@ import re
 import secrets
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -55,6 +59,10 @@ class AuditTest(harness.BrowserTestCase):
 
     @classmethod
     def setUpClass(cls):
+        # A test build's isad fails every commit while this file exists.
+        cls.fault_dir = Path(tempfile.mkdtemp(prefix="isa-audit-fault-"))
+        cls.fault = cls.fault_dir / "fault"
+        os.environ["ISAD_TEST_COMMIT_FAULT"] = str(cls.fault)
         super().setUpClass()
         dep = cls.deployment
         # Some of the board's story on the record: an upload, a read, a
@@ -64,6 +72,18 @@ class AuditTest(harness.BrowserTestCase):
         dep.isa("council-lead", "get", cls.doc, "-o", str(dep.dir / "read"))
         dep.isa("uni-contact", "get", cls.doc, "-o", str(dep.dir / "no"), check=False)
         dep.isa("council-lead", "info", "AAAAAAAAAAAAAAAAAAAAAAAAAA", check=False)
+        # Three listings turned away while isad cannot commit: one record
+        # with count 3 once it can again (before the next request's).
+        cls.outage = harness.test_build(dep.isad_bin, "ISAD_TEST_COMMIT_FAULT")
+        if cls.outage:
+            cls.fault.write_text("")
+            try:
+                for _ in range(3):
+                    r = dep.isa("uni-contact", "ls", check=False)
+                    assert r.returncode == 5, r.stderr
+            finally:
+                cls.fault.unlink()
+            dep.isa("uni-contact", "ls")
         cls.key = dep.dir / "data" / "audit.pub.pem"
         cls.ui = dep.ui("auditor")
         pages.drawn(cls.browser, cls.ui.url)
@@ -75,6 +95,11 @@ class AuditTest(harness.BrowserTestCase):
         cls.files.mkdir(parents=True)
         cls.kept = None          # the checkpoint downloaded in test_f
         cls.exported = None      # the export downloaded in test_g
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.fault_dir, ignore_errors=True)
 
     def setUp(self):
         shutil.rmtree(self.into, ignore_errors=True)
@@ -264,6 +289,38 @@ class AuditTest(harness.BrowserTestCase):
                          "No records match these filters.")
         self.assertEqual(self.cli_records("--user", "council-lead", "--since",
                                           f"{later}:00Z"), [])
+
+    def test_b3_count_and_target_of_an_outage(self):
+        """The requests isad turned away while it could not commit are one
+        record (decision error, count 3, target the time of the first):
+        the page's Count and Target show them, and `isa audit`'s table
+        says "error x3" with the target."""
+        if not self.outage:
+            self.skipTest("only a test build of isad reads ISAD_TEST_COMMIT_FAULT")
+        want = [r for r in self.cli_records("--user", "uni-contact",
+                                            "--decision", "error")
+                if r.get("count") == 3]
+        self.assertEqual(len(want), 1, want)
+        r = want[0]
+        self.open_audit("?user=uni-contact&decision=error")
+        tr = self.browser.driver.find_element(
+            By.CSS_SELECTOR, f"#isa-audit-table tbody tr[data-seq='{r['seq']}']")
+        cells = [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        heads = [th.text for th in self.browser.driver.find_elements(
+            By.CSS_SELECTOR, "#isa-audit-table thead th")]
+        row = dict(zip(heads, cells))
+        self.assertEqual((row["Action"], row["Target"], row["Decision"],
+                          row["Count"], row["Reason"]),
+                         ("ls", r["target"], "error", "3", r["reason"]), row)
+        # A record for one request has an empty Count.
+        self.open_audit(f"?doc={self.doc}")
+        counts = [td.text for td in self.browser.driver.find_elements(
+            By.CSS_SELECTOR, "#isa-audit-table tbody td:nth-child(9)")]
+        self.assertTrue(counts and all(c == "" for c in counts), counts)
+        text = self.cli("audit", "--user", "uni-contact", "--decision", "error").stdout
+        line = next(l for l in text.splitlines() if l.startswith(f"{r['seq']} "))
+        self.assertIn(f" {r['target']} error x3 ", line)
+        self.assertIn(" TARGET ", text.splitlines()[0])
 
     def test_c_pages_through_isads_pages(self):
         d = self.browser.driver

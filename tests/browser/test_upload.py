@@ -7,7 +7,9 @@ comes back word for word with the form kept; the administrator names
 another agency and is then not offered the onward rule; derived-from and
 supersedes come from the query; Cancel stores nothing; axe-core finds
 nothing on the form, its errors, the check step and the done panel; the
-keyboard alone fills and sends it.
+keyboard alone fills and sends it. isad unable to record (UNAVAILABLE) is
+told as "try again later"; an upload whose end isad never answered says it
+may be stored and to look in the documents first, with no terminal command.
 A screenshot of each step goes to the output directory.
 
 The deployment is the demo's board with one more caveat, UK-EYES-ONLY
@@ -18,7 +20,9 @@ otherwise choose it.
 
 import atexit
 import json
+import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -57,6 +61,12 @@ class UploadTest(harness.BrowserTestCase):
         cls.out = harness.out_dir(name)
         cls.deployment = UploadDeployment(cls.out, users=USERS)
         atexit.register(cls.deployment.stop)
+        # Test builds' knobs, each acting only while its file exists:
+        # isad's commits fail; isa (ui) stops itself before an upload's end.
+        cls.fault = cls.deployment.dir / "commit-fault"
+        cls.end_stop = cls.deployment.dir / "put-end-stop"
+        os.environ["ISAD_TEST_COMMIT_FAULT"] = str(cls.fault)
+        os.environ["ISA_TEST_PUT_END_STOP"] = str(cls.end_stop)
         cls.deployment.start()
         cls.browser = harness.Browser(cls.out)
         atexit.register(cls.browser.quit)
@@ -543,6 +553,76 @@ class UploadTest(harness.BrowserTestCase):
         doc = self.upload_and_wait()
         self.assertEqual(self.ids(user)[doc], line)
         self.assertEqual(set(self.ids(user)) - set(before), {doc})
+
+    def test_i_server_could_not_record_or_confirm(self):
+        dep = self.deployment
+        if not (harness.test_build(dep.isad_bin, "ISAD_TEST_COMMIT_FAULT") and
+                harness.test_build(dep.isa_bin, "ISA_TEST_PUT_END_STOP")):
+            self.skipTest("only test builds read ISAD_TEST_COMMIT_FAULT and "
+                          "ISA_TEST_PUT_END_STOP")
+        user = "district-commander"
+        d = self.as_user(user)
+        before = self.ids(user)
+        path = self.file("unrecorded.txt", b"unrecorded\n" * 1000)
+
+        # isad answers that it cannot record it (its commits fail): its
+        # sentence, and "try again later", not "change what it names".
+        self.fill(path, "Unrecorded", "OFFICIAL", to=("agency:police",))
+        self.continue_()
+        self.check_step()
+        self.fault.write_text("")
+        try:
+            self.el("#isa-upload").click()
+            pages.wait(d, lambda d: d.switch_to.active_element.get_attribute("id")
+                       == "isa-error-summary", "the refusal")
+        finally:
+            self.fault.unlink()
+        self.assertTrue(self.el("#isa-refusal").text.startswith(
+            "unavailable: isad could not record this"), self.el("#isa-refusal").text)
+        self.assertEqual(self.el("#isa-refusal-advice").text,
+                         "Nothing was stored. Try again later. If it keeps "
+                         "happening, tell the board administrator.")
+        self.assertEqual(self.el(".govuk-error-summary__title").text,
+                         "The document was not uploaded")
+        self.assertEqual(self.ids(user), before)
+
+        # Sent again, its end goes out and isad (stopped) never answers.
+        self.continue_()
+        self.check_step()
+        ui = self.uis[user]
+        self.end_stop.write_text("")
+        try:
+            self.el("#isa-upload").click()
+            # isa ui stops itself once every chunk is acknowledged, before
+            # it sends the end: then isad is stopped, and isa ui let go.
+            _, st = os.waitpid(ui.proc.pid, os.WUNTRACED)
+            self.assertTrue(os.WIFSTOPPED(st), "isa ui ended before the upload's end")
+            self.end_stop.unlink()
+            os.kill(dep.isad.pid, signal.SIGSTOP)
+            try:
+                os.kill(ui.proc.pid, signal.SIGCONT)
+                pages.wait(d, lambda d: d.switch_to.active_element.get_attribute("id")
+                           == "isa-error-summary", "the failure")
+            finally:
+                os.kill(dep.isad.pid, signal.SIGCONT)
+        finally:
+            if self.end_stop.exists():
+                self.end_stop.unlink()
+                os.kill(ui.proc.pid, signal.SIGCONT)
+        self.assertEqual(self.el(".govuk-error-summary__title").text,
+                         "The upload was not confirmed")
+        self.assertTrue(self.el("#isa-refusal").text.startswith(
+            "isad did not confirm the upload, so it may or may not be stored: "),
+            self.el("#isa-refusal").text)
+        self.assertEqual(self.el("#isa-refusal-advice").text,
+                         "It may or may not have been stored. Look for it in "
+                         "your documents before you send it again, or it may "
+                         "be stored twice.")
+        self.assertEqual(self.el("#isa-refusal-advice a").get_attribute("href"),
+                         ui.base("/documents"))
+        self.assertNotIn("isa ls", self.el("#isa-error-summary").text)
+        self.browser.shot("upload-unconfirmed")
+        self.assertNoViolations("an upload not confirmed")
 
     def tab_to(self, element):
         """Tab (forward from where the focus is) until element has it."""

@@ -6,7 +6,10 @@ the sentence and exit code `isa put` gives for the same options, and stores
 nothing; a request without its size or with a bad description is 400 "bad";
 CSRF and Origin are checked before any byte is taken; a connection cut
 mid-body stores nothing and frees isad's transfer; a refusal is answered
-after the body, not with a reset.
+after the body, not with a reset; isad answering that it cannot record
+(UNAVAILABLE) is kind "unavailable", not "unreachable"; an upload whose end
+went out with no answer is kind "unconfirmed" (it may be stored), not
+"interrupted".
 """
 
 import http.client
@@ -93,6 +96,12 @@ class UploadApiTest(unittest.TestCase):
     def setUpClass(cls):
         cls.out = harness.out_dir("test_upload_api")
         cls.deployment = harness.Deployment(cls.out, isad_conf=ISAD_CONF)
+        # Test builds' knobs, each acting only while its file exists:
+        # isad's commits fail; isa (ui) stops itself before an upload's end.
+        cls.fault = cls.deployment.dir / "commit-fault"
+        cls.end_stop = cls.deployment.dir / "put-end-stop"
+        os.environ["ISAD_TEST_COMMIT_FAULT"] = str(cls.fault)
+        os.environ["ISA_TEST_PUT_END_STOP"] = str(cls.end_stop)
         cls.deployment.start()
         # isa ui waits for isad as long as the stall below (the CLI too).
         conf = Path(cls.deployment.conf(ADMIN))
@@ -368,6 +377,68 @@ class UploadApiTest(unittest.TestCase):
         self.assertEqual(self.ls(), before)
         status, got = self.admin.upload(b"\4" * (1 << 20), meta)
         self.assertEqual(status, 200, got)
+
+    def test_isad_cannot_record(self):
+        """isad answers UNAVAILABLE (its commits fail, as on a full disk):
+        503, kind "unavailable" (isad answered: not "unreachable"), isad's
+        sentence and exit code as `isa put` prints them; nothing stored."""
+        if not harness.test_build(self.deployment.isad_bin, "ISAD_TEST_COMMIT_FAULT"):
+            self.skipTest("only a test build of isad reads ISAD_TEST_COMMIT_FAULT")
+        meta = {"title": "unrecorded", "class": "OFFICIAL", "to": ["agency:hcc"]}
+        before = self.ls()
+        self.fault.write_text("")
+        try:
+            status, got = self.admin.upload(b"\6" * 4096, meta)
+            cli = self.cli_put(b"\6" * 4096, meta)
+        finally:
+            self.fault.unlink()
+        self.assertEqual((status, got["error"]["kind"], got["error"]["exit"]),
+                         (503, "unavailable", 5), got)
+        self.assertTrue(got["error"]["message"].startswith(
+            "unavailable: isad could not record this"), got)
+        self.assertEqual((cli.returncode, cli.stderr.splitlines()[0]),
+                         (5, "isa: " + got["error"]["message"]))
+        self.assertEqual(self.ls(), before)
+
+    def test_end_sent_no_answer(self):
+        """The upload's end went out and isad (stopped) never answered:
+        503, kind "unconfirmed", exit 5, isa put's sentence ("may or may
+        not be stored") without its terminal command; not "interrupted",
+        which says nothing was stored."""
+        if not harness.test_build(self.deployment.isa_bin, "ISA_TEST_PUT_END_STOP"):
+            self.skipTest("only a test build of isa reads ISA_TEST_PUT_END_STOP")
+        # Its own isa ui (it stops itself), waiting 5 s for isad.
+        ui = self.deployment.ui("police-lead")
+        client = Client(ui)
+        meta = {"title": "unconfirmed", "class": "OFFICIAL", "to": ["agency:police"]}
+        got = {}
+        self.end_stop.write_text("")
+        sender = threading.Thread(target=lambda: got.update(
+            r=client.upload(b"\7" * (3 << 20), meta)))
+        sender.start()
+        try:
+            # isa ui stops itself once every chunk is acknowledged, before
+            # it sends the end: then isad is stopped, and isa ui let go.
+            _, st = os.waitpid(ui.proc.pid, os.WUNTRACED)
+            self.assertTrue(os.WIFSTOPPED(st), "isa ui ended before the upload's end")
+            self.end_stop.unlink()
+            os.kill(self.deployment.isad.pid, signal.SIGSTOP)
+            try:
+                os.kill(ui.proc.pid, signal.SIGCONT)
+                sender.join(harness.READY_SECONDS)
+            finally:
+                os.kill(self.deployment.isad.pid, signal.SIGCONT)
+        finally:
+            if self.end_stop.exists():
+                self.end_stop.unlink()
+                os.kill(ui.proc.pid, signal.SIGCONT)
+            sender.join(harness.READY_SECONDS)
+        status, body = got["r"]
+        self.assertEqual((status, body["error"]["kind"], body["error"]["exit"]),
+                         (503, "unconfirmed", 5), body)
+        self.assertTrue(body["error"]["message"].startswith(
+            "isad did not confirm the upload, so it may or may not be stored: "), body)
+        self.assertNotIn("isa ls", body["error"]["message"])
 
     def test_refusal_answered_after_the_body(self):
         """A refusal at PutBegin: the whole body is read (and dropped), then

@@ -1,4 +1,4 @@
-/* test_interrupted.c: a transfer cut off after isad took its begin (isad stopped or killed and started again, or the transfer idle too long) is told as an interruption, exit 5, nothing stored or written, and the same transfer run again succeeds; a missing document is still exit 3. */
+/* test_interrupted.c: a transfer cut off after isad took its begin (isad stopped or killed and started again, or the transfer idle too long) is told as an interruption, exit 5, nothing stored or written, and the same transfer run again succeeds; an upload whose end went out unanswered is told as perhaps stored, exit 5; a missing document is still exit 3. */
 #define _GNU_SOURCE	/* pipe2, F_SETPIPE_SZ */
 #include <dirent.h>
 #include <errno.h>
@@ -650,6 +650,51 @@ test_idle_too_long(void **state)
 	h_free(h);
 }
 
+/*
+ * `isa put` whose PutEnd went out and got no answer (isad stopped once
+ * every chunk was acknowledged, before PutEnd: isa stops itself there in
+ * a test build while $ISA_TEST_PUT_END_STOP's file exists): exit 5, and
+ * not "nothing was stored" but "may or may not be stored", with where to
+ * look before sending it again.
+ */
+static void
+test_put_end_unanswered(void **state)
+{
+	fixture_t *f = *state;
+	harness_t *h = f->h;
+	pid_t isad = h_isad_pid(h);
+	char in[512], stop[512], *err;
+	bg_t put;
+	int st;
+
+	h_need_test_build("ISA_TEST_PUT_END_STOP");
+	snprintf(in, sizeof(in), "%s/unanswered", h_dir(h));
+	snprintf(stop, sizeof(stop), "%s/put-end-stop", h_dir(h));
+	du_make_file(in, 3 * CHUNK + 7, 9);
+	h_write_file(stop, "", 0600);
+	assert_int_equal(setenv("ISA_TEST_PUT_END_STOP", stop, 1), 0);
+	put = bg_isa(h, "alice", ARGS("put", in, "--title", "unanswered",
+	    "--class", "OFFICIAL", "--to", "agency:ctpse"), false);
+	assert_int_equal(unsetenv("ISA_TEST_PUT_END_STOP"), 0);
+	/* Stopped with every chunk acknowledged, PutEnd not yet sent. */
+	while (waitpid(put.pid, &st, WUNTRACED) < 0 && errno == EINTR)
+		;
+	if (!WIFSTOPPED(st))
+		fail_msg("isa put ended before it sent the upload's end");
+	assert_int_equal(unlink(stop), 0);
+	assert_int_equal(kill(isad, SIGSTOP), 0);
+	assert_int_equal(kill(put.pid, SIGCONT), 0);
+	st = bg_finish(&put, &err);
+	assert_int_equal(kill(isad, SIGCONT), 0);
+	assert_int_equal(st, EXIT_UNREACHABLE);
+	if (strstr(err, "isad did not confirm the upload, so it may or may "
+	    "not be stored: ") == NULL || strstr(err, "; look for it with "
+	    "`isa ls` before you send it again\n") == NULL ||
+	    strstr(err, "nothing was stored") != NULL)
+		fail_msg("isa put said: %s", err);
+	free(err);
+}
+
 int
 main(void)
 {
@@ -660,6 +705,7 @@ main(void)
 		cmocka_unit_test(test_get_isad_killed),
 		cmocka_unit_test(test_lost_not_waited),
 		cmocka_unit_test(test_missing_still_not_found),
+		cmocka_unit_test(test_put_end_unanswered),
 	};
 	const struct CMUnitTest alone[] = {
 		cmocka_unit_test(test_idle_too_long),

@@ -247,7 +247,7 @@
 		['time', 'Time'], ['actor', 'Actor'], ['agency', 'Agency'],
 		['action', 'Action'], ['doc', 'Document'], ['marking', 'Marking'],
 		['target', 'Target'], ['decision', 'Decision'],
-		['reason', 'Reason'], ['request', 'Request'],
+		['count', 'Count'], ['reason', 'Reason'], ['request', 'Request'],
 	];
 
 	function cell(r, key, dir) {
@@ -272,6 +272,8 @@
 			return ui.markingTag(String(v), null);
 		case 'target':
 			return ui.principal(dir, String(v));
+		case 'count':	/* how many requests it stands for, if not one */
+			return Number(v) > 1 ? String(v) : '';
 		default:
 			return String(v);
 		}

@@ -25,10 +25,18 @@
 		unreachable: ['isa cannot reach the server',
 		    'Try again later. If it keeps happening, tell the board ' +
 		    'administrator.'],
+		unavailable: ['The server could not do this now',
+		    'The server answered, but could not do it at the moment. ' +
+		    'Try again later. If it keeps happening, tell the board ' +
+		    'administrator.'],
 		interrupted: ['The transfer was interrupted',
 		    'The server was restarted, or the transfer waited too ' +
 		    'long: nothing was kept. Try again. If it keeps happening, ' +
 		    'tell the board administrator.'],
+		unconfirmed: ['The server did not confirm the upload',
+		    'It may or may not have been stored. Look for it in your ' +
+		    'documents before you send it again, or it may be stored ' +
+		    'twice.'],
 		keyrefused: ['The server did not accept your key',
 		    'Tell the board administrator that your key may not be ' +
 		    'enrolled, or your account may be disabled: give them your ' +

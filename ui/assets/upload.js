@@ -699,24 +699,48 @@
 		form.showProblems(this.form, this.problem, list);
 	};
 
-	/* isad's (or isa ui's) refusal, word for word, over the form. */
-	/* kind: the API's; an upload cut off (isad restarted, or idle too
-	 * long) is sent again as it is, anything else needs a change. */
+	/* What the reader can do after a failed upload, by the API's kind
+	 * (text and nodes for one paragraph). */
+	function refusalAdvice(kind) {
+		const later = 'Nothing was stored. Try again later. If it keeps ' +
+		    'happening, tell the board administrator.';
+
+		switch (kind) {
+		case 'interrupted':
+			return ['Nothing was stored. Send it again.'];
+		case 'unconfirmed':
+			return ['It may or may not have been stored. Look for it ' +
+			    'in ', ui.link('/documents', 'your documents'),
+			    ' before you send it again, or it may be stored ' +
+			    'twice.'];
+		case 'unavailable':
+		case 'unreachable':
+			return [later];
+		default:
+			return ['Nothing was stored. Change what the message ' +
+			    'names and try again.'];
+		}
+	}
+
+	/* isad's (or isa ui's) refusal, word for word, over the form.
+	 * kind: the API's; an upload cut off (isad restarted, or idle too
+	 * long) is sent again as it is; one sent but not confirmed may be
+	 * stored, so the reader looks first; the server out of reach or
+	 * unable for now is tried later; anything else needs a change. */
 	UploadPage.prototype.showRefusal = function (message, kind) {
 		this.clearErrors();
 		const summary = h('div', { class: 'govuk-error-summary',
 		    tabindex: '-1', id: 'isa-error-summary' },
 		    h('div', { role: 'alert' },
 			h('h2', { class: 'govuk-error-summary__title' },
+			    kind === 'unconfirmed' ?
+			    'The upload was not confirmed' :
 			    'The document was not uploaded'),
 			h('div', { class: 'govuk-error-summary__body' },
 			    h('p', { class: 'govuk-body', id: 'isa-refusal' },
 				message),
 			    h('p', { class: 'govuk-body', id: 'isa-refusal-advice' },
-				kind === 'interrupted' ? 'Nothing was stored. ' +
-				'Send it again.' :
-				'Nothing was stored. ' +
-				'Change what the message names and try again.'))));
+				refusalAdvice(kind)))));
 
 		this.problem.appendChild(summary);
 		this.view('form', 'Error: ' + this.heading());
