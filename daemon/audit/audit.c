@@ -58,6 +58,31 @@ str(const char *s)
 	return (char *)(s != NULL ? s : "");
 }
 
+void
+audit_record_fill(const audit_entry_t *e, Isa__AuditRecord *rec)
+{
+	rec->actor = str(e->actor);
+	rec->agency = str(e->agency);
+	rec->key = str(e->key);
+	rec->action = str(e->action);
+	rec->doc = str(e->doc);
+	rec->marking = str(e->marking);
+	rec->target = str(e->target);
+	rec->decision = str(e->decision);
+	rec->reason = str(e->reason);
+	rec->request = e->request;
+	if (e->sha256 != NULL) {
+		rec->sha256.data = (uint8_t *)(uintptr_t)e->sha256;
+		rec->sha256.len = 32;
+	}
+	if (e->config_sha256 != NULL) {
+		rec->config_sha256.data = (uint8_t *)(uintptr_t)e->config_sha256;
+		rec->config_sha256.len = 32;
+	}
+	rec->count = e->count;
+	rec->keys = e->keys;
+}
+
 /*
  * A record's time: now, or the last record's when now is before it, so
  * that times never go back along the log (a time range is then found by
@@ -158,29 +183,10 @@ audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
 #endif
 	if ((rc = range_load(txn, &r)) != 0)
 		return rc;
+	audit_record_fill(e, &rec);
 	if ((rc = record_time(txn, r.size, now_ms, &rec.time_ms)) != 0)
 		return rc;
 	rec.seq = r.size;
-	rec.actor = str(e->actor);
-	rec.agency = str(e->agency);
-	rec.key = str(e->key);
-	rec.action = str(e->action);
-	rec.doc = str(e->doc);
-	rec.marking = str(e->marking);
-	rec.target = str(e->target);
-	rec.decision = str(e->decision);
-	rec.reason = str(e->reason);
-	rec.request = e->request;
-	if (e->sha256 != NULL) {
-		rec.sha256.data = (uint8_t *)(uintptr_t)e->sha256;
-		rec.sha256.len = 32;
-	}
-	if (e->config_sha256 != NULL) {
-		rec.config_sha256.data = (uint8_t *)(uintptr_t)e->config_sha256;
-		rec.config_sha256.len = 32;
-	}
-	rec.count = e->count;
-	rec.keys = e->keys;
 	if ((rc = records_audit_put(txn, &rec, &buf, &len)) != 0)
 		return rc;
 	if (merkle_hash_leaf(buf, len, leaf) != 0 ||

@@ -37,6 +37,10 @@ __attribute__((warn_unused_result))
 int audit_append(store_txn_t *txn, const audit_entry_t *e, int64_t now_ms,
     uint64_t *seq);
 
+/* The fields of e into rec (an initialised record; its strings and hashes
+ * point into e's, "" for NULL), all but seq and time_ms. */
+void audit_record_fill(const audit_entry_t *e, Isa__AuditRecord *rec);
+
 /* How many records the log holds, as txn sees it. */
 __attribute__((warn_unused_result))
 int audit_size(store_txn_t *txn, uint64_t *size);

@@ -103,28 +103,8 @@ pack(const audit_entry_t *e, int64_t when_ms, outage_rec_t *out)
 {
 	Isa__AuditRecord r = ISA__AUDIT_RECORD__INIT;
 
+	audit_record_fill(e, &r);
 	r.time_ms = when_ms;
-	r.actor = (char *)(uintptr_t)(e->actor != NULL ? e->actor : "");
-	r.agency = (char *)(uintptr_t)(e->agency != NULL ? e->agency : "");
-	r.key = (char *)(uintptr_t)(e->key != NULL ? e->key : "");
-	r.action = (char *)(uintptr_t)(e->action != NULL ? e->action : "");
-	r.doc = (char *)(uintptr_t)(e->doc != NULL ? e->doc : "");
-	r.marking = (char *)(uintptr_t)(e->marking != NULL ? e->marking : "");
-	r.target = (char *)(uintptr_t)(e->target != NULL ? e->target : "");
-	r.decision = (char *)(uintptr_t)(e->decision != NULL ? e->decision :
-	    "");
-	r.reason = (char *)(uintptr_t)(e->reason != NULL ? e->reason : "");
-	r.request = e->request;
-	if (e->sha256 != NULL) {
-		r.sha256.data = (uint8_t *)(uintptr_t)e->sha256;
-		r.sha256.len = 32;
-	}
-	if (e->config_sha256 != NULL) {
-		r.config_sha256.data = (uint8_t *)(uintptr_t)e->config_sha256;
-		r.config_sha256.len = 32;
-	}
-	r.count = e->count;
-	r.keys = e->keys;
 	out->len = isa__audit_record__get_packed_size(&r);
 	if ((out->buf = malloc(out->len > 0 ? out->len : 1)) == NULL)
 		return ISA_ERR_NOMEM;
