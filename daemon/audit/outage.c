@@ -186,11 +186,16 @@ outage_new(const char *path)
 	rc = outage_file_read(path, OUTAGE_FILE_MAX, take_back, o);
 	if (rc == ISA_ERR_NOTFOUND)
 		return o;
-	o->from_file = true;
 	if (rc != 0)
 		log_warnx("%s: %s: the records before are taken back, the rest "
 		    "is lost", path, rc == ISA_ERR_PARSE ? "cut short" :
 		    isa_strerror(rc));
+	if (o->total == 0) {	/* nothing in it to write */
+		if (rc == 0)
+			(void)unlink(path);
+		return o;
+	}
+	o->from_file = true;
 	log_info("%llu audit record(s) an earlier isad could not write are "
 	    "written first", (unsigned long long)o->total);
 	return o;
