@@ -10,6 +10,14 @@
 #include "common/log.h"
 #include "daemon/store/writer.h"
 
+/* What failed changes left unrecorded (writer_set_backlog). */
+typedef struct {
+	bool (*pending)(void *);
+	int (*apply)(store_txn_t *, void *);
+	void (*done)(void *, int);
+	void *arg;
+} backlog_t;
+
 struct writer {
 	store_t *store;
 	pthread_t thread;
@@ -23,10 +31,8 @@ struct writer {
 	int tick_ms;
 	void (*tick)(store_t *, void *);
 	void *tick_arg;
-	bool (*backlog_pending)(void *);
-	int (*backlog_apply)(store_txn_t *, void *);
-	void (*backlog_done)(void *, int);
-	void *backlog;
+	backlog_t backlog_set;	/* writer_set_backlog's, under lock */
+	backlog_t bl;		/* the writer thread's copy of it */
 };
 
 void
@@ -35,10 +41,7 @@ writer_set_backlog(writer_t *w, bool (*pending)(void *),
     void *arg)
 {
 	pthread_mutex_lock(&w->lock);
-	w->backlog_pending = pending;
-	w->backlog_apply = apply;
-	w->backlog_done = done;
-	w->backlog = arg;
+	w->backlog_set = (backlog_t){ pending, apply, done, arg };
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -46,7 +49,7 @@ writer_set_backlog(writer_t *w, bool (*pending)(void *),
 static bool
 writer_backlog(const writer_t *w)
 {
-	return w->backlog_pending != NULL && w->backlog_pending(w->backlog);
+	return w->bl.pending != NULL && w->bl.pending(w->bl.arg);
 }
 
 void
@@ -121,7 +124,7 @@ again:
 	if ((rc = store_txn_begin(w->store, true, &txn)) != 0)
 		goto failed;
 	/* What an outage turned away, recorded first (writer_set_backlog). */
-	if (backlog && (rc = w->backlog_apply(txn, w->backlog)) != 0) {
+	if (backlog && (rc = w->bl.apply(txn, w->bl.arg)) != 0) {
 		store_txn_abort(txn);
 		goto failed;
 	}
@@ -143,12 +146,12 @@ failed:
 			if (op->rc == 0)
 				op->rc = rc;
 	if (backlog)
-		w->backlog_done(w->backlog, rc);	/* the commit's outcome */
+		w->bl.done(w->bl.arg, rc);	/* the commit's outcome */
 	writer_count(w, batch, rc, n);
 	for (op = batch; op != NULL; op = next) {
 		next = op->next;	/* done may free op */
 		if (op->rc != 0 && op->refused != NULL)
-			op->refused(op, w->backlog);
+			op->refused(op, w->bl.arg);
 		if (op->done != NULL)
 			op->done(op);
 	}
@@ -196,6 +199,7 @@ writer_main(void *arg)
 		stop = w->stopping;
 		tick = w->tick;
 		tick_arg = w->tick_arg;
+		w->bl = w->backlog_set;
 		pthread_mutex_unlock(&w->lock);
 		/* Idle with an outage's records unwritten: try them alone. */
 		if (batch != NULL || writer_backlog(w)) {
