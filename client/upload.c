@@ -396,7 +396,7 @@ upload_finish(isa_upload_t *u, char *err, size_t errlen)
 	/* Test builds only: while the file $ISA_TEST_PUT_END_STOP names
 	 * exists, the process stops itself (SIGSTOP) here, every chunk
 	 * acknowledged and PutEnd not sent: a test that sees it stopped can
-	 * stop isad before it goes on (tests/integration/test_unconfirmed.c). */
+	 * stop isad before it goes on (tests/integration/test_interrupted.c). */
 	const char *stop = getenv("ISA_TEST_PUT_END_STOP");
 
 	if (stop != NULL && access(stop, F_OK) == 0)
