@@ -188,6 +188,14 @@ audit_lines(harness_t *h, size_t *n)
 	return v;
 }
 
+static void
+free_lines(json_t **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		json_decref(v[i]);
+	free(v);
+}
+
 static const char *
 field(json_t *j, const char *name)
 {
@@ -291,9 +299,7 @@ test_refusals_recorded_after_outage(void **state)
 	    "disk_full", after), ls_a);
 	assert_int_equal(turned_away(v, n, "whoami", "council-lead",
 	    "disk_full", after), who_c);
-	for (size_t i = 0; i < n; i++)
-		json_decref(v[i]);
-	free(v);
+	free_lines(v, n);
 	finish(h);
 }
 
@@ -340,9 +346,7 @@ test_io_outage_recorded_in_one_record_each(void **state)
 	assert_int_equal(json_integer_value(json_object_get(v[after - 2],
 	    "count")) + json_integer_value(json_object_get(v[after - 1],
 	    "count")), 4);
-	for (size_t i = 0; i < n; i++)
-		json_decref(v[i]);
-	free(v);
+	free_lines(v, n);
 	finish(h);
 }
 
@@ -356,14 +360,6 @@ last_of(json_t **v, size_t n, const char *action, const char *decision)
 			return json_integer_value(json_object_get(v[i], "seq"));
 	fail_msg("no %s record of %s", decision, action);
 	return -1;
-}
-
-static void
-free_lines(json_t **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		json_decref(v[i]);
-	free(v);
 }
 
 /*
